@@ -1,0 +1,20 @@
+import { defineConfig } from 'edgelock';
+
+/**
+ * The example config: a tools (CI/CD) account and two environments in their own accounts.
+ * `npm start` builds it and serves examples/site behind the local edge.
+ * Demo credentials: user "demo", password "edgelock-demo".
+ */
+export default defineConfig({
+  project: 'acme-web',
+  tools: { accountId: '111111111111', region: 'us-east-1', repository: 'acme/web', branch: 'main' },
+  environments: {
+    dev: { accountId: '222222222222', region: 'eu-west-1', auth: true },
+    prod: { accountId: '333333333333', region: 'eu-west-1', auth: false, domain: 'www.example.com', certificateArn: 'arn:aws:acm:us-east-1:333333333333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0' },
+  },
+  auth: {
+    realm: 'Acme preview',
+    users: './users.htpasswd',
+    bypass: ['/health', '/.well-known/*'],
+  },
+});

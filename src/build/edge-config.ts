@@ -1,0 +1,33 @@
+import type { ResolvedConfig, ResolvedEnvironment } from '../config/schema';
+import type { EdgeConfig } from '../edge/config';
+
+/** The slice of the config that one environment's edge bundles are built with. */
+export function toEdgeConfig(config: ResolvedConfig, env: ResolvedEnvironment): EdgeConfig {
+  const auth = env.auth && config.auth
+    ? {
+        realm: config.auth.realm,
+        users: config.auth.users.map(({ user, hash }) => ({ user, hash })),
+        protect: config.auth.protect,
+        bypass: config.auth.bypass,
+        cacheTtlSeconds: config.auth.cacheTtlSeconds,
+        cacheEntries: config.auth.cacheEntries,
+      }
+    : null;
+  return {
+    project: config.project,
+    environment: env.name,
+    auth,
+    headers: config.headers,
+    origin: {
+      bucket: env.bucket,
+      region: env.region,
+      domains: [env.bucketDomain, `${env.bucket}.s3.amazonaws.com`],
+      access: env.originAccess,
+      prettyUrls: config.origin.prettyUrls,
+      ...(config.origin.spaFallback ? { spaFallback: config.origin.spaFallback } : {}),
+      allowCookies: config.origin.allowCookies,
+      allowedMethods: config.origin.allowedMethods,
+      maxUriLength: config.origin.maxUriLength,
+    },
+  };
+}

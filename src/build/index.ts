@@ -1,0 +1,124 @@
+/**
+ * `edgelock build`: for each environment, one bundle and one deterministic zip per handler, and a
+ * manifest with sizes and hashes. Everything is built and checked in memory first; nothing is
+ * written when any bundle breaks a limit.
+ */
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import type { ResolvedConfig, ResolvedEnvironment } from '../config/schema';
+import { selectEnvironment } from '../config/load';
+import { EdgelockError } from '../errors';
+import { writeFileAtomic } from '../fs-atomic';
+import { VERSION } from '../version';
+import { bundleHandler, sha256, sourcePath } from './bundle';
+import { toEdgeConfig } from './edge-config';
+import { HANDLERS, type HandlerName, type HandlerSpec } from './handlers';
+import { MANIFEST_FILE, type ArtifactEntry, type HandlerArtifact, type Manifest } from './manifest';
+import { deterministicZip } from './zip';
+
+export interface BuildOptions {
+  /** Output folder. @default 'dist' */
+  readonly outDir: string;
+  /** Build only this environment (the manifest keeps the others' entries). */
+  readonly env?: string;
+  /** Receives warnings (over the project's own budget, not over AWS's limits). */
+  readonly warn?: (message: string) => void;
+}
+
+export interface BuiltFile {
+  readonly path: string;
+  readonly data: Buffer | string;
+}
+
+export interface BuildResult {
+  readonly manifest: Manifest;
+  readonly outDir: string;
+  readonly warnings: readonly string[];
+}
+
+/** The handlers an environment needs: no viewer-request function where auth is off. */
+export function handlersFor(env: ResolvedEnvironment): readonly HandlerSpec[] {
+  return HANDLERS.filter((h) => h.name !== 'viewer-request' || env.auth);
+}
+
+/** Zips a bundle as `index.js` and describes it, paths relative to the out folder. */
+export async function packageBundle(js: string, dir: string): Promise<{ files: BuiltFile[]; entry: ArtifactEntry }> {
+  const zip = await deterministicZip([{ name: 'index.js', data: js }]);
+  const bundle = `${dir}/index.js`;
+  const zipPath = `${dir}.zip`;
+  return {
+    files: [
+      { path: bundle, data: js },
+      { path: zipPath, data: zip },
+    ],
+    entry: {
+      bundle,
+      bundleBytes: Buffer.byteLength(js),
+      bundleSha256: sha256(js),
+      zip: zipPath,
+      zipBytes: zip.length,
+      sha256: sha256(zip),
+      sourceCodeHash: sha256(zip, 'base64'),
+    },
+  };
+}
+
+function checkLimits(spec: HandlerSpec, label: string, entry: ArtifactEntry, warnings: string[]): void {
+  if (entry.zipBytes > spec.maxZipBytes) {
+    throw new EdgelockError(
+      `${label}: the zipped bundle is ${entry.zipBytes} bytes, over Lambda@Edge's ${spec.maxZipBytes}-byte limit for ${spec.eventType} functions; ` +
+        'nothing was written. Reduce what is baked in (fewer users, shorter header values).',
+    );
+  }
+  if (entry.bundleBytes > spec.budgetBundleBytes) {
+    warnings.push(`${label}: the minified bundle is ${entry.bundleBytes} bytes, over edgelock's ${spec.budgetBundleBytes}-byte budget (it still fits Lambda@Edge's limit)`);
+  }
+}
+
+function readManifest(file: string, project: string): Manifest | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    const m = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
+    return m.project === project ? m : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Builds the edge bundles of every environment (or of `options.env`). */
+export async function buildEdge(config: ResolvedConfig, options: BuildOptions): Promise<BuildResult> {
+  const envs = options.env ? [selectEnvironment(config, options.env)] : Object.values(config.environments);
+  const warnings: string[] = [];
+  const files: BuiltFile[] = [];
+  const environments: Manifest['environments'] = {};
+
+  for (const env of envs) {
+    const edgeConfig = toEdgeConfig(config, env);
+    const handlers: Partial<Record<HandlerName, HandlerArtifact>> = {};
+    for (const spec of handlersFor(env)) {
+      const label = `${spec.name} for ${config.project}/${env.name}`;
+      const js = await bundleHandler({ factory: sourcePath('edge', spec.name, 'index.ts'), config: edgeConfig, label });
+      const packaged = await packageBundle(js, `${env.name}/${spec.name}`);
+      checkLimits(spec, label, packaged.entry, warnings);
+      files.push(...packaged.files);
+      handlers[spec.name] = { eventType: spec.eventType, ...packaged.entry };
+    }
+    environments[env.name] = handlers;
+  }
+
+  const outDir = path.resolve(options.outDir);
+  const manifestPath = path.join(outDir, MANIFEST_FILE);
+  const previous = options.env ? readManifest(manifestPath, config.project) : undefined;
+  const manifest: Manifest = {
+    edgelock: VERSION,
+    project: config.project,
+    environments: { ...(previous?.environments ?? {}), ...environments },
+    functions: previous?.functions ?? {},
+  };
+
+  for (const env of envs) rmSync(path.join(outDir, env.name), { recursive: true, force: true });
+  for (const f of files) writeFileAtomic(path.join(outDir, f.path), f.data);
+  writeFileAtomic(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
+  for (const w of warnings) options.warn?.(w);
+  return { manifest, outDir, warnings };
+}

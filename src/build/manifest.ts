@@ -1,0 +1,31 @@
+import type { HandlerName } from './handlers';
+
+/** One built artifact, as recorded in `<out>/manifest.json`. Paths are relative to the out folder. */
+export interface ArtifactEntry {
+  /** Path of the minified bundle. */
+  readonly bundle: string;
+  readonly bundleBytes: number;
+  readonly bundleSha256: string;
+  /** Path of the deterministic zip. */
+  readonly zip: string;
+  readonly zipBytes: number;
+  /** Hex SHA-256 of the zip. */
+  readonly sha256: string;
+  /** Base64 SHA-256 of the zip: Terraform's `source_code_hash` format. */
+  readonly sourceCodeHash: string;
+}
+
+export interface HandlerArtifact extends ArtifactEntry {
+  readonly eventType: HandlerName;
+}
+
+export interface Manifest {
+  readonly edgelock: string;
+  readonly project: string;
+  /** Environment name → handler name → artifact. Handlers an environment does not use are absent. */
+  readonly environments: Record<string, Partial<Record<HandlerName, HandlerArtifact>>>;
+  /** Bundles that are not edge handlers (e.g. the pipeline's deploy function), by name. */
+  readonly functions: Record<string, ArtifactEntry>;
+}
+
+export const MANIFEST_FILE = 'manifest.json';

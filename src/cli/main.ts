@@ -1,0 +1,31 @@
+/**
+ * The `edgelock` command line. Each command lives in `commands/<name>.ts` and registers itself.
+ */
+import { Command, CommanderError } from 'commander';
+import { VERSION } from '../version';
+import { registerBuild } from './commands/build';
+import { registerHash } from './commands/hash';
+import { fail } from './run';
+
+export function createProgram(): Command {
+  const program = new Command('edgelock')
+    .version(VERSION)
+    .description('Lock a static site behind CloudFront: edge auth, security headers, an origin guard, grant-aware deploys and a 403 doctor.')
+    .showHelpAfterError()
+    .exitOverride();
+  registerBuild(program);
+  registerHash(program);
+  return program;
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  try {
+    await createProgram().parseAsync([...argv]);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode === 0 ? 0 : 2;
+      return;
+    }
+    process.exitCode = fail(err);
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * Security-header options. The defaults reach Mozilla HTTP Observatory A+ for a static site.
+ */
+import { z } from 'zod';
+import { pathPatternSchema } from './paths';
+
+/** @default the CSP sent when `contentSecurityPolicy` is not set */
+export const DEFAULT_CSP =
+  "default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests";
+
+/** @default the Permissions-Policy sent when `permissionsPolicy` is not set */
+export const DEFAULT_PERMISSIONS_POLICY =
+  'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()';
+
+/** Origin headers that reveal the origin's implementation, removed unless listed in `keepOriginHeaders`. */
+export const DEFAULT_STRIPPED_ORIGIN_HEADERS = [
+  'server',
+  'x-amz-id-2',
+  'x-amz-request-id',
+  'x-amz-version-id',
+  'x-amz-server-side-encryption*',
+  'x-amz-meta-*',
+  'x-amz-replication-status',
+  'x-amz-storage-class',
+  'x-amz-tagging-count',
+  'x-amz-expiration',
+  'x-amz-restore',
+  'x-amz-website-redirect-location',
+  'x-amz-object-lock-*',
+  'x-amz-checksum-*',
+  'x-amz-mp-parts-count',
+] as const;
+
+const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: 'expected an HTTP header name' });
+const headerValue = z.string().regex(/^[\x20-\x7e\t]*$/, { error: 'header values must be printable ASCII' });
+const headerPattern = z
+  .string()
+  .regex(/^[a-z0-9!#$%&'+.^_`|~-]+\*?$/, { error: 'expected a lower-case header name, optionally ending in "*", e.g. "x-amz-meta-*"' });
+
+const ONE_YEAR = 31_536_000;
+
+export const hstsSchema = z
+  .strictObject({
+    /**
+     * @default 63072000 (two years)
+     */
+    maxAge: z.number().int().min(0).default(2 * ONE_YEAR),
+    /** @default true */
+    includeSubDomains: z.boolean().default(true),
+    /** Opt in to the browsers' preload list (needs includeSubDomains and a year or more). @default false */
+    preload: z.boolean().default(false),
+  })
+  .refine((h) => !h.preload || (h.includeSubDomains && h.maxAge >= ONE_YEAR), {
+    error: 'hsts.preload needs includeSubDomains: true and maxAge of at least 31536000 (one year)',
+  });
+
+export const headersSchema = z.strictObject({
+  /** Strict-Transport-Security, or false to send none. */
+  hsts: z.union([z.literal(false), hstsSchema]).default(hstsSchema.parse({})),
+  /**
+   * Content-Security-Policy, or false to send none.
+   * @default DEFAULT_CSP
+   */
+  contentSecurityPolicy: z.union([z.literal(false), headerValue.min(1)]).default(DEFAULT_CSP),
+  /** A different CSP for some paths; first match wins. */
+  cspOverrides: z.array(z.strictObject({ path: pathPatternSchema, policy: headerValue.min(1) })).default([]),
+  /** X-Frame-Options. @default 'DENY' */
+  frameOptions: z.union([z.literal(false), z.enum(['DENY', 'SAMEORIGIN'])]).default('DENY'),
+  /** X-Content-Type-Options: nosniff. @default true */
+  contentTypeOptions: z.boolean().default(true),
+  /** Referrer-Policy. @default 'strict-origin-when-cross-origin' */
+  referrerPolicy: z
+    .union([
+      z.literal(false),
+      z.enum(['no-referrer', 'same-origin', 'strict-origin', 'strict-origin-when-cross-origin', 'origin', 'origin-when-cross-origin', 'no-referrer-when-downgrade', 'unsafe-url']),
+    ])
+    .default('strict-origin-when-cross-origin'),
+  /** Permissions-Policy. @default DEFAULT_PERMISSIONS_POLICY */
+  permissionsPolicy: z.union([z.literal(false), headerValue.min(1)]).default(DEFAULT_PERMISSIONS_POLICY),
+  /** Cross-Origin-Opener-Policy. @default 'same-origin' */
+  crossOriginOpenerPolicy: z.union([z.literal(false), z.enum(['same-origin', 'same-origin-allow-popups', 'unsafe-none'])]).default('same-origin'),
+  /** Cross-Origin-Resource-Policy. @default 'same-origin' */
+  crossOriginResourcePolicy: z.union([z.literal(false), z.enum(['same-origin', 'same-site', 'cross-origin'])]).default('same-origin'),
+  /** X-XSS-Protection: 0 (disables the legacy auditor, current advice). @default true */
+  xssProtectionOff: z.boolean().default(true),
+  /** Extra headers to add to every response. */
+  custom: z.record(headerName, headerValue).default({}),
+  /**
+   * Per header (lower-case name): keep a value the origin sent, or replace it with ours.
+   * Headers not listed are replaced.
+   */
+  originValues: z.record(headerPattern, z.enum(['keep', 'replace'])).default({}),
+  /** Origin headers to strip. @default DEFAULT_STRIPPED_ORIGIN_HEADERS */
+  stripOriginHeaders: z.array(headerPattern).default([...DEFAULT_STRIPPED_ORIGIN_HEADERS]),
+  /** Origin headers to keep even though `stripOriginHeaders` matches them, e.g. "x-amz-meta-build". */
+  keepOriginHeaders: z.array(headerPattern).default([]),
+});
+
+export type HeadersConfig = z.output<typeof headersSchema>;

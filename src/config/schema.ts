@@ -1,0 +1,285 @@
+/**
+ * The edgelock config schema: the single source of truth read by the build, the local edge,
+ * the CDKTF app, the deployer and the doctor.
+ *
+ * The schema describes the file as the user writes it. `loadConfig()` turns that into a
+ * {@link ResolvedConfig}: defaults applied, htpasswd files read, paths made absolute.
+ */
+import { z } from 'zod';
+import { bcryptHashSchema, userNameSchema } from './bcrypt';
+import { headersSchema } from './headers';
+import { pathPatternSchema } from './paths';
+
+const accountId = z
+  .string({ error: 'expected a 12-digit AWS account ID as a string, e.g. "111111111111"' })
+  .regex(/^\d{12}$/, { error: 'expected a 12-digit AWS account ID as a string, e.g. "111111111111"' });
+
+const region = z
+  .string({ error: 'expected an AWS region, e.g. "eu-west-1"' })
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d$/, { error: 'expected an AWS region, e.g. "eu-west-1"' });
+
+/** S3 bucket naming rules (general purpose buckets). */
+const bucketName = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, {
+    error: 'expected an S3 bucket name: 3-63 characters of a-z, 0-9, "." and "-", starting and ending with a letter or digit, e.g. "acme-site-prod"',
+  })
+  .refine((b) => !/\.\.|^\d+\.\d+\.\d+\.\d+$|^xn--|-s3alias$|--ol-s3$/.test(b), {
+    error: 'not a valid S3 bucket name (no "..", no IP address form, no reserved prefix or suffix)',
+  });
+
+const domainName = z
+  .string()
+  .regex(/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/, {
+    error: 'expected a lower-case DNS name, e.g. "preview.example.com"',
+  });
+
+const projectName = z
+  .string({ error: 'expected a short lower-case name used in resource names, e.g. "acme-web"' })
+  .regex(/^[a-z][a-z0-9-]{1,22}[a-z0-9]$/, {
+    error: 'expected 3-24 characters of a-z, 0-9 and "-", starting with a letter, e.g. "acme-web"',
+  });
+
+const envName = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, {
+  error: 'environment names are 1-16 characters of a-z, 0-9 and "-", starting with a letter, e.g. "prod"',
+});
+
+const canonicalUserId = z.string().regex(/^[0-9a-f]{64}$/, {
+  error: 'expected a 64-hex-digit S3 canonical user ID (the OAI\'s S3CanonicalUserId)',
+});
+
+export const environmentSchema = z.strictObject({
+  /** The AWS account that owns this environment's bucket and distribution. */
+  accountId,
+  /** Region of the site bucket. Edge functions always live in us-east-1. */
+  region,
+  /** Whether every viewer request must pass HTTP Basic auth. */
+  auth: z.boolean({ error: 'expected true or false: does this environment require Basic auth?' }),
+  /**
+   * How the distribution reaches the bucket.
+   * @default 'oac'
+   */
+  originAccess: z.enum(['oac', 'oai'], { error: 'expected "oac" (recommended) or "oai" (legacy)' }).default('oac'),
+  /**
+   * Site bucket name.
+   * @default `${project}-${env}-site-${accountId}`
+   */
+  bucket: bucketName.optional(),
+  /** Custom domain served by the distribution (needs `certificateArn`). */
+  domain: domainName.optional(),
+  /** ACM certificate in us-east-1 for `domain`. */
+  certificateArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]{36}$/, {
+      error: 'expected an ACM certificate ARN in us-east-1 (CloudFront only uses us-east-1 certificates)',
+    })
+    .optional(),
+  /** Existing distribution ID, once deployed (used by the deployer and the doctor). */
+  distributionId: z
+    .string()
+    .regex(/^E[A-Z0-9]{7,20}$/, { error: 'expected a CloudFront distribution ID such as "E2QWRUHAPOMQZL"' })
+    .optional(),
+  /** Canonical user IDs of legacy OAIs that must be granted read on objects in ObjectWriter buckets. */
+  oaiCanonicalUserIds: z.array(canonicalUserId).optional(),
+});
+
+const usersList = z
+  .array(z.strictObject({ user: userNameSchema, hash: bcryptHashSchema }))
+  .min(1, { error: 'list at least one user, e.g. [{ user: "demo", hash: "$2b$10$..." }]' });
+
+export const authSchema = z.strictObject({
+  /** The realm shown in the browser's login prompt. */
+  realm: z
+    .string()
+    .min(1)
+    .max(100)
+    .regex(/^[\x20-\x7e]+$/, { error: 'the realm must be printable ASCII' })
+    .refine((r) => !/["\\]/.test(r), { error: 'the realm may not contain a double quote or a backslash' }),
+  /**
+   * An htpasswd file (bcrypt lines only), relative to the config file, or a list of users.
+   */
+  users: z.union([z.string().min(1), usersList], {
+    error: 'expected the path of an htpasswd file (e.g. "./users.htpasswd") or a list of { user, hash }',
+  }),
+  /**
+   * Paths that require credentials.
+   * @default ['/*']
+   */
+  protect: z.array(pathPatternSchema).min(1).default(['/*']),
+  /**
+   * Paths that never require credentials, even when `protect` matches (health checks, ACME).
+   * @default []
+   */
+  bypass: z.array(pathPatternSchema).default([]),
+  /**
+   * How long a verified Authorization header is remembered by a warm edge function, in seconds.
+   * @default 300
+   */
+  cacheTtlSeconds: z.number().int().min(0).max(3600).default(300),
+  /**
+   * How many verified Authorization headers a warm edge function remembers.
+   * @default 256
+   */
+  cacheEntries: z.number().int().min(1).max(10000).default(256),
+});
+
+export const originSchema = z.strictObject({
+  /**
+   * Append `index.html` to extensionless paths (`/about` → `/about/index.html`), for "pretty URL" sites.
+   * @default false
+   */
+  prettyUrls: z.boolean().default(false),
+  /**
+   * Serve this document for extensionless paths instead (single-page apps), e.g. "/index.html".
+   */
+  spaFallback: z.string().regex(/^\/[A-Za-z0-9._\/-]+$/).optional(),
+  /**
+   * Forward cookies to the origin. S3 ignores them; keep them off.
+   * @default false
+   */
+  allowCookies: z.boolean().default(false),
+  /**
+   * HTTP methods allowed through to the origin.
+   * @default ['GET', 'HEAD']
+   */
+  allowedMethods: z
+    .array(z.enum(['GET', 'HEAD', 'OPTIONS', 'PUT', 'POST', 'PATCH', 'DELETE']))
+    .min(1)
+    .default(['GET', 'HEAD']),
+  /**
+   * Longest URI accepted, in bytes.
+   * @default 2048
+   */
+  maxUriLength: z.number().int().min(64).max(8192).default(2048),
+});
+
+export const cacheRuleSchema = z.strictObject({
+  /** A glob over the object key, e.g. "assets/**" or "*.html". */
+  match: z.string().min(1),
+  cacheControl: z.string().min(1),
+});
+
+export const deploySchema = z.strictObject({
+  /**
+   * Cache-Control rules, first match wins. Defaults: content-hashed assets immutable for a year, HTML no-cache.
+   */
+  cacheControl: z.array(cacheRuleSchema).optional(),
+  /**
+   * Parallel uploads.
+   * @default 16
+   */
+  concurrency: z.number().int().min(1).max(256).default(16),
+  /** Name of the role each environment account offers to the tools account's deployer. */
+  roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('edgelock-deploy'),
+});
+
+export const backendSchema = z.strictObject({
+  bucket: bucketName,
+  keyPrefix: z.string().default('edgelock'),
+  region,
+  lockTable: z.string().regex(/^[a-zA-Z0-9_.-]{3,255}$/).optional(),
+});
+
+export const configSchema = z
+  .strictObject({
+    /** Short name used in resource names. */
+    project: projectName,
+    /** The CI/CD ("tools") account that builds and deploys. */
+    tools: z.strictObject({
+      accountId,
+      region: region.default('us-east-1'),
+      /** Git repository the pipeline builds, "owner/name". */
+      repository: z.string().regex(/^[\w.-]+\/[\w.-]+$/).optional(),
+      branch: z.string().min(1).default('main'),
+      /** ARN of an existing CodeStar connection to the repository host. */
+      connectionArn: z.string().startsWith('arn:').optional(),
+    }),
+    /** Name → environment. Order matters: the pipeline deploys them in this order. */
+    environments: z
+      .record(envName, environmentSchema)
+      .refine((envs) => Object.keys(envs).length > 0, {
+        error: 'define at least one environment, e.g. { dev: { accountId: "222222222222", region: "eu-west-1", auth: true } }',
+      }),
+    auth: authSchema.optional(),
+    headers: headersSchema.default(headersSchema.parse({})),
+    origin: originSchema.default(originSchema.parse({})),
+    deploy: deploySchema.default(deploySchema.parse({})),
+    /**
+     * Role assumed by the CDKTF providers in each account.
+     * @default 'OrganizationAccountAccessRole'
+     */
+    provisionRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('OrganizationAccountAccessRole'),
+    /** Remote Terraform state. Without it, state is local (the app warns). */
+    backend: backendSchema.optional(),
+  })
+  .superRefine((cfg, ctx) => {
+    const authEnvs = Object.entries(cfg.environments).filter(([, e]) => e.auth);
+    if (authEnvs.length > 0 && !cfg.auth) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['auth'],
+        message: `environment "${authEnvs[0]![0]}" has auth: true, so an auth section is required, e.g. auth: { realm: "Preview", users: "./users.htpasswd" }`,
+      });
+    }
+    for (const [name, env] of Object.entries(cfg.environments)) {
+      if (env.domain && !env.certificateArn) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', name, 'certificateArn'],
+          message: `domain "${env.domain}" needs an ACM certificate in us-east-1: set certificateArn`,
+        });
+      }
+      if (env.oaiCanonicalUserIds && env.originAccess !== 'oai') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', name, 'oaiCanonicalUserIds'],
+          message: 'oaiCanonicalUserIds only applies with originAccess: "oai"',
+        });
+      }
+    }
+    const buckets = new Map<string, string>();
+    for (const [name, env] of Object.entries(cfg.environments)) {
+      if (!env.bucket) continue;
+      const other = buckets.get(env.bucket);
+      if (other) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['environments', name, 'bucket'],
+          message: `bucket "${env.bucket}" is also used by environment "${other}": each environment needs its own bucket`,
+        });
+      }
+      buckets.set(env.bucket, name);
+    }
+  });
+
+/** The config as written by the user (input of `defineConfig`). */
+export type EdgelockConfigInput = z.input<typeof configSchema>;
+/** The config after validation and defaults, before files are read. */
+export type ParsedConfig = z.output<typeof configSchema>;
+export type EnvironmentConfig = z.output<typeof environmentSchema>;
+export type AuthConfig = z.output<typeof authSchema>;
+export type OriginConfig = z.output<typeof originSchema>;
+export type DeployConfig = z.output<typeof deploySchema>;
+
+export interface BasicUser {
+  readonly user: string;
+  readonly hash: string;
+}
+
+/** A fully resolved environment: defaults filled in, names derived. */
+export interface ResolvedEnvironment extends EnvironmentConfig {
+  readonly name: string;
+  readonly bucket: string;
+  /** The bucket's regional REST endpoint, the only origin domain the guard accepts. */
+  readonly bucketDomain: string;
+}
+
+/** The config everything else reads: validated, defaults applied, htpasswd read. */
+export interface ResolvedConfig extends Omit<ParsedConfig, 'auth' | 'environments'> {
+  /** Absolute path of the config file (or "<embedded>"). */
+  readonly configPath: string;
+  /** Folder that relative paths in the config are resolved against. */
+  readonly baseDir: string;
+  readonly auth?: Omit<AuthConfig, 'users'> & { readonly users: readonly BasicUser[]; readonly usersSource: string };
+  readonly environments: Readonly<Record<string, ResolvedEnvironment>>;
+}

@@ -1,0 +1,12 @@
+/**
+ * edgelock's public API.
+ */
+export { defineConfig } from './config/define';
+export { loadConfig, parseConfig, resolveConfig, selectEnvironment } from './config/load';
+export type { EdgelockConfigInput, ResolvedConfig, ResolvedEnvironment, BasicUser } from './config/schema';
+export { DEFAULT_CSP, DEFAULT_PERMISSIONS_POLICY, DEFAULT_STRIPPED_ORIGIN_HEADERS } from './config/headers';
+export { buildEdge, type BuildOptions, type BuildResult } from './build';
+export type { Manifest, HandlerArtifact, ArtifactEntry } from './build/manifest';
+export { HANDLERS, type HandlerName, type HandlerSpec } from './build/handlers';
+export type { EdgeConfig } from './edge/config';
+export { EdgelockError, ConfigError, UsageError } from './errors';
