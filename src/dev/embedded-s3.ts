@@ -1,0 +1,162 @@
+/**
+ * The embedded S3: s3rver on loopback, behind a gate that makes the bucket private. Every request
+ * is logged (method, host, path, every header) before anything else happens, so a test can prove
+ * what reached S3. Anonymous requests and bad SigV4 signatures are refused with S3's own error
+ * codes; only signed requests reach s3rver.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { EdgelockError } from '../errors';
+import { parseQuery, verifySigV4, type Credentials } from './sigv4';
+
+export interface S3LogEntry {
+  readonly time: string;
+  readonly method: string;
+  readonly host: string;
+  /** The request target as sent (path and query). */
+  readonly url: string;
+  /** Every header, lower-case name → values in order. */
+  readonly headers: Readonly<Record<string, readonly string[]>>;
+  /** The status S3 answered with (0 while in flight). */
+  status: number;
+  /** S3's error code when the gate refused the request. */
+  refused?: string;
+}
+
+export interface EmbeddedS3Options {
+  /** Buckets to create. */
+  readonly buckets: readonly string[];
+  /** Port on 127.0.0.1; 0 picks a free one. @default 0 */
+  readonly port?: number;
+  /** Where objects are stored. @default a fresh temporary folder, removed on close */
+  readonly directory?: string;
+  /** @default a fresh random key pair */
+  readonly credentials?: Credentials;
+  /** Log entries kept (oldest dropped first). @default 10000 */
+  readonly logLimit?: number;
+}
+
+export interface EmbeddedS3 {
+  /** e.g. "http://127.0.0.1:41234" */
+  readonly endpoint: string;
+  readonly port: number;
+  readonly credentials: Credentials;
+  /** Requests received, oldest first. */
+  readonly log: readonly S3LogEntry[];
+  clearLog(): void;
+  close(): Promise<void>;
+}
+
+interface S3rverInstance {
+  configureBuckets(): Promise<unknown>;
+  callback(): (req: http.IncomingMessage, res: http.ServerResponse) => void;
+  logger: { close(): void };
+}
+type S3rverClass = new (options: Record<string, unknown>) => S3rverInstance;
+interface AccountModule {
+  DUMMY_ACCOUNT: { createKeyPair(id: string, secret: string): void; revokeAccessKey(id: string): void };
+}
+
+const STATUS: Record<string, number> = {
+  AccessDenied: 403,
+  InvalidAccessKeyId: 403,
+  SignatureDoesNotMatch: 403,
+  RequestTimeTooSkewed: 403,
+  AuthorizationHeaderMalformed: 400,
+};
+
+function xmlError(code: string, message: string): string {
+  const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${esc(code)}</Code><Message>${esc(message)}</Message></Error>`;
+}
+
+export function randomCredentials(): Credentials {
+  return {
+    accessKeyId: `EDGELOCKDEV${randomBytes(5).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(30).toString('base64url'),
+  };
+}
+
+/** Starts the embedded S3 with its buckets created. */
+export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<EmbeddedS3> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const S3rver = require('s3rver') as S3rverClass;
+  // s3rver keeps its keys in a process-wide registry; the gate below does the real checking.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const accounts = require('s3rver/lib/models/account') as AccountModule;
+  const credentials = options.credentials ?? randomCredentials();
+  const ownDir = options.directory === undefined;
+  const directory = options.directory ?? mkdtempSync(path.join(os.tmpdir(), 'edgelock-s3-'));
+  const keys = new Map([[credentials.accessKeyId, credentials.secretAccessKey]]);
+  accounts.DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
+
+  const s3 = new S3rver({
+    silent: true,
+    directory,
+    serviceEndpoint: 'amazonaws.com',
+    vhostBuckets: true,
+    configureBuckets: options.buckets.map((name) => ({ name })),
+  });
+  await s3.configureBuckets();
+  const app = s3.callback();
+  const log: S3LogEntry[] = [];
+  const limit = options.logLimit ?? 10_000;
+
+  const server = http.createServer((req, res) => {
+    const headers: Record<string, string[]> = {};
+    for (let i = 0; i + 1 < req.rawHeaders.length; i += 2) (headers[req.rawHeaders[i]!.toLowerCase()] ??= []).push(req.rawHeaders[i + 1]!);
+    const entry: S3LogEntry = { time: new Date().toISOString(), method: req.method ?? '', host: req.headers.host ?? '', url: req.url ?? '', headers, status: 0 };
+    log.push(entry);
+    if (log.length > limit) log.shift();
+    res.on('finish', () => {
+      entry.status = res.statusCode;
+    });
+    const target = req.url ?? '/';
+    const q = target.indexOf('?');
+    void verifySigV4(
+      { method: req.method ?? 'GET', path: q < 0 ? target : target.slice(0, q), query: parseQuery(q < 0 ? '' : target.slice(q + 1)), rawHeaders: req.rawHeaders },
+      keys,
+    ).then(
+      (v) => {
+        if (v.ok) return app(req, res);
+        entry.refused = v.code;
+        const body = xmlError(v.code, v.message);
+        res.writeHead(STATUS[v.code] ?? 403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), server: 'AmazonS3' });
+        res.end(body);
+        req.resume();
+      },
+      (err: Error) => {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`gate error: ${err.message}`);
+      },
+    );
+  });
+  server.keepAliveTimeout = 5_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(new EdgelockError(`the embedded S3 cannot listen on 127.0.0.1:${options.port ?? 0}: ${err.code ?? err.message}; pick another port`, { cause: err })),
+    );
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    port,
+    credentials,
+    log,
+    clearLog: () => {
+      log.length = 0;
+    },
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      accounts.DUMMY_ACCOUNT.revokeAccessKey(credentials.accessKeyId);
+      s3.logger.close();
+      if (ownDir) rmSync(directory, { recursive: true, force: true });
+    },
+  };
+}
