@@ -12,8 +12,8 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { ResolvedEnvironment } from '../config/schema';
-import { setHeader, type CfHeaders } from '../edge/headers';
-import { validateResult, type LambdaEdgeProblem } from '../edge/validate';
+import { headerMatcher, setHeader, type CfHeaders } from '../edge/headers';
+import { DISALLOWED_HEADERS, validateResult, type LambdaEdgeProblem } from '../edge/validate';
 import { DEFAULT_TTLS, EdgeCache, ttlFor, type CacheTtls, type CachedResponse } from './cache';
 import {
   DEV_DISTRIBUTION,
@@ -75,6 +75,16 @@ export interface EdgeResponse {
 type Step<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly response: EdgeResponse };
 
 const POP = 'DEV50-C1';
+
+/** Viewer headers CloudFront drops before any function sees the request (hop-by-hop and its own). */
+const isDropped = headerMatcher([...DISALLOWED_HEADERS, 'te', 'transfer-encoding', 'http2-settings']);
+
+/** The viewer's headers as a viewer-request function sees them. */
+export function viewerHeaders(rawHeaders: readonly string[]): CfHeaders {
+  const headers = toCfHeaders(rawHeaders);
+  for (const name of Object.keys(headers)) if (isDropped(name)) delete headers[name];
+  return headers;
+}
 
 function errorPage(status: number, cache: CacheResult, detail: string): EdgeResponse {
   const title = status === 502 ? '502 ERROR' : status === 503 ? '503 ERROR' : `${status} ERROR`;
@@ -152,7 +162,7 @@ export class LocalEdge {
 
   private async flow(viewer: ViewerRequest, requestId: string): Promise<EdgeResponse> {
     const { uri, querystring } = splitTarget(viewer.target);
-    const viewerRequest: CfRequest = { clientIp: viewer.clientIp, method: viewer.method, uri, querystring, headers: toCfHeaders(viewer.rawHeaders) };
+    const viewerRequest: CfRequest = { clientIp: viewer.clientIp, method: viewer.method, uri, querystring, headers: viewerHeaders(viewer.rawHeaders) };
 
     // 1. viewer-request
     const vr = await this.trigger<CfRequest | CfGeneratedResponse>('viewer-request', makeEvent(this.dist, 'viewer-request', requestId, viewerRequest), viewerRequest);
