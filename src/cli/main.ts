@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
+import { registerDev } from './commands/dev';
 import { registerHash } from './commands/hash';
 import { registerStart } from './commands/start';
 import { fail } from './run';
@@ -16,6 +17,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerBuild(program);
   registerHash(program);
+  registerDev(program);
   registerStart(program);
   return program;
 }

@@ -46,6 +46,8 @@ export interface LocalEdgeOptions {
   readonly s3Port?: number;
   /** One line per handler failure or origin problem. */
   readonly log?: (line: string) => void;
+  /** One line per request answered. */
+  readonly accessLog?: (line: string) => void;
 }
 
 export interface RunningLocalEdge {
@@ -125,7 +127,8 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
     const cert = options.https ? await devCertificate(options.https.certDir) : undefined;
     const server = await startDevServer({
       edge,
-      port: options.port ?? 8787,
+      port: options.port ?? DEFAULT_DEV_PORT,
+      ...(options.accessLog ? { accessLog: options.accessLog } : {}),
       ...(cert && options.https ? { tls: { key: cert.key, cert: cert.cert, redirectPort: options.https.redirectPort } } : {}),
     });
     stack.push(() => server.close());

@@ -26,6 +26,8 @@ export interface DevServerOptions {
   readonly tls?: TlsOptions;
   /** Largest request body accepted. @default 1 MiB (CloudFront forwards more; static sites need none) */
   readonly maxBodyBytes?: number;
+  /** One line per request answered: status, method, path, x-cache, milliseconds. */
+  readonly accessLog?: (line: string) => void;
 }
 
 export interface DevServer {
@@ -73,6 +75,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       if (size > maxBody) tooLarge = true;
       else chunks.push(c);
     });
+    const started = performance.now();
     req.on('end', () => {
       if (tooLarge) {
         res.writeHead(413, { 'content-type': 'text/plain' }).end('request body too large for the local edge\n');
@@ -89,6 +92,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
           if (!noBody) headers['Content-Length'] = String(r.body.length);
           res.writeHead(r.status, r.statusDescription || undefined, headers);
           res.end(noBody || req.method === 'HEAD' ? undefined : r.body);
+          options.accessLog?.(`${r.status} ${req.method} ${req.url} ${r.cache} ${(performance.now() - started).toFixed(1)} ms`);
         })
         .catch((err: Error) => {
           if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });

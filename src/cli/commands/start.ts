@@ -1,20 +1,38 @@
+/**
+ * `edgelock start` (what `npm start` runs): builds the example config, starts the embedded S3,
+ * uploads examples/site into the dev environment's bucket and serves it behind the local edge
+ * with the demo credentials, until Ctrl-C.
+ */
 import path from 'node:path';
 import type { Command } from 'commander';
-import { buildEdge } from '../../build';
 import { loadConfig } from '../../config/load';
 import { PACKAGE_ROOT } from '../../version';
 import { action } from '../run';
-import { formatManifest } from './build';
+import { addServeOptions, serve, type DevCliOptions } from './dev';
+
+export const EXAMPLE_CONFIG = path.join(PACKAGE_ROOT, 'examples', 'edgelock.config.ts');
+export const EXAMPLE_SITE = path.join(PACKAGE_ROOT, 'examples', 'site');
+export const EXAMPLE_ENV = 'dev';
+export const DEMO_USER = 'demo';
+export const DEMO_PASSWORD = 'edgelock-demo';
 
 export function registerStart(program: Command): void {
-  program
-    .command('start')
-    .description('the quick start: build the example config (examples/edgelock.config.ts) into dist/')
-    .action(
-      action(async () => {
-        const config = loadConfig(path.join(PACKAGE_ROOT, 'examples', 'edgelock.config.ts'));
-        const result = await buildEdge(config, { outDir: 'dist', warn: (m) => process.stderr.write(`warning: ${m}\n`) });
-        process.stdout.write(formatManifest(result.manifest, result.outDir));
-      }),
-    );
+  addServeOptions(
+    program
+      .command('start')
+      .description('serve the example site behind the local edge: build examples/edgelock.config.ts, upload examples/site to an embedded private S3, Basic auth with the demo user'),
+  ).action(
+    action(async (opts: DevCliOptions) => {
+      const config = loadConfig(EXAMPLE_CONFIG);
+      await serve({
+        config,
+        env: EXAMPLE_ENV,
+        opts,
+        distDir: path.resolve(PACKAGE_ROOT, opts.dist),
+        siteDir: EXAMPLE_SITE,
+        extraBanner: [`  login:   user "${DEMO_USER}", password "${DEMO_PASSWORD}"`],
+        extraJson: { user: DEMO_USER, password: DEMO_PASSWORD },
+      });
+    }),
+  );
 }

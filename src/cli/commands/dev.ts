@@ -1,0 +1,150 @@
+/**
+ * `edgelock dev`: the environment's real edge bundles behind a local CloudFront, over an embedded
+ * private S3 (or a folder), until Ctrl-C. Also the engine of `edgelock start`.
+ */
+import path from 'node:path';
+import type { Command } from 'commander';
+import { buildEdge } from '../../build';
+import { loadConfig } from '../../config/load';
+import type { ResolvedConfig } from '../../config/schema';
+import { DEFAULT_DEV_PORT, startLocalEdge, type LocalEdgeOptions, type RunningLocalEdge } from '../../dev';
+import { UsageError } from '../../errors';
+import { action } from '../run';
+
+export interface DevCliOptions {
+  config?: string;
+  env?: string;
+  port: string;
+  https?: boolean;
+  httpPort?: string;
+  origin?: string;
+  site?: string;
+  dist: string;
+  build: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function parsePort(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) throw new UsageError(`${flag} must be a port number from 0 to 65535 (got "${value}"); 0 picks a free port`);
+  return n;
+}
+
+/** What `dev` and `start` print once the edge is up. */
+export function banner(running: RunningLocalEdge, extra: readonly string[] = []): string {
+  const lines = [
+    `edgelock local edge for environment "${running.environment.name}" (${running.handlers.join(', ') || 'no handlers'})`,
+    `  site:    ${running.url}/`,
+  ];
+  if (running.server.redirectUrl) lines.push(`  http:    ${running.server.redirectUrl}/ (redirects to https)`);
+  if (running.certFile) lines.push(`  cert:    ${running.certFile} (self-signed; trust it or expect a browser warning)`);
+  lines.push(`  origin:  ${running.origin.description}`);
+  if (running.s3) {
+    lines.push(`  bucket:  ${running.environment.bucket} (${running.environment.originAccess.toUpperCase()}; anonymous requests to S3 are refused)`);
+    lines.push(`  S3 keys: ${running.s3.credentials.accessKeyId} / ${running.s3.credentials.secretAccessKey} (path-style requests to ${running.s3.endpoint})`);
+  }
+  if (running.uploaded.length) lines.push(`  uploaded ${running.uploaded.length} files`);
+  lines.push(...extra, 'Press Ctrl-C to stop.');
+  return `${lines.join('\n')}\n`;
+}
+
+export function jsonSummary(running: RunningLocalEdge, extra: Record<string, unknown> = {}): string {
+  return `${JSON.stringify({
+    url: running.url,
+    redirectUrl: running.server.redirectUrl ?? null,
+    environment: running.environment.name,
+    handlers: running.handlers,
+    origin: running.origin.description,
+    s3: running.s3 ? { endpoint: running.s3.endpoint, bucket: running.environment.bucket, accessKeyId: running.s3.credentials.accessKeyId, secretAccessKey: running.s3.credentials.secretAccessKey } : null,
+    certFile: running.certFile ?? null,
+    uploaded: running.uploaded.length,
+    ...extra,
+  })}\n`;
+}
+
+/** Stops on the first SIGINT or SIGTERM, then lets the process end on its own. */
+export function stopOnSignal(running: RunningLocalEdge): Promise<void> {
+  return new Promise((resolve) => {
+    let stopping = false;
+    const stop = (signal: NodeJS.Signals): void => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`\n${signal}: stopping the local edge\n`);
+      void running.close().then(() => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        resolve();
+      });
+    };
+    process.on('SIGINT', stop);
+    process.on('SIGTERM', stop);
+  });
+}
+
+export interface ServeInput {
+  readonly config: ResolvedConfig;
+  readonly env: string;
+  readonly opts: DevCliOptions;
+  readonly distDir: string;
+  readonly siteDir?: string;
+  readonly extraBanner?: readonly string[];
+  readonly extraJson?: Record<string, unknown>;
+}
+
+/** Builds (unless told not to), starts the local edge, prints where it is, serves until a signal. */
+export async function serve(input: ServeInput): Promise<void> {
+  const { opts, config } = input;
+  const port = parsePort(opts.port, '--port');
+  const httpPort = opts.httpPort === undefined ? (port === 0 ? 0 : port + 1) : parsePort(opts.httpPort, '--http-port');
+  if (opts.httpPort !== undefined && !opts.https) throw new UsageError('--http-port only applies with --https');
+  if (opts.origin && input.siteDir) throw new UsageError('--site uploads into the embedded S3; with --origin DIR the folder is the origin: use one or the other');
+  // The embedded S3 upload uses the AWS SDK, whose notice about future Node versions is noise here.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  if (opts.build) {
+    await buildEdge(config, { outDir: input.distDir, env: input.env, warn: (m) => process.stderr.write(`warning: ${m}\n`) });
+  }
+  const options: LocalEdgeOptions = {
+    config,
+    env: input.env,
+    distDir: input.distDir,
+    port,
+    ...(opts.https ? { https: { certDir: path.resolve('.edgelock', 'dev-tls'), redirectPort: httpPort } } : {}),
+    ...(opts.origin ? { originDir: path.resolve(opts.origin) } : {}),
+    ...(input.siteDir ? { siteDir: input.siteDir } : {}),
+    log: (line) => process.stderr.write(`edge: ${line}\n`),
+    ...(opts.quiet ? {} : { accessLog: (line: string) => process.stdout.write(`${line}\n`) }),
+  };
+  const running = await startLocalEdge(options);
+  process.stdout.write(opts.json ? jsonSummary(running, input.extraJson) : banner(running, input.extraBanner));
+  await stopOnSignal(running);
+}
+
+export function addServeOptions(cmd: Command): Command {
+  return cmd
+    .option('-p, --port <n>', 'port on 127.0.0.1 (0 picks a free one)', String(DEFAULT_DEV_PORT))
+    .option('--https', 'serve https with a self-signed certificate; the http port redirects to it')
+    .option('--http-port <n>', 'with --https: the port that redirects to https (default: --port + 1)')
+    .option('--dist <dir>', 'folder of built bundles', 'dist')
+    .option('--no-build', 'use the bundles already in --dist instead of building first')
+    .option('-q, --quiet', 'no line per request')
+    .option('--json', 'print where everything is as one JSON line instead of the banner');
+}
+
+export function registerDev(program: Command): void {
+  addServeOptions(
+    program
+      .command('dev')
+      .description('run the environment\'s edge bundles behind a local CloudFront over an embedded private S3 (or a folder) until Ctrl-C')
+      .option('-c, --config <file>', 'config file (default: ./edgelock.config.ts, .mjs, .js or .json)')
+      .option('-e, --env <name>', 'environment (default: the first one in the config)')
+      .option('--origin <dir>', 'serve this folder as the origin instead of the embedded S3')
+      .option('--site <dir>', 'upload this folder into the embedded bucket at start'),
+  ).action(
+    action(async (opts: DevCliOptions) => {
+      const config = loadConfig(opts.config);
+      const env = opts.env ?? Object.keys(config.environments)[0]!;
+      await serve({ config, env, opts, distDir: path.resolve(opts.dist), ...(opts.site ? { siteDir: path.resolve(opts.site) } : {}) });
+    }),
+  );
+}
