@@ -4,6 +4,7 @@
  */
 import path from 'node:path';
 import type { Command } from 'commander';
+import { stop as stopEsbuild } from 'esbuild';
 import { buildEdge } from '../../build';
 import { loadConfig } from '../../config/load';
 import type { ResolvedConfig } from '../../config/schema';
@@ -104,6 +105,8 @@ export async function serve(input: ServeInput): Promise<void> {
   if (opts.build) {
     await buildEdge(config, { outDir: input.distDir, env: input.env, warn: (m) => process.stderr.write(`warning: ${m}\n`) });
   }
+  // esbuild keeps helper processes alive for later builds; a long-running server needs none.
+  await stopEsbuild();
   const options: LocalEdgeOptions = {
     config,
     env: input.env,

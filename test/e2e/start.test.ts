@@ -1,0 +1,62 @@
+/**
+ * `edgelock start` (what `npm start` runs after compiling) serves the protected example site and
+ * stops cleanly on SIGTERM, leaving no process and no listening port behind.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { BIN, ROOT } from '../helpers/cli';
+import { tempDir } from '../helpers/config';
+import { DEMO_AUTH, raw } from './helpers';
+
+interface Summary {
+  url: string;
+  user: string;
+  password: string;
+  s3: { endpoint: string };
+}
+
+function firstLine(child: ChildProcess): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const rl = createInterface({ input: child.stdout! });
+    rl.once('line', (line) => resolve(line));
+    child.once('exit', (code) => reject(new Error(`edgelock start exited with ${code} before printing its address`)));
+  });
+}
+
+function exited(child: ChildProcess): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
+  return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+}
+
+const refused = (url: string) => fetch(url).then(() => false, () => true);
+
+test('start serves the example site behind Basic auth and stops cleanly on SIGTERM', async () => {
+  const child = spawn(process.execPath, [BIN, 'start', '--port', '0', '--json', '--quiet', '--dist', tempDir('edgelock-start-dist-')], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (c: Buffer) => (stderr += c.toString()));
+  const done = exited(child);
+  try {
+    const summary = JSON.parse(await firstLine(child)) as Summary;
+    expect(summary).toMatchObject({ user: 'demo', password: 'edgelock-demo' });
+
+    expect((await raw(summary.url, '/')).status).toBe(401);
+    const ok = await raw(summary.url, '/', { headers: { authorization: DEMO_AUTH } });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toContain('Acme preview');
+
+    // Worker threads only: the command starts no child process.
+    expect(spawnSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).stdout.trim()).toBe('');
+
+    child.kill('SIGTERM');
+    const { code } = await done;
+    expect(code).toBe(0);
+    expect(stderr).toContain('SIGTERM: stopping the local edge');
+    expect(await refused(summary.url)).toBe(true);
+    expect(await refused(summary.s3.endpoint)).toBe(true);
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  }
+});
