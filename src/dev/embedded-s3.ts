@@ -44,7 +44,14 @@ export interface EmbeddedS3 {
   /** e.g. "http://127.0.0.1:41234" */
   readonly endpoint: string;
   readonly port: number;
+  /** The bucket owner's keys: every S3 operation (uploads, listings). */
   readonly credentials: Credentials;
+  /**
+   * The distribution's keys, the stand-in for its OAC/OAI identity: like a bucket policy that
+   * grants only s3:GetObject, they read objects and nothing else, and a missing key is 403
+   * AccessDenied (no s3:ListBucket), as S3 answers CloudFront.
+   */
+  readonly readerCredentials: Credentials;
   /** Requests received, oldest first. */
   readonly log: readonly S3LogEntry[];
   clearLog(): void;
@@ -53,6 +60,7 @@ export interface EmbeddedS3 {
 
 interface S3rverInstance {
   configureBuckets(): Promise<unknown>;
+  store: { existsObject(bucket: string, key: string): Promise<boolean> };
   callback(): (req: http.IncomingMessage, res: http.ServerResponse) => void;
   logger: { close(): void };
 }
@@ -74,6 +82,27 @@ function xmlError(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${esc(code)}</Code><Message>${esc(message)}</Message></Error>`;
 }
 
+const OBJECT_QUERY = /^(versionId|partNumber|x-id|response-[a-z-]+)$/;
+
+/** The bucket and key of an s3:GetObject request (GET or HEAD of a key, no sub-resource), else undefined. */
+export function getObjectTarget(method: string, host: string, target: string): { bucket: string; key: string } | undefined {
+  if (method !== 'GET' && method !== 'HEAD') return undefined;
+  const q = target.indexOf('?');
+  const pathName = q < 0 ? target : target.slice(0, q);
+  const params = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
+  for (const name of params.keys()) if (!OBJECT_QUERY.test(name)) return undefined;
+  const vhost = /^(.+)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com(:\d+)?$/.exec(host);
+  const parts = pathName.split('/');
+  const bucket = vhost ? vhost[1]! : parts[1] ?? '';
+  const rawKey = vhost ? pathName.slice(1) : parts.slice(2).join('/');
+  try {
+    const key = decodeURIComponent(rawKey);
+    return bucket && key ? { bucket, key } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export function randomCredentials(): Credentials {
   return {
     accessKeyId: `EDGELOCKDEV${randomBytes(5).toString('hex').toUpperCase()}`,
@@ -89,10 +118,14 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const accounts = require('s3rver/lib/models/account') as AccountModule;
   const credentials = options.credentials ?? randomCredentials();
+  const reader = randomCredentials();
   const ownDir = options.directory === undefined;
   const directory = options.directory ?? mkdtempSync(path.join(os.tmpdir(), 'edgelock-s3-'));
-  const keys = new Map([[credentials.accessKeyId, credentials.secretAccessKey]]);
-  accounts.DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
+  const keys = new Map([
+    [credentials.accessKeyId, credentials.secretAccessKey],
+    [reader.accessKeyId, reader.secretAccessKey],
+  ]);
+  for (const c of [credentials, reader]) accounts.DUMMY_ACCOUNT.createKeyPair(c.accessKeyId, c.secretAccessKey);
 
   const s3 = new S3rver({
     silent: true,
@@ -122,12 +155,22 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
       keys,
     ).then(
       (v) => {
-        if (v.ok) return app(req, res);
-        entry.refused = v.code;
-        const body = xmlError(v.code, v.message);
-        res.writeHead(STATUS[v.code] ?? 403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), server: 'AmazonS3' });
-        res.end(body);
-        req.resume();
+        const refuse = (code: string, message: string): void => {
+          entry.refused = code;
+          const body = xmlError(code, message);
+          res.writeHead(STATUS[code] ?? 403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), server: 'AmazonS3' });
+          res.end(body);
+          req.resume();
+        };
+        if (!v.ok) return refuse(v.code, v.message);
+        if (v.accessKeyId !== reader.accessKeyId) return app(req, res);
+        const object = getObjectTarget(req.method ?? '', req.headers.host ?? '', target);
+        if (!object) return refuse('AccessDenied', 'Access Denied (the distribution may only read objects)');
+        // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied, not 404.
+        return s3.store.existsObject(object.bucket, object.key).then(
+          (exists) => (exists ? app(req, res) : refuse('AccessDenied', 'Access Denied')),
+          () => refuse('AccessDenied', 'Access Denied'),
+        );
       },
       (err: Error) => {
         res.writeHead(500, { 'content-type': 'text/plain' }).end(`gate error: ${err.message}`);
@@ -147,6 +190,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     endpoint: `http://127.0.0.1:${port}`,
     port,
     credentials,
+    readerCredentials: reader,
     log,
     clearLog: () => {
       log.length = 0;
@@ -154,7 +198,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     close: async () => {
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      accounts.DUMMY_ACCOUNT.revokeAccessKey(credentials.accessKeyId);
+      for (const c of [credentials, reader]) accounts.DUMMY_ACCOUNT.revokeAccessKey(c.accessKeyId);
       s3.logger.close();
       if (ownDir) rmSync(directory, { recursive: true, force: true });
     },

@@ -120,7 +120,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       if (options.siteDir) {
         uploaded = await uploadFolder({ endpoint: started.endpoint, credentials: started.credentials, region: env.region, bucket: env.bucket, dir: options.siteDir });
       }
-      origin = s3Origin({ endpoint: started.endpoint, credentials: started.credentials });
+      origin = s3Origin({ endpoint: started.endpoint, credentials: started.readerCredentials });
     }
 
     const edge = new LocalEdge({ handlers: runners, origin, env, ...(options.log ? { log: options.log } : {}) });

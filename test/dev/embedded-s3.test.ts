@@ -4,7 +4,7 @@
  */
 import http from 'node:http';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { startEmbeddedS3, type EmbeddedS3 } from '../../src/dev/embedded-s3';
+import { getObjectTarget, startEmbeddedS3, type EmbeddedS3 } from '../../src/dev/embedded-s3';
 import { embeddedS3Client } from '../../src/dev/upload';
 import { signS3Request, verifySigV4, EMPTY_SHA256 } from '../../src/dev/sigv4';
 
@@ -81,6 +81,32 @@ describe('embedded S3', () => {
     const rawHeaders = Object.entries({ ...headers, host: HOST }).flat();
     expect(await verifySigV4({ method: 'GET', path: '/index.html', query: {}, rawHeaders }, keys)).toEqual({ ok: true, accessKeyId: s3.credentials.accessKeyId });
     expect(await verifySigV4({ method: 'GET', path: '/index.html', query: { x: '1' }, rawHeaders }, keys)).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
+  });
+
+  test.each<[string, string, number, string]>([
+    ['an object', '/index.html', 200, '<p>hi</p>'],
+    ['a missing key (403, as S3 answers without s3:ListBucket)', '/nope.html', 403, '<Code>AccessDenied</Code>'],
+    ['a bucket listing', '/', 403, '<Code>AccessDenied</Code>'],
+    ['an ACL read', '/index.html?acl', 403, '<Code>AccessDenied</Code>'],
+  ])('the distribution\'s read-only keys: %s', async (_name, target, status, body) => {
+    const q = target.indexOf('?');
+    const path = q < 0 ? target : target.slice(0, q);
+    const query = q < 0 ? {} : { [target.slice(q + 1)]: '' };
+    const headers = await signS3Request({ method: 'GET', host: HOST, path, query, headers: {}, payloadSha256: EMPTY_SHA256 }, s3.readerCredentials, 'eu-west-1');
+    const res = await rawGet(target, headers);
+    expect(res.status).toBe(status);
+    expect(res.body).toContain(body);
+  });
+
+  test.each([
+    ['GET', `${BUCKET}.s3.eu-west-1.amazonaws.com`, '/a/b.html', { bucket: BUCKET, key: 'a/b.html' }],
+    ['HEAD', '127.0.0.1:4568', `/${BUCKET}/a%20b.html?response-content-type=x`, { bucket: BUCKET, key: 'a b.html' }],
+    ['GET', '127.0.0.1:4568', `/${BUCKET}/`, undefined],
+    ['GET', '127.0.0.1:4568', `/${BUCKET}?list-type=2`, undefined],
+    ['PUT', `${BUCKET}.s3.eu-west-1.amazonaws.com`, '/a.html', undefined],
+    ['GET', `${BUCKET}.s3.eu-west-1.amazonaws.com`, '/a.html?tagging', undefined],
+  ])('getObjectTarget(%s %s%s)', (method, host, target, expected) => {
+    expect(getObjectTarget(method, host, target)).toEqual(expected);
   });
 
   test('the request log records every header S3 received', async () => {
