@@ -76,9 +76,13 @@ describe('origin-response (built bundle)', () => {
 
     it('chooses the CSP by the request path when the origin sent none', async () => {
       const event = recordedEvent('origin-response-404');
-      event.Records[0].cf.request.uri = '/app/main.js';
+      event.Records[0].cf.request.uri = '/%61pp//main.js';
       const r = await invoke<Result>(h, event);
       expect(getHeader(r.headers, 'content-security-policy')).toContain('wasm-unsafe-eval');
+      const other = recordedEvent('origin-response-404');
+      other.Records[0].cf.request.uri = '/apple.js';
+      const r2 = await invoke<Result>(h, other);
+      expect(getHeader(r2.headers, 'content-security-policy')).toContain("frame-ancestors 'none'");
     });
   });
 

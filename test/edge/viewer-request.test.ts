@@ -156,6 +156,27 @@ describe('viewer-request (built bundle)', () => {
     });
   });
 
+  describe('with protect: ["/admin/*"] only', () => {
+    let b: Bundles;
+    let h: Handler;
+    beforeAll(async () => {
+      const { testConfigInput, testUsers } = await import('./bundles');
+      b = await buildBundles(testConfigInput({ auth: { realm: 'Admin', users: testUsers(), protect: ['/admin/*'], bypass: ['/admin/public/*'] } }));
+      h = b.handler('dev', 'viewer-request');
+    });
+    afterAll(() => b.cleanup());
+
+    it.each(['/', '/index.html', '/administrator', '/Admin/x', '/admin/public/logo.png'])('%s is open', async (uri) => {
+      expect((await invoke<Result>(h, viewerEvent(uri))).status).toBeUndefined();
+    });
+    it.each(['/admin', '/admin/', '/admin/x', '/%61dmin/x', '//admin/x', '/./admin/x', '/public/../admin/x', '/admin/public/../secret', '/admin/public/%2e%2e/secret', '/admin%2fx'])(
+      '%s needs credentials',
+      async (uri) => {
+        expect401(await invoke<Result>(h, viewerEvent(uri)));
+      },
+    );
+  });
+
   it('accepts the example htpasswd user (cost 10) when the config points at the file', async () => {
     const { testConfigInput } = await import('./bundles');
     const b = await buildBundles(testConfigInput({ auth: { realm: 'Example', users: './users.htpasswd' } }));
