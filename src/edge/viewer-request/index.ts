@@ -14,7 +14,7 @@ import { pathMatcher } from '../paths';
 import { generatedResponse } from '../responses';
 import { buildSecurityHeaders } from '../security-headers';
 import { parseUri } from '../uri';
-import { parseBasic } from './credentials';
+import { MAX_AUTHORIZATION_LENGTH, parseBasic } from './credentials';
 import { createVerifiedCache, digestOf } from './verified-cache';
 
 const BCRYPT_CHARS = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
@@ -59,6 +59,7 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
 
   /** Whether `value` carries valid credentials (one bcrypt check per new value). */
   function verified(value: string): boolean {
+    if (value.length > MAX_AUTHORIZATION_LENGTH) return false;
     const digest = digestOf(value);
     const now = Date.now();
     if (cache.has(digest, now)) return true;
