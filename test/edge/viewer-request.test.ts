@@ -99,6 +99,8 @@ describe('viewer-request (built bundle)', () => {
       ['empty password', `Basic ${b64('alice:')}`],
       ['invalid UTF-8', `Basic ${b64(Buffer.from([0x61, 0x6c, 0x3a, 0xff, 0xfe, 0x80]))}`],
       ['a NUL in the user', `Basic ${b64(`ali\0ce:${USERS.alice}`)}`],
+      ['lower-case scheme with a wrong password', basic('alice', 'wrong', 'basic')],
+      ['upper-case scheme with an unknown user', basic('eve', USERS.alice, 'BASIC')],
       ['Bearer', `Bearer ${b64(`alice:${USERS.alice}`)}`],
       ['Digest', 'Digest username="alice", realm="Acme preview", nonce="x", uri="/", response="y"'],
       ['two spaces', good.replace(' ', '  ')],
