@@ -14,6 +14,8 @@ export type ParsedUri =
     }
   | { readonly ok: false; readonly reason: string };
 
+/** Already canonical: unreserved characters only, no empty, "." or ".." segments (none starts with "."). */
+const CANONICAL = /^(?:\/[A-Za-z0-9_~-][A-Za-z0-9._~-]*)*\/?$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
 
@@ -30,6 +32,7 @@ function encodeSegment(segment: string): string {
 export function parseUri(raw: string, maxLength: number): ParsedUri {
   if (typeof raw !== 'string' || raw.length === 0 || raw[0] !== '/') return fail('the URI must start with "/"');
   if (raw.length > maxLength) return fail(`the URI is longer than ${maxLength} characters`);
+  if (CANONICAL.test(raw)) return { ok: true, path: raw, uri: raw };
   if (/%(2f|5c)/i.test(raw)) return fail('encoded slashes and backslashes are not accepted');
   let decoded: string;
   try {
