@@ -2,7 +2,7 @@
  * Security-header options. The defaults reach Mozilla HTTP Observatory A+ for a static site.
  */
 import { z } from 'zod';
-import { DISALLOWED_HEADERS, READ_ONLY_HEADERS } from '../edge/validate';
+import { isDisallowedHeader, READ_ONLY_HEADERS } from '../edge/validate';
 import { pathPatternSchema } from './paths';
 
 /** @default the CSP sent when `contentSecurityPolicy` is not set */
@@ -45,7 +45,7 @@ const FRAMING_HEADERS = new Set([...READ_ONLY_HEADERS['origin-response'], ...REA
 /** Why a custom response header cannot be set by an edge function, or undefined when it can. */
 export function customHeaderProblem(name: string): string | undefined {
   const lower = name.toLowerCase();
-  if (DISALLOWED_HEADERS.some((d) => (d.endsWith('*') ? lower.startsWith(d.slice(0, -1)) : lower === d))) {
+  if (isDisallowedHeader(lower)) {
     return `"${name}" is a header Lambda@Edge functions may not add (CloudFront would answer 502); remove it`;
   }
   if (FRAMING_HEADERS.has(lower)) return `"${name}" describes the response body and cannot be a fixed custom header; remove it`;
