@@ -66,10 +66,3 @@ export function headerMatcher(patterns: readonly string[]): (lowerName: string) 
   }
   return (name) => exact.has(name) || prefixes.some((prefix) => name.startsWith(prefix));
 }
-
-/** Builds a header map from `[name, value]` pairs (names in the spelling viewers should see). */
-export function headersFrom(pairs: Iterable<readonly [string, string]>): CfHeaders {
-  const headers: CfHeaders = {};
-  for (const [name, value] of pairs) appendHeader(headers, name, value);
-  return headers;
-}

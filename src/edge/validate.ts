@@ -139,10 +139,15 @@ function checkHeaderMap(c: Collector, where: string, headers: unknown): number {
   return bytes;
 }
 
+/** Whether a Lambda@Edge function may never add this header (name in any case). */
+export function isDisallowedHeader(name: string): boolean {
+  return matches(DISALLOWED_HEADERS, name.toLowerCase());
+}
+
 function checkDisallowed(c: Collector, where: string, headers: unknown): void {
   if (!isObject(headers)) return;
   for (const name of Object.keys(headers)) {
-    if (matches(DISALLOWED_HEADERS, name.toLowerCase())) {
+    if (isDisallowedHeader(name)) {
       c.add('disallowed-header', `${where}.headers["${name}"]: Lambda@Edge functions may not add this header`);
     }
   }

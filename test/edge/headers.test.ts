@@ -1,4 +1,4 @@
-import { appendHeader, getHeader, getHeaderValues, hasHeader, headerMatcher, headersFrom, removeHeader, setHeader, type CfHeaders } from '../../src/edge/headers';
+import { appendHeader, getHeader, getHeaderValues, hasHeader, headerMatcher, removeHeader, setHeader, type CfHeaders } from '../../src/edge/headers';
 
 describe('CloudFront header library', () => {
   const sample = (): CfHeaders => ({
@@ -36,16 +36,6 @@ describe('CloudFront header library', () => {
     expect(h['set-cookie']).toEqual([{ key: 'Set-Cookie', value: 'a=1' }]);
     removeHeader(h, 'ACCEPT-LANGUAGE');
     expect(h['accept-language']).toBeUndefined();
-  });
-
-  it('builds a map from pairs', () => {
-    expect(headersFrom([['Cache-Control', 'no-store'], ['Vary', 'a'], ['vary', 'b']])).toEqual({
-      'cache-control': [{ key: 'Cache-Control', value: 'no-store' }],
-      vary: [
-        { key: 'Vary', value: 'a' },
-        { key: 'vary', value: 'b' },
-      ],
-    });
   });
 
   it.each([
