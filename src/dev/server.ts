@@ -85,11 +85,15 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
         .handle({ clientIp: clientIp(req), method: req.method ?? 'GET', target: req.url ?? '/', rawHeaders: req.rawHeaders, ...(size ? { body: Buffer.concat(chunks) } : {}) })
         .then((r) => {
           const headers = fromCfHeaders(r.headers);
+          let declaredLength: string | string[] | undefined;
           for (const name of Object.keys(headers)) {
+            if (/^content-length$/i.test(name)) declaredLength = headers[name];
             if (/^(content-length|transfer-encoding|connection|keep-alive)$/i.test(name)) delete headers[name];
           }
           const noBody = r.status === 204 || r.status === 304 || (r.status >= 100 && r.status < 200);
-          if (!noBody) headers['Content-Length'] = String(r.body.length);
+          // A HEAD answer has no body but tells the length of the object (from the origin).
+          const headLength = req.method === 'HEAD' && r.body.length === 0 && typeof declaredLength === 'string' ? declaredLength : undefined;
+          if (!noBody) headers['Content-Length'] = headLength ?? String(r.body.length);
           res.writeHead(r.status, r.statusDescription || undefined, headers);
           res.end(noBody || req.method === 'HEAD' ? undefined : r.body);
           options.accessLog?.(`${r.status} ${req.method} ${req.url} ${r.cache} ${(performance.now() - started).toFixed(1)} ms`);

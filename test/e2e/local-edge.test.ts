@@ -87,6 +87,17 @@ describe('local edge with the built handlers', () => {
     expect(s3Gets()).toHaveLength(1);
   });
 
+  test('HEAD answers with the object\'s length and no body, on a miss and on a hit', async () => {
+    const get = await raw(edge.url, '/img/logo.png', { headers: auth });
+    for (const target of ['/index.html', '/img/logo.png']) {
+      const head = await raw(edge.url, target, { headers: auth, method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.body).toBe('');
+      expect(Number(head.headers['content-length'])).toBeGreaterThan(0);
+    }
+    expect(get.headers['content-length']).toBe('258');
+  });
+
   test('a 4xx from S3 still carries the security headers', async () => {
     const r = await raw(edge.url, '/no-such-page.html', { headers: auth });
     expect([403, 404]).toContain(r.status);
