@@ -12,3 +12,4 @@ export type { EdgeConfig } from './edge/config';
 export { EdgelockError, ConfigError, UsageError } from './errors';
 export { validateResult, assertValidResult, LambdaEdgeValidationError, type LambdaEdgeProblem, type EdgeEventType } from './edge/validate';
 export { toResponseHeadersPolicy, responseHeadersPolicyLimits, type ResponseHeadersPolicyDescription } from './edge/security-headers';
+export { startLocalEdge, startEmbeddedS3, DEFAULT_DEV_PORT, type LocalEdgeOptions, type RunningLocalEdge, type EmbeddedS3, type S3LogEntry } from './dev';

@@ -17,7 +17,6 @@ import { directoryOrigin, s3Origin, type Origin } from './origin';
 import { BundleRunner } from './runner';
 import { startDevServer, type DevServer } from './server';
 import { devCertificate } from './tls';
-import { uploadFolder } from './upload';
 
 export { LocalEdge } from './edge';
 export { startEmbeddedS3, type EmbeddedS3, type S3LogEntry } from './embedded-s3';
@@ -118,6 +117,8 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       s3 = started;
       stack.push(() => started.close());
       if (options.siteDir) {
+        // Loaded on demand: the AWS SDK is heavy, and only uploads need it.
+        const { uploadFolder } = await import('./upload');
         uploaded = await uploadFolder({ endpoint: started.endpoint, credentials: started.credentials, region: env.region, bucket: env.bucket, dir: options.siteDir });
       }
       origin = s3Origin({ endpoint: started.endpoint, credentials: started.readerCredentials });
