@@ -9,6 +9,7 @@ import { tempDir } from '../helpers/config';
 import { DEMO_AUTH, raw } from './helpers';
 
 interface Summary {
+  pid: number;
   url: string;
   user: string;
   password: string;
@@ -61,4 +62,31 @@ test('start serves the example site behind Basic auth and stops cleanly on SIGTE
   } finally {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   }
+});
+
+test('start stops by itself when its parent is killed without passing a signal on', async () => {
+  // A wrapper shell stands in for npm killed with SIGKILL: the local edge must not outlive it.
+  const dist = tempDir('edgelock-start-dist-');
+  const wrapper = spawn('sh', ['-c', `"${process.execPath}" "${BIN}" start --port 0 --json --quiet --dist "${dist}" & wait`], {
+    cwd: ROOT,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  const summary = JSON.parse(await firstLine(wrapper)) as Summary;
+  expect((await raw(summary.url, '/')).status).toBe(401);
+  wrapper.kill('SIGKILL');
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const deadline = Date.now() + 10_000;
+  while (alive(summary.pid) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  const stillAlive = alive(summary.pid);
+  if (stillAlive) process.kill(summary.pid, 'SIGKILL');
+  expect(stillAlive).toBe(false);
+  expect(await refused(summary.url)).toBe(true);
 });

@@ -52,6 +52,7 @@ export function banner(running: RunningLocalEdge, extra: readonly string[] = [])
 
 export function jsonSummary(running: RunningLocalEdge, extra: Record<string, unknown> = {}): string {
   return `${JSON.stringify({
+    pid: process.pid,
     url: running.url,
     redirectUrl: running.server.redirectUrl ?? null,
     environment: running.environment.name,
@@ -64,20 +65,29 @@ export function jsonSummary(running: RunningLocalEdge, extra: Record<string, unk
   })}\n`;
 }
 
-/** Stops on the first SIGINT or SIGTERM, then lets the process end on its own. */
+/**
+ * Stops on the first SIGINT or SIGTERM, or when the parent process goes away (a wrapper such as
+ * npm killed without passing the signal on), then lets the process end on its own.
+ */
 export function stopOnSignal(running: RunningLocalEdge): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
-    const stop = (signal: NodeJS.Signals): void => {
+    const parent = process.ppid;
+    const stop = (why: string): void => {
       if (stopping) return;
       stopping = true;
-      process.stderr.write(`\n${signal}: stopping the local edge\n`);
+      clearInterval(orphanCheck);
+      process.stderr.write(`\n${why}: stopping the local edge\n`);
       void running.close().then(() => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
         resolve();
       });
     };
+    const orphanCheck = setInterval(() => {
+      if (process.ppid !== parent) stop('parent process exited');
+    }, 1000);
+    orphanCheck.unref();
     process.on('SIGINT', stop);
     process.on('SIGTERM', stop);
   });
