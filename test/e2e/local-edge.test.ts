@@ -4,7 +4,10 @@
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { buildEdge } from '../../src/build';
+import { loadConfig } from '../../src/config/load';
 import type { RunningLocalEdge } from '../../src/dev';
+import { tempDir, validConfig, writeJsonConfig } from '../helpers/config';
 import { buildExample, copyDist, DEMO_AUTH, raw, SECURITY_HEADERS, startExample, type Built } from './helpers';
 
 let built: Built;
@@ -127,5 +130,24 @@ describe('local edge with the built handlers', () => {
 
   test('no handler failed during the run', () => {
     expect(logs).toEqual([]);
+  });
+});
+
+describe('local edge with an OAI environment', () => {
+  test('the real guard accepts the emulator's OAI origin object and the signed request goes through', async () => {
+    const cfg = validConfig();
+    cfg.environments.dev = { ...cfg.environments.dev!, originAccess: 'oai' };
+    const config = loadConfig(writeJsonConfig(cfg));
+    const distDir = tempDir('edgelock-e2e-oai-');
+    await buildEdge(config, { outDir: distDir, env: 'dev' });
+    const oai = await startExample({ config, distDir });
+    try {
+      const r = await raw(oai.url, '/docs/', { headers: auth });
+      expect(r.status).toBe(200);
+      expect(r.body).toContain('<title>Docs');
+      expect(oai.s3!.log.filter((e) => e.method === 'GET').map((e) => e.url)).toEqual(['/docs/index.html']);
+    } finally {
+      await oai.close();
+    }
   });
 });
