@@ -134,7 +134,7 @@ describe('local edge with the built handlers', () => {
 });
 
 describe('local edge with an OAI environment', () => {
-  test('the real guard accepts the emulator's OAI origin object and the signed request goes through', async () => {
+  test('the real guard accepts the OAI origin object the emulator sends, and the signed request goes through', async () => {
     const cfg = validConfig();
     cfg.environments.dev = { ...cfg.environments.dev!, originAccess: 'oai' };
     const config = loadConfig(writeJsonConfig(cfg));
