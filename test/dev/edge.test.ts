@@ -158,3 +158,37 @@ describe('LocalEdge flow', () => {
     expect(r.status).toBe(502);
   });
 });
+
+describe('events the emulator sends have the recorded CloudFront shapes (test/events)', () => {
+  const recorded = (name: string) => (require(`../events/${name}.json`) as CfEvent).Records[0].cf;
+  const keys = (o: object | undefined) => Object.keys(o ?? {}).sort();
+
+  test.each<[EventType, string]>([
+    ['viewer-request', 'viewer-request'],
+    ['origin-request', 'origin-request-s3-none'],
+    ['origin-response', 'origin-response-200'],
+  ])('%s matches %s.json field for field', async (type, file) => {
+    const seen: Partial<Record<EventType, CfEvent>> = {};
+    const record = (t: EventType, pass: Fn): Fn => (e) => ((seen[t] = e), pass(e));
+    const s = setup({
+      'viewer-request': record('viewer-request', passRequest),
+      'origin-request': record('origin-request', passRequest),
+      'origin-response': record('origin-response', passResponse),
+    });
+    await get(s.edge, '/a.txt?x=1', ['Host', 'localhost', 'User-Agent', 'test']);
+    const mine = seen[type]!.Records[0].cf;
+    const theirs = recorded(file);
+    expect(keys(mine)).toEqual(keys(theirs));
+    expect(keys(mine.config)).toEqual(keys(theirs.config));
+    expect(mine.config.requestId).toMatch(/^[A-Za-z0-9_-]{56}$/);
+    expect(keys(mine.request)).toEqual(keys(theirs.request));
+    expect(mine.request.querystring).toBe('x=1');
+    expect(typeof mine.request.clientIp).toBe('string');
+    for (const list of Object.values(mine.request.headers)) for (const h of list) expect(keys(h)).toEqual(['key', 'value']);
+    if (theirs.request.origin) expect({ ...mine.request.origin!.s3, domainName: 'x' }).toEqual({ ...(theirs.request.origin as { s3: object }).s3, domainName: 'x' });
+    if (theirs.response) {
+      expect(keys(mine.response)).toEqual(keys(theirs.response));
+      expect(typeof mine.response!.status).toBe('string');
+    }
+  });
+});
