@@ -75,7 +75,27 @@ const STATUS: Record<string, number> = {
   SignatureDoesNotMatch: 403,
   RequestTimeTooSkewed: 403,
   AuthorizationHeaderMalformed: 400,
+  AccessControlListNotSupported: 400,
 };
+
+/** The embedded bucket has Object Ownership "BucketOwnerEnforced", the default for new buckets since April 2023. */
+const OWNERSHIP_XML =
+  '<?xml version="1.0" encoding="UTF-8"?>\n<OwnershipControls xmlns="http://s3.amazonaws.com/doc/2006-03-01/"><Rule><ObjectOwnership>BucketOwnerEnforced</ObjectOwnership></Rule></OwnershipControls>';
+
+/**
+ * With ACLs disabled (BucketOwnerEnforced), S3 refuses any ACL but "bucket-owner-full-control" on
+ * writes, and every PutObjectAcl/PutBucketAcl: the seed incident's `public-read` upload fails here
+ * as it would on a locked bucket. Returns the refusal message, or undefined when the request is fine.
+ */
+export function aclProblem(method: string, target: string, headers: http.IncomingHttpHeaders): string | undefined {
+  if (method !== 'PUT' && method !== 'POST') return undefined;
+  const message = 'The bucket does not allow ACLs';
+  if (/[?&]acl(=|&|$)/.test(target)) return message;
+  const canned = headers['x-amz-acl'];
+  if (canned !== undefined && canned !== 'bucket-owner-full-control') return message;
+  if (Object.keys(headers).some((h) => h.startsWith('x-amz-grant-'))) return message;
+  return undefined;
+}
 
 function xmlError(code: string, message: string): string {
   const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -163,7 +183,16 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
           req.resume();
         };
         if (!v.ok) return refuse(v.code, v.message);
-        if (v.accessKeyId !== reader.accessKeyId) return app(req, res);
+        if (v.accessKeyId !== reader.accessKeyId) {
+          const acl = aclProblem(req.method ?? '', target, req.headers);
+          if (acl) return refuse('AccessControlListNotSupported', acl);
+          if (req.method === 'GET' && /[?&]ownershipControls(=|&|$)/.test(target)) {
+            res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(OWNERSHIP_XML), server: 'AmazonS3' });
+            res.end(OWNERSHIP_XML);
+            return;
+          }
+          return app(req, res);
+        }
         const object = getObjectTarget(req.method ?? '', req.headers.host ?? '', target);
         if (!object) return refuse('AccessDenied', 'Access Denied (the distribution may only read objects)');
         // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied, not 404.

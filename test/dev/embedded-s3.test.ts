@@ -3,7 +3,7 @@
  * anonymous requests and never checks SigV4 signatures; these tests prove the gate does both.
  */
 import http from 'node:http';
-import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetBucketOwnershipControlsCommand, GetObjectCommand, PutObjectAclCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { getObjectTarget, startEmbeddedS3, type EmbeddedS3 } from '../../src/dev/embedded-s3';
 import { embeddedS3Client } from '../../src/dev/upload';
 import { signS3Request, verifySigV4, EMPTY_SHA256 } from '../../src/dev/sigv4';
@@ -107,6 +107,25 @@ describe('embedded S3', () => {
     ['GET', `${BUCKET}.s3.eu-west-1.amazonaws.com`, '/a.html?tagging', undefined],
   ])('getObjectTarget(%s %s%s)', (method, host, target, expected) => {
     expect(getObjectTarget(method, host, target)).toEqual(expected);
+  });
+
+  test('the bucket reports BucketOwnerEnforced and refuses ACLs like a locked bucket (the seed\'s public-read upload fails)', async () => {
+    const client = embeddedS3Client(s3.endpoint, s3.credentials, 'eu-west-1');
+    try {
+      const own = await client.send(new GetBucketOwnershipControlsCommand({ Bucket: BUCKET }));
+      expect(own.OwnershipControls?.Rules?.[0]?.ObjectOwnership).toBe('BucketOwnerEnforced');
+      await expect(client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'x.html', Body: 'x', ACL: 'public-read' }))).rejects.toMatchObject({
+        name: 'AccessControlListNotSupported',
+        $metadata: { httpStatusCode: 400 },
+      });
+      await expect(client.send(new PutObjectAclCommand({ Bucket: BUCKET, Key: 'index.html', ACL: 'public-read' }))).rejects.toMatchObject({ name: 'AccessControlListNotSupported' });
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'ok.html', Body: 'ok', ACL: 'bucket-owner-full-control' }));
+      const got = await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'ok.html' }));
+      expect(await got.Body!.transformToString()).toBe('ok');
+      await expect(client.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'x.html' }))).rejects.toMatchObject({ name: 'NoSuchKey' });
+    } finally {
+      client.destroy();
+    }
   });
 
   test('the request log records every header S3 received', async () => {
