@@ -1,8 +1,8 @@
 /**
- * Runs one built edge bundle the way Lambda@Edge does, and no more kindly: in its own worker
- * thread (its own heap and globals), with an empty `process.env`, only Node's built-in modules to
- * require, the result passed back as JSON, and the trigger's timeout enforced. A bundle that hangs
- * or crashes loses its worker; the next call starts a fresh one (a cold start).
+ * Runs one built edge bundle the way Lambda@Edge does, and no more kindly: in worker threads
+ * (each instance its own heap and globals), with an empty `process.env`, only Node's built-in
+ * modules to require, the result passed back as JSON, and the trigger's timeout enforced. An
+ * instance that hangs or crashes is discarded; the next call starts a fresh one (a cold start).
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -25,7 +25,12 @@ export interface RunnerOptions {
   readonly timeoutMs: number;
   /** Memory limit shown to the handler in its context, in MB. */
   readonly memoryMb: number;
+  /** Most instances (worker threads) run at once. @default 2 */
+  readonly instances?: number;
 }
+
+/** @default instances per handler: enough that one slow call does not stall the rest */
+export const DEFAULT_INSTANCES = 2;
 
 /**
  * The worker's code, evaluated as a CommonJS script. It loads the bundle with a `require` that
@@ -96,19 +101,28 @@ interface WorkerReply {
   readonly message?: string;
 }
 
-/** One edge bundle in an isolated worker. */
+/** One function instance: a worker thread and the calls it is running. */
+interface Instance {
+  readonly worker: Worker;
+  readonly pending: Map<number, Pending>;
+}
+
+/**
+ * One edge bundle, run by up to `instances` isolated workers (Lambda runs concurrent requests in
+ * separate instances; a CPU-bound call such as a bcrypt check holds up only its own instance).
+ */
 export class BundleRunner {
   readonly name: string;
   private readonly options: RunnerOptions;
   private readonly code: string;
-  private worker: Worker | undefined;
-  private readonly pending = new Map<number, Pending>();
+  private readonly slots: (Instance | undefined)[];
   private nextId = 1;
   private closed = false;
 
   constructor(options: RunnerOptions) {
     this.options = options;
     this.name = options.name;
+    this.slots = new Array<Instance | undefined>(Math.max(1, options.instances ?? DEFAULT_INSTANCES)).fill(undefined);
     try {
       this.code = readFileSync(options.bundle, 'utf8');
     } catch (err) {
@@ -119,32 +133,41 @@ export class BundleRunner {
   /** Invokes the handler with `event`; never rejects. */
   invoke(event: unknown): Promise<InvokeOutcome> {
     if (this.closed) return Promise.resolve({ ok: false, failure: 'crashed', message: 'the local edge is shutting down', ms: 0 });
-    const worker = this.ensureWorker();
+    const instance = this.pick();
     const id = this.nextId++;
     const started = performance.now();
     return new Promise<InvokeOutcome>((resolve) => {
       const timer = setTimeout(() => {
-        this.pending.delete(id);
+        instance.pending.delete(id);
         resolve({ ok: false, failure: 'timeout', message: `timed out after ${this.options.timeoutMs} ms`, ms: performance.now() - started });
         // A handler past its deadline may be spinning: its instance is discarded, as Lambda does.
-        this.discard(worker, `another call on the same instance timed out`);
+        this.discard(instance, 'another call on the same instance timed out');
       }, this.options.timeoutMs);
-      this.pending.set(id, { resolve, timer, started });
-      worker.postMessage({ id, event: JSON.stringify(event), timeoutMs: this.options.timeoutMs, requestId: randomUUID() });
+      instance.pending.set(id, { resolve, timer, started });
+      instance.worker.postMessage({ id, event: JSON.stringify(event), timeoutMs: this.options.timeoutMs, requestId: randomUUID() });
     });
   }
 
-  /** Stops the worker. Pending calls fail. */
+  /** Stops every instance. Pending calls fail. */
   async close(): Promise<void> {
     this.closed = true;
-    const w = this.worker;
-    this.worker = undefined;
-    this.failAll('crashed', 'the local edge is shutting down');
-    if (w) await w.terminate();
+    const running = this.slots.filter((i): i is Instance => i !== undefined);
+    this.slots.fill(undefined);
+    for (const i of running) this.failAll(i, 'the local edge is shutting down');
+    await Promise.all(running.map((i) => i.worker.terminate()));
   }
 
-  private ensureWorker(): Worker {
-    if (this.worker) return this.worker;
+  /** An idle instance, else a new one while there is room, else the least busy. */
+  private pick(): Instance {
+    let best: Instance | undefined;
+    for (const i of this.slots) if (i && (!best || i.pending.size < best.pending.size)) best = i;
+    if (best && best.pending.size === 0) return best;
+    const free = this.slots.indexOf(undefined);
+    if (free >= 0) return (this.slots[free] = this.start());
+    return best!;
+  }
+
+  private start(): Instance {
     const worker = new Worker(WORKER_SOURCE, {
       eval: true,
       env: {},
@@ -156,17 +179,17 @@ export class BundleRunner {
       },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(16, this.options.memoryMb) },
     });
-    worker.on('message', (reply: WorkerReply) => this.settle(reply));
-    worker.on('error', (err) => this.discard(worker, `the function crashed: ${err.name}: ${err.message}`));
-    worker.on('exit', () => this.discard(worker, 'the function instance exited'));
-    this.worker = worker;
-    return worker;
+    const instance: Instance = { worker, pending: new Map() };
+    worker.on('message', (reply: WorkerReply) => this.settle(instance, reply));
+    worker.on('error', (err) => this.discard(instance, `the function crashed: ${err.name}: ${err.message}`));
+    worker.on('exit', () => this.discard(instance, 'the function instance exited'));
+    return instance;
   }
 
-  private settle(reply: WorkerReply): void {
-    const p = this.pending.get(reply.id);
+  private settle(instance: Instance, reply: WorkerReply): void {
+    const p = instance.pending.get(reply.id);
     if (!p) return;
-    this.pending.delete(reply.id);
+    instance.pending.delete(reply.id);
     clearTimeout(p.timer);
     const ms = performance.now() - p.started;
     if (!reply.ok) {
@@ -176,18 +199,19 @@ export class BundleRunner {
     p.resolve({ ok: true, result: JSON.parse(reply.json ?? 'null') as unknown, ms });
   }
 
-  private discard(worker: Worker, message: string): void {
-    if (this.worker !== worker) return;
-    this.worker = undefined;
-    this.failAll('crashed', message);
-    void worker.terminate();
+  private discard(instance: Instance, message: string): void {
+    const slot = this.slots.indexOf(instance);
+    if (slot < 0) return;
+    this.slots[slot] = undefined;
+    this.failAll(instance, message);
+    void instance.worker.terminate();
   }
 
-  private failAll(failure: InvokeFailure, message: string): void {
-    for (const [id, p] of this.pending) {
+  private failAll(instance: Instance, message: string): void {
+    for (const [id, p] of instance.pending) {
       clearTimeout(p.timer);
-      this.pending.delete(id);
-      p.resolve({ ok: false, failure, message, ms: performance.now() - p.started });
+      instance.pending.delete(id);
+      p.resolve({ ok: false, failure: 'crashed', message, ms: performance.now() - p.started });
     }
   }
 }

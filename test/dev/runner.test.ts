@@ -62,6 +62,16 @@ describe('BundleRunner', () => {
     expect(await r.invoke({ spin: false })).toMatchObject({ ok: true, result: { calls: 1 } });
   });
 
+  test('a CPU-bound call holds up only its own instance', async () => {
+    const r = runner('exports.handler = async (e) => { if (e.busy) { const t = Date.now(); while (Date.now() - t < 400) {} } return { busy: e.busy }; };');
+    await r.invoke({ busy: false }); // warm the first instance
+    const order: string[] = [];
+    const busy = r.invoke({ busy: true }).then(() => order.push('busy'));
+    const quick = r.invoke({ busy: false }).then(() => order.push('quick'));
+    await Promise.all([busy, quick]);
+    expect(order).toEqual(['quick', 'busy']);
+  });
+
   test('a result that cannot be serialised is a failure', async () => {
     const r = runner('exports.handler = async () => { const a = {}; a.self = a; return a; };');
     expect(await r.invoke({})).toMatchObject({ ok: false, failure: 'threw' });
