@@ -97,6 +97,11 @@ export function aclProblem(method: string, target: string, headers: http.Incomin
   return undefined;
 }
 
+function sendXml(res: http.ServerResponse, status: number, xml: string): void {
+  res.writeHead(status, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(xml), server: 'AmazonS3' });
+  res.end(xml);
+}
+
 function xmlError(code: string, message: string): string {
   const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${esc(code)}</Code><Message>${esc(message)}</Message></Error>`;
@@ -170,41 +175,31 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     });
     const target = req.url ?? '/';
     const q = target.indexOf('?');
-    void verifySigV4(
-      { method: req.method ?? 'GET', path: q < 0 ? target : target.slice(0, q), query: parseQuery(q < 0 ? '' : target.slice(q + 1)), rawHeaders: req.rawHeaders },
-      keys,
-    ).then(
-      (v) => {
-        const refuse = (code: string, message: string): void => {
-          entry.refused = code;
-          const body = xmlError(code, message);
-          res.writeHead(STATUS[code] ?? 403, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(body), server: 'AmazonS3' });
-          res.end(body);
-          req.resume();
-        };
-        if (!v.ok) return refuse(v.code, v.message);
-        if (v.accessKeyId !== reader.accessKeyId) {
-          const acl = aclProblem(req.method ?? '', target, req.headers);
-          if (acl) return refuse('AccessControlListNotSupported', acl);
-          if (req.method === 'GET' && /[?&]ownershipControls(=|&|$)/.test(target)) {
-            res.writeHead(200, { 'content-type': 'application/xml', 'content-length': Buffer.byteLength(OWNERSHIP_XML), server: 'AmazonS3' });
-            res.end(OWNERSHIP_XML);
-            return;
-          }
-          return app(req, res);
-        }
-        const object = getObjectTarget(req.method ?? '', req.headers.host ?? '', target);
-        if (!object) return refuse('AccessDenied', 'Access Denied (the distribution may only read objects)');
-        // Without s3:ListBucket, S3 answers a missing key with 403 AccessDenied, not 404.
-        return s3.store.existsObject(object.bucket, object.key).then(
-          (exists) => (exists ? app(req, res) : refuse('AccessDenied', 'Access Denied')),
-          () => refuse('AccessDenied', 'Access Denied'),
-        );
-      },
-      (err: Error) => {
-        res.writeHead(500, { 'content-type': 'text/plain' }).end(`gate error: ${err.message}`);
-      },
-    );
+    const refuse = (code: string, message: string): void => {
+      entry.refused = code;
+      sendXml(res, STATUS[code] ?? 403, xmlError(code, message));
+      req.resume();
+    };
+    // The distribution's keys read objects only; a missing key is 403 (no s3:ListBucket).
+    const asReader = async (): Promise<void> => {
+      const object = getObjectTarget(req.method ?? '', req.headers.host ?? '', target);
+      if (!object) return refuse('AccessDenied', 'Access Denied (the distribution may only read objects)');
+      const exists = await s3.store.existsObject(object.bucket, object.key).catch(() => false);
+      return exists ? app(req, res) : refuse('AccessDenied', 'Access Denied');
+    };
+    // The owner's keys do everything s3rver does, on a bucket with ACLs disabled.
+    const asOwner = (): void => {
+      const acl = aclProblem(req.method ?? '', target, req.headers);
+      if (acl) return refuse('AccessControlListNotSupported', acl);
+      if (req.method === 'GET' && /[?&]ownershipControls(=|&|$)/.test(target)) return sendXml(res, 200, OWNERSHIP_XML);
+      return app(req, res);
+    };
+    verifySigV4({ method: req.method ?? 'GET', path: q < 0 ? target : target.slice(0, q), query: parseQuery(q < 0 ? '' : target.slice(q + 1)), rawHeaders: req.rawHeaders }, keys)
+      .then((v) => (!v.ok ? refuse(v.code, v.message) : v.accessKeyId === reader.accessKeyId ? asReader() : asOwner()))
+      .catch((err: Error) => {
+        if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`gate error: ${err.message}`);
+      });
   });
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
