@@ -12,3 +12,4 @@ export type { EdgeConfig } from './edge/config';
 export { EdgelockError, ConfigError, UsageError } from './errors';
 export { validateResult, assertValidResult, LambdaEdgeValidationError, type LambdaEdgeProblem, type EdgeEventType } from './edge/validate';
 export { toResponseHeadersPolicy, responseHeadersPolicyLimits, type ResponseHeadersPolicyDescription } from './edge/security-headers';
+export { deploySite, DeployError, type DeployOptions, type DeploySummary, type DeployEvent } from './origin/deploy';
