@@ -1,6 +1,11 @@
 /**
  * A real S3 HTTP endpoint on loopback: s3rver 3.7.1 on 127.0.0.1, a random port, a fresh temp
  * folder, the named buckets created, and its fixed credentials. Reusable by any test.
+ *
+ * Limit: s3rver encrypts ListObjectsV2 continuation tokens with DES, which Node 20's OpenSSL 3
+ * refuses without `--openssl-legacy-provider`, so in-process listings past 1,000 keys fail with
+ * InternalError. Keep test buckets under 1,000 objects (bench/deploy.bench.mjs runs s3rver in its
+ * own process with that flag).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';

@@ -2,8 +2,7 @@ import type { Command } from 'commander';
 import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config/load';
 import { UsageError } from '../../errors';
-import { DeployError, deploySite, type DeployEvent, type DeploySummary } from '../../origin/deploy';
-import { formatSummary } from '../../origin/deploy/report';
+import type { DeployEvent, DeploySummary } from '../../origin/deploy';
 import { action } from '../run';
 
 interface DeployFlags {
@@ -80,6 +79,9 @@ export function registerDeploy(program: Command): void {
           throw new UsageError('--probe-credentials must be "user:password"');
         }
         const config = loadConfig(opts.config);
+        // Loaded here, not at the top: other commands need not load the AWS SDK.
+        const { DeployError, deploySite } = await import('../../origin/deploy');
+        const { formatSummary } = await import('../../origin/deploy/report');
         const progress = progressReporter(!opts.json && process.stderr.isTTY === true);
         let summary: DeploySummary;
         try {

@@ -1,17 +1,30 @@
 /**
  * AWS clients for a deploy: S3 in the bucket's region (or any endpoint, path-style), CloudFront,
- * and STS, optionally through an assumed role.
+ * and STS, optionally through an assumed role. CloudFront and STS load on first use: a deploy to
+ * a plain S3 endpoint never pays for them (loading an SDK client costs ~100-150 ms).
  */
-import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { EdgelockError } from '../../errors';
 
 export interface DeployClients {
   readonly s3: S3Client;
-  readonly cloudfront: CloudFrontClient;
-  readonly sts: STSClient;
+  readonly cloudfront: () => Promise<CloudFrontClient>;
+  readonly sts: () => Promise<STSClient>;
+}
+
+/** Ready-made clients a caller may pass (tests, the Lambda). */
+export interface GivenClients {
+  readonly s3?: S3Client;
+  readonly cloudfront?: CloudFrontClient;
+  readonly sts?: STSClient;
+}
+
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined;
+  return () => (made ??= make());
 }
 
 export interface ClientOptions {
@@ -21,16 +34,20 @@ export interface ClientOptions {
   readonly maxAttempts: number;
 }
 
-export function createClients(o: ClientOptions): DeployClients {
+export function createClients(o: ClientOptions, given: GivenClients = {}): DeployClients {
   const common = { maxAttempts: o.maxAttempts, ...(o.credentials ? { credentials: o.credentials } : {}) };
-  const s3 = new S3Client({
+  const s3 = given.s3 ?? new S3Client({
     ...common,
     region: o.region,
     ...(o.endpoint
       ? { endpoint: o.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
       : {}),
   });
-  return { s3, cloudfront: new CloudFrontClient({ ...common, region: 'us-east-1' }), sts: new STSClient({ ...common, region: o.region }) };
+  return {
+    s3,
+    cloudfront: once(async () => given.cloudfront ?? new (await import('@aws-sdk/client-cloudfront')).CloudFrontClient({ ...common, region: 'us-east-1' })),
+    sts: once(async () => given.sts ?? new (await import('@aws-sdk/client-sts')).STSClient({ ...common, region: o.region })),
+  };
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
@@ -45,6 +62,7 @@ export function roleAccount(roleArn: string): string {
 /** Assumes the deploy role for one hour and returns its credentials. */
 export async function assumeRole(sts: STSClient, roleArn: string, sessionName: string): Promise<AwsCredentialIdentity> {
   roleAccount(roleArn);
+  const { AssumeRoleCommand } = await import('@aws-sdk/client-sts');
   try {
     const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName.replace(/[^\w+=,.@-]/g, '-').slice(0, 64), DurationSeconds: 3600 }));
     const c = out.Credentials;
@@ -60,6 +78,7 @@ export async function assumeRole(sts: STSClient, roleArn: string, sessionName: s
 
 /** The caller's account, or undefined when STS cannot say (no credentials for STS, a local endpoint). */
 export async function callerAccount(sts: STSClient): Promise<string | undefined> {
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   try {
     return (await sts.send(new GetCallerIdentityCommand({}))).Account;
   } catch {

@@ -4,11 +4,10 @@
  * check them, upload HTML, check it, invalidate, probe, and only then prune.
  */
 import { randomUUID } from 'node:crypto';
-import { GetDistributionCommand } from '@aws-sdk/client-cloudfront';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ResolvedConfig, ResolvedEnvironment } from '../../config/schema';
 import { ConfigError, EdgelockError } from '../../errors';
-import { assumeRole, callerAccount, createClients, roleAccount, type DeployClients } from './clients';
+import { assumeRole, callerAccount, createClients, roleAccount, type DeployClients, type GivenClients } from './clients';
 import { createInvalidation, invalidationPaths, keyToPath, waitForInvalidation } from './invalidation';
 import { scanSite, type LocalFile } from './local-files';
 import { cacheControlResolver, contentTypeFor } from './object-headers';
@@ -45,7 +44,7 @@ export interface DeployOptions {
   /** Progress and warnings as they happen. */
   readonly onEvent?: (event: DeployEvent) => void;
   /** Ready-made clients (tests, the Lambda). */
-  readonly clients?: Partial<DeployClients>;
+  readonly clients?: GivenClients;
 }
 
 export type DeployPhase = 'plan' | 'upload-assets' | 'verify-assets' | 'upload-html' | 'verify-html' | 'invalidate' | 'probe' | 'prune';
@@ -132,11 +131,13 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     if (roleAccountId !== env.accountId) {
       throw new EdgelockError(`--role-arn ${options.roleArn} is in account ${roleAccountId}, but environment "${env.name}" lives in ${env.accountId}: pass that account's deploy role (arn:aws:iam::${env.accountId}:role/${settings.roleName})`, { exitCode: 2 });
     }
-    const base = options.clients?.sts ?? createClients({ region: env.region, maxAttempts: 3, ...(credentials ? { credentials } : {}) }).sts;
+    const base = await createClients({ region: env.region, maxAttempts: 3, ...(credentials ? { credentials } : {}) }, options.clients).sts();
     credentials = await assumeRole(base, options.roleArn, `edgelock-deploy-${config.project}-${env.name}`);
   }
-  const made = createClients({ region: env.region, maxAttempts: 3, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(credentials ? { credentials } : {}) });
-  const clients: DeployClients = { s3: options.clients?.s3 ?? made.s3, cloudfront: options.clients?.cloudfront ?? made.cloudfront, sts: options.clients?.sts ?? made.sts };
+  const clients: DeployClients = createClients(
+    { region: env.region, maxAttempts: 3, ...(options.endpoint ? { endpoint: options.endpoint } : {}), ...(credentials ? { credentials } : {}) },
+    options.clients,
+  );
   const io: S3Io = { s3: clients.s3, bucket: env.bucket, attempts: settings.maxAttempts };
 
   // Plan.
@@ -147,7 +148,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   const isObjectWriter = reading.kind === 'read' && reading.mode === 'ObjectWriter';
   const [bucketOwnerId, caller] = await Promise.all([
     needsOwner ? readBucketOwner(io) : Promise.resolve(undefined),
-    isObjectWriter && !options.endpoint ? (roleAccountId ? Promise.resolve(roleAccountId) : callerAccount(clients.sts)) : Promise.resolve(undefined),
+    isObjectWriter && !options.endpoint ? (roleAccountId ? Promise.resolve(roleAccountId) : clients.sts().then(callerAccount)) : Promise.resolve(undefined),
   ]);
   const acl: AclDecision = decideAcl({
     env,
@@ -248,11 +249,11 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   if (!invalidation.skipped && env.distributionId) {
     emit({ type: 'phase', phase: 'invalidate', total: paths.length });
     try {
-      const created = await createInvalidation(clients.cloudfront, env.distributionId, paths, `edgelock-${randomUUID()}`);
+      const created = await createInvalidation(await clients.cloudfront(), env.distributionId, paths, `edgelock-${randomUUID()}`);
       invalidation = { paths, id: created.id, status: created.status };
       const willProbe = verify && settings.verify.probe && toUpload.length > 0;
       if (settings.invalidation.wait && (willProbe || plan.delete.length > 0)) {
-        const status = await waitForInvalidation(clients.cloudfront, env.distributionId, created.id, { timeoutMs: settings.invalidation.waitSeconds * 1000 });
+        const status = await waitForInvalidation(await clients.cloudfront(), env.distributionId, created.id, { timeoutMs: settings.invalidation.waitSeconds * 1000 });
         invalidation = { ...invalidation, status };
       }
     } catch (err) {
@@ -293,7 +294,8 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
 }
 
 async function distributionDomain(clients: DeployClients, id: string): Promise<string> {
-  const out = await clients.cloudfront.send(new GetDistributionCommand({ Id: id }));
+  const { GetDistributionCommand } = await import('@aws-sdk/client-cloudfront');
+  const out = await (await clients.cloudfront()).send(new GetDistributionCommand({ Id: id }));
   const domain = out.Distribution?.DomainName;
   if (!domain) throw new EdgelockError(`distribution ${id} has no domain name`);
   return domain;

@@ -2,7 +2,7 @@
  * CloudFront invalidation: the fewest paths that cover every changed and deleted key, within
  * CloudFront's limits (3,000 paths and 15 wildcard paths in progress per distribution).
  */
-import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { EdgelockError } from '../../errors';
 
 /** CloudFront's limits for invalidations in progress. */
@@ -50,6 +50,7 @@ export interface InvalidationResult {
 }
 
 export async function createInvalidation(cf: CloudFrontClient, distributionId: string, paths: readonly string[], callerReference: string): Promise<InvalidationResult> {
+  const { CreateInvalidationCommand } = await import('@aws-sdk/client-cloudfront');
   const out = await cf.send(
     new CreateInvalidationCommand({
       DistributionId: distributionId,
@@ -69,6 +70,7 @@ export async function waitForInvalidation(
   options: { timeoutMs: number; intervalMs?: number; sleep?: (ms: number) => Promise<void> },
 ): Promise<string> {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const { GetInvalidationCommand } = await import('@aws-sdk/client-cloudfront');
   const deadline = Date.now() + options.timeoutMs;
   for (;;) {
     const out = await cf.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }));

@@ -2,6 +2,7 @@
  * The S3 data plane of a deploy: list the bucket, read its ownership, put and delete objects,
  * read object ACLs. Each call goes through {@link withRetry}.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
   DeleteObjectsCommand,
@@ -12,7 +13,6 @@ import {
   PutObjectCommand,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { EdgelockError } from '../../errors';
 import { MULTIPART_PART_BYTES, type LocalFile } from './local-files';
 import { assertNoPublicGrant, type AclParams, type OwnershipMode, type OwnershipReading } from './ownership';
@@ -106,12 +106,14 @@ export async function putFile(io: S3Io, file: LocalFile, headers: PutHeaders, on
   assertNoPublicGrant(params, file.key);
   await withRetry(
     async () => {
-      const body = await readFile(file.path);
+      // Small files are read synchronously (see hashFile); large ones without blocking.
+      const body = file.multipart ? await readFile(file.path) : readFileSync(file.path);
       if (body.length !== file.size) throw new EdgelockError(`${file.path} changed while deploying (${file.size} → ${body.length} bytes); rerun once the site build has finished`);
       onRequest?.(file.key);
       if (!file.multipart) {
         await io.s3.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: Buffer.from(file.md5, 'hex').toString('base64') }));
       } else {
+        const { Upload } = await import('@aws-sdk/lib-storage'); // loaded only when a file needs it
         await new Upload({ client: io.s3, params: { ...params, Body: body }, partSize: MULTIPART_PART_BYTES, queueSize: 4 }).done();
       }
     },
