@@ -5,7 +5,7 @@
 // Each tool runs as a CLI, as users run it; each scenario runs RUNS times into fresh buckets and
 // the median is reported. Uses the compiled lib/ (npm run bench compiles first).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -82,6 +82,16 @@ function run(cmd, args) {
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+/** CPU seconds a process has used so far (user + system), from /proc; 0 where /proc is missing. */
+function cpuSeconds(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+  } catch {
+    return 0;
+  }
+}
+
 async function main() {
   const buckets = [];
   for (let r = 0; r < RUNS; r++) buckets.push(`edgelock-${r}`, `awscli-${r}`);
@@ -102,6 +112,12 @@ async function main() {
   writeFileSync(config, JSON.stringify({ project: 'bench', tools: { accountId: '111111111111' }, environments }));
 
   const results = { edgelock: { fresh: [], redeploy: [] }, aws: { fresh: [], redeploy: [] } };
+  const serverCpu = { edgelock: { fresh: [], redeploy: [] }, aws: { fresh: [], redeploy: [] } };
+  const measure = async (name, key, fn) => {
+    const before = cpuSeconds(server.pid);
+    results[name][key].push(await fn());
+    serverCpu[name][key].push(cpuSeconds(server.pid) - before);
+  };
   try {
     for (let r = 0; r < RUNS; r++) {
       const site = path.join(work, `site-${r}`);
@@ -110,9 +126,9 @@ async function main() {
       const aws = () => run(AWS, ['s3', 'sync', site, `s3://awscli-${r}`, '--endpoint-url', endpoint, '--delete', '--only-show-errors']);
       // Alternate who goes first so neither always meets a warmer server.
       const order = r % 2 === 0 ? [['edgelock', edgelock], ['aws', aws]] : [['aws', aws], ['edgelock', edgelock]];
-      for (const [name, fn] of order) results[name].fresh.push(await fn());
+      for (const [name, fn] of order) await measure(name, 'fresh', fn);
       changeFiles(files);
-      for (const [name, fn] of order) results[name].redeploy.push(await fn());
+      for (const [name, fn] of order) await measure(name, 'redeploy', fn);
       rmSync(site, { recursive: true, force: true });
     }
   } finally {
@@ -123,12 +139,14 @@ async function main() {
     const e = median(results.edgelock[key]);
     const a = median(results.aws[key]);
     const ratio = a / e;
-    return `| ${label} | ${e.toFixed(2)} s | ${a.toFixed(2)} s | ${ratio.toFixed(2)}x | ${target}x | ${ratio >= target ? 'met' : 'missed'} |`;
+    const cpu = `${median(serverCpu.edgelock[key]).toFixed(1)} s / ${median(serverCpu.aws[key]).toFixed(1)} s`;
+    return `| ${label} | ${e.toFixed(2)} s | ${a.toFixed(2)} s | ${ratio.toFixed(2)}x | ${target}x | ${ratio >= target ? 'met' : 'missed'} | ${cpu} |`;
   };
   console.log(`Site: ${FILES} files generated (pages, hashed assets, images); re-deploy changes ${CHANGED}. Median of ${RUNS} runs, same s3rver (own process) for both.`);
   console.log(`Peer: ${awsVersion} \`aws s3 sync --delete --endpoint-url\` (its defaults: 10 concurrent requests). edgelock: \`edgelock deploy --endpoint --json\` (concurrency 16).\n`);
-  console.log('| scenario | edgelock | aws s3 sync | speed-up | target | |');
-  console.log('|---|---|---|---|---|---|');
+  console.log(`Host: ${os.cpus().length} CPU(s), load average ${os.loadavg()[0].toFixed(1)} at the end. The last column is the CPU the s3rver process spent serving each tool.\n`);
+  console.log('| scenario | edgelock | aws s3 sync | speed-up | target | | s3rver CPU (edgelock / aws) |');
+  console.log('|---|---|---|---|---|---|---|');
   console.log(row(`fresh deploy (${FILES} files)`, 'fresh', 1.5));
   console.log(row(`re-deploy (${CHANGED} changed)`, 'redeploy', 3));
 }
