@@ -87,6 +87,16 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
     expect(summary.warnings.join('\n')).toMatch(/could not read the Object Ownership .* using bucket-owner-full-control/);
   });
 
+  test('when the bucket owner cannot be read, the ownership check cannot run: refused before writing, unless turned off', async () => {
+    s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerPreferred'));
+    s3Mock.on(GetBucketAclCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    await expect(run()).rejects.toThrow(/cannot verify object ownership in acme-site-dev: .*s3:GetBucketAcl denied\)\. Nothing was written\./);
+    expect(putInputs()).toEqual([]);
+    const summary = await deploySite({ config: testConfig(), env: 'dev', dir: site.dir, verify: false, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' } });
+    expect(summary.verification.ownership.skipped).toBe('turned off');
+    expect(putInputs()).toHaveLength(6);
+  });
+
   test('legacy ObjectWriter gets a warning that recommends BucketOwnerEnforced', async () => {
     s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('ObjectWriter'));
     s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: OAI_ID, Permission: 'READ' }]));

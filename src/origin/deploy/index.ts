@@ -157,6 +157,13 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     ...(bucketOwnerId ? { bucketOwnerCanonicalId: bucketOwnerId } : {}),
   });
   for (const w of acl.warnings) warn(w);
+  const checkingOwnership = verify && settings.verify.ownership;
+  if (checkingOwnership && (acl.verify === 'owner' || acl.verify === 'owner-or-oai-grant') && !bucketOwnerId) {
+    throw new EdgelockError(
+      `cannot verify object ownership in ${env.bucket}: the bucket owner's canonical ID is unreadable (s3:GetBucketAcl denied). Nothing was written. ` +
+        'Allow s3:GetBucketAcl to the deploy role, switch the bucket to BucketOwnerEnforced, or skip the check with --no-verify (deploy.verify.ownership: false).',
+    );
+  }
 
   const waves = uploadWaves(plan);
   const toUpload = [...waves.assets, ...waves.html];
@@ -168,7 +175,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   let uploadedBytes = 0;
   let deleted = 0;
   let invalidation: DeploySummary['invalidation'] = { paths, skipped: paths.length === 0 ? 'nothing changed or deleted' : noCloudFront ? `${noCloudFront}: no invalidation` : undefined };
-  let ownershipCheck: OwnershipCheck = { checked: 0, problems: [], skipped: dryRun ? 'dry run' : !verify || !settings.verify.ownership ? 'turned off' : 'not reached' };
+  let ownershipCheck: OwnershipCheck = { checked: 0, problems: [], skipped: dryRun ? 'dry run' : !checkingOwnership ? 'turned off' : 'not reached' };
   let probe: DeploySummary['verification']['probe'] = { results: [], skipped: dryRun ? 'dry run' : 'not reached' };
 
   const summary = (ok: boolean, error?: string): DeploySummary => ({
@@ -211,7 +218,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     }
   };
   const checkOwnership = async (phase: DeployPhase, keys: readonly string[]): Promise<void> => {
-    if (!verify || !settings.verify.ownership) return;
+    if (!checkingOwnership) return;
     emit({ type: 'phase', phase, total: keys.length });
     let done = 0;
     const result = await verifyOwnership(io, keys, acl, {
