@@ -219,7 +219,8 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   };
   const checkOwnership = async (phase: DeployPhase, keys: readonly string[]): Promise<void> => {
     if (!checkingOwnership) return;
-    emit({ type: 'phase', phase, total: keys.length });
+    const perObject = acl.verify === 'owner' || acl.verify === 'owner-or-oai-grant';
+    if (perObject) emit({ type: 'phase', phase, total: keys.length });
     let done = 0;
     const result = await verifyOwnership(io, keys, acl, {
       bucketOwnerId,
