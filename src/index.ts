@@ -13,3 +13,4 @@ export { EdgelockError, ConfigError, UsageError } from './errors';
 export { validateResult, assertValidResult, LambdaEdgeValidationError, type LambdaEdgeProblem, type EdgeEventType } from './edge/validate';
 export { toResponseHeadersPolicy, responseHeadersPolicyLimits, type ResponseHeadersPolicyDescription } from './edge/security-headers';
 export { startLocalEdge, startEmbeddedS3, DEFAULT_DEV_PORT, type LocalEdgeOptions, type RunningLocalEdge, type EmbeddedS3, type S3LogEntry } from './dev';
+export { deploySite, DeployError, type DeployOptions, type DeploySummary, type DeployEvent } from './origin/deploy';

@@ -1,0 +1,107 @@
+/**
+ * The deploy keys of the config schema, and the deploy function the build writes.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildEdge } from '../../src/build';
+import { sha256 } from '../../src/build/bundle';
+import { loadConfig, parseConfig, resolveConfig } from '../../src/config/load';
+import { ConfigError } from '../../src/errors';
+import { ROOT } from '../helpers/cli';
+import { tempDir, validConfig } from '../helpers/config';
+
+type Raw = ReturnType<typeof validConfig> & Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+function issues(mutate: (c: Raw) => void): { path: string; message: string }[] {
+  const raw = validConfig() as Raw;
+  mutate(raw);
+  try {
+    parseConfig(raw, 'test');
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.issues];
+    throw err;
+  }
+  return [];
+}
+
+describe('deploy config keys', () => {
+  test('defaults', () => {
+    const d = parseConfig(validConfig(), 'test').deploy;
+    expect(d).toEqual({
+      concurrency: 16,
+      roleName: 'edgelock-deploy',
+      artifactDir: '.',
+      maxAttempts: 6,
+      invalidation: { maxPaths: 500, wait: true, waitSeconds: 600 },
+      verify: { ownership: true, probe: true, probePaths: 3, probeAttempts: 6, probeCredentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS' },
+    });
+  });
+
+  test('partial sub-objects keep the other defaults', () => {
+    const d = parseConfig({ ...validConfig(), deploy: { verify: { probe: false }, invalidation: { wait: false } } }, 'test').deploy;
+    expect(d.verify).toMatchObject({ probe: false, ownership: true, probePaths: 3 });
+    expect(d.invalidation).toEqual({ maxPaths: 500, wait: false, waitSeconds: 600 });
+  });
+
+  test.each<[string, (c: Raw) => void, string, RegExp]>([
+    ['an environment named "origin"', (c) => (c.environments.origin = c.environments.prod!), 'environments.origin', /may not be named "origin": the build writes non-edge bundles under <out>\/origin\//],
+    ['an artifact folder that climbs out', (c) => (c.deploy = { artifactDir: '../x' }), 'deploy.artifactDir', /may not contain "\.\."/],
+    ['an absolute artifact folder', (c) => (c.deploy = { artifactDir: '/site' }), 'deploy.artifactDir', /relative folder/],
+    ['more invalidation paths than CloudFront allows', (c) => (c.deploy = { invalidation: { maxPaths: 5000 } }), 'deploy.invalidation.maxPaths', /3000/],
+    ['a password where an env var name belongs', (c) => (c.deploy = { verify: { probeCredentialsEnv: 'demo:secret' } }), 'deploy.verify.probeCredentialsEnv', /environment variable name/],
+    ['zero attempts', (c) => (c.deploy = { maxAttempts: 0 }), 'deploy.maxAttempts', /1/],
+    ['an unknown verify key', (c) => (c.deploy = { verify: { probes: 3 } as never }), 'deploy.verify', /unknown key "probes"/],
+  ])('%s is refused, naming the field', (_name, mutate, field, message) => {
+    const found = issues(mutate);
+    expect(found.map((i) => i.path)).toContain(field);
+    expect(found.find((i) => i.path === field)!.message).toMatch(message);
+  });
+});
+
+describe('the build writes the pipeline deploy function', () => {
+  const example = path.join(ROOT, 'examples', 'edgelock.config.ts');
+  let out: string;
+  beforeAll(async () => {
+    out = path.join(tempDir(), 'dist');
+    await buildEdge(loadConfig(example), { outDir: out });
+  });
+  afterAll(() => rmSync(path.dirname(out), { recursive: true, force: true }));
+
+  test('origin/deploy/index.js and a deterministic origin/deploy.zip, recorded in the manifest', async () => {
+    const manifest = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
+    const entry = manifest.functions.deploy;
+    expect(entry).toMatchObject({ bundle: 'origin/deploy/index.js', zip: 'origin/deploy.zip' });
+    const zip = readFileSync(path.join(out, entry.zip));
+    expect(entry.sha256).toBe(sha256(zip));
+    expect(entry.sourceCodeHash).toBe(sha256(zip, 'base64'));
+    expect(entry.zipBytes).toBeLessThan(50 * 1024 * 1024);
+
+    const again = path.join(tempDir(), 'dist');
+    await buildEdge(loadConfig(example), { outDir: again });
+    expect(readFileSync(path.join(again, 'origin', 'deploy.zip')).equals(zip)).toBe(true);
+    rmSync(path.dirname(again), { recursive: true, force: true });
+  });
+
+  test('the bundle loads on its own (no node_modules), exports handler, and carries no password hashes', () => {
+    const js = readFileSync(path.join(out, 'origin', 'deploy', 'index.js'), 'utf8');
+    const alone = mkdtempSync(path.join(os.tmpdir(), 'edgelock-lambda-'));
+    writeFileSync(path.join(alone, 'index.js'), js);
+    try {
+      const mod = require(path.join(alone, 'index.js')) as { handler: unknown };
+      expect(typeof mod.handler).toBe('function');
+    } finally {
+      rmSync(alone, { recursive: true, force: true });
+    }
+    // Plain booleans: a failing match would print the whole megabyte bundle.
+    expect(/\$2[aby]\$\d\d\$/.test(js)).toBe(false);
+    expect(js.includes('roleName:"edgelock-deploy"')).toBe(true);
+  });
+
+  test('a single-environment build keeps the deploy function entry', async () => {
+    const config = resolveConfig(parseConfig(validConfig(), 'x'), example, path.dirname(example));
+    const before = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).functions.deploy;
+    await buildEdge({ ...config, project: 'acme-web' }, { outDir: out, env: 'prod' });
+    expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).functions.deploy).toEqual(before);
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The pipeline's deploy function: the built bundle (as Lambda loads it) driven with CodePipeline
+ * job events; S3, STS and CodePipeline mocked at the client.
+ */
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
+import { GetBucketAclCommand, GetBucketOwnershipControlsCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { CodePipelineEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { deterministicZip } from '../../src/build/zip';
+import { createHandler, environmentFromUserParameters } from '../../src/origin/deploy/lambda';
+import { extractZip } from '../../src/origin/deploy/artifact';
+import { assumedRole, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, listing, objectAcl, ownershipControls } from './aws-mocks';
+import { sampleSite, testConfig } from './fixtures';
+
+const s3Mock = mockClient(S3Client);
+const stsMock = mockClient(STSClient);
+const cpMock = mockClient(CodePipelineClient);
+
+function jobEvent(userParameters: string): CodePipelineEvent {
+  return {
+    'CodePipeline.job': {
+      id: '11111111-abcd-1111-abcd-111111abcdef',
+      accountId: '111111111111',
+      data: {
+        actionConfiguration: { configuration: { FunctionName: 'acme-web-deploy', UserParameters: userParameters } },
+        inputArtifacts: [{ name: 'site', revision: 'abc123', location: { type: 'S3', s3Location: { bucketName: 'acme-web-artifacts', objectKey: 'acme-web/site/Ab12Cd3' } } }],
+        outputArtifacts: [],
+        artifactCredentials: { accessKeyId: 'ASIAARTIFACT', secretAccessKey: 'secret', sessionToken: 'token' },
+      },
+    },
+  };
+}
+
+let artifactZip: Buffer;
+beforeAll(async () => {
+  artifactZip = await deterministicZip(Object.entries(sampleSite()).map(([name, data]) => ({ name: `public/${name}`, data })));
+});
+beforeEach(() => {
+  for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(console, level).mockImplementation(() => undefined);
+  s3Mock.reset();
+  stsMock.reset();
+  cpMock.reset();
+  s3Mock.on(GetObjectCommand, { Bucket: 'acme-web-artifacts' }).resolves({ Body: { transformToByteArray: async () => new Uint8Array(artifactZip) } as never });
+  s3Mock.on(ListObjectsV2Command).resolves(listing([]));
+  s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerEnforced'));
+  s3Mock.on(PutObjectCommand).resolves({ ETag: '"x"' });
+  stsMock.on(AssumeRoleCommand).callsFake((i: { RoleArn: string }) => assumedRole(i.RoleArn));
+  stsMock.on(GetCallerIdentityCommand).resolves(callerIdentity('222222222222'));
+  cpMock.on(PutJobSuccessResultCommand).resolves({});
+  cpMock.on(PutJobFailureResultCommand).resolves({});
+});
+
+const config = testConfig({ deploy: { artifactDir: 'public' } });
+
+afterEach(() => jest.restoreAllMocks());
+
+describe('CodePipeline deploy function', () => {
+  test('reads the artifact, assumes the environment\'s deploy role, deploys and reports success', async () => {
+    await createHandler(config)(jobEvent('dev'), { awsRequestId: 'req-1' });
+    expect(stsMock.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: 'arn:aws:iam::222222222222:role/edgelock-deploy', RoleSessionName: 'edgelock-deploy-acme-web-dev' });
+    expect(s3Mock.commandCalls(GetObjectCommand)[0]!.args[0].input).toEqual({ Bucket: 'acme-web-artifacts', Key: 'acme-web/site/Ab12Cd3' });
+    expect(s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input.Key).sort()).toEqual(Object.keys(sampleSite()).sort());
+    expect(cpMock.commandCalls(PutJobFailureResultCommand)).toHaveLength(0);
+    const success = cpMock.commandCalls(PutJobSuccessResultCommand);
+    expect(success).toHaveLength(1);
+    expect(success[0]!.args[0].input).toEqual({
+      jobId: '11111111-abcd-1111-abcd-111111abcdef',
+      executionDetails: { summary: expect.stringMatching(/^dev: 6 added, 0 changed, 0 unchanged, 0 deleted; no invalidation \(nothing changed or deleted\)/), percentComplete: 100 },
+    });
+  });
+
+  test.each([
+    ['{"env":"dev"}', undefined],
+    ['', /UserParameters must name the environment/],
+    ['prod', /names environment "prod", but this deploy function was built with "dev"; rebuild it/],
+    ['{"env":', /UserParameters is not valid JSON/],
+  ])('UserParameters %j', async (params, failure) => {
+    await createHandler(config)(jobEvent(params), { awsRequestId: 'req-2' });
+    if (!failure) {
+      expect(cpMock.commandCalls(PutJobSuccessResultCommand)).toHaveLength(1);
+      return;
+    }
+    const calls = cpMock.commandCalls(PutJobFailureResultCommand);
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.args[0].input).toMatchObject({ jobId: '11111111-abcd-1111-abcd-111111abcdef', failureDetails: { type: 'JobFailed', message: expect.stringMatching(failure), externalExecutionId: 'req-2' } });
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  test('through the deploy role, a legacy ObjectWriter bucket is written by its own account; a foreign object still fails the job', async () => {
+    s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('ObjectWriter'));
+    s3Mock.on(GetBucketAclCommand).resolves(bucketAcl());
+    s3Mock.on(GetObjectAclCommand).resolves(objectAcl(BUCKET_OWNER_ID));
+    s3Mock.on(GetObjectAclCommand, { Key: 'robots.txt' }).resolves(objectAcl(DEPLOYER_ID));
+    await createHandler(config)(jobEvent('dev'));
+    expect(s3Mock.commandCalls(PutObjectCommand).every((c) => c.args[0].input.ACL === 'bucket-owner-full-control')).toBe(true);
+    const failure = cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input;
+    expect(failure.failureDetails?.message).toMatch(new RegExp(`verification failed: 1 object\\(s\\) .*/robots\\.txt is owned by ${DEPLOYER_ID}, not the bucket owner .* No HTML was uploaded`));
+    expect(cpMock.commandCalls(PutJobSuccessResultCommand)).toHaveLength(0);
+    expect(s3Mock.commandCalls(PutObjectCommand).some((c) => c.args[0].input.Key!.endsWith('.html'))).toBe(false);
+  });
+
+  test('a role that cannot be assumed is a failure that names the role and the trust to fix', async () => {
+    stsMock.on(AssumeRoleCommand).rejects(Object.assign(new Error('User: arn:aws:sts::111111111111:assumed-role/pipeline/x is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }));
+    await createHandler(config)(jobEvent('dev'));
+    expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(
+      /could not assume arn:aws:iam::222222222222:role\/edgelock-deploy: .*not authorized.* The role must trust the deploying account/,
+    );
+  });
+
+  test('an artifact without the configured folder fails clearly', async () => {
+    await createHandler(testConfig({ deploy: { artifactDir: 'dist' } }))(jobEvent('dev'));
+    expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(/no site folder at .*dist/);
+  });
+});
+
+describe('artifact unpacking', () => {
+  test('an entry that escapes the folder is refused', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-zip-'));
+    try {
+      // yazl will not write such a name: write a harmless one of the same length, then rename it in place.
+      const zip = await deterministicZip([{ name: 'xx/escape.txt', data: 'x' }]);
+      const evil = Buffer.from(zip.toString('latin1').split('xx/escape.txt').join('../escape.txt'), 'latin1');
+      await expect(extractZip(evil, dir)).rejects.toThrow(/\.\.\/escape\.txt/);
+      expect(readdirSync(dir)).toEqual([]);
+      expect(existsSync(path.join(dir, '..', 'escape.txt'))).toBe(false);
+      await expect(extractZip(Buffer.from('not a zip'), dir)).rejects.toThrow(/not a valid zip/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('UserParameters accepts a bare name or JSON', () => {
+    expect(environmentFromUserParameters(config, ' dev ')).toBe('dev');
+    expect(environmentFromUserParameters(config, '{"env":"dev"}')).toBe('dev');
+  });
+});
