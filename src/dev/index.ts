@@ -37,7 +37,7 @@ export interface LocalEdgeOptions {
   readonly https?: { readonly certDir: string; readonly redirectPort: number };
   /** Serve this folder as the origin instead of the embedded S3. */
   readonly originDir?: string;
-  /** Upload this folder into the embedded bucket at start. */
+  /** Deploy this folder into the embedded bucket at start (with the deployer). */
   readonly siteDir?: string;
   /** Where the embedded S3 keeps objects. @default a temporary folder removed on close */
   readonly s3Dir?: string;
@@ -61,8 +61,8 @@ export interface RunningLocalEdge {
   readonly handlers: readonly HandlerName[];
   /** The self-signed certificate (PEM file) with https. */
   readonly certFile?: string;
-  /** Keys uploaded from `siteDir`. */
-  readonly uploaded: readonly string[];
+  /** Files uploaded from `siteDir` by the deployer. */
+  readonly uploaded: number;
   close(): Promise<void>;
 }
 
@@ -109,7 +109,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
 
     let origin: Origin;
     let s3: EmbeddedS3 | undefined;
-    let uploaded: string[] = [];
+    let uploaded = 0;
     if (options.originDir) {
       origin = directoryOrigin(options.originDir);
     } else {
@@ -117,9 +117,20 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       s3 = started;
       stack.push(() => started.close());
       if (options.siteDir) {
-        // Loaded on demand: the AWS SDK is heavy, and only uploads need it.
-        const { uploadFolder } = await import('./upload');
-        uploaded = await uploadFolder({ endpoint: started.endpoint, credentials: started.credentials, region: env.region, bucket: env.bucket, dir: options.siteDir });
+        // The grant-aware deployer fills the bucket, as it would a real one. Loaded on demand: the
+        // AWS SDK is heavy, and only uploads need it.
+        const { deploySite } = await import('../origin/deploy');
+        const summary = await deploySite({
+          config: options.config,
+          env: env.name,
+          dir: options.siteDir,
+          endpoint: started.endpoint,
+          credentials: started.credentials,
+          onEvent: (e) => {
+            if (e.type === 'warning') options.log?.(`deploy: ${e.message}`);
+          },
+        });
+        uploaded = summary.counts.uploaded;
       }
       origin = s3Origin({ endpoint: started.endpoint, credentials: started.readerCredentials });
     }

@@ -3,12 +3,16 @@
  * anonymous requests and never checks SigV4 signatures; these tests prove the gate does both.
  */
 import http from 'node:http';
-import { GetBucketOwnershipControlsCommand, GetObjectCommand, PutObjectAclCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { GetBucketOwnershipControlsCommand, GetObjectCommand, PutObjectAclCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getObjectTarget, startEmbeddedS3, type EmbeddedS3 } from '../../src/dev/embedded-s3';
-import { embeddedS3Client } from '../../src/dev/upload';
 import { signS3Request, verifySigV4, EMPTY_SHA256 } from '../../src/dev/sigv4';
 
 const BUCKET = 'acme-web-dev-site-222222222222';
+
+/** SDK v3 against s3rver: path-style, checksums only when required. */
+function embeddedS3Client(endpoint: string, credentials: { accessKeyId: string; secretAccessKey: string }, region: string): S3Client {
+  return new S3Client({ endpoint, region, credentials, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+}
 let s3: EmbeddedS3;
 
 beforeAll(async () => {

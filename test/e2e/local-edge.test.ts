@@ -142,6 +142,7 @@ describe('local edge with an OAI environment', () => {
     await buildEdge(config, { outDir: distDir, env: 'dev' });
     const oai = await startExample({ config, distDir });
     try {
+      oai.s3!.clearLog();
       const r = await raw(oai.url, '/docs/', { headers: auth });
       expect(r.status).toBe(200);
       expect(r.body).toContain('<title>Docs');

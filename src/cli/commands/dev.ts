@@ -45,7 +45,7 @@ export function banner(running: RunningLocalEdge, extra: readonly string[] = [])
     lines.push(`  bucket:  ${running.environment.bucket} (${running.environment.originAccess.toUpperCase()}; anonymous requests to S3 are refused)`);
     lines.push(`  S3 keys: ${running.s3.credentials.accessKeyId} / ${running.s3.credentials.secretAccessKey} (path-style requests to ${running.s3.endpoint})`);
   }
-  if (running.uploaded.length) lines.push(`  uploaded ${running.uploaded.length} files`);
+  if (running.uploaded) lines.push(`  deployed ${running.uploaded} files into the bucket`);
   lines.push(...extra, 'Press Ctrl-C to stop.');
   return `${lines.join('\n')}\n`;
 }
@@ -60,7 +60,7 @@ export function jsonSummary(running: RunningLocalEdge, extra: Record<string, unk
     origin: running.origin.description,
     s3: running.s3 ? { endpoint: running.s3.endpoint, bucket: running.environment.bucket, accessKeyId: running.s3.credentials.accessKeyId, secretAccessKey: running.s3.credentials.secretAccessKey } : null,
     certFile: running.certFile ?? null,
-    uploaded: running.uploaded.length,
+    uploaded: running.uploaded,
     ...extra,
   })}\n`;
 }
