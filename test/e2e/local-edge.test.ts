@@ -6,9 +6,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildEdge } from '../../src/build';
 import { loadConfig } from '../../src/config/load';
-import type { RunningLocalEdge } from '../../src/dev';
+import { startLocalEdge, type RunningLocalEdge } from '../../src/dev';
 import { tempDir, validConfig, writeJsonConfig } from '../helpers/config';
-import { buildExample, copyDist, DEMO_AUTH, raw, SECURITY_HEADERS, startExample, type Built } from './helpers';
+import { buildExample, copyDist, DEMO_AUTH, EXAMPLE_CONFIG, EXAMPLE_SITE, raw, SECURITY_HEADERS, startExample, type Built } from './helpers';
 
 let built: Built;
 let edge: RunningLocalEdge;
@@ -149,6 +149,25 @@ describe('local edge with an OAI environment', () => {
       expect(oai.s3!.log.filter((e) => e.method === 'GET').map((e) => e.url)).toEqual(['/docs/index.html']);
     } finally {
       await oai.close();
+    }
+  });
+});
+
+describe('local edge for an environment without auth', () => {
+  test('prod has no viewer-request function: the site answers without credentials, with the security headers', async () => {
+    const config = loadConfig(EXAMPLE_CONFIG);
+    const distDir = tempDir('edgelock-e2e-prod-');
+    await buildEdge(config, { outDir: distDir, env: 'prod' });
+    const prod = await startLocalEdge({ config, env: 'prod', distDir, port: 0, siteDir: EXAMPLE_SITE });
+    try {
+      prod.s3!.clearLog();
+      expect(prod.handlers).toEqual(['origin-request', 'origin-response']);
+      const r = await raw(prod.url, '/');
+      expect(r.status).toBe(200);
+      expectSecurityHeaders(r.headers);
+      expect(prod.s3!.log.filter((e) => e.method === 'GET' && e.host === 'acme-web-prod-site-333333333333.s3.eu-west-1.amazonaws.com').map((e) => e.url)).toEqual(['/index.html']);
+    } finally {
+      await prod.close();
     }
   });
 });
