@@ -82,7 +82,8 @@ export class EnvironmentStack extends AccountStack {
               name: 'rate-limit-per-ip',
               priority: 0,
               action: { block: {} },
-              statement: { rateBasedStatement: { limit: stacks.waf.rateLimit, aggregateKeyType: 'IP' } },
+              // `statement` is untyped in the provider bindings and passed through as written: snake_case.
+              statement: { rate_based_statement: { limit: stacks.waf.rateLimit, aggregate_key_type: 'IP' } },
               visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${prefix}-rate-limit`, sampledRequestsEnabled: true },
             },
           ],
