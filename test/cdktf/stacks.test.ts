@@ -2,6 +2,7 @@
  * The example app's three stacks, asserted resource by resource with cdktf's matchers, plus a
  * snapshot of each synthesized stack.
  */
+import type {} from 'cdktf/lib/testing/adapters/jest'; // the matchers' types
 import { readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
