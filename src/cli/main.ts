@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
 import { registerHash } from './commands/hash';
+import { registerStart } from './commands/start';
 import { fail } from './run';
 
 export function createProgram(): Command {
@@ -15,6 +16,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerBuild(program);
   registerHash(program);
+  registerStart(program);
   return program;
 }
 

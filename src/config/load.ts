@@ -123,7 +123,9 @@ export function parseConfig(raw: unknown, source: string): ParsedConfig {
   const issues = result.error.issues.map((issue): ConfigIssue => {
     const dotted = issue.path.map(String).join('.');
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
+    if (issue.code === 'invalid_key') {
+      message = `bad name "${String(issue.path[issue.path.length - 1])}": ${issue.issues[0]?.message ?? message}`;
+    } else if (issue.code === 'unrecognized_keys') {
       message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the config reference in the README`;
     } else if (!SECRET_PATH.test(dotted) && issue.code !== 'custom') {
       message += ` (got ${describe(valueAt(raw, issue.path))})`;
