@@ -27,6 +27,8 @@ export interface DeployAccessProps {
   readonly distributionId: string;
   readonly distributionDomainName: string;
   readonly kmsKeyArn?: string;
+  /** Legacy OAI buckets (ACLs enabled) require `bucket-owner-full-control` on uploads. */
+  readonly requireBucketOwnerFullControl?: boolean;
 }
 
 export class DeployAccess extends Construct {
@@ -63,6 +65,7 @@ export class DeployAccess extends Construct {
           bucketArn: props.bucketArn,
           distributionArn: props.distributionArn,
           kmsKeyArn: props.kmsKeyArn,
+          requireBucketOwnerFullControl: props.requireBucketOwnerFullControl,
           siteParameterArn: `arn:aws:ssm:${props.region}:${props.accountId}:parameter${parameterName}`,
         }),
       ),

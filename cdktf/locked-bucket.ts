@@ -23,8 +23,8 @@ export interface LockedBucketProps {
   /** @default true */
   readonly versioning?: boolean;
   /**
-   * 'BucketOwnerEnforced' disables ACLs. Only CloudFront standard-log buckets need
-   * 'BucketOwnerPreferred' (CloudFront writes them through an ACL grant).
+   * 'BucketOwnerEnforced' disables ACLs. 'BucketOwnerPreferred' only where ACLs are needed:
+   * CloudFront standard-log buckets (written through an ACL grant) and legacy OAI site buckets.
    * @default 'BucketOwnerEnforced'
    */
   readonly objectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';

@@ -26,8 +26,9 @@ export const deployFunctionRoleName = (project: string): string => `${project}-d
 
 /** What the deploy function receives as CodePipeline UserParameters (JSON). */
 export interface DeployUserParameters {
+  /** The environment to deploy: the deploy function reads this key. */
+  readonly env: string;
   readonly project: string;
-  readonly environment: string;
   /** The environment's DeployAccess role. */
   readonly roleArn: string;
   readonly bucket: string;
@@ -181,7 +182,7 @@ export class Pipeline extends Construct {
         });
       }
       const params: DeployUserParameters = {
-        project, environment: env.name, roleArn: roleArn(env.accountId, props.deployRoleName), bucket: env.bucket, region: env.region, siteParameter: env.siteParameter,
+        env: env.name, project, roleArn: roleArn(env.accountId, props.deployRoleName), bucket: env.bucket, region: env.region, siteParameter: env.siteParameter,
       };
       stages.push({
         name: `Deploy-${env.name}`,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudfrontOriginAccessIdentity } from '@cdktf/provider-aws/lib/cloudfront-origin-access-identity';
 import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
@@ -156,9 +157,11 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
     const perms = JSON.parse(String(resources(parsed, 'aws_iam_role_policy').find((p) => p.name === 'deploy-site')!.policy));
     const actions = perms.Statement.flatMap((s: { Action: string | string[] }) => s.Action).sort();
     expect(actions).toEqual([
-      'cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 's3:DeleteObject', 's3:GetBucketLocation', 's3:GetBucketOwnershipControls',
-      's3:GetObject', 's3:ListBucket', 's3:PutObject', 'ssm:GetParameter',
+      'cloudfront:CreateInvalidation', 'cloudfront:GetDistribution', 'cloudfront:GetInvalidation', 's3:AbortMultipartUpload', 's3:DeleteObject',
+      's3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketOwnershipControls', 's3:GetObject', 's3:GetObjectAcl', 's3:ListBucket', 's3:PutObject',
+      'ssm:GetParameter',
     ]);
+    expect(actions).not.toContain('s3:PutObjectAcl');
     expect(JSON.stringify(perms)).not.toContain('"Resource":"*"');
   });
 
@@ -186,7 +189,7 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
     const deployProd = pipeline.stage[4]!.action[0]!;
     expect(deployProd).toMatchObject({ category: 'Invoke', provider: 'Lambda' });
     expect(JSON.parse(deployProd.configuration.UserParameters!)).toEqual({
-      project: 'acme-web', environment: 'prod', roleArn: 'arn:aws:iam::333333333333:role/edgelock-deploy',
+      env: 'prod', project: 'acme-web', roleArn: 'arn:aws:iam::333333333333:role/edgelock-deploy',
       bucket: 'acme-web-prod-site-333333333333', region: 'eu-west-1', siteParameter: '/edgelock/acme-web/prod/site',
     });
     expect(tools).toHaveResourceWithProperties(IamRole, { name: 'acme-web-deploy-function' });
@@ -238,6 +241,21 @@ describe('variants', () => {
   it('with no pipeline, the tools stack needs no deploy bundle', () => {
     const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { pipeline: false } })), outDir);
     expect(Testing.synth(stacks.tools, true)).not.toHaveResource(Codepipeline);
+  });
+
+  it('with a legacy OAI, reaches the bucket through the OAI and keeps uploads bucket-owned', () => {
+    const config = exampleConfig((r) => {
+      const envs = r.environments as Record<string, Record<string, unknown>>;
+      return { ...r, environments: { ...envs, dev: { ...envs.dev, originAccess: 'oai' } } };
+    });
+    const json = Testing.synth(synthStacks(config, outDir).stacks.environments.dev!, true);
+    expect(json).toHaveResource(CloudfrontOriginAccessIdentity);
+    expect(json).not.toHaveResource(CloudfrontOriginAccessControl);
+    expect(json).toHaveResourceWithProperties(CloudfrontDistribution, {
+      origin: [expect.objectContaining({ s3_origin_config: { origin_access_identity: expect.stringContaining('cloudfront_access_identity_path') } })],
+    });
+    const site = (JSON.parse(json) as Synth).resource!.aws_s3_bucket_ownership_controls!;
+    expect(Object.entries(site).find(([id]) => id.startsWith('site_'))![1]).toMatchObject({ rule: { object_ownership: 'BucketOwnerPreferred' } });
   });
 
   it('refuses SSE-KMS with a legacy OAI, naming the environment', () => {

@@ -63,10 +63,19 @@ describe('deploy role', () => {
   it('grants only the deployer\'s actions, on this bucket and distribution', () => {
     const doc = deployRolePermissions({ bucketArn: BUCKET, distributionArn: DIST });
     expect(doc.Statement.map((s) => [s.Action, s.Resource])).toEqual([
-      [['s3:ListBucket', 's3:GetBucketOwnershipControls', 's3:GetBucketLocation'], BUCKET],
-      [['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], `${BUCKET}/*`],
-      [['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'], DIST],
+      [['s3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketOwnershipControls', 's3:GetBucketAcl'], BUCKET],
+      [['s3:GetObject', 's3:GetObjectAcl', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], `${BUCKET}/*`],
+      [['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:GetDistribution'], DIST],
     ]);
+    expect(JSON.stringify(doc)).not.toMatch(/PutObjectAcl|PutBucket|"\*"|:\*"/);
+  });
+
+  it('allows PutObjectAcl only for bucket-owner-full-control when the bucket requires it', () => {
+    const doc = deployRolePermissions({ bucketArn: BUCKET, distributionArn: DIST, requireBucketOwnerFullControl: true });
+    expect(doc.Statement.at(-1)).toEqual({
+      Sid: 'SendBucketOwnerFullControlOnly', Effect: 'Allow', Action: 's3:PutObjectAcl', Resource: `${BUCKET}/*`,
+      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    });
   });
 
   it('adds the site key and the site parameter when given', () => {

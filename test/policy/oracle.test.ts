@@ -98,7 +98,7 @@ describe('OAC site bucket policy', () => {
   it('does not let the deploy role read another bucket or change the policy', async () => {
     expect(await decide(oac, { principal: DEPLOY_ROLE, action: 's3:PutObject', identity: oac.deploy, resource: 'arn:aws:s3:::another-bucket/x' })).toBe('ImplicitlyDenied');
     expect(await decide(oac, { principal: DEPLOY_ROLE, action: 's3:PutBucketPolicy', identity: oac.deploy, resource: `arn:aws:s3:::${BUCKET}` })).toBe('ImplicitlyDenied');
-    expect(await decide(oac, { principal: DEPLOY_ROLE, action: 's3:PutObjectAcl', identity: oac.deploy })).toBe('ImplicitlyDenied');
+    expect(await decide(oac, { principal: DEPLOY_ROLE, action: 's3:PutObjectAcl', identity: oac.deploy, context: { 's3:x-amz-acl': 'public-read' } })).toBe('ImplicitlyDenied');
   });
 
   it('does not let the tools account write directly (the seed\'s cross-account upload)', async () => {
@@ -122,5 +122,8 @@ describe('OAI site bucket policy (legacy)', () => {
     expect(await decide(oai, { principal: DEPLOY_ROLE, action: 's3:PutObject', identity: oai.deploy })).toBe('ExplicitlyDenied');
     expect(await decide(oai, { principal: DEPLOY_ROLE, action: 's3:PutObject', identity: oai.deploy, context: { 's3:x-amz-acl': 'public-read' } })).toBe('ExplicitlyDenied');
     expect(await decide(oai, { principal: DEPLOY_ROLE, action: 's3:PutObject', identity: oai.deploy, context: { 's3:x-amz-acl': 'bucket-owner-full-control' } })).toBe('Allowed');
+    // Sending that canned ACL needs PutObjectAcl, allowed for bucket-owner-full-control only.
+    expect(await decide(oai, { principal: DEPLOY_ROLE, action: 's3:PutObjectAcl', identity: oai.deploy, context: { 's3:x-amz-acl': 'bucket-owner-full-control' } })).toBe('Allowed');
+    expect(await decide(oai, { principal: DEPLOY_ROLE, action: 's3:PutObjectAcl', identity: oai.deploy, context: { 's3:x-amz-acl': 'public-read' } })).toBe('ImplicitlyDenied');
   });
 });

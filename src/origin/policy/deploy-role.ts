@@ -31,15 +31,33 @@ export interface DeployPermissionsInput {
   readonly kmsKeyArn?: string;
   /** An SSM parameter describing the site (bucket, distribution), readable by the deployer. */
   readonly siteParameterArn?: string;
+  /**
+   * Buckets with ACLs enabled (legacy OAI setups) require `bucket-owner-full-control` on every
+   * upload; sending that canned ACL needs s3:PutObjectAcl, allowed for that one ACL only.
+   */
+  readonly requireBucketOwnerFullControl?: boolean;
 }
 
-/** list/get/put/delete on this bucket, its ownership setting, and invalidations on this distribution. */
+/**
+ * list/get/put/delete on this bucket; the reads the deployer's ownership checks need (ownership
+ * setting, bucket and object ACLs); invalidations on this distribution and reading its domain.
+ */
 export function deployRolePermissions(input: DeployPermissionsInput): PolicyDocument {
+  const objects = `${input.bucketArn}/*`;
   const statements: Statement[] = [
-    { Sid: 'ListSiteBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketOwnershipControls', 's3:GetBucketLocation'], Resource: input.bucketArn },
-    { Sid: 'WriteSiteObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject', 's3:DeleteObject'], Resource: `${input.bucketArn}/*` },
-    { Sid: 'InvalidateDistribution', Effect: 'Allow', Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation'], Resource: input.distributionArn },
+    { Sid: 'ReadSiteBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketOwnershipControls', 's3:GetBucketAcl'], Resource: input.bucketArn },
+    { Sid: 'WriteSiteObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectAcl', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: objects },
+    { Sid: 'InvalidateDistribution', Effect: 'Allow', Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:GetDistribution'], Resource: input.distributionArn },
   ];
+  if (input.requireBucketOwnerFullControl) {
+    statements.push({
+      Sid: 'SendBucketOwnerFullControlOnly',
+      Effect: 'Allow',
+      Action: 's3:PutObjectAcl',
+      Resource: objects,
+      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    });
+  }
   if (input.kmsKeyArn) {
     statements.push({ Sid: 'UseSiteKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:GenerateDataKey'], Resource: input.kmsKeyArn });
   }
