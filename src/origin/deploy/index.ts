@@ -147,7 +147,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   const isObjectWriter = reading.kind === 'read' && reading.mode === 'ObjectWriter';
   const [bucketOwnerId, caller] = await Promise.all([
     needsOwner ? readBucketOwner(io) : Promise.resolve(undefined),
-    isObjectWriter ? (roleAccountId ? Promise.resolve(roleAccountId) : callerAccount(clients.sts)) : Promise.resolve(undefined),
+    isObjectWriter && !options.endpoint ? (roleAccountId ? Promise.resolve(roleAccountId) : callerAccount(clients.sts)) : Promise.resolve(undefined),
   ]);
   const acl: AclDecision = decideAcl({
     env,

@@ -34,7 +34,8 @@ export function planDeploy(local: readonly LocalFile[], remote: readonly RemoteO
   for (const f of local) {
     const r = byKey.get(f.key);
     if (!r) add.push(f);
-    else if (r.etag === f.etag && r.size === f.size) unchanged.push(f);
+    // A plain MD5 ETag equal to the file's MD5 is the same content too (uploaded whole by another tool).
+    else if (r.size === f.size && (r.etag === f.etag || r.etag === f.md5)) unchanged.push(f);
     else change.push(f);
   }
   const localKeys = new Set(local.map((f) => f.key));

@@ -64,7 +64,8 @@ export async function readOwnership(io: S3Io): Promise<OwnershipReading> {
   try {
     const out = await withRetry(() => io.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: io.bucket })), { attempts: io.attempts });
     const mode = out.OwnershipControls?.Rules?.[0]?.ObjectOwnership as OwnershipMode | undefined;
-    return mode ? { kind: 'read', mode } : { kind: 'read', mode: 'ObjectWriter' };
+    // AWS always answers 200 with a rule; an answer without one comes from an endpoint that ignored the query (s3rver).
+    return mode ? { kind: 'read', mode } : { kind: 'unsupported' };
   } catch (err) {
     const name = errorName(err);
     // A bucket without ownership controls behaves as ObjectWriter (buckets made before April 2023).
