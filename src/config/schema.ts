@@ -229,13 +229,18 @@ export const deploySchema = z.strictObject({
        */
       probePaths: z.number().int().min(1).max(50).default(3),
       /**
+       * Attempts per probed path while the edge still serves old content (5 s apart).
+       * @default 6
+       */
+      probeAttempts: z.number().int().min(1).max(60).default(6),
+      /**
        * Name of the environment variable holding "user:password" for probing environments with auth
        * (`--probe-credentials` overrides it). Never put the password itself in the config.
        * @default 'EDGELOCK_PROBE_CREDENTIALS'
        */
       probeCredentialsEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name, e.g. "EDGELOCK_PROBE_CREDENTIALS"' }).default('EDGELOCK_PROBE_CREDENTIALS'),
     })
-    .default({ ownership: true, probe: true, probePaths: 3, probeCredentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS' }),
+    .default({ ownership: true, probe: true, probePaths: 3, probeAttempts: 6, probeCredentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS' }),
 });
 
 export const backendSchema = z.strictObject({

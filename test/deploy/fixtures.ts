@@ -8,12 +8,16 @@ import type { ResolvedConfig } from '../../src/config/schema';
 
 export const BUCKET = 'acme-site-dev';
 
-export function testConfig(overrides: { env?: Record<string, unknown>; deploy?: Record<string, unknown> } = {}): ResolvedConfig {
+/** A real bcrypt entry for user "demo", password "edgelock-demo" (cost 10). */
+export const DEMO_AUTH = { realm: 'Preview', users: [{ user: 'demo', hash: '$2b$10$1DJRc37rEGfRJXOYJC66/OoAH7po1PAZalwX21LTgmlf3rKtkmsH6' }] };
+
+export function testConfig(overrides: { env?: Record<string, unknown>; deploy?: Record<string, unknown>; auth?: Record<string, unknown> } = {}): ResolvedConfig {
   const raw = {
     project: 'acme-web',
     tools: { accountId: '111111111111' },
     environments: { dev: { accountId: '222222222222', region: 'eu-west-1', auth: false, bucket: BUCKET, ...overrides.env } },
     deploy: { concurrency: 8, ...overrides.deploy },
+    ...(overrides.auth ? { auth: overrides.auth } : {}),
   };
   return resolveConfig(parseConfig(raw, 'test'), '/tmp/edgelock.config.ts', '/tmp');
 }

@@ -5,7 +5,7 @@
 import { GetBucketAclCommand, GetBucketOwnershipControlsCommand, GetObjectAclCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
-import { deploySite } from '../../src/origin/deploy';
+import { DeployError, deploySite } from '../../src/origin/deploy';
 import { scanSite } from '../../src/origin/deploy/local-files';
 import { assertNoPublicGrant } from '../../src/origin/deploy/ownership';
 import { asRemote, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, listing, OAI_ID, objectAcl, ownershipControls, s3Error } from './aws-mocks';
@@ -75,7 +75,7 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
     const summary = await run(env);
     expect(summary.ok).toBe(true);
     expect(putInputs()).toHaveLength(6);
-    for (const input of putInputs()) expect(aclFields(input as Record<string, unknown>)).toEqual(expected);
+    for (const input of putInputs()) expect(aclFields(input as unknown as Record<string, unknown>)).toEqual(expected);
     expect(s3Mock.commandCalls(GetObjectAclCommand)).toHaveLength(aclReads);
     expect(summary.verification.ownership.problems).toEqual([]);
   });
@@ -132,8 +132,11 @@ describe('the seed: ObjectWriter bucket in account B, deploy from account A, Blo
     s3Mock
       .on(GetObjectAclCommand, { Key: 'robots.txt' })
       .resolves(objectAcl(DEPLOYER_ID, [{ URI: 'http://acs.amazonaws.com/groups/global/AllUsers', Permission: 'READ' }]));
-    const err = await run(OAI_ENV).catch((e: unknown) => e as Error & { summary?: { verification: { ownership: { problems: unknown[] } } } });
-    expect(err).toBeInstanceOf(Error);
+    const err = (await run(OAI_ENV).then(
+      () => new Error('the deploy should have failed'),
+      (e: unknown) => e,
+    )) as DeployError;
+    expect(err).toBeInstanceOf(DeployError);
     expect(err.message).toMatch(/verification failed: 1 object\(s\) .* s3:\/\/acme-site-dev\/robots\.txt carries a public grant \(READ to AllUsers\)/);
     expect(err.message).toMatch(/No HTML was uploaded\. Fix: switch the bucket to BucketOwnerEnforced/);
     expect(putInputs().map((i) => i.Key).filter((k) => k!.endsWith('.html'))).toEqual([]);

@@ -272,7 +272,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     } else {
       if (!probeBase) probeBase = env.domain ? `https://${env.domain}` : `https://${await distributionDomain(clients, env.distributionId!)}`;
       emit({ type: 'phase', phase: 'probe', total: 0 });
-      const results = await probePaths(probeTargets(toUpload, settings.verify.probePaths), { baseUrl: probeBase, ...(env.auth && creds ? { credentials: creds } : {}) });
+      const results = await probePaths(probeTargets(toUpload, settings.verify.probePaths), { baseUrl: probeBase, attempts: settings.verify.probeAttempts, ...(env.auth && creds ? { credentials: creds } : {}) });
       probe = { results };
       const bad = results.find((r) => !r.ok);
       if (bad) fail(`verification failed: ${bad.url.split('?')[0]} ${bad.problem}. Nothing was pruned. Run \`edgelock doctor --env ${env.name}\` to explain a 403.`);
