@@ -10,3 +10,4 @@ export type { Manifest, HandlerArtifact, ArtifactEntry } from './build/manifest'
 export { HANDLERS, type HandlerName, type HandlerSpec } from './build/handlers';
 export type { EdgeConfig } from './edge/config';
 export { EdgelockError, ConfigError, UsageError } from './errors';
+export { deploySite, DeployError, type DeployOptions, type DeploySummary, type DeployEvent } from './origin/deploy';

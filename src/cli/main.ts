@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
+import { registerDeploy } from './commands/deploy';
 import { registerHash } from './commands/hash';
 import { registerStart } from './commands/start';
 import { fail } from './run';
@@ -15,6 +16,7 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerBuild(program);
+  registerDeploy(program);
   registerHash(program);
   registerStart(program);
   return program;

@@ -40,9 +40,14 @@ const projectName = z
     error: 'expected 3-24 characters of a-z, 0-9 and "-", starting with a letter, e.g. "acme-web"',
   });
 
-const envName = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, {
-  error: 'environment names are 1-16 characters of a-z, 0-9 and "-", starting with a letter, e.g. "prod"',
-});
+const envName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,15}$/, {
+    error: 'environment names are 1-16 characters of a-z, 0-9 and "-", starting with a letter, e.g. "prod"',
+  })
+  .refine((n) => n !== 'origin', {
+    error: 'an environment may not be named "origin": the build writes non-edge bundles under <out>/origin/; pick another name, e.g. "prod"',
+  });
 
 const canonicalUserId = z.string().regex(/^[0-9a-f]{64}$/, {
   error: 'expected a 64-hex-digit S3 canonical user ID (the OAI\'s S3CanonicalUserId)',
@@ -171,6 +176,71 @@ export const deploySchema = z.strictObject({
   concurrency: z.number().int().min(1).max(256).default(16),
   /** Name of the role each environment account offers to the tools account's deployer. */
   roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('edgelock-deploy'),
+  /**
+   * Folder inside the pipeline's input artifact that holds the site (the deploy Lambda only).
+   * @default '.'
+   */
+  artifactDir: z
+    .string()
+    .regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, { error: 'expected a relative folder such as "." or "dist/site" (no "..", no leading "/")' })
+    .refine((d) => !d.split('/').includes('..'), { error: 'the artifact folder may not contain ".."' })
+    .default('.'),
+  /**
+   * Attempts per S3 request before the deploy fails (5xx, SlowDown and network errors are retried with backoff).
+   * @default 6
+   */
+  maxAttempts: z.number().int().min(1).max(20).default(6),
+  /** CloudFront invalidation after the new HTML is uploaded. */
+  invalidation: z
+    .strictObject({
+      /**
+       * Past this many paths, paths are collapsed to folder wildcards (CloudFront allows 3,000 paths and 15 wildcards in progress).
+       * @default 500
+       */
+      maxPaths: z.number().int().min(1).max(3000).default(500),
+      /**
+       * Wait for the invalidation to complete before probing and pruning.
+       * @default true
+       */
+      wait: z.boolean().default(true),
+      /**
+       * Longest wait for the invalidation, in seconds.
+       * @default 600
+       */
+      waitSeconds: z.number().int().min(10).max(3600).default(600),
+    })
+    .default({ maxPaths: 500, wait: true, waitSeconds: 600 }),
+  /** Checks after the upload: object ownership and a probe through the distribution. */
+  verify: z
+    .strictObject({
+      /**
+       * Check that every site object is owned by the bucket owner (or carries the OAI grant in legacy ObjectWriter buckets).
+       * @default true
+       */
+      ownership: z.boolean().default(true),
+      /**
+       * Fetch a few changed paths through the distribution (cache-busting query, no-cache headers) and compare the content.
+       * @default true
+       */
+      probe: z.boolean().default(true),
+      /**
+       * How many changed paths to probe.
+       * @default 3
+       */
+      probePaths: z.number().int().min(1).max(50).default(3),
+      /**
+       * Attempts per probed path while the edge still serves old content (5 s apart).
+       * @default 6
+       */
+      probeAttempts: z.number().int().min(1).max(60).default(6),
+      /**
+       * Name of the environment variable holding "user:password" for probing environments with auth
+       * (`--probe-credentials` overrides it). Never put the password itself in the config.
+       * @default 'EDGELOCK_PROBE_CREDENTIALS'
+       */
+      probeCredentialsEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name, e.g. "EDGELOCK_PROBE_CREDENTIALS"' }).default('EDGELOCK_PROBE_CREDENTIALS'),
+    })
+    .default({ ownership: true, probe: true, probePaths: 3, probeAttempts: 6, probeCredentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS' }),
 });
 
 /** A CloudFront behaviour beyond the default one, e.g. long-cached assets. */
