@@ -3,7 +3,7 @@
 // measured in the same run: the app alone (what the CLI runs) and the same app with the provider
 // loaded through its root index (what a root import costs). Median of several runs each.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,26 +12,16 @@ import { fileURLToPath } from 'node:url';
 const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { loadConfig } = require(path.join(root, 'lib/config/load.js'));
-const { buildEdge, packageBundle } = require(path.join(root, 'lib/build/index.js'));
+const { buildEdge } = require(path.join(root, 'lib/build/index.js'));
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const TARGET_S = 3;
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'edgelock-synth-bench-'));
 const dist = path.join(tmp, 'dist');
 
-// The example's bundles, plus a stand-in deploy function until the real one is in the build.
+// The example's bundles and deploy function, as `npm run build` writes them.
 const config = loadConfig(path.join(root, 'examples/edgelock.config.ts'));
 await buildEdge(config, { outDir: dist });
-const manifestFile = path.join(dist, 'manifest.json');
-const manifest = JSON.parse(readFileSync(manifestFile, 'utf8'));
-if (!manifest.functions.deploy) {
-  const { files, entry } = await packageBundle('exports.handler = async () => {};\n', 'origin/deploy');
-  for (const f of files) {
-    require('node:fs').mkdirSync(path.dirname(path.join(dist, f.path)), { recursive: true });
-    writeFileSync(path.join(dist, f.path), f.data);
-  }
-  writeFileSync(manifestFile, JSON.stringify({ ...manifest, functions: { ...manifest.functions, deploy: entry } }));
-}
 const preload = path.join(tmp, 'root-import.cjs');
 writeFileSync(preload, `require(${JSON.stringify(require.resolve('@cdktf/provider-aws'))});\n`);
 

@@ -1,12 +1,20 @@
 /** Synth refuses a missing, stale or foreign build, saying to build first. */
-import { appendFileSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { BuildArtifacts } from '../../cdktf/artifacts';
 import { buildExample, exampleConfig, synthStacks } from './example';
 
+let built: string;
 let outDir: string;
-beforeEach(async () => {
-  outDir = await buildExample();
+beforeAll(async () => {
+  built = await buildExample();
+});
+afterAll(() => rmSync(built, { recursive: true, force: true }));
+// Each test breaks its own copy of the build.
+beforeEach(() => {
+  outDir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-artifacts-'));
+  cpSync(built, outDir, { recursive: true });
 });
 afterEach(() => rmSync(outDir, { recursive: true, force: true }));
 

@@ -1,5 +1,5 @@
 /**
- * The example config built once into a temporary dist folder (with a stand-in deploy function),
+ * The example config built into a temporary dist folder (edge bundles and the deploy function),
  * and variants of it for the stacks under test.
  */
 import { mkdtempSync } from 'node:fs';
@@ -11,7 +11,6 @@ import { parseConfig, readConfigFile, resolveConfig } from '../../src/config/loa
 import type { ResolvedConfig } from '../../src/config/schema';
 import { BuildArtifacts } from '../../cdktf/artifacts';
 import { createStacks, type EdgelockStacks } from '../../cdktf/app';
-import { addFixtureFunction } from './fixture-function';
 
 export const EXAMPLE_CONFIG = path.join(__dirname, '..', '..', 'examples', 'edgelock.config.ts');
 
@@ -23,11 +22,10 @@ export function exampleConfig(change: (raw: Raw) => Raw = (r) => r): ResolvedCon
   return resolveConfig(parseConfig(change(raw), EXAMPLE_CONFIG), EXAMPLE_CONFIG, path.dirname(EXAMPLE_CONFIG));
 }
 
-/** Builds the example's bundles into a fresh temporary folder. */
+/** Builds the example (`edgelock build`) into a fresh temporary folder. */
 export async function buildExample(): Promise<string> {
   const outDir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-cdktf-'));
   await buildEdge(exampleConfig(), { outDir });
-  await addFixtureFunction(outDir);
   return outDir;
 }
 
