@@ -238,6 +238,12 @@ describe('variants', () => {
     expect(json.terraform?.backend).toEqual({ s3: { bucket: 'acme-tfstate', key: 'edgelock/acme-web-tools.tfstate', region: 'eu-west-1', encrypt: true, dynamodb_table: 'tf-locks' } });
   });
 
+  it('without a lock table, uses S3\'s own lock file', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, backend: { bucket: 'acme-tfstate', region: 'eu-west-1' } })), outDir);
+    stacks.environments.prod!.prepareStack();
+    expect(parse(stacks.environments.prod!).terraform?.backend).toEqual({ s3: { bucket: 'acme-tfstate', key: 'edgelock/acme-web-prod.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true } });
+  });
+
   it('with no pipeline, the tools stack needs no deploy bundle', () => {
     const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { pipeline: false } })), outDir);
     expect(Testing.synth(stacks.tools, true)).not.toHaveResource(Codepipeline);
