@@ -8,6 +8,7 @@ import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
+import { deepFreeze } from '../freeze';
 import { parseHtpasswd } from './htpasswd';
 import { configSchema, type ParsedConfig, type ResolvedConfig, type ResolvedEnvironment } from './schema';
 
@@ -172,12 +173,4 @@ export function selectEnvironment(config: ResolvedConfig, name: string): Resolve
     ]);
   }
   return env;
-}
-
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as object)) deepFreeze(v);
-  }
-  return value;
 }
