@@ -5,7 +5,6 @@
  */
 import type { Construct } from 'constructs';
 import { TerraformOutput } from 'cdktf';
-import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -20,7 +19,7 @@ import { LockedBucket } from './locked-bucket';
 import { LogAnalytics, S3_LOG_PREFIX } from './log-analytics';
 import { deployFunctionRoleName } from './pipeline';
 import { ProtectedDistribution } from './protected-distribution';
-import { responseHeadersPolicyConfig } from './response-headers';
+import { securityHeadersPolicy } from './response-headers';
 
 export interface EnvironmentStackProps {
   readonly config: ResolvedConfig;
@@ -95,7 +94,7 @@ export class EnvironmentStack extends AccountStack {
       : undefined;
 
     const headersPolicy = stacks.responseHeadersPolicy
-      ? new CloudfrontResponseHeadersPolicy(this, 'response-headers', responseHeadersPolicyConfig(`${prefix}-security-headers`, config.headers))
+      ? securityHeadersPolicy(this, 'response-headers', `${prefix}-security-headers`, config.headers)
       : undefined;
 
     this.distribution = new ProtectedDistribution(this, 'cdn', {

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Testing, type TerraformStack } from 'cdktf';
 import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
 import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
 import { CloudfrontOriginAccessIdentity } from '@cdktf/provider-aws/lib/cloudfront-origin-access-identity';
 import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
@@ -229,6 +230,23 @@ describe('variants', () => {
       rule: [expect.objectContaining({ statement: { rate_based_statement: { limit: 500, aggregate_key_type: 'IP' } } })],
     });
     expect(json).toHaveResourceWithProperties(CloudfrontDistribution, { web_acl_id: expect.stringContaining('aws_wafv2_web_acl') });
+  });
+
+  it('with a response-headers policy, builds it from the same header config and attaches it to every behaviour', () => {
+    const config = exampleConfig((r) => ({ ...r, stacks: { responseHeadersPolicy: true, behaviors: [{ pathPattern: '/assets/*' }] } }));
+    const json = Testing.synth(synthStacks(config, outDir).stacks.environments.dev!, true);
+    expect(json).toHaveResourceWithProperties(CloudfrontResponseHeadersPolicy, {
+      name: 'acme-web-dev-security-headers',
+      security_headers_config: expect.objectContaining({
+        strict_transport_security: expect.objectContaining({ access_control_max_age_sec: 63072000, include_subdomains: true }),
+        content_security_policy: expect.objectContaining({ content_security_policy: config.headers.contentSecurityPolicy }),
+        frame_options: expect.objectContaining({ frame_option: 'DENY' }),
+      }),
+    });
+    const dist = Object.values((JSON.parse(json) as Synth).resource!.aws_cloudfront_distribution!)[0] as Record<string, any>;
+    for (const b of [dist.default_cache_behavior, ...dist.ordered_cache_behavior]) {
+      expect(b.response_headers_policy_id).toMatch(/^\$\{aws_cloudfront_response_headers_policy\..*\.id\}$/);
+    }
   });
 
   it('with a backend, keeps each stack\'s state in S3 under its own key', () => {
