@@ -28,7 +28,8 @@ try {
   main();
 } catch (err) {
   // Our errors and cdktf's validation failures are messages for the user, not stack traces.
-  const message = err instanceof Error ? err.message : String(err);
+  // cdktf suggests skipping validation; the association check is a safety check, not a lint.
+  const message = (err instanceof Error ? err.message : String(err)).replace(/\s*If you wish to ignore these validations[^]*$/, '');
   process.stderr.write(`edgelock: ${message}\n`);
   if (process.env.EDGELOCK_DEBUG && err instanceof Error) process.stderr.write(`${err.stack}\n`);
   process.exit(err instanceof EdgelockError ? err.exitCode : 1);

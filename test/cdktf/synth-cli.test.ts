@@ -4,7 +4,7 @@
  * non-zero with the message, not a stack trace.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildExample } from './example';
@@ -49,3 +49,27 @@ it('fails without a build, telling the user to build first', () => {
   expect(r.stdout + r.stderr).toMatch(/edgelock: no build manifest at .*no-such-dist\/manifest\.json: run `npm run build`/);
   expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/);
 }, 90_000);
+
+it('fails a config with an unprotected behaviour in an auth environment, naming it, with no hint to skip the check', async () => {
+  const dist = await buildExample();
+  try {
+    const config = path.join(tmp, 'broken.config.ts');
+    const example = path.join(ROOT, 'examples');
+    writeFileSync(
+      config,
+      `import base from ${JSON.stringify(path.join(example, 'edgelock.config.ts'))};\n` +
+        `export default { ...base, auth: { ...base.auth, users: ${JSON.stringify(path.join(example, 'users.htpasswd'))} },\n` +
+        `  stacks: { behaviors: [{ pathPattern: '/public/*', handlers: ['origin-request', 'origin-response'] }] } };\n`,
+    );
+    const r = spawnSync(process.execPath, ['--import', 'tsx', 'cdktf/main.ts'], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, EDGELOCK_CONFIG: config, EDGELOCK_DIST: dist, CDKTF_OUTDIR: path.join(tmp, 'broken-out') },
+    });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/^edgelock: .*\n.*\[acme-web-dev\/cdn\] environment "dev" has auth: true but the cache behaviour "\/public\/\*" has no viewer-request/);
+    expect(r.stderr).not.toMatch(/skipValidation|\n\s+at /);
+  } finally {
+    rmSync(dist, { recursive: true, force: true });
+  }
+}, 60_000);
