@@ -78,18 +78,20 @@ export class Pipeline extends Construct {
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
     const { project, accountId } = props;
-    const role = (name: string, service: string) =>
-      new IamRole(this, `${name}-role`, { name: `${project}-${name}`, assumeRolePolicy: JSON.stringify(serviceTrustPolicy([service])) });
-    const pipelineRole = role('pipeline', 'codepipeline.amazonaws.com');
-    const buildRole = role('build', 'codebuild.amazonaws.com');
-    const deployRole = new IamRole(this, 'deploy-function-role', {
-      name: deployFunctionRoleName(project),
-      assumeRolePolicy: JSON.stringify(serviceTrustPolicy(['lambda.amazonaws.com'])),
-    });
-    const userRoles = [`${project}-pipeline`, `${project}-build`, deployFunctionRoleName(project)].map((name) => roleArn(accountId, name));
+    const names = { pipeline: `${project}-pipeline`, build: `${project}-build`, deploy: deployFunctionRoleName(project) };
+    const role = (id: string, name: string, service: string) =>
+      new IamRole(this, id, { name, assumeRolePolicy: JSON.stringify(serviceTrustPolicy([service])) });
+    const pipelineRole = role('pipeline-role', names.pipeline, 'codepipeline.amazonaws.com');
+    const buildRole = role('build-role', names.build, 'codebuild.amazonaws.com');
+    const deployRole = role('deploy-function-role', names.deploy, 'lambda.amazonaws.com');
+    const userRoles = Object.values(names).map((name) => roleArn(accountId, name));
 
     const key = new KmsKey(this, 'artifact-key', { description: `edgelock ${project} pipeline artifacts`, enableKeyRotation: true, deletionWindowInDays: 30 });
-    new KmsKeyPolicy(this, 'artifact-key-policy', { keyId: key.keyId, policy: JSON.stringify(artifactKeyPolicy({ accountId, userRoleArns: userRoles })), dependsOn: [pipelineRole, buildRole, deployRole] });
+    new KmsKeyPolicy(this, 'artifact-key-policy', {
+      keyId: key.keyId,
+      policy: JSON.stringify(artifactKeyPolicy({ accountId, userRoleArns: userRoles })),
+      dependsOn: [pipelineRole, buildRole, deployRole], // KMS rejects a policy naming roles that do not exist yet
+    });
     new KmsAlias(this, 'artifact-key-alias', { name: `alias/${project}-pipeline-artifacts`, targetKeyId: key.keyId });
 
     this.artifactBucket = new LockedBucket(this, 'artifacts', {
