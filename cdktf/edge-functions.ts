@@ -8,6 +8,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { HANDLERS, type HandlerName } from '../src/build/handlers';
+import { EdgelockError } from '../src/errors';
 import { policy, serviceTrustPolicy } from '../src/origin/policy';
 import type { BuildArtifacts } from './artifacts';
 
@@ -18,6 +19,8 @@ export interface EdgeFunctionsProps {
   readonly project: string;
   readonly environment: string;
   readonly accountId: string;
+  /** Whether the environment has Basic auth: its build must (and must only then) hold a viewer-request bundle. */
+  readonly auth: boolean;
   readonly artifacts: BuildArtifacts;
   /** The environment account's us-east-1 provider. */
   readonly provider: TerraformProvider;
@@ -53,6 +56,13 @@ export class EdgeFunctions extends Construct {
       ),
     });
 
+    const hasAuthBundle = props.artifacts.handler(props.environment, 'viewer-request') !== undefined;
+    if (hasAuthBundle !== props.auth) {
+      throw new EdgelockError(
+        `environment "${props.environment}" has auth: ${props.auth} but the build ${hasAuthBundle ? 'has a' : 'has no'} viewer-request (Basic auth) bundle for it: ` +
+          'the build is older than the config; run `npm run build` (or `edgelock build`) before synth',
+      );
+    }
     for (const spec of HANDLERS) {
       const zip = props.artifacts.handler(props.environment, spec.name);
       if (!zip) continue;

@@ -68,6 +68,7 @@ export class EnvironmentStack extends AccountStack {
       project: config.project,
       environment: env.name,
       accountId: env.accountId,
+      auth: env.auth,
       artifacts: props.artifacts,
       provider: this.usEast1,
       deleteTimeout: stacks.edgeFunctionDeleteTimeout,

@@ -51,6 +51,17 @@ describe('BuildArtifacts', () => {
     expect(() => synthStacks(exampleConfig(), outDir)).toThrow(/viewer-request bundle of environment "dev" at .* does not match the manifest \(sha256 .*\): run `npm run build`/);
   });
 
+  it.each([
+    ['turned auth on', 'prod', true, /environment "prod" has auth: true but the build has no viewer-request \(Basic auth\) bundle for it: the build is older than the config; run `npm run build`/],
+    ['turned auth off', 'dev', false, /environment "dev" has auth: false but the build has a viewer-request \(Basic auth\) bundle for it/],
+  ])('fails when the config %s after the build', (_name, env, auth, message) => {
+    const config = exampleConfig((r) => {
+      const envs = r.environments as Record<string, Record<string, unknown>>;
+      return { ...r, environments: { ...envs, [env]: { ...envs[env], auth } } };
+    });
+    expect(() => synthStacks(config, outDir)).toThrow(message);
+  });
+
   it('fails when the manifest lacks an environment of the config', () => {
     editManifest((m) => { delete m.environments.prod; });
     expect(() => synthStacks(exampleConfig(), outDir)).toThrow(/no environment "prod": run `npm run build`/);
