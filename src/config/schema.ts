@@ -243,6 +243,85 @@ export const deploySchema = z.strictObject({
     .default({ ownership: true, probe: true, probePaths: 3, probeAttempts: 6, probeCredentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS' }),
 });
 
+/** A CloudFront behaviour beyond the default one, e.g. long-cached assets. */
+export const behaviorSchema = z.strictObject({
+  /** CloudFront path pattern, e.g. "/assets/*". */
+  pathPattern: z.string().regex(/^\/?[A-Za-z0-9_\-.*$/~"'@:+&=!]+$/, { error: 'expected a CloudFront path pattern such as "/assets/*"' }),
+  /**
+   * Edge handlers associated with this behaviour. In an environment with auth, leaving out
+   * "viewer-request" fails `cdktf synth` (use `auth.bypass` for public paths instead).
+   * @default ['viewer-request', 'origin-request', 'origin-response']
+   */
+  handlers: z.array(z.enum(['viewer-request', 'origin-request', 'origin-response'])).default(['viewer-request', 'origin-request', 'origin-response']),
+  /**
+   * Managed or custom cache policy ID.
+   * @default '658327ea-f89d-4fab-a63d-7e88639e58f6' (Managed-CachingOptimized)
+   */
+  cachePolicyId: z.string().regex(/^[0-9a-f-]{36}$/, { error: 'expected a cache policy ID (a UUID)' }).default('658327ea-f89d-4fab-a63d-7e88639e58f6'),
+});
+
+/** The tools account's pipeline: Source → Build → Deploy-<env> (with an approval before each later environment). */
+export const pipelineSchema = z.strictObject({
+  /** Folder (in the repository, after the build) that holds the site to deploy. @default 'public' */
+  siteDir: z.string().regex(/^[A-Za-z0-9._][A-Za-z0-9._/-]*$/, { error: 'expected a relative folder such as "public"' }).default('public'),
+  /** @default ['npm ci', 'npm test', 'npm run build'] */
+  buildCommands: z.array(z.string().min(1)).min(1).default(['npm ci', 'npm test', 'npm run build']),
+  /** @default 'aws/codebuild/standard:7.0' */
+  buildImage: z.string().min(1).default('aws/codebuild/standard:7.0'),
+  /** @default 'BUILD_GENERAL1_SMALL' */
+  computeType: z.enum(['BUILD_GENERAL1_SMALL', 'BUILD_GENERAL1_MEDIUM', 'BUILD_GENERAL1_LARGE']).default('BUILD_GENERAL1_SMALL'),
+  /** Addresses subscribed to the approval topic. @default [] */
+  approvalEmails: z.array(z.email({ error: 'expected an e-mail address' })).default([]),
+});
+
+const loggingSchema = z.strictObject({
+  /** Days log objects are kept. @default 365 */
+  retentionDays: z.number().int().min(1).max(3650).default(365),
+});
+
+/** What the CDKTF stacks create beyond the environments' own settings. */
+export const stacksSchema = z.strictObject({
+  /**
+   * Site bucket encryption: SSE-S3, or SSE-KMS with a key whose policy admits only this distribution.
+   * @default 'sse-s3'
+   */
+  encryption: z.enum(['sse-s3', 'sse-kms'], { error: 'expected "sse-s3" or "sse-kms"' }).default('sse-s3'),
+  /** @default 'index.html' */
+  defaultRootObject: z.string().regex(/^[A-Za-z0-9._-]+$/).default('index.html'),
+  /** @default 'PriceClass_100' */
+  priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+  /** Extra behaviours, in order. Each gets the same edge handlers as the default behaviour unless told. @default [] */
+  behaviors: z.array(behaviorSchema).default([]),
+  /**
+   * Also attach a CloudFront response-headers policy built from `headers` (the origin-response
+   * function still runs; the policy covers responses CloudFront generates itself).
+   * @default false
+   */
+  responseHeadersPolicy: z.boolean().default(false),
+  /**
+   * A WAF web ACL (us-east-1) with a rate-based rule, or false for none.
+   * @default false
+   */
+  waf: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        /** Requests per 5 minutes from one IP before it is blocked. @default 1000 */
+        rateLimit: z.number().int().min(10).max(2_000_000_000).default(1000),
+      }),
+    ])
+    .default(false),
+  /** Log buckets, Glue tables and the Athena workgroup. */
+  logging: loggingSchema.default(() => loggingSchema.parse({})),
+  /**
+   * How long Terraform waits for an edge function to be deleted (replicas linger for hours).
+   * @default '6h'
+   */
+  edgeFunctionDeleteTimeout: z.string().regex(/^\d+[smh]$/, { error: 'expected a Terraform duration such as "6h"' }).default('6h'),
+  /** The tools account's CodePipeline, or false for none. */
+  pipeline: z.union([z.literal(false), pipelineSchema]).default(() => pipelineSchema.parse({})),
+});
+
 export const backendSchema = z.strictObject({
   bucket: bucketName,
   keyPrefix: z.string().default('edgelock'),
@@ -281,6 +360,8 @@ export const configSchema = z
     provisionRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('OrganizationAccountAccessRole'),
     /** Remote Terraform state. Without it, state is local (the app warns). */
     backend: backendSchema.optional(),
+    /** What the CDKTF stacks create: encryption, behaviours, WAF, logging, pipeline. */
+    stacks: stacksSchema.default(() => stacksSchema.parse({})),
   })
   .superRefine((cfg, ctx) => {
     const authEnvs = Object.entries(cfg.environments).filter(([, e]) => e.auth);
@@ -330,6 +411,7 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type AuthConfig = z.output<typeof authSchema>;
 export type OriginConfig = z.output<typeof originSchema>;
 export type DeployConfig = z.output<typeof deploySchema>;
+export type StacksConfig = z.output<typeof stacksSchema>;
 
 export interface BasicUser {
   readonly user: string;
