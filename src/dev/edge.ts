@@ -29,7 +29,7 @@ import {
   type Distribution,
   type EventType,
 } from './event';
-import { OriginError, type Origin, type OriginResponse } from './origin';
+import type { Origin, OriginResponse } from './origin';
 import type { InvokeOutcome } from './runner';
 
 /** Anything that can run a handler: a {@link BundleRunner}, or a stub in tests. */
@@ -207,8 +207,7 @@ export class LocalEdge {
         ...(viewer.body ? { body: viewer.body } : {}),
       });
     } catch (err) {
-      const message = err instanceof OriginError ? err.message : (err as Error).message;
-      this.log(`origin: ${message} → 502`);
+      this.log(`origin: ${(err as Error).message} → 502`);
       return errorPage(502, 'Error', 'CloudFront wasn\'t able to connect to the origin.');
     }
 
