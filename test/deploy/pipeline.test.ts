@@ -5,15 +5,16 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
-import { GetBucketAclCommand, GetBucketOwnershipControlsCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetBucketAclCommand, GetBucketOwnershipControlsCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deterministicZip } from '../../src/build/zip';
 import { createHandler, environmentFromUserParameters } from '../../src/origin/deploy/lambda';
 import { extractZip } from '../../src/origin/deploy/artifact';
-import { assumedRole, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, listing, objectAcl, ownershipControls } from './aws-mocks';
+import { assumedRole, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, invalidation, listing, objectAcl, ownershipControls } from './aws-mocks';
 import { sampleSite, testConfig } from './fixtures';
 
 const s3Mock = mockClient(S3Client);
@@ -114,6 +115,56 @@ describe('CodePipeline deploy function', () => {
   test('an artifact without the configured folder fails clearly', async () => {
     await createHandler(testConfig({ deploy: { artifactDir: 'dist' } }))(jobEvent('dev'));
     expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(/no site folder at .*dist/);
+  });
+});
+
+describe('the CDKTF pipeline\'s UserParameters and the SSM site parameter', () => {
+  const cfMock = mockClient(CloudFrontClient);
+  const SITE = '/edgelock/acme-web/dev/site';
+  const cdktfParams = (over: Record<string, string> = {}) =>
+    JSON.stringify({ env: 'dev', project: 'acme-web', roleArn: 'arn:aws:iam::222222222222:role/edgelock-deploy', bucket: 'acme-site-dev', region: 'eu-west-1', siteParameter: SITE, ...over });
+  const ssmAnswer = (status: number, body: unknown) => {
+    const calls: { url: string; init: RequestInit }[] = [];
+    const fetchImpl = (async (url: string, init: RequestInit) => {
+      calls.push({ url, init });
+      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/x-amz-json-1.1' } });
+    }) as unknown as typeof fetch;
+    return { calls, fetchImpl };
+  };
+  const noProbe = testConfig({ deploy: { artifactDir: 'public', verify: { probe: false } } });
+
+  beforeEach(() => {
+    cfMock.reset();
+    cfMock.on(CreateInvalidationCommand).resolves(invalidation('I2J0I21PCUYOIK', 'InProgress', ['/old.html']));
+    cfMock.on(GetInvalidationCommand).resolves(invalidation('I2J0I21PCUYOIK', 'Completed'));
+    s3Mock.on(ListObjectsV2Command).resolves(listing([{ key: 'old.html', etag: 'e', size: 1 }]));
+    s3Mock.on(DeleteObjectsCommand).resolves({ Deleted: [{ Key: 'old.html' }] });
+  });
+
+  test('the distribution ID comes from the site parameter, read with the deploy role, and the invalidation follows', async () => {
+    const site = { project: 'acme-web', environment: 'dev', bucket: 'acme-site-dev', region: 'eu-west-1', distributionId: 'E2QWRUHAPOMQZL', distributionDomainName: 'd111111abcdef8.cloudfront.net' };
+    const ssm = ssmAnswer(200, { Parameter: { Name: SITE, Type: 'String', Value: JSON.stringify(site), Version: 1, ARN: `arn:aws:ssm:eu-west-1:222222222222:parameter${SITE}`, DataType: 'text' } });
+    await createHandler(noProbe, { fetchImpl: ssm.fetchImpl })(jobEvent(cdktfParams()));
+    expect(cpMock.commandCalls(PutJobFailureResultCommand).map((c) => c.args[0].input.failureDetails?.message)).toEqual([]);
+    expect(ssm.calls).toHaveLength(1);
+    const headers = ssm.calls[0]!.init.headers as Record<string, string>;
+    expect(ssm.calls[0]!.url).toBe('https://ssm.eu-west-1.amazonaws.com/');
+    expect(headers['x-amz-target']).toBe('AmazonSSM.GetParameter');
+    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE\/\d{8}\/eu-west-1\/ssm\/aws4_request, SignedHeaders=.*x-amz-target.*, Signature=[0-9a-f]{64}$/);
+    expect(headers['x-amz-security-token']).toBe('token');
+    expect(JSON.parse(String(ssm.calls[0]!.init.body))).toEqual({ Name: SITE });
+    expect(cfMock.commandCalls(CreateInvalidationCommand)[0]!.args[0].input).toMatchObject({ DistributionId: 'E2QWRUHAPOMQZL', InvalidationBatch: { Paths: { Quantity: 1, Items: ['/old.html'] } } });
+    expect(cpMock.commandCalls(PutJobSuccessResultCommand)[0]!.args[0].input.executionDetails).toMatchObject({ externalExecutionId: 'I2J0I21PCUYOIK' });
+  });
+
+  test.each([
+    ['a missing site parameter', () => ssmAnswer(400, { __type: 'ParameterNotFound', message: '' }), cdktfParams(), /could not read the site parameter \/edgelock\/acme-web\/dev\/site in eu-west-1: ParameterNotFound\. .*deploy that stack first/],
+    ['a stale build (another bucket)', () => ssmAnswer(200, {}), cdktfParams({ bucket: 'acme-site-old' }), /UserParameters name bucket acme-site-old for "dev", but this deploy function was built for acme-site-dev; rebuild it/],
+    ['a role in another account', () => ssmAnswer(200, {}), cdktfParams({ roleArn: 'arn:aws:iam::999999999999:role/edgelock-deploy' }), /not in environment "dev"'s account 222222222222/],
+  ])('%s fails the job clearly, before any write', async (_name, answer, params, message) => {
+    await createHandler(noProbe, { fetchImpl: answer().fetchImpl })(jobEvent(params));
+    expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(message);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 });
 
