@@ -8,6 +8,7 @@ import path from 'node:path';
 import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import { DeleteObjectsCommand, GetBucketAclCommand, GetBucketOwnershipControlsCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
@@ -123,14 +124,8 @@ describe('the CDKTF pipeline\'s UserParameters and the SSM site parameter', () =
   const SITE = '/edgelock/acme-web/dev/site';
   const cdktfParams = (over: Record<string, string> = {}) =>
     JSON.stringify({ env: 'dev', project: 'acme-web', roleArn: 'arn:aws:iam::222222222222:role/edgelock-deploy', bucket: 'acme-site-dev', region: 'eu-west-1', siteParameter: SITE, ...over });
-  const ssmAnswer = (status: number, body: unknown) => {
-    const calls: { url: string; init: RequestInit }[] = [];
-    const fetchImpl = (async (url: string, init: RequestInit) => {
-      calls.push({ url, init });
-      return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/x-amz-json-1.1' } });
-    }) as unknown as typeof fetch;
-    return { calls, fetchImpl };
-  };
+  const ssmMock = mockClient(SSMClient);
+  const parameterNotFound = () => Object.assign(new Error(''), { name: 'ParameterNotFound', $fault: 'client', $metadata: { httpStatusCode: 400 } });
   const noProbe = testConfig({ deploy: { artifactDir: 'public', verify: { probe: false } } });
 
   beforeEach(() => {
@@ -143,26 +138,26 @@ describe('the CDKTF pipeline\'s UserParameters and the SSM site parameter', () =
 
   test('the distribution ID comes from the site parameter, read with the deploy role, and the invalidation follows', async () => {
     const site = { project: 'acme-web', environment: 'dev', bucket: 'acme-site-dev', region: 'eu-west-1', distributionId: 'E2QWRUHAPOMQZL', distributionDomainName: 'd111111abcdef8.cloudfront.net' };
-    const ssm = ssmAnswer(200, { Parameter: { Name: SITE, Type: 'String', Value: JSON.stringify(site), Version: 1, ARN: `arn:aws:ssm:eu-west-1:222222222222:parameter${SITE}`, DataType: 'text' } });
-    await createHandler(noProbe, { fetchImpl: ssm.fetchImpl })(jobEvent(cdktfParams()));
+    ssmMock.on(GetParameterCommand, { Name: SITE }).resolves({ Parameter: { Name: SITE, Type: 'String', Value: JSON.stringify(site), Version: 1, ARN: `arn:aws:ssm:eu-west-1:222222222222:parameter${SITE}`, DataType: 'text' } });
+    await createHandler(noProbe)(jobEvent(cdktfParams()));
     expect(cpMock.commandCalls(PutJobFailureResultCommand).map((c) => c.args[0].input.failureDetails?.message)).toEqual([]);
-    expect(ssm.calls).toHaveLength(1);
-    const headers = ssm.calls[0]!.init.headers as Record<string, string>;
-    expect(ssm.calls[0]!.url).toBe('https://ssm.eu-west-1.amazonaws.com/');
-    expect(headers['x-amz-target']).toBe('AmazonSSM.GetParameter');
-    expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=ASIAEXAMPLE\/\d{8}\/eu-west-1\/ssm\/aws4_request, SignedHeaders=.*x-amz-target.*, Signature=[0-9a-f]{64}$/);
-    expect(headers['x-amz-security-token']).toBe('token');
-    expect(JSON.parse(String(ssm.calls[0]!.init.body))).toEqual({ Name: SITE });
+    const calls = ssmMock.commandCalls(GetParameterCommand);
+    expect(calls).toHaveLength(1);
+    const client = calls[0]!.thisValue as SSMClient;
+    expect(await client.config.region()).toBe('eu-west-1');
+    expect(await client.config.credentials()).toMatchObject({ accessKeyId: 'ASIAEXAMPLE', sessionToken: 'token' });
     expect(cfMock.commandCalls(CreateInvalidationCommand)[0]!.args[0].input).toMatchObject({ DistributionId: 'E2QWRUHAPOMQZL', InvalidationBatch: { Paths: { Quantity: 1, Items: ['/old.html'] } } });
     expect(cpMock.commandCalls(PutJobSuccessResultCommand)[0]!.args[0].input.executionDetails).toMatchObject({ externalExecutionId: 'I2J0I21PCUYOIK' });
   });
 
   test.each([
-    ['a missing site parameter', () => ssmAnswer(400, { __type: 'ParameterNotFound', message: '' }), cdktfParams(), /could not read the site parameter \/edgelock\/acme-web\/dev\/site in eu-west-1: ParameterNotFound\. .*deploy that stack first/],
-    ['a stale build (another bucket)', () => ssmAnswer(200, {}), cdktfParams({ bucket: 'acme-site-old' }), /UserParameters name bucket acme-site-old for "dev", but this deploy function was built for acme-site-dev; rebuild it/],
-    ['a role in another account', () => ssmAnswer(200, {}), cdktfParams({ roleArn: 'arn:aws:iam::999999999999:role/edgelock-deploy' }), /not in environment "dev"'s account 222222222222/],
+    ['a missing site parameter', () => ssmMock.on(GetParameterCommand).rejects(parameterNotFound()), cdktfParams(), /could not read the site parameter \/edgelock\/acme-web\/dev\/site in eu-west-1: ParameterNotFound\. .*deploy that stack first/],
+    ['a stale build (another bucket)', () => ssmMock.on(GetParameterCommand).resolves({}), cdktfParams({ bucket: 'acme-site-old' }), /UserParameters name bucket acme-site-old for "dev", but this deploy function was built for acme-site-dev; rebuild it/],
+    ['a role in another account', () => ssmMock.on(GetParameterCommand).resolves({}), cdktfParams({ roleArn: 'arn:aws:iam::999999999999:role/edgelock-deploy' }), /not in environment "dev"'s account 222222222222/],
   ])('%s fails the job clearly, before any write', async (_name, answer, params, message) => {
-    await createHandler(noProbe, { fetchImpl: answer().fetchImpl })(jobEvent(params));
+    ssmMock.reset();
+    answer();
+    await createHandler(noProbe)(jobEvent(params));
     expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(message);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });

@@ -28,8 +28,6 @@ export interface LambdaDeps {
   /** S3 client for the artifact bucket, built from the job's artifact credentials. */
   readonly artifactS3?: (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => S3Client;
   readonly sts?: STSClient;
-  /** fetch for the SSM site parameter (tests). */
-  readonly fetchImpl?: typeof fetch;
   /** Extra deploy options (tests). */
   readonly deployOptions?: Partial<DeployOptions>;
 }
@@ -84,10 +82,10 @@ export function environmentFromUserParameters(config: ResolvedConfig, raw: strin
 const DISTRIBUTION_ID = /^E[A-Z0-9]{7,20}$/;
 
 /** The config with the environment's distribution ID filled in from its site parameter, when the config has none. */
-async function withSiteParameter(config: ResolvedConfig, params: PipelineParameters, credentials: AwsCredentialIdentity, fetchImpl?: typeof fetch): Promise<ResolvedConfig> {
+async function withSiteParameter(config: ResolvedConfig, params: PipelineParameters, credentials: AwsCredentialIdentity): Promise<ResolvedConfig> {
   const env = config.environments[params.env]!;
   if (env.distributionId || !params.siteParameter) return config;
-  const site = await readSiteParameter(params.siteParameter, { region: params.region ?? env.region, credentials, ...(fetchImpl ? { fetchImpl } : {}) });
+  const site = await readSiteParameter(params.siteParameter, { region: params.region ?? env.region, credentials });
   if (site.bucket && site.bucket !== env.bucket) {
     throw new EdgelockError(`the site parameter ${params.siteParameter} names bucket ${site.bucket}, but this deploy function was built for ${env.bucket}; rebuild it (edgelock build)`);
   }
@@ -125,7 +123,7 @@ export function createHandler(config: ResolvedConfig, deps: LambdaDeps = {}): (e
       if (files === 0) throw new EdgelockError(`the input artifact "${input.name}" is empty: nothing to deploy`);
       const sts = deps.sts ?? new STSClient({ region: env.region });
       const credentials = await assumeRole(sts, roleArn, `edgelock-deploy-${config.project}-${env.name}`);
-      const effective = await withSiteParameter(config, params, credentials, deps.fetchImpl);
+      const effective = await withSiteParameter(config, params, credentials);
       const summary = await deploySite({
         config: effective,
         env: env.name,
