@@ -109,5 +109,5 @@ export async function checkOrganizations(ctx: DoctorContext): Promise<CheckResul
     return unknown(META, `${rcpUnknown.map((u) => `${u.name} ${describeStatement(u.s)}`).join(', ')} may deny the distribution (${rcpUnknown[0]!.s.reason})`, evidence, 'review the statement by hand');
   }
   const scpNote = scpMatches.length ? `; ${scpMatches.length} SCP statement(s) match s3:GetObject but SCPs limit only the account's own IAM principals, never CloudFront` : '';
-  return ok(META, `${attached.value.length} policies attached to the account and its parents; no RCP denies the distribution${scpNote}`, evidence);
+  return ok(META, `${attached.value.length} polic${attached.value.length === 1 ? 'y' : 'ies'} attached to the account, its OUs and the root; no RCP denies the distribution${scpNote}`, evidence);
 }

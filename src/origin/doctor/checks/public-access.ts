@@ -38,12 +38,14 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
 
   if (access.kind === 'none' && anyOn) {
     const what = ignored.length ? ignored.join(' and ') : 'any public grant';
+    // Behind a website endpoint the endpoint itself is the cause (check 1); here it is BPA.
+    const website = (await ctx.origin())?.endpoint === 'website';
     return problem(
       META,
-      `the site relies on public access (CloudFront sends anonymous requests) and Block Public Access now ignores ${what}`,
+      `the site relies on public access (CloudFront sends anonymous requests${website ? ' to a website endpoint' : ''}) and Block Public Access now ignores ${what}`,
       evidence,
       keepOn,
-      95,
+      website ? 80 : 95,
     );
   }
   if (owner.foreign && eff.IgnorePublicAcls) {
