@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
+import { registerDoctor } from './commands/doctor';
 import { registerHash } from './commands/hash';
 import { fail } from './run';
 
@@ -15,6 +16,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerBuild(program);
   registerHash(program);
+  registerDoctor(program);
   return program;
 }
 

@@ -5,6 +5,11 @@
 import type { ResolvedEnvironment } from '../../src/config/schema';
 import { ACCOUNT, ALL_ON, BUCKET, DIST_ARN, ENV, KMS_KEY, OAI_CANONICAL, OAI_ID, OWNER_ID, TOOLS_ID, distribution, healthyWorld, oaiPolicy, type World } from './world';
 
+function orgOf(w: World): Exclude<World['org'], string> {
+  if (typeof w.org === 'string') throw new Error('this world has no readable organization');
+  return w.org;
+}
+
 export interface Scenario {
   readonly name: string;
   readonly world: World;
@@ -60,7 +65,7 @@ export function seedWorld(): World {
       ou: 'ou-hc01-prod',
       root: 'r-hc01',
       policies: [
-        ...(w.org as { policies: { target: string }[] }).policies.map((p) => ({ ...p, target: 'r-hc01' })) as never[],
+        ...orgOf(w).policies.map((p) => ({ ...p, target: 'r-hc01' })),
         { id: 'p-mfa00001', name: 'DenyWithoutMFA', type: 'SERVICE_CONTROL_POLICY', target: 'ou-hc01-prod', content: SEED_MFA_SCP },
       ],
     },
@@ -114,9 +119,9 @@ export function scenarios(): Scenario[] {
       world: {
         ...healthy,
         org: {
-          ...(healthy.org as { ou: string; root: string; policies: [] }),
+          ...orgOf(healthy),
           policies: [
-            ...(healthy.org as { policies: never[] }).policies,
+            ...orgOf(healthy).policies,
             {
               id: 'p-rcp0perim',
               name: 'S3OrgPerimeter',
