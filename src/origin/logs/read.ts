@@ -1,0 +1,206 @@
+/**
+ * Streams log files into a {@link LogSummary}: local files, folders (recursively) and
+ * s3://bucket/prefix, gzip or plain (told by the magic bytes, not the name), one file at a time,
+ * in chunks, so memory stays flat whatever the size.
+ */
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { EdgelockError, UsageError } from '../../errors';
+import { CLOUDFRONT_DEFAULT_FIELDS, cloudFrontLayout, looksLikeCloudFront, parseFieldsLine, type CloudFrontLayout } from './cloudfront';
+import { looksLikeS3, S3LineTokenizer } from './s3-access';
+import type { LogSummary } from './summary';
+
+export interface LogSource {
+  /** A path or s3:// URL, for messages. */
+  readonly name: string;
+  /** Stored size in bytes (compressed size for gzip files). */
+  readonly size: number;
+  open(): Promise<AsyncIterable<Uint8Array>>;
+}
+
+/** Longest line accepted; anything longer is not a log line (and must not grow memory). */
+const MAX_LINE_BYTES = 1 << 20;
+
+/** Lists the log files a target names: a file, a folder (recursively, sorted) or s3://bucket/prefix. */
+export async function listSources(target: string, s3?: () => S3Client): Promise<LogSource[]> {
+  const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(target);
+  if (m) {
+    if (!s3) throw new UsageError('s3:// sources need an S3 client');
+    return listS3(s3(), m[1]!, m[2]!);
+  }
+  let st;
+  try {
+    st = await stat(target);
+  } catch {
+    throw new UsageError(`no such file or folder: ${target} (give a log file, a folder of logs or s3://bucket/prefix)`);
+  }
+  if (st.isFile()) return [fileSource(target, st.size)];
+  if (!st.isDirectory()) throw new UsageError(`${target} is neither a file nor a folder`);
+  const out: LogSource[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1));
+    for (const e of entries) {
+      if (e.name.startsWith('.')) continue;
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) out.push(fileSource(p, (await stat(p)).size));
+    }
+  };
+  await walk(target);
+  return out;
+}
+
+function fileSource(file: string, size: number): LogSource {
+  return { name: file, size, open: async () => createReadStream(file, { highWaterMark: 1 << 20 }) };
+}
+
+async function listS3(client: S3Client, bucket: string, prefix: string): Promise<LogSource[]> {
+  const out: LogSource[] = [];
+  let token: string | undefined;
+  try {
+    do {
+      const r = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
+      for (const o of r.Contents ?? []) {
+        if (!o.Key || o.Key.endsWith('/')) continue;
+        const key = o.Key;
+        out.push({
+          name: `s3://${bucket}/${key}`,
+          size: o.Size ?? 0,
+          open: async () => {
+            const g = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+            return g.Body as unknown as AsyncIterable<Uint8Array>;
+          },
+        });
+      }
+      token = r.IsTruncated ? r.NextContinuationToken : undefined;
+    } while (token);
+  } catch (err) {
+    const e = err as { name?: string; message?: string };
+    throw new EdgelockError(`cannot list s3://${bucket}/${prefix}: ${e.name ?? 'Error'}: ${e.message ?? ''} (check the bucket name, the region (AWS_REGION) and s3:ListBucket permission)`, { cause: err });
+  }
+  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
+}
+
+/** Passes chunks through, gunzipping when the stream starts with the gzip magic bytes. */
+export async function* decompressed(src: AsyncIterable<Uint8Array>): AsyncIterable<Buffer> {
+  const it = src[Symbol.asyncIterator]();
+  const first = await it.next();
+  if (first.done) return;
+  const head = Buffer.from(first.value.buffer, first.value.byteOffset, first.value.byteLength);
+  async function* rest(): AsyncIterable<Buffer> {
+    yield head;
+    for (;;) {
+      const n = await it.next();
+      if (n.done) return;
+      yield Buffer.from(n.value.buffer, n.value.byteOffset, n.value.byteLength);
+    }
+  }
+  if (head.length >= 2 && head[0] === 0x1f && head[1] === 0x8b) {
+    yield* Readable.from(rest()).pipe(createGunzip({ chunkSize: 1 << 20 })) as AsyncIterable<Buffer>;
+  } else {
+    yield* rest();
+  }
+}
+
+type Format = 's3' | 'cloudfront';
+
+/** Reads one file's lines into the summary. */
+class FileReader {
+  private format?: Format;
+  private layout: CloudFrontLayout = cloudFrontLayout(CLOUDFRONT_DEFAULT_FIELDS);
+  private readonly tok = new S3LineTokenizer();
+  private firstS3?: string;
+  private lastS3?: string;
+  /** Set when the file turned out not to be a log: reading stops. */
+  rejected?: string;
+
+  constructor(private readonly summary: LogSummary) {}
+
+  text(s: string): void {
+    let p = 0;
+    for (;;) {
+      const e = s.indexOf('\n', p);
+      let line = e === -1 ? s.slice(p) : s.slice(p, e);
+      if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
+      if (line.length > 0) this.line(line);
+      if (e === -1 || this.rejected) return;
+      p = e + 1;
+    }
+  }
+
+  private line(line: string): void {
+    const sum = this.summary;
+    sum.lines++;
+    if (this.format === undefined) {
+      if (looksLikeCloudFront(line)) this.format = 'cloudfront';
+      else if (looksLikeS3(line)) this.format = 's3';
+      else {
+        this.rejected = `its first line is neither an S3 server access log record nor a CloudFront standard log line: ${JSON.stringify(line.slice(0, 80))}`;
+        return;
+      }
+    }
+    if (this.format === 's3') {
+      this.tok.tokenize(line);
+      if (!sum.addS3(this.tok)) sum.malformed++;
+      else {
+        this.firstS3 ??= line;
+        this.lastS3 = line;
+      }
+      return;
+    }
+    if (line.charCodeAt(0) === 35 /* # */) {
+      if (line.startsWith('#Fields:')) this.layout = cloudFrontLayout(parseFieldsLine(line));
+      return;
+    }
+    if (!sum.addCloudFront(line.split('\t'), this.layout)) sum.malformed++;
+  }
+
+  end(): void {
+    for (const l of [this.firstS3, this.lastS3]) {
+      if (l === undefined) continue;
+      this.tok.tokenize(l);
+      this.summary.noteS3Time(this.tok);
+    }
+  }
+}
+
+/** Streams one source into the summary; returns why it was skipped, if it was not a log. */
+export async function readSource(source: LogSource, summary: LogSummary, onBytes?: (n: number) => void): Promise<string | undefined> {
+  const reader = new FileReader(summary);
+  let carry: Buffer | undefined;
+  summary.files++;
+  const raw = await source.open();
+  const counted = onBytes ? countBytes(raw, onBytes) : raw;
+  for await (const chunk of decompressed(counted)) {
+    summary.bytes += chunk.length;
+    const nl = chunk.lastIndexOf(10);
+    if (nl === -1) {
+      carry = carry ? Buffer.concat([carry, chunk]) : Buffer.from(chunk);
+      if (carry.length > MAX_LINE_BYTES) {
+        reader.rejected = `it has a line longer than ${MAX_LINE_BYTES} bytes`;
+        break;
+      }
+      continue;
+    }
+    const head = carry ? Buffer.concat([carry, chunk.subarray(0, nl)]) : chunk.subarray(0, nl);
+    reader.text(head.toString('utf8'));
+    if (reader.rejected) break;
+    // Copy the tail so the whole chunk can be released.
+    carry = nl + 1 < chunk.length ? Buffer.from(chunk.subarray(nl + 1)) : undefined;
+  }
+  if (carry && !reader.rejected) reader.text(carry.toString('utf8'));
+  reader.end();
+  if (reader.rejected) summary.files--;
+  return reader.rejected;
+}
+
+async function* countBytes(src: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncIterable<Uint8Array> {
+  for await (const c of src) {
+    onBytes(c.byteLength);
+    yield c;
+  }
+}
