@@ -6,6 +6,7 @@ import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
 import { registerDoctor } from './commands/doctor';
 import { registerHash } from './commands/hash';
+import { registerLogs } from './commands/logs';
 import { fail } from './run';
 
 export function createProgram(): Command {
@@ -17,6 +18,7 @@ export function createProgram(): Command {
   registerBuild(program);
   registerHash(program);
   registerDoctor(program);
+  registerLogs(program);
   return program;
 }
 

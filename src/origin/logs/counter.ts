@@ -26,7 +26,7 @@ export class BoundedCounter {
       return;
     }
     if (this.counts.size >= this.maxDistinct) this.prune();
-    this.counts.set(value, n);
+    this.counts.set(ownCopy(value), n);
   }
 
   private prune(): void {
@@ -55,4 +55,12 @@ export class BoundedCounter {
     const shown = top.reduce((s, [, c]) => s + c, 0);
     return { total: this.total, top: top.map(([value, count]) => ({ value, count })), other: this.total - shown, approximate: this.pruned };
   }
+}
+
+/**
+ * A string that does not share memory with the line it was cut from: V8 slices keep their parent
+ * (a whole chunk of the log) alive, which would make memory grow with the file.
+ */
+function ownCopy(s: string): string {
+  return Buffer.from(s, 'utf8').toString('utf8');
 }
