@@ -24,12 +24,12 @@ beforeAll(async () => {
     const key = forbidden && i % 20 === 0 ? 'index.html' : `assets/chunk-${i % 100_000}.js`;
     buf += `${OWNER} acme-web-prod-site-333333333333 [06/Feb/2024:${String(Math.floor(i / 10_000) % 24).padStart(2, '0')}:00:00 +0000] 130.176.0.${i % 250} cloudfront.amazonaws.com REQ${i} REST.GET.OBJECT ${key} "GET /${key} HTTP/1.1" ${forbidden ? '403 AccessDenied 243 -' : '200 - 5120 5120'} 9 8 "-" "Amazon CloudFront" - aGVsbG8gd29ybGQgaGVsbG8gd29ybGQ= SigV4 ECDHE-RSA-AES128-GCM-SHA256 AuthHeader acme-web-prod-site-333333333333.s3.eu-west-1.amazonaws.com TLSv1.3 - ${i % 1000 === 0 ? 'Yes' : '-'}\n`;
     if (buf.length > 1 << 20) {
-      if (!out.write(buf)) await new Promise((r) => out.once('drain', r));
+      if (!out.write(buf)) await new Promise<void>((r) => out.once('drain', () => r()));
       buf = '';
     }
   }
   out.end(buf);
-  await new Promise((r) => out.on('close', r));
+  await new Promise<void>((r) => out.on('close', () => r()));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
