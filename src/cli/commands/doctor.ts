@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { toEdgeConfig } from '../../build/edge-config';
 import { loadConfig, selectEnvironment } from '../../config/load';
 import { UsageError } from '../../errors';
-import { createClients, renderReport, runDoctor, type DoctorClients } from '../../origin/doctor';
+import type { DoctorClients } from '../../origin/doctor';
 import { action } from '../run';
 
 const DISTRIBUTION_ID = /^E[A-Z0-9]{7,20}$/;
@@ -26,6 +26,8 @@ export async function doctorCommand(opts: DoctorCliOptions, clients?: DoctorClie
   }
   if (!DISTRIBUTION_ID.test(distributionId)) throw new UsageError(`--distribution "${distributionId}" is not a CloudFront distribution ID such as E2QWRUHAPOMQZL`);
   if (opts.key !== undefined && opts.key.replace(/^\/+/, '') === '') throw new UsageError('--key is empty: give an object key such as index.html, or leave it out to check the root object');
+  // Loaded here, not at start-up: the AWS SDK clients take a while to load and other commands do not need them.
+  const { createClients, renderReport, runDoctor } = await import('../../origin/doctor');
   if (!opts.json && process.stderr.isTTY) process.stderr.write(`checking ${env.name}: distribution ${distributionId}, bucket ${env.bucket}...\n`);
   const report = await runDoctor({
     env,

@@ -1,4 +1,3 @@
-import { S3Client } from '@aws-sdk/client-s3';
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILES, loadConfig } from '../../config/load';
@@ -33,7 +32,7 @@ export async function logsCommand(targets: string[], opts: LogsCliOptions, out: 
   let started = false;
   const { summary, skipped } = await analyzeLogs(targets, {
     ...(since !== undefined ? { since } : {}),
-    s3: () => new S3Client({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', followRegionRedirects: true }),
+    s3: () => new (require('@aws-sdk/client-s3') as typeof import('@aws-sdk/client-s3')).S3Client({ region: process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1', followRegionRedirects: true }),
     ...(bar
       ? {
           onProgress: (done: number, total: number, file: string) => {

@@ -8,8 +8,8 @@ import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { EdgelockError, UsageError } from '../../errors';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { UsageError } from '../../errors';
 import { CLOUDFRONT_DEFAULT_FIELDS, cloudFrontLayout, looksLikeCloudFront, parseFieldsLine, type CloudFrontLayout } from './cloudfront';
 import { looksLikeS3, S3LineTokenizer } from './s3-access';
 import type { LogSummary } from './summary';
@@ -30,6 +30,8 @@ export async function listSources(target: string, s3?: () => S3Client): Promise<
   const m = /^s3:\/\/([^/]+)\/?(.*)$/.exec(target);
   if (m) {
     if (!s3) throw new UsageError('s3:// sources need an S3 client');
+    // Loaded on demand: the SDK takes longer to load than a small log takes to read.
+    const { listS3 } = await import('./s3-source');
     return listS3(s3(), m[1]!, m[2]!);
   }
   let st;
@@ -56,33 +58,6 @@ export async function listSources(target: string, s3?: () => S3Client): Promise<
 
 function fileSource(file: string, size: number): LogSource {
   return { name: file, size, open: async () => createReadStream(file, { highWaterMark: 1 << 20 }) };
-}
-
-async function listS3(client: S3Client, bucket: string, prefix: string): Promise<LogSource[]> {
-  const out: LogSource[] = [];
-  let token: string | undefined;
-  try {
-    do {
-      const r = await client.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, ...(token ? { ContinuationToken: token } : {}) }));
-      for (const o of r.Contents ?? []) {
-        if (!o.Key || o.Key.endsWith('/')) continue;
-        const key = o.Key;
-        out.push({
-          name: `s3://${bucket}/${key}`,
-          size: o.Size ?? 0,
-          open: async () => {
-            const g = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-            return g.Body as unknown as AsyncIterable<Uint8Array>;
-          },
-        });
-      }
-      token = r.IsTruncated ? r.NextContinuationToken : undefined;
-    } while (token);
-  } catch (err) {
-    const e = err as { name?: string; message?: string };
-    throw new EdgelockError(`cannot list s3://${bucket}/${prefix}: ${e.name ?? 'Error'}: ${e.message ?? ''} (check the bucket name, the region (AWS_REGION) and s3:ListBucket permission)`, { cause: err });
-  }
-  return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 
 /** Passes chunks through, gunzipping when the stream starts with the gzip magic bytes. */
