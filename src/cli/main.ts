@@ -5,6 +5,7 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
 import { registerDoctor } from './commands/doctor';
+import { registerFix } from './commands/fix';
 import { registerHash } from './commands/hash';
 import { registerLogs } from './commands/logs';
 import { fail } from './run';
@@ -18,6 +19,7 @@ export function createProgram(): Command {
   registerBuild(program);
   registerHash(program);
   registerDoctor(program);
+  registerFix(program);
   registerLogs(program);
   return program;
 }
