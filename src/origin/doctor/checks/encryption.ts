@@ -23,15 +23,19 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
   if (head.ok) {
     algorithm = head.value.ServerSideEncryption;
     keyId = head.value.SSEKMSKeyId;
-  } else if (def.ok && def.value) {
-    algorithm = def.value.SSEAlgorithm;
-    keyId = def.value.KMSMasterKeyID;
+  } else {
     source = 'the bucket default';
-  } else if (!def.ok && def.denied) {
-    return unknown(META, 'the encryption of the object and the bucket could not be read', evidence, deniedFix('s3:GetEncryptionConfiguration'));
+    if (def.ok && def.value) {
+      algorithm = def.value.SSEAlgorithm;
+      keyId = def.value.KMSMasterKeyID;
+    } else if (!def.ok && def.denied) {
+      return unknown(META, 'the encryption of the object and the bucket could not be read', evidence, deniedFix('s3:GetEncryptionConfiguration'));
+    }
   }
   if (!algorithm || !algorithm.startsWith('aws:kms')) {
-    return ok(META, `${source} uses ${algorithm ?? 'SSE-S3 (default)'}, which CloudFront can read without a key grant`, evidence);
+    const what = algorithm ?? (head.ok ? 'SSE-S3' : 'not set (objects are SSE-S3 or unencrypted)');
+    const unread = head.ok ? '' : ' (the object itself could not be read)';
+    return ok(META, `${source} is ${what}${unread}: CloudFront reads these without a key grant`, evidence);
   }
   const access = await ctx.access();
   if (access.kind === 'oai') {

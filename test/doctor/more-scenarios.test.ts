@@ -1,0 +1,68 @@
+/**
+ * Further causes, each the only thing wrong in a healthy world: the doctor names it first.
+ */
+import { toEdgeConfig } from '../../src/build/edge-config';
+import type { ResolvedConfig } from '../../src/config/schema';
+import { runDoctor } from '../../src/origin/doctor';
+import { ACCOUNT, BUCKET, DIST, ENV, KMS_KEY, OAC_ID, OWNER_ID, distribution, healthyWorld, mockWorld, oacPolicy, type World } from './world';
+
+const healthy = healthyWorld();
+const cases: [string, Partial<World>, string, RegExp][] = [
+  ['distribution does not exist', { distribution: 'missing' }, 'distribution', /does not exist \(NoSuchDistribution\)/],
+  ['OAC never signs', { oac: { SigningBehavior: 'never' } }, 'distribution', /SigningBehavior "never"/],
+  ['origin is another bucket', { distribution: distribution({ oacId: OAC_ID, domain: 'acme-web-staging-site.s3.eu-west-1.amazonaws.com' }) }, 'distribution', /bucket "acme-web-staging-site", not the environment's bucket/],
+  ['policy pinned to another distribution', { bucketPolicy: oacPolicy(`arn:aws:cloudfront::${ACCOUNT}:distribution/EOTHERDIST123`) }, 'bucket-policy', /no statement grants origin access control .*EOTHERDIST123/s],
+  ['no bucket policy', { bucketPolicy: null }, 'bucket-policy', /the bucket has no policy/],
+  [
+    'an explicit Deny in the bucket policy',
+    { bucketPolicy: { Version: '2012-10-17', Statement: [...(oacPolicy() as { Statement: object[] }).Statement, { Sid: 'DenyOutsideVpc', Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } }] } },
+    'bucket-policy',
+    /"DenyOutsideVpc" \(Deny\) of the bucket policy denies/,
+  ],
+  ['Requester Pays', { payer: 'Requester' }, 'key', /Requester Pays/],
+  ['no DefaultRootObject', { distribution: { ...(distribution({ oacId: OAC_ID }) as object), DefaultRootObject: '' } as World['distribution'] }, 'key', /no DefaultRootObject/],
+  [
+    'SSE-KMS with the AWS managed key',
+    { objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } }, kms: { manager: 'AWS', policy: {} } },
+    'encryption',
+    /AWS managed key/,
+  ],
+  ['SSE-KMS behind an OAI', { distribution: distribution({ oaiId: 'E1SEEDOAI0ABCD' }), oac: undefined, bucketPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1SEEDOAI0ABCD' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }] }, objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } } }, 'encryption', /an OAI cannot decrypt SSE-KMS/],
+];
+
+test.each(cases)('%s', async (_name, change, cause, says) => {
+  const env = change.oac === undefined && 'oac' in change ? { ...ENV, originAccess: 'oai' as const } : ENV;
+  const report = await runDoctor({ env, distributionId: DIST, clients: mockWorld({ ...healthy, ...change }) });
+  expect([report.results[0]!.id, report.results[0]!.status]).toEqual([cause, 'problem']);
+  expect(report.results[0]!.summary).toMatch(says);
+});
+
+describe('the origin guard (check 8)', () => {
+  const config = { project: 'acme-web', origin: { prettyUrls: false, allowCookies: false, allowedMethods: ['GET', 'HEAD'], maxUriLength: 2048 }, headers: {} } as unknown as ResolvedConfig;
+
+  test('a guard built for OAI behind an OAC origin refuses every request', async () => {
+    const edge = toEdgeConfig(config, { ...ENV, originAccess: 'oai' });
+    const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
+    expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', summary: expect.stringMatching(/built for OAI, but the origin uses OAC/) });
+  });
+
+  test('a guard built for another bucket refuses every request', async () => {
+    const edge = toEdgeConfig(config, { ...ENV, bucket: 'acme-web-old', bucketDomain: 'acme-web-old.s3.eu-west-1.amazonaws.com' });
+    const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
+    expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', summary: expect.stringMatching(/accepts only acme-web-old\.s3\.eu-west-1\.amazonaws\.com or acme-web-old\.s3\.amazonaws\.com, but the origin is acme-web-prod-site/) });
+  });
+
+  test('a matching guard is fine, and missing edge functions are reported without blaming them for a 403', async () => {
+    const edge = toEdgeConfig(config, ENV);
+    const ok = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
+    expect(ok.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'ok', summary: expect.stringMatching(/origin guard matches/) });
+    const bare = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({ oacId: OAC_ID }, []) }), edge });
+    expect(bare.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'ok', summary: expect.stringMatching(/not a 403 cause, but edge functions are missing: Default \(\*\): origin-request, origin-response, viewer-request/) });
+  });
+});
+
+test('a distribution the doctor may not read is unknown; the other checks go on from the config\'s access mode, and nothing is blamed', async () => {
+  const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: 'denied', org: 'denied', accountPab: 'denied' }) });
+  expect(report.results.find((r) => r.id === 'distribution')!.status).toBe('unknown');
+  expect(report.cause).toBeUndefined();
+});
