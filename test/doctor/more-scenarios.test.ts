@@ -66,3 +66,16 @@ test('a distribution the doctor may not read is unknown; the other checks go on 
   expect(report.results.find((r) => r.id === 'distribution')!.status).toBe('unknown');
   expect(report.cause).toBeUndefined();
 });
+
+test('a bucket policy that is not JSON is an error naming the bucket, not a finding', async () => {
+  const clients = mockWorld({ ...healthy, bucketPolicy: '{"Statement": [' });
+  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/the bucket policy of acme-web-prod-site-333333333333 is not valid JSON/);
+});
+
+test('no credentials: one clear error instead of eight unknowns', async () => {
+  const clients = mockWorld(healthy);
+  const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const { mockClient } = await import('aws-sdk-client-mock');
+  mockClient(clients.sts).on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
+  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/cannot reach AWS: CredentialsProviderError: Could not load credentials from any providers \(give credentials for account 333333333333/);
+});

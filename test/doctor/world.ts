@@ -72,7 +72,8 @@ export interface World {
   distribution: DistributionConfig | 'missing' | 'denied';
   oac?: { SigningBehavior: 'always' | 'never' | 'no-override' };
   oaiCanonical?: string;
-  bucketPolicy: object | null;
+  /** The policy document, or its raw text as GetBucketPolicy returns it, or null for none. */
+  bucketPolicy: object | string | null;
   bucketOwnerId: string;
   bucketPab: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean } | null;
   accountPab: World['bucketPab'] | 'denied';
@@ -236,7 +237,7 @@ export function mockWorld(w: World): DoctorClients {
 
   s3.on(GetBucketPolicyCommand).callsFake(() => {
     if (!w.bucketPolicy) throw s3err('NoSuchBucketPolicy', 404, 'The bucket policy does not exist');
-    return { Policy: JSON.stringify(w.bucketPolicy) };
+    return { Policy: typeof w.bucketPolicy === 'string' ? w.bucketPolicy : JSON.stringify(w.bucketPolicy) };
   });
   s3.on(GetBucketAclCommand).resolves({ Owner: { ID: w.bucketOwnerId }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: w.bucketOwnerId }, Permission: 'FULL_CONTROL' }] });
   s3.on(GetPublicAccessBlockCommand).callsFake(() => {

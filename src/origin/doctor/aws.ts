@@ -21,7 +21,7 @@ export interface DoctorClients {
 /** Clients for one environment: S3 and KMS in the bucket's region, global services in us-east-1. */
 export function createClients(region: string): DoctorClients {
   return {
-    s3: new S3Client({ region }),
+    s3: new S3Client({ region, followRegionRedirects: true }),
     s3control: new S3ControlClient({ region }),
     cloudfront: new CloudFrontClient({ region: 'us-east-1' }),
     organizations: new OrganizationsClient({ region: 'us-east-1' }),
@@ -45,15 +45,16 @@ export type Fetched<T> =
 
 const DENIED = new Set(['AccessDenied', 'AccessDeniedException', 'Forbidden', 'UnauthorizedOperation', 'AllAccessDisabled']);
 
-/** Runs one AWS call; never throws for AWS errors. */
+/** Runs one AWS call; an error answered by AWS becomes a value, anything else is thrown. */
 export async function fetchAws<T>(call: string, fn: () => Promise<T>): Promise<Fetched<T>> {
   try {
     return { ok: true, value: await fn(), call };
   } catch (err) {
     const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
+    // Only answers from AWS become findings; missing credentials, network failures and bugs propagate.
+    if (!e.$metadata) throw err;
     const code = e.name ?? e.Code ?? 'Error';
-    const status = e.$metadata?.httpStatusCode;
-    if (!e.$metadata && !e.name?.match(/Exception|Error|Denied|NotFound|^No/)) throw err;
+    const status = e.$metadata.httpStatusCode;
     return {
       ok: false,
       call,

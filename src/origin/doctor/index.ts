@@ -2,6 +2,7 @@
  * The access doctor: walks every mechanism that can turn a CloudFront→S3 request into a 403 and
  * names the likeliest cause first.
  */
+import { EdgelockError } from '../../errors';
 import { checkBucketPolicy } from './checks/bucket-policy';
 import { checkDistribution } from './checks/distribution';
 import { checkEdge } from './checks/edge';
@@ -33,6 +34,12 @@ export const CHECKS: readonly ((ctx: DoctorContext) => Promise<CheckResult>)[] =
 
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const ctx = new DoctorContext(options);
+  try {
+    await ctx.callerIdentity();
+  } catch (err) {
+    const e = err as Error;
+    throw new EdgelockError(`cannot reach AWS: ${e.name}: ${e.message} (give credentials for account ${options.env.accountId}, e.g. AWS_PROFILE)`, { cause: err });
+  }
   const results = rank(await Promise.all(CHECKS.map((check) => check(ctx))));
   const { key } = await ctx.key();
   const cause = results[0]?.status === 'problem' ? results[0] : undefined;

@@ -9,6 +9,8 @@
  * unknown), no session policies or permission boundaries.
  */
 
+import { EdgelockError } from '../../errors';
+
 /** The request being evaluated. */
 export interface EvalRequest {
   readonly action: string;
@@ -67,16 +69,16 @@ export interface PolicyResult {
 
 const list = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v.map(String) : [String(v)]);
 
-/** Parses a policy JSON string; throws a readable error when it is not a policy. */
+/** Parses a policy JSON string; throws an {@link EdgelockError} naming the policy when it is not one. */
 export function parsePolicy(json: string, what: string): PolicyDocument {
   let doc: unknown;
   try {
     doc = JSON.parse(json);
   } catch (err) {
-    throw new Error(`${what} is not valid JSON: ${(err as Error).message}`);
+    throw new EdgelockError(`${what} is not valid JSON: ${(err as Error).message}`);
   }
   const st = (doc as { Statement?: unknown })?.Statement;
-  if (st === undefined) throw new Error(`${what} has no Statement`);
+  if (st === undefined) throw new EdgelockError(`${what} has no Statement`);
   return { ...(doc as object), Statement: (Array.isArray(st) ? st : [st]) as PolicyStatement[] };
 }
 
