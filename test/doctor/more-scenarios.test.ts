@@ -43,13 +43,19 @@ describe('the origin guard (check 8)', () => {
   test('a guard built for OAI behind an OAC origin refuses every request', async () => {
     const edge = toEdgeConfig(config, { ...ENV, originAccess: 'oai' });
     const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
-    expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', summary: expect.stringMatching(/built for OAI, but the origin uses OAC/) });
+    expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', summary: expect.stringMatching(/built for originAccess "oai" \(authMethod "origin-access-identity"\), but the origin shows authMethod "none" \(OAC\): the guard fails closed on every request with a 502/) });
   });
 
   test('a guard built for another bucket refuses every request', async () => {
     const edge = toEdgeConfig(config, { ...ENV, bucket: 'acme-web-old', bucketDomain: 'acme-web-old.s3.eu-west-1.amazonaws.com' });
     const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
     expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', summary: expect.stringMatching(/accepts only acme-web-old\.s3\.eu-west-1\.amazonaws\.com or acme-web-old\.s3\.amazonaws\.com, but the origin is acme-web-prod-site/) });
+  });
+
+  test('a guard built for OAI in front of an origin without any access also refuses (authMethod "none")', async () => {
+    const edge = toEdgeConfig(config, { ...ENV, originAccess: 'oai' });
+    const report = await runDoctor({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({}), oac: undefined }), edge });
+    expect(report.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'problem', summary: expect.stringMatching(/authMethod "none" \(NONE\)/) });
   });
 
   test('a matching guard is fine, and missing edge functions are reported without blaming them for a 403', async () => {

@@ -3,10 +3,9 @@
  * (BucketOwnerEnforced). Pure: grants in, statements and notes out.
  */
 import type { Grant } from '@aws-sdk/client-s3';
+import { ALL_USERS, AUTHENTICATED_USERS } from '../doctor/checks/ownership';
 import type { PolicyStatement } from '../doctor/policy-eval';
 
-export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
-export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 export const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
 
 /** Most object ARNs one statement lists before the plan asks for a review instead. */

@@ -1,7 +1,7 @@
 /**
  * Check 8, Lambda@Edge: the origin guard's configured bucket domains and access mode match what
- * the distribution actually does (a mismatch makes the guard fail closed), and every behaviour
- * carries the environment's edge functions.
+ * the distribution actually does (a mismatch makes the guard fail closed, with a 502 rather than
+ * a 403, so it ranks low), and every behaviour carries the environment's edge functions.
  */
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
@@ -26,14 +26,18 @@ export async function checkEdge(ctx: DoctorContext): Promise<CheckResult> {
     if (b === o.behavior.value && events.includes('origin-request')) guarded = true;
   }
   const guard = ctx.edge?.origin;
-  if (guard && guarded && o.origin) {
+  if (guard && guarded && o.origin && o.endpoint === 'rest') {
     evidence.push({ call: 'origin guard config (built from edgelock.config)', seen: `domains=${guard.domains.join(', ')}, access=${guard.access}` });
-    const domain = o.origin.DomainName ?? '';
+    const domain = (o.origin.DomainName ?? '').toLowerCase();
+    // What Lambda@Edge shows the guard: OAC (and no access at all) appear as authMethod "none".
+    const shown = o.access.kind === 'oai' ? 'origin-access-identity' : 'none';
+    const wanted = guard.access === 'oai' ? 'origin-access-identity' : 'none';
+    const refuses = 'the guard fails closed on every request with a 502 (not a 403)';
     if (!guard.domains.includes(domain)) {
-      return problem(META, `the origin guard accepts only ${guard.domains.join(' or ')}, but the origin is ${domain}: the guard refuses every origin request`, evidence, 'point the origin at the bucket\'s REST endpoint, or fix the environment\'s bucket/region and rebuild and redeploy the edge functions', 75);
+      return problem(META, `the origin guard accepts only ${guard.domains.join(' or ')}, but the origin is ${domain}: ${refuses}`, evidence, 'point the origin at the bucket\'s REST endpoint, or fix the environment\'s bucket/region, then rebuild and redeploy the edge functions', 40);
     }
-    if (guard.access !== o.access.kind && o.access.kind !== 'none') {
-      return problem(META, `the origin guard was built for ${guard.access.toUpperCase()}, but the origin uses ${o.access.kind.toUpperCase()}: the guard refuses the request`, evidence, `set originAccess: "${o.access.kind}" for the environment (or move the origin to ${guard.access.toUpperCase()}), then rebuild and redeploy the edge functions`, 75);
+    if (shown !== wanted) {
+      return problem(META, `the origin guard was built for originAccess "${guard.access}" (authMethod "${wanted}"), but the origin shows authMethod "${shown}" (${o.access.kind === 'none' ? 'no origin access' : o.access.kind.toUpperCase()}): ${refuses}`, evidence, `set originAccess: "${o.access.kind === 'oai' ? 'oai' : 'oac'}" for the environment (or change the origin's access), then rebuild and redeploy the edge functions`, 40);
     }
   }
   if (missing.length) {
