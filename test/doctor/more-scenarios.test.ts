@@ -55,7 +55,7 @@ describe('the origin guard (check 8)', () => {
   test('a guard built for OAI in front of an origin without any access also refuses (authMethod "none")', async () => {
     const edge = toEdgeConfig(config, { ...ENV, originAccess: 'oai' });
     const report = await runDoctor({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({}), oac: undefined }), edge });
-    expect(report.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'problem', summary: expect.stringMatching(/authMethod "none" \(NONE\)/) });
+    expect(report.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'problem', summary: expect.stringMatching(/authMethod "none" \(no origin access\)/) });
   });
 
   test('a matching guard is fine, and missing edge functions are reported without blaming them for a 403', async () => {
