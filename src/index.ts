@@ -10,3 +10,5 @@ export type { Manifest, HandlerArtifact, ArtifactEntry } from './build/manifest'
 export { HANDLERS, type HandlerName, type HandlerSpec } from './build/handlers';
 export type { EdgeConfig } from './edge/config';
 export { EdgelockError, ConfigError, UsageError } from './errors';
+export { validateResult, assertValidResult, LambdaEdgeValidationError, type LambdaEdgeProblem, type EdgeEventType } from './edge/validate';
+export { toResponseHeadersPolicy, responseHeadersPolicyLimits, type ResponseHeadersPolicyDescription } from './edge/security-headers';

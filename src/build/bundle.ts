@@ -36,12 +36,13 @@ export interface BundleInput {
   readonly label: string;
 }
 
-/** Bundles `exports.handler = createHandler(<baked config>)`. Returns the minified JS. */
+/** Bundles `exports.handler = createHandler(<baked config, deeply frozen>)`. Returns the minified JS. */
 export async function bundleHandler(input: BundleInput): Promise<string> {
   const entry = [
     `import { createHandler } from ${JSON.stringify(input.factory)};`,
     `import config from ${JSON.stringify(CONFIG_MODULE)};`,
-    'export const handler = createHandler(config);',
+    `import { deepFreeze } from ${JSON.stringify(sourcePath('freeze.ts'))};`,
+    'export const handler = createHandler(deepFreeze(config));',
   ].join('\n');
   try {
     const out = await build({

@@ -97,7 +97,9 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
     const handlers: Partial<Record<HandlerName, HandlerArtifact>> = {};
     for (const spec of handlersFor(env)) {
       const label = `${spec.name} for ${config.project}/${env.name}`;
-      const js = await bundleHandler({ factory: sourcePath('edge', spec.name, 'index.ts'), config: edgeConfig, label });
+      // Only the viewer-request bundle carries the user list: origin bundles never hold credentials.
+      const baked = spec.name === 'viewer-request' ? edgeConfig : { ...edgeConfig, auth: null };
+      const js = await bundleHandler({ factory: sourcePath('edge', spec.name, 'index.ts'), config: baked, label });
       const packaged = await packageBundle(js, `${env.name}/${spec.name}`);
       checkLimits(spec, label, packaged.entry, warnings);
       files.push(...packaged.files);

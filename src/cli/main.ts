@@ -8,6 +8,7 @@ import { registerDoctor } from './commands/doctor';
 import { registerFix } from './commands/fix';
 import { registerHash } from './commands/hash';
 import { registerLogs } from './commands/logs';
+import { registerStart } from './commands/start';
 import { fail } from './run';
 
 export function createProgram(): Command {
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .exitOverride();
   registerBuild(program);
   registerHash(program);
+  registerStart(program);
   registerDoctor(program);
   registerFix(program);
   registerLogs(program);

@@ -2,6 +2,7 @@
  * Security-header options. The defaults reach Mozilla HTTP Observatory A+ for a static site.
  */
 import { z } from 'zod';
+import { isDisallowedHeader, READ_ONLY_HEADERS } from '../edge/validate';
 import { pathPatternSchema } from './paths';
 
 /** @default the CSP sent when `contentSecurityPolicy` is not set */
@@ -38,6 +39,18 @@ const headerPattern = z
   .regex(/^[a-z0-9!#$%&'+.^_`|~-]+\*?$/, { error: 'expected a lower-case header name, optionally ending in "*", e.g. "x-amz-meta-*"' });
 
 const ONE_YEAR = 31_536_000;
+
+const FRAMING_HEADERS = new Set([...READ_ONLY_HEADERS['origin-response'], ...READ_ONLY_HEADERS['viewer-response'], 'content-type', 'set-cookie']);
+
+/** Why a custom response header cannot be set by an edge function, or undefined when it can. */
+export function customHeaderProblem(name: string): string | undefined {
+  const lower = name.toLowerCase();
+  if (isDisallowedHeader(lower)) {
+    return `"${name}" is a header Lambda@Edge functions may not add (CloudFront would answer 502); remove it`;
+  }
+  if (FRAMING_HEADERS.has(lower)) return `"${name}" describes the response body and cannot be a fixed custom header; remove it`;
+  return undefined;
+}
 
 export const hstsSchema = z
   .strictObject({
@@ -84,7 +97,15 @@ export const headersSchema = z.strictObject({
   /** X-XSS-Protection: 0 (disables the legacy auditor, current advice). @default true */
   xssProtectionOff: z.boolean().default(true),
   /** Extra headers to add to every response. */
-  custom: z.record(headerName, headerValue).default({}),
+  custom: z
+    .record(headerName, headerValue)
+    .superRefine((custom, ctx) => {
+      for (const name of Object.keys(custom)) {
+        const problem = customHeaderProblem(name);
+        if (problem) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+      }
+    })
+    .default({}),
   /**
    * Per header (lower-case name): keep a value the origin sent, or replace it with ours.
    * Headers not listed are replaced.

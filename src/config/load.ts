@@ -8,6 +8,7 @@ import path from 'node:path';
 import { buildSync } from 'esbuild';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
+import { deepFreeze } from '../freeze';
 import { parseHtpasswd } from './htpasswd';
 import { configSchema, type ParsedConfig, type ResolvedConfig, type ResolvedEnvironment } from './schema';
 
@@ -123,7 +124,9 @@ export function parseConfig(raw: unknown, source: string): ParsedConfig {
   const issues = result.error.issues.map((issue): ConfigIssue => {
     const dotted = issue.path.map(String).join('.');
     let message = issue.message;
-    if (issue.code === 'unrecognized_keys') {
+    if (issue.code === 'invalid_key') {
+      message = `bad name "${String(issue.path[issue.path.length - 1])}": ${issue.issues[0]?.message ?? message}`;
+    } else if (issue.code === 'unrecognized_keys') {
       message = `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((k) => `"${k}"`).join(', ')}; check the spelling against the config reference in the README`;
     } else if (!SECRET_PATH.test(dotted) && issue.code !== 'custom') {
       message += ` (got ${describe(valueAt(raw, issue.path))})`;
@@ -170,12 +173,4 @@ export function selectEnvironment(config: ResolvedConfig, name: string): Resolve
     ]);
   }
   return env;
-}
-
-export function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
-    Object.freeze(value);
-    for (const v of Object.values(value as object)) deepFreeze(v);
-  }
-  return value;
 }

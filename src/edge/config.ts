@@ -30,7 +30,10 @@ export interface EdgeOriginConfig {
 export interface EdgeConfig {
   readonly project: string;
   readonly environment: string;
-  /** null when the environment has `auth: false` (no viewer-request function is built). */
+  /**
+   * null when the environment has `auth: false` (no viewer-request function is built), and in the
+   * origin bundles, which never carry credentials.
+   */
   readonly auth: EdgeAuthConfig | null;
   readonly headers: HeadersConfig;
   readonly origin: EdgeOriginConfig;

@@ -1,10 +1,66 @@
 /**
- * origin-request handler. Placeholder until the handler lands: passes the event through unchanged.
+ * origin-request handler: the last check before a request leaves the edge for S3.
+ *
+ * Fails closed (a generated 502 with the security headers, and one JSON log line) when the origin
+ * is not this environment's bucket reached the configured way. Removes viewer credentials and
+ * cookies, refuses methods and URIs that are not plainly a file of the site (400/405), and maps
+ * directory paths (and, when configured, extensionless paths) to their index document.
  */
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda';
 import type { EdgeConfig } from '../config';
+import { generatedResponse } from '../responses';
+import { buildSecurityHeaders } from '../security-headers';
+import { parseUri } from '../uri';
+import { checkOrigin } from './origin-check';
+
+/** Where a path goes at the origin: directory → index.html; extensionless → as configured. */
+export function originPath(uri: string, origin: EdgeConfig['origin']): string {
+  if (uri.endsWith('/')) return `${uri}index.html`;
+  const last = uri.slice(uri.lastIndexOf('/') + 1);
+  if (last.includes('.')) return uri;
+  if (origin.spaFallback) return origin.spaFallback;
+  if (origin.prettyUrls) return `${uri}/index.html`;
+  return uri;
+}
 
 export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult> {
-  Object.freeze(config);
-  return async (event) => event.Records[0]!.cf.request;
+  const origin = config.origin;
+  const security = buildSecurityHeaders(config.headers);
+  const failClosed = generatedResponse(security, '502', 'The site is not reachable right now.');
+  const badRequest = generatedResponse(security, '400', 'The request URI is not valid.');
+  const allow = origin.allowedMethods.join(', ');
+  const methodNotAllowed = generatedResponse(security, '405', 'This method is not allowed.', [['Allow', allow]]);
+  const allowed = new Set(origin.allowedMethods);
+  const label = { project: config.project, environment: config.environment };
+  const expected = { bucket: origin.bucket, domains: origin.domains, originAccess: origin.access };
+
+  return async (event) => {
+    const { config: cf, request } = event.Records[0]!.cf;
+    const problem = checkOrigin(request.origin, origin);
+    if (problem) {
+      console.log(
+        JSON.stringify({
+          level: 'error',
+          msg: 'edgelock origin guard refused the request',
+          ...label,
+          reason: problem.reason,
+          detail: problem.message,
+          expected,
+          got: problem.got,
+          requestId: cf.requestId,
+          distributionId: cf.distributionId,
+        }),
+      );
+      return failClosed('/');
+    }
+    if (!allowed.has(request.method)) return methodNotAllowed('/');
+    const parsed = parseUri(request.uri, origin.maxUriLength);
+    if (!parsed.ok) return badRequest('/');
+
+    const headers = request.headers;
+    delete headers.authorization;
+    if (!origin.allowCookies) delete headers.cookie;
+    request.uri = originPath(parsed.uri, origin);
+    return request;
+  };
 }

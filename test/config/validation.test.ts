@@ -1,0 +1,132 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ConfigError } from '../../src/errors';
+import { loadConfig, parseConfig } from '../../src/config/load';
+import { DEMO_HASH, tempDir, validConfig, writeJsonConfig } from '../helpers/config';
+
+type Mutate = (c: any) => void;
+
+/** Expects `mutate(validConfig())` to be rejected with an issue at `path` whose message matches. */
+function expectIssue(mutate: Mutate, path: string, message: RegExp): ConfigError {
+  const raw = validConfig();
+  mutate(raw);
+  let error: unknown;
+  try {
+    parseConfig(raw, 'test.json');
+  } catch (e) {
+    error = e;
+  }
+  expect(error).toBeInstanceOf(ConfigError);
+  const issues = (error as ConfigError).issues;
+  const hit = issues.find((i) => i.path === path);
+  if (!hit) throw new Error(`no issue at "${path}"; got ${JSON.stringify(issues)}`);
+  expect(hit.message).toMatch(message);
+  return error as ConfigError;
+}
+
+const HOW_TO_HASH = /edgelock hash.*htpasswd -nbB/;
+
+describe('config validation', () => {
+  test('the valid example parses, with defaults applied', () => {
+    const cfg = parseConfig(validConfig(), 'test.json');
+    expect(cfg.environments.dev!.originAccess).toBe('oac');
+    expect(cfg.auth!.protect).toEqual(['/*']);
+    expect(cfg.auth!.bypass).toEqual([]);
+    expect(cfg.headers.hsts).toEqual({ maxAge: 63072000, includeSubDomains: true, preload: false });
+    expect(cfg.origin.allowedMethods).toEqual(['GET', 'HEAD']);
+  });
+
+  test.each<[string, Mutate, string, RegExp]>([
+    ['a short account ID', (c) => (c.environments.dev.accountId = '1234'), 'environments.dev.accountId', /12-digit AWS account ID.*got "1234"/],
+    ['an account ID as a number', (c) => (c.tools.accountId = 111111111111), 'tools.accountId', /12-digit/],
+    ['a bad region', (c) => (c.environments.dev.region = 'europe'), 'environments.dev.region', /AWS region, e\.g\. "eu-west-1"/],
+    ['an unknown origin access mode', (c) => (c.environments.dev.originAccess = 'public'), 'environments.dev.originAccess', /"oac".*"oai"/],
+    ['auth that is not a boolean', (c) => (c.environments.dev.auth = 'yes'), 'environments.dev.auth', /true or false/],
+    ['no environments', (c) => (c.environments = {}), 'environments', /at least one environment/],
+    ['a bad environment name', (c) => (c.environments.Prod = c.environments.prod), 'environments.Prod', /environment names/],
+    ['a bad project name', (c) => (c.project = 'Acme Web'), 'project', /a-z, 0-9 and "-"/],
+    ['an auth environment without an auth section', (c) => delete c.auth, 'auth', /auth section is required/],
+    ['a plaintext password', (c) => (c.auth.users = [{ user: 'demo', hash: 'hunter2' }]), 'auth.users.0.hash', /plaintext/],
+    ['an Apache MD5 hash', (c) => (c.auth.users = [{ user: 'demo', hash: '$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/' }]), 'auth.users.0.hash', /\$apr1\$/],
+    ['a {SHA} hash', (c) => (c.auth.users = [{ user: 'demo', hash: '{SHA}W6ph5Mm5Pz8GgiULbPgzG37mj9g=' }]), 'auth.users.0.hash', /\{SHA\}/],
+    ['a DES crypt hash', (c) => (c.auth.users = [{ user: 'demo', hash: 'rl0uE2yGQ4Fqs' }]), 'auth.users.0.hash', /DES crypt/],
+    ['an MD5 crypt hash', (c) => (c.auth.users = [{ user: 'demo', hash: '$1$saltsalt$2vnaRpHa6Jxjz5n83ok8Z0' }]), 'auth.users.0.hash', /crypt\(3\)/],
+    ['a bcrypt cost below 8', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.replace('$10$', '$04$') }]), 'auth.users.0.hash', /cost 4 is too weak/],
+    ['a bcrypt cost above 14', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.replace('$10$', '$15$') }]), 'auth.users.0.hash', /cost 15 is too slow/],
+    ['a truncated bcrypt hash', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.slice(0, 40) }]), 'auth.users.0.hash', /malformed bcrypt/],
+    ['a user name with a colon', (c) => (c.auth.users = [{ user: 'de:mo', hash: DEMO_HASH }]), 'auth.users.0.user', /contains ":"/],
+    ['an empty user list', (c) => (c.auth.users = []), 'auth.users', /at least one user/],
+    ['a misspelt key', (c) => (c.enviroments = {}), '', /unknown key "enviroments"/],
+    ['a bypass pattern with a wildcard inside', (c) => (c.auth.bypass = ['/a*b']), 'auth.bypass.0', /path pattern/],
+    ['a bypass pattern with a dot segment', (c) => (c.auth.bypass = ['/public/../admin']), 'auth.bypass.0', /normalised path/],
+    ['a realm with a quote', (c) => (c.auth.realm = 'a"b'), 'auth.realm', /double quote/],
+    ['HSTS preload without subdomains', (c) => (c.headers = { hsts: { preload: true, includeSubDomains: false } }), 'headers.hsts', /preload needs includeSubDomains/],
+    ['a domain without a certificate', (c) => (c.environments.prod.domain = 'www.example.com'), 'environments.prod.certificateArn', /ACM certificate/],
+    ['two environments sharing a bucket', (c) => { c.environments.dev.bucket = 'acme-site'; c.environments.prod.bucket = 'acme-site'; }, 'environments.prod.bucket', /also used by environment "dev"/],
+  ])('rejects %s', (_name, mutate, path, message) => {
+    expectIssue(mutate, path, message);
+  });
+
+  test.each([
+    ['plaintext', 'hunter2-secret'],
+    ['a weak bcrypt hash', DEMO_HASH.replace('$10$', '$04$')],
+  ])('never echoes a %s credential in the error', (_name, secret) => {
+    const error = expectIssue((c) => (c.auth.users = [{ user: 'demo', hash: secret }]), 'auth.users.0.hash', HOW_TO_HASH);
+    expect(error.message).not.toContain(secret);
+  });
+
+  test('reports every problem at once', () => {
+    const raw: any = validConfig();
+    raw.environments.dev.accountId = 'x';
+    raw.environments.prod.region = 'nowhere';
+    raw.project = '!';
+    let error: ConfigError | undefined;
+    try {
+      parseConfig(raw, 'test.json');
+    } catch (e) {
+      error = e as ConfigError;
+    }
+    expect(error!.issues.map((i) => i.path).sort()).toEqual(['environments.dev.accountId', 'environments.prod.region', 'project']);
+  });
+});
+
+describe('htpasswd users', () => {
+  function configWithHtpasswd(text: string): string {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'users.htpasswd'), text);
+    return writeJsonConfig({ ...validConfig(), auth: { realm: 'R', users: './users.htpasswd' } }, dir);
+  }
+
+  test('reads bcrypt lines relative to the config file, skipping comments and blank lines', () => {
+    const file = configWithHtpasswd(`# team\n\ndemo:${DEMO_HASH}\nalice:${DEMO_HASH.replace('$2b$', '$2y$')}\n`);
+    const cfg = loadConfig(file, '/');
+    expect(cfg.auth!.users.map((u) => u.user)).toEqual(['demo', 'alice']);
+    expect(cfg.auth!.usersSource).toBe(path.join(path.dirname(file), 'users.htpasswd'));
+  });
+
+  test.each([
+    ['an $apr1$ line', 'bob:$apr1$r31.....$HqJZimcKQFAMYayBlzkrA/', /:2\)$/, /\$apr1\$/],
+    ['a line without a colon', 'bob', /:2\)$/, /expected "user:hash"/],
+    ['a duplicate user', `demo:${DEMO_HASH}`, /:2\)$/, /listed twice/],
+  ])('rejects the whole file for %s, naming the line', (_name, line, where, message) => {
+    const file = configWithHtpasswd(`demo:${DEMO_HASH}\n${line}\n`);
+    try {
+      loadConfig(file);
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      const issue = (e as ConfigError).issues[0]!;
+      expect(issue.path).toMatch(/^auth\.users \(.*users\.htpasswd/);
+      expect(issue.path).toMatch(where);
+      expect(issue.message).toMatch(message);
+    }
+  });
+
+  test('a missing htpasswd file is named, with the rule for relative paths', () => {
+    const file = writeJsonConfig({ ...validConfig(), auth: { realm: 'R', users: './nope.htpasswd' } });
+    expect(() => loadConfig(file)).toThrow(/cannot read htpasswd file .*nope\.htpasswd .*relative to the config file's folder/);
+  });
+
+  test('an htpasswd file with no users is refused', () => {
+    expect(() => loadConfig(configWithHtpasswd('# nobody\n'))).toThrow(/has no users/);
+  });
+});

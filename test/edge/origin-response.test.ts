@@ -1,0 +1,93 @@
+import { getHeader } from '../../src/edge/headers';
+import { buildBundles, invoke, recordedEvent, testConfigInput, type Bundles, type Handler } from './bundles';
+
+type Result = { status: string; statusDescription?: string; headers: Record<string, { key?: string; value: string }[]>; body?: string };
+
+let bundles: Bundles;
+let handler: Handler;
+beforeAll(async () => {
+  bundles = await buildBundles();
+  handler = bundles.handler('dev', 'origin-response');
+});
+afterAll(() => bundles.cleanup());
+
+const SECURITY = [
+  'strict-transport-security',
+  'content-security-policy',
+  'x-content-type-options',
+  'x-frame-options',
+  'referrer-policy',
+  'permissions-policy',
+  'cross-origin-opener-policy',
+  'cross-origin-resource-policy',
+];
+
+describe('origin-response (built bundle)', () => {
+  it.each(['origin-response-200', 'origin-response-403', 'origin-response-404'])('%s: adds every security header, strips S3 headers, keeps status and the rest', async (name) => {
+    const event = recordedEvent(name);
+    const before = structuredClone(event.Records[0].cf.response);
+    const r = await invoke<Result>(handler, event);
+    expect(r.status).toBe(before.status);
+    expect(r.statusDescription).toBe(before.statusDescription);
+    for (const h of SECURITY) expect(getHeader(r.headers, h)).toBeTruthy();
+    expect(Object.keys(r.headers).filter((k) => k === 'server' || k.startsWith('x-amz-'))).toEqual([]);
+    expect(r.headers.via).toEqual(before.headers.via);
+    expect(r.headers['content-type']).toEqual(before.headers['content-type']);
+    expect(r.headers.date).toEqual(before.headers.date);
+    if (before.headers['transfer-encoding']) expect(r.headers['transfer-encoding']).toEqual(before.headers['transfer-encoding']);
+  });
+
+  it('replaces a weaker value sent by the origin', async () => {
+    const event = recordedEvent('origin-response-200');
+    event.Records[0].cf.response.headers['x-frame-options'] = [{ key: 'X-Frame-Options', value: 'ALLOWALL' }];
+    event.Records[0].cf.response.headers['strict-transport-security'] = [{ key: 'strict-transport-security', value: 'max-age=60' }];
+    const r = await invoke<Result>(handler, event);
+    expect(r.headers['x-frame-options']).toEqual([{ key: 'X-Frame-Options', value: 'DENY' }]);
+    expect(getHeader(r.headers, 'strict-transport-security')).toBe('max-age=63072000; includeSubDomains');
+  });
+
+  describe('configured: keep origin values, allow-list metadata, CSP per path', () => {
+    let b: Bundles;
+    let h: Handler;
+    beforeAll(async () => {
+      b = await buildBundles(
+        testConfigInput({
+          headers: {
+            originValues: { 'content-security-policy': 'keep' },
+            keepOriginHeaders: ['x-amz-meta-build'],
+            cspOverrides: [{ path: '/app/*', policy: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" }],
+            custom: { 'X-Robots-Tag': 'noindex, nofollow' },
+          },
+        }),
+      );
+      h = b.handler('dev', 'origin-response');
+    });
+    afterAll(() => b.cleanup());
+
+    it('keeps the origin\'s CSP and the allow-listed x-amz-meta-build, strips the rest', async () => {
+      const event = recordedEvent('origin-response-200');
+      event.Records[0].cf.response.headers['content-security-policy'] = [{ key: 'Content-Security-Policy', value: "default-src 'none'" }];
+      const r = await invoke<Result>(h, event);
+      expect(getHeader(r.headers, 'content-security-policy')).toBe("default-src 'none'");
+      expect(getHeader(r.headers, 'x-amz-meta-build')).toBe('2025.10.12-1');
+      expect(r.headers['x-amz-request-id']).toBeUndefined();
+      expect(getHeader(r.headers, 'x-robots-tag')).toBe('noindex, nofollow');
+    });
+
+    it('chooses the CSP by the request path when the origin sent none', async () => {
+      const event = recordedEvent('origin-response-404');
+      event.Records[0].cf.request.uri = '/%61pp//main.js';
+      const r = await invoke<Result>(h, event);
+      expect(getHeader(r.headers, 'content-security-policy')).toContain('wasm-unsafe-eval');
+      const other = recordedEvent('origin-response-404');
+      other.Records[0].cf.request.uri = '/apple.js';
+      const r2 = await invoke<Result>(h, other);
+      expect(getHeader(r2.headers, 'content-security-policy')).toContain("frame-ancestors 'none'");
+    });
+  });
+
+  it('is built for environments without auth too', async () => {
+    const r = await invoke<Result>(bundles.handler('prod', 'origin-response'), recordedEvent('origin-response-403'));
+    expect(getHeader(r.headers, 'x-content-type-options')).toBe('nosniff');
+  });
+});

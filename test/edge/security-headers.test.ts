@@ -1,0 +1,156 @@
+import { headersSchema } from '../../src/config/headers';
+import { getHeader } from '../../src/edge/headers';
+import { buildSecurityHeaders, responseHeadersPolicyLimits, toResponseHeadersPolicy } from '../../src/edge/security-headers';
+import { validateResult } from '../../src/edge/validate';
+
+const defaults = headersSchema.parse({});
+
+describe('security headers from the default config', () => {
+  const sec = buildSecurityHeaders(defaults);
+
+  it.each([
+    ['Strict-Transport-Security', 'max-age=63072000; includeSubDomains'],
+    ['Content-Security-Policy', "default-src 'self'; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'; upgrade-insecure-requests"],
+    ['X-Content-Type-Options', 'nosniff'],
+    ['X-Frame-Options', 'DENY'],
+    ['Referrer-Policy', 'strict-origin-when-cross-origin'],
+    ['Cross-Origin-Opener-Policy', 'same-origin'],
+    ['Cross-Origin-Resource-Policy', 'same-origin'],
+    ['X-XSS-Protection', '0'],
+  ])('sends %s: %s', (name, value) => {
+    const headers = sec.forGenerated('/');
+    expect(headers[name.toLowerCase()]).toEqual([{ key: name, value }]);
+  });
+
+  it('sends a Permissions-Policy that denies powerful features', () => {
+    expect(getHeader(sec.forGenerated('/'), 'permissions-policy')).toMatch(/camera=\(\).*geolocation=\(\).*microphone=\(\)/);
+  });
+
+  it('replaces origin values by default and strips headers that reveal the origin', () => {
+    const headers = {
+      server: [{ key: 'Server', value: 'AmazonS3' }],
+      'x-amz-id-2': [{ key: 'x-amz-id-2', value: 'abc' }],
+      'x-amz-request-id': [{ key: 'x-amz-request-id', value: 'abc' }],
+      'x-amz-version-id': [{ key: 'x-amz-version-id', value: 'null' }],
+      'x-amz-server-side-encryption': [{ key: 'x-amz-server-side-encryption', value: 'aws:kms' }],
+      'x-amz-server-side-encryption-aws-kms-key-id': [{ key: 'x-amz-server-side-encryption-aws-kms-key-id', value: 'arn' }],
+      'x-amz-meta-build': [{ key: 'x-amz-meta-build', value: '42' }],
+      'x-frame-options': [{ key: 'X-Frame-Options', value: 'ALLOWALL' }],
+      'content-type': [{ key: 'Content-Type', value: 'text/html' }],
+      etag: [{ key: 'ETag', value: '"1"' }],
+      via: [{ key: 'Via', value: '1.1 abc.cloudfront.net (CloudFront)' }],
+    };
+    const original = structuredClone(headers);
+    sec.apply(headers, '/index.html');
+    expect(Object.keys(headers).filter((k) => k === 'server' || k.startsWith('x-amz-'))).toEqual([]);
+    expect(headers['x-frame-options']).toEqual([{ key: 'X-Frame-Options', value: 'DENY' }]);
+    expect(headers['content-type']).toEqual(original['content-type']);
+    expect(headers.etag).toEqual(original.etag);
+    expect(validateResult('origin-response', { status: '200', headers }, { status: '200', headers: original })).toEqual([]);
+  });
+});
+
+describe('security headers from a custom config', () => {
+  const config = headersSchema.parse({
+    hsts: { maxAge: 31536000, includeSubDomains: true, preload: true },
+    cspOverrides: [{ path: '/app/*', policy: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" }],
+    frameOptions: false,
+    custom: { 'X-Robots-Tag': 'noindex' },
+    originValues: { 'content-security-policy': 'keep', 'x-robots-*': 'keep', 'x-robots-tag': 'replace' },
+    keepOriginHeaders: ['x-amz-meta-build'],
+  });
+  const sec = buildSecurityHeaders(config);
+
+  it('chooses the CSP per path (first match), else the default', () => {
+    expect(getHeader(sec.forGenerated('/app/main.js'), 'content-security-policy')).toContain('wasm-unsafe-eval');
+    expect(getHeader(sec.forGenerated('/app'), 'content-security-policy')).toContain('wasm-unsafe-eval');
+    expect(getHeader(sec.forGenerated('/apple'), 'content-security-policy')).toContain('frame-ancestors');
+  });
+
+  it('opts in to HSTS preload, drops disabled headers and adds custom ones', () => {
+    const h = sec.forGenerated('/');
+    expect(getHeader(h, 'strict-transport-security')).toBe('max-age=31536000; includeSubDomains; preload');
+    expect(h['x-frame-options']).toBeUndefined();
+    expect(h['x-robots-tag']).toEqual([{ key: 'X-Robots-Tag', value: 'noindex' }]);
+  });
+
+  it('keeps origin values where configured (exact entries beat prefixes) and keeps allow-listed origin headers', () => {
+    const headers = {
+      'content-security-policy': [{ key: 'Content-Security-Policy', value: "default-src 'none'" }],
+      'x-robots-tag': [{ key: 'X-Robots-Tag', value: 'all' }],
+      'x-amz-meta-build': [{ key: 'x-amz-meta-build', value: '42' }],
+      'x-amz-meta-owner': [{ key: 'x-amz-meta-owner', value: 'ops' }],
+    };
+    sec.apply(headers, '/');
+    expect(getHeader(headers, 'content-security-policy')).toBe("default-src 'none'");
+    expect(getHeader(headers, 'x-robots-tag')).toBe('noindex');
+    expect(getHeader(headers, 'x-amz-meta-build')).toBe('42');
+    expect(headers['x-amz-meta-owner']).toBeUndefined();
+  });
+
+  it('sets a kept header when the origin did not send it', () => {
+    const headers = {};
+    sec.apply(headers, '/');
+    expect(getHeader(headers, 'content-security-policy')).toContain("default-src 'self'");
+  });
+
+  it('never strips a read-only header even when asked to', () => {
+    const sec2 = buildSecurityHeaders(headersSchema.parse({ stripOriginHeaders: ['via', 'transfer-encoding', 'server'] }));
+    const headers = { via: [{ key: 'Via', value: '1.1 x' }], server: [{ key: 'Server', value: 'AmazonS3' }] };
+    sec2.apply(headers, '/');
+    expect(headers.via).toEqual([{ key: 'Via', value: '1.1 x' }]);
+    expect(headers.server).toBeUndefined();
+  });
+});
+
+describe('custom header validation', () => {
+  it.each(['Connection', 'X-Amz-Cf-Id', 'X-Edge-Location', 'Via', 'Transfer-Encoding', 'Content-Length'])('refuses %s as a custom header', (name) => {
+    const r = headersSchema.safeParse({ custom: { [name]: 'x' } });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.path).toEqual(['custom', name]);
+    expect(r.error!.issues[0]!.message).toContain(name);
+  });
+});
+
+describe('toResponseHeadersPolicy', () => {
+  it('describes the default set as a CloudFront response headers policy', () => {
+    expect(toResponseHeadersPolicy(defaults)).toEqual({
+      comment: 'edgelock security headers',
+      securityHeadersConfig: {
+        strictTransportSecurity: { accessControlMaxAgeSec: 63072000, includeSubdomains: true, preload: false, override: true },
+        contentSecurityPolicy: { contentSecurityPolicy: defaults.contentSecurityPolicy, override: true },
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: 'DENY', override: true },
+        referrerPolicy: { referrerPolicy: 'strict-origin-when-cross-origin', override: true },
+        xssProtection: { protection: false, override: true },
+      },
+      customHeadersConfig: {
+        items: [
+          { header: 'Permissions-Policy', value: defaults.permissionsPolicy, override: true },
+          { header: 'Cross-Origin-Opener-Policy', value: 'same-origin', override: true },
+          { header: 'Cross-Origin-Resource-Policy', value: 'same-origin', override: true },
+        ],
+      },
+      removeHeadersConfig: {
+        items: defaults.stripOriginHeaders.filter((h) => !h.endsWith('*')).map((header) => ({ header })),
+      },
+    });
+  });
+
+  it('maps keep to override: false, leaves out disabled headers and lists what a policy cannot do', () => {
+    const config = headersSchema.parse({
+      contentSecurityPolicy: false,
+      hsts: false,
+      originValues: { 'x-frame-options': 'keep' },
+      cspOverrides: [{ path: '/app/*', policy: "default-src 'self'" }],
+    });
+    const policy = toResponseHeadersPolicy(config);
+    expect(policy.securityHeadersConfig.frameOptions).toEqual({ frameOption: 'DENY', override: false });
+    expect(policy.securityHeadersConfig.contentSecurityPolicy).toBeUndefined();
+    expect(policy.securityHeadersConfig.strictTransportSecurity).toBeUndefined();
+    const limits = responseHeadersPolicyLimits(config);
+    expect(limits).toHaveLength(2);
+    expect(limits[0]).toContain('/app/*');
+    expect(limits[1]).toContain('x-amz-meta-*');
+  });
+});

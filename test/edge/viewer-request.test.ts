@@ -1,0 +1,201 @@
+import { getHeader } from '../../src/edge/headers';
+import { basic, buildBundles, invoke, recordedEvent, USERS, type Bundles, type Handler } from './bundles';
+
+let bundles: Bundles;
+let handler: Handler;
+beforeAll(async () => {
+  bundles = await buildBundles();
+  handler = bundles.handler('dev', 'viewer-request');
+});
+afterAll(() => bundles.cleanup());
+
+type Result = { status?: string; headers: Record<string, { key?: string; value: string }[]>; uri?: string; body?: string };
+
+function viewerEvent(uri: string, authorization?: string | string[]) {
+  const event = recordedEvent('viewer-request');
+  const request = event.Records[0].cf.request;
+  request.uri = uri;
+  const values = authorization === undefined ? [] : Array.isArray(authorization) ? authorization : [authorization];
+  if (values.length) request.headers.authorization = values.map((value) => ({ key: 'Authorization', value }));
+  return event;
+}
+
+async function run(uri: string, authorization?: string | string[]): Promise<Result> {
+  return invoke<Result>(handler, viewerEvent(uri, authorization));
+}
+
+function expect401(r: Result): void {
+  expect(r.status).toBe('401');
+}
+
+describe('viewer-request (built bundle)', () => {
+  it('answers a request without credentials with a generated 401 carrying the challenge and the security headers', async () => {
+    const r = await run('/');
+    expect(r.status).toBe('401');
+    expect(getHeader(r.headers, 'www-authenticate')).toBe('Basic realm="Acme preview", charset="UTF-8"');
+    expect(getHeader(r.headers, 'cache-control')).toBe('no-store');
+    expect(getHeader(r.headers, 'content-type')).toBe('text/html; charset=utf-8');
+    expect(getHeader(r.headers, 'strict-transport-security')).toMatch(/^max-age=\d+; includeSubDomains/);
+    expect(getHeader(r.headers, 'content-security-policy')).toContain("default-src 'self'");
+    expect(getHeader(r.headers, 'x-frame-options')).toBe('DENY');
+    expect(r.body).toContain('401');
+  });
+
+  it('lets the recorded request with valid credentials through, without its authorization header', async () => {
+    const event = recordedEvent('viewer-request-authorization');
+    event.Records[0].cf.request.headers.authorization[0].value = basic('alice', USERS.alice);
+    const r = await invoke<Result>(handler, event);
+    expect(r.status).toBeUndefined();
+    expect(r.uri).toBe('/docs/');
+    expect(r.headers.authorization).toBeUndefined();
+    expect(getHeader(r.headers, 'host')).toBe('d111111abcdef8.cloudfront.net');
+  });
+
+  it('keeps query string, cookies and repeated headers of an authenticated request untouched', async () => {
+    const event = recordedEvent('viewer-request-querystring-cookies');
+    const before = structuredClone(event.Records[0].cf.request);
+    event.Records[0].cf.request.headers.authorization = [{ key: 'Authorization', value: basic('bob', USERS.bob) }];
+    const r = await invoke<Result>(handler, event);
+    expect(r).toEqual(before);
+  });
+
+  it('accepts a password of exactly 72 bytes (bcrypt reads no further)', async () => {
+    expect(Buffer.byteLength(USERS.carol)).toBe(72);
+    expect((await run('/', basic('carol', USERS.carol))).status).toBeUndefined();
+  });
+
+  it('accepts a lower-case scheme and UTF-8 passwords', async () => {
+    expect((await run('/', basic('alice', USERS.alice, 'basic'))).status).toBeUndefined();
+    expect((await run('/', basic('bob', USERS.bob, 'BASIC'))).status).toBeUndefined();
+  });
+
+  it('refuses a wrong password, an unknown user and a user in the wrong case', async () => {
+    expect401(await run('/', basic('alice', 'wrong')));
+    expect401(await run('/', basic('mallory', USERS.alice)));
+    expect401(await run('/', basic('Alice', USERS.alice)));
+    expect401(await run('/', basic('alice', `${USERS.alice} `)));
+  });
+
+  it('answers a cached value only while it is the same header value', async () => {
+    const good = basic('alice', USERS.alice);
+    expect((await run('/', good)).status).toBeUndefined();
+    expect((await run('/', good)).status).toBeUndefined();
+    expect401(await run('/', good.replace('Basic', 'Basic ')));
+    expect401(await run('/', `${good}=`));
+  });
+
+  describe('hostile Authorization values → 401, never a throw, never a pass', () => {
+    const good = basic('alice', USERS.alice);
+    const b64 = (s: string | Buffer) => Buffer.from(s).toString('base64');
+    it.each<[string, string | string[]]>([
+      ['empty', ''],
+      ['scheme only', 'Basic'],
+      ['scheme and space', 'Basic '],
+      ['malformed base64', 'Basic %%%%'],
+      ['base64 with a space inside', `Basic ${b64(`alice:${USERS.alice}`).slice(0, 8)} ${b64(`alice:${USERS.alice}`).slice(8)}`],
+      ['unpadded base64', `Basic ${b64(`alice:${USERS.alice}x`).replace(/=+$/, '')}`],
+      ['no colon', `Basic ${b64(`alice${USERS.alice}`)}`],
+      ['empty user', `Basic ${b64(`:${USERS.alice}`)}`],
+      ['empty password', `Basic ${b64('alice:')}`],
+      ['invalid UTF-8', `Basic ${b64(Buffer.from([0x61, 0x6c, 0x3a, 0xff, 0xfe, 0x80]))}`],
+      ['a NUL in the user', `Basic ${b64(`ali\0ce:${USERS.alice}`)}`],
+      ['lower-case scheme with a wrong password', basic('alice', 'wrong', 'basic')],
+      ['upper-case scheme with an unknown user', basic('eve', USERS.alice, 'BASIC')],
+      ['Bearer', `Bearer ${b64(`alice:${USERS.alice}`)}`],
+      ['Digest', 'Digest username="alice", realm="Acme preview", nonce="x", uri="/", response="y"'],
+      ['two spaces', good.replace(' ', '  ')],
+      ['a tab', good.replace(' ', '\t')],
+      ['leading space', ` ${good}`],
+      ['trailing space', `${good} `],
+      ['trailing newline', `${good}\n`],
+      ['two valid headers', [good, good]],
+      ['a valid and an invalid header', [good, basic('alice', 'x')]],
+      ['8 KB of base64', `Basic ${'QUFB'.repeat(2048)}`],
+      ['64 KB', `Basic ${'A'.repeat(65536)}`],
+      ['a password over 72 bytes whose first 72 bytes are right', basic('carol', `${USERS.carol}y`)],
+      ['credentials joined by a comma', `${good}, ${good}`],
+    ])('%s', async (_name, value) => {
+      expect401(await run('/', value));
+    });
+  });
+
+  describe('protect and bypass match the normalised path', () => {
+    it.each(['/health', '/.well-known/acme-challenge/token', '/.well-known', '//health', '/./health'])('%s is bypassed', async (uri) => {
+      expect((await run(uri)).status).toBeUndefined();
+    });
+
+    it.each([
+      '/',
+      '/index.html',
+      '/health/',
+      '/health.html',
+      '/healthz',
+      '/Health',
+      '/HEALTH',
+      '/.well-known-evil',
+      '/health/../admin',
+      '/.well-known/../admin',
+      '/.well-known/%2e%2e/admin',
+      '/.well-known/..%2fadmin',
+      '/.well-known%2f..%2fadmin',
+      '/%68ealth/../secret',
+      '/health%00',
+      '/health\\..\\admin',
+      '/%ZZ',
+      '/%c0%ae%c0%ae/admin',
+    ])('%s needs credentials', async (uri) => {
+      expect401(await run(uri));
+    });
+
+    it('an encoded bypass path is the same path once decoded', async () => {
+      expect((await run('/%68ealth')).status).toBeUndefined();
+    });
+
+    it('removes the authorization header on bypassed paths too', async () => {
+      const r = await run('/health', basic('alice', 'wrong'));
+      expect(r.status).toBeUndefined();
+      expect(r.headers.authorization).toBeUndefined();
+    });
+  });
+
+  describe('with protect: ["/admin/*"] only', () => {
+    let b: Bundles;
+    let h: Handler;
+    beforeAll(async () => {
+      const { testConfigInput, testUsers } = await import('./bundles');
+      b = await buildBundles(testConfigInput({ auth: { realm: 'Admin', users: testUsers(), protect: ['/admin/*'], bypass: ['/admin/public/*'] } }));
+      h = b.handler('dev', 'viewer-request');
+    });
+    afterAll(() => b.cleanup());
+
+    it.each(['/', '/index.html', '/administrator', '/Admin/x', '/admin/public/logo.png'])('%s is open', async (uri) => {
+      expect((await invoke<Result>(h, viewerEvent(uri))).status).toBeUndefined();
+    });
+    it.each(['/admin', '/admin/', '/admin/x', '/%61dmin/x', '//admin/x', '/./admin/x', '/public/../admin/x', '/admin/public/../secret', '/admin/public/%2e%2e/secret', '/admin%2fx'])(
+      '%s needs credentials',
+      async (uri) => {
+        expect401(await invoke<Result>(h, viewerEvent(uri)));
+      },
+    );
+  });
+
+  it('accepts the example htpasswd user (cost 10) when the config points at the file', async () => {
+    const { testConfigInput } = await import('./bundles');
+    const b = await buildBundles(testConfigInput({ auth: { realm: 'Example', users: './users.htpasswd' } }));
+    try {
+      const h = b.handler('dev', 'viewer-request');
+      const ok = await invoke<Result>(h, recordedEvent('viewer-request-authorization'));
+      expect(ok.status).toBeUndefined();
+      const bad = recordedEvent('viewer-request-authorization');
+      bad.Records[0].cf.request.headers.authorization[0].value = basic('demo', 'edgelock-dem0');
+      expect((await invoke<Result>(h, bad)).status).toBe('401');
+    } finally {
+      b.cleanup();
+    }
+  });
+
+  it('is not built for an environment with auth: false', () => {
+    expect(Object.keys(bundles.build.manifest.environments.prod!)).toEqual(['origin-request', 'origin-response']);
+    expect(Object.keys(bundles.build.manifest.environments.dev!)).toEqual(['viewer-request', 'origin-request', 'origin-response']);
+  });
+});
