@@ -165,3 +165,20 @@ describe('BoundedCounter', () => {
     expect(c.pruned).toBe(true);
   });
 });
+
+test('lines split across 1 MB chunks, and UTF-8 user agents, are read intact', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-logs-'));
+  try {
+    const seed = readFileSync(fx('seed-s3.log'), 'utf8').split('\n')[0]!;
+    const utf8 = seed.replace('"Amazon CloudFront"', '"Navigateur/1.0 (français; 日本語)"');
+    const lines: string[] = [];
+    for (let i = 0; i < 12_000; i++) lines.push(i % 3 === 0 ? utf8 : seed);
+    writeFileSync(path.join(dir, 'mixed.log'), `${lines.join('\n')}\n`);
+    const j = (await analyzeLogs([path.join(dir, 'mixed.log')])).summary.toJSON();
+    expect(j.bytes).toBeGreaterThan(3 << 20);
+    expect(j.malformed).toBe(0);
+    expect(top(j.s3.forbidden.byUserAgent)).toEqual({ 'Amazon CloudFront': 8000, 'Navigateur/1.0 (français; 日本語)': 4000 });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -6,6 +6,7 @@
 import { createReadStream } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { isAscii } from 'node:buffer';
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -161,16 +162,30 @@ export async function readSource(source: LogSource, summary: LogSummary, onBytes
       }
       continue;
     }
-    const head = carry ? Buffer.concat([carry, chunk.subarray(0, nl)]) : chunk.subarray(0, nl);
-    reader.text(head.toString('utf8'));
+    let start = 0;
+    if (carry) {
+      // Finish the line the previous chunk left open, without copying the whole chunk.
+      const first = chunk.indexOf(10);
+      reader.text(decode(Buffer.concat([carry, chunk.subarray(0, first)])));
+      start = first + 1;
+    }
+    if (!reader.rejected && start < nl) reader.text(decode(chunk.subarray(start, nl)));
     if (reader.rejected) break;
     // Copy the tail so the whole chunk can be released.
     carry = nl + 1 < chunk.length ? Buffer.from(chunk.subarray(nl + 1)) : undefined;
   }
-  if (carry && !reader.rejected) reader.text(carry.toString('utf8'));
+  if (carry && !reader.rejected) reader.text(decode(carry));
   reader.end();
   if (reader.rejected) summary.files--;
   return reader.rejected;
+}
+
+/**
+ * Bytes to text. Logs are nearly always ASCII (S3 and CloudFront URL-encode keys and URIs): for
+ * ASCII, latin1 decoding gives the same string several times faster than UTF-8 decoding.
+ */
+function decode(b: Buffer): string {
+  return isAscii(b) ? b.toString('latin1') : b.toString('utf8');
 }
 
 async function* countBytes(src: AsyncIterable<Uint8Array>, onBytes: (n: number) => void): AsyncIterable<Uint8Array> {
