@@ -6,10 +6,13 @@ function table(title: string, c: BoundedCounter, top: number, out: string[]): vo
   if (c.total === 0) return;
   out.push(`${title} (${c.total}${c.pruned ? ', approximate' : ''})`);
   const rows = c.top(top);
-  const width = Math.max(...rows.map(([, n]) => String(n).length));
-  for (const [v, n] of rows) out.push(`  ${String(n).padStart(width)}  ${v}`);
   const rest = c.total - rows.reduce((s, [, n]) => s + n, 0);
-  if (rest > 0) out.push(`  ${String(rest).padStart(width)}  (${c.distinct - rows.length + (c.pruned ? 1 : 0)} other value${c.distinct - rows.length === 1 ? '' : 's'}${c.pruned ? ' and more' : ''})`);
+  const width = Math.max(String(rest).length, ...rows.map(([, n]) => String(n).length));
+  for (const [v, n] of rows) out.push(`  ${String(n).padStart(width)}  ${v}`);
+  if (rest > 0) {
+    const others = c.distinct - rows.length;
+    out.push(`  ${String(rest).padStart(width)}  (${c.pruned ? 'other values' : `${others} other value${others === 1 ? '' : 's'}`})`);
+  }
   out.push('');
 }
 
