@@ -85,3 +85,13 @@ test('no credentials: one clear error instead of eight unknowns', async () => {
   mockClient(clients.sts).on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
   await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/cannot reach AWS: CredentialsProviderError: Could not load credentials from any providers \(give credentials for account 333333333333/);
 });
+
+test('an SCP that denies s3:GetObject outright is shown, and not blamed: SCPs never limit the CloudFront principal', async () => {
+  const org = healthy.org as Exclude<World['org'], string>;
+  const scp = { id: 'p-denys3get', name: 'DenyS3Reads', type: 'SERVICE_CONTROL_POLICY' as const, target: ACCOUNT, content: { Version: '2012-10-17', Statement: [{ Sid: 'NoReads', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] } };
+  const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, org: { ...org, policies: [...org.policies, scp] } }) });
+  const check = report.results.find((r) => r.id === 'organizations')!;
+  expect(check.status).toBe('ok');
+  expect(check.evidence).toContainEqual({ call: `evaluate SCP DenyS3Reads (p-denys3get, on ${ACCOUNT}) statement "NoReads" (Deny)`, seen: 'matches s3:GetObject, but SCPs never apply to the CloudFront principal' });
+  expect(report.cause).toBeUndefined();
+});
