@@ -80,11 +80,14 @@ export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
     const mark = facts.aclDenied ? ' The bucket owner is refused GetObjectAcl on it: only the object\'s owner can read its ACL.' : '';
     let grantNote = '';
     if (access.kind === 'oai' && facts.grants) {
-      const toOai = facts.grants.some((g) => g.Grantee?.ID && g.Grantee.ID === (access as { canonicalUserId?: string }).canonicalUserId && /READ|FULL_CONTROL/.test(g.Permission ?? ''));
+      const oai = access.canonicalUserId;
+      const toOai = facts.grants.some((g) => oai !== undefined && g.Grantee?.ID === oai && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));
       if (toOai) return ok(META, `${key} is owned by ${owner}, but its ACL grants the distribution's OAI read`, evidence);
     }
+    const publicNote = 'a public-read grant is ignored once Block Public Access is on';
     if (access.kind === 'oac') grantNote = ' An origin access control cannot be named in an object ACL, so no grant can fix this object while it is foreign-owned.';
-    else if (access.kind === 'oai') grantNote = ' Its ACL does not grant the OAI\'s canonical user (a public-read grant, if any, is ignored once Block Public Access is on).';
+    else if (access.kind === 'oai' && facts.grants) grantNote = ` Its ACL does not grant the OAI's canonical user read (${publicNote}).`;
+    else if (access.kind === 'oai') grantNote = ` Unless its unreadable ACL grants the OAI's canonical user read, the OAI cannot read it either (${publicNote}).`;
     return problem(
       META,
       `${key} is owned by ${owner}, not by the bucket owner${facts.bucketOwnerId ? ` ${facts.bucketOwnerId}` : ''} (ObjectOwnership=${facts.mode ?? 'unknown'}): bucket-policy grants do not apply to it.${mark}${grantNote}`,
