@@ -224,6 +224,7 @@ export const configSchema = z
     headers: headersSchema.default(headersSchema.parse({})),
     origin: originSchema.default(originSchema.parse({})),
     deploy: deploySchema.default(deploySchema.parse({})),
+    /** Settings of the doctor, `fix ownership` and `logs` (docs/doctor.md). */
     doctor: doctorSchema.default(doctorSchema.parse({})),
     /**
      * Role assumed by the CDKTF providers in each account.
