@@ -4,7 +4,7 @@
 import { toEdgeConfig } from '../../src/build/edge-config';
 import type { ResolvedConfig } from '../../src/config/schema';
 import { runDoctor } from '../../src/origin/doctor';
-import { ACCOUNT, BUCKET, DIST, ENV, KMS_KEY, OAC_ID, OWNER_ID, distribution, healthyWorld, mockWorld, oacPolicy, type World } from './world';
+import { ACCOUNT, BUCKET, DIST, ENV, KMS_KEY, OAC_ID, OAI_CANONICAL, OWNER_ID, TOOLS_ID, distribution, healthyWorld, mockWorld, oacPolicy, type World } from './world';
 
 const healthy = healthyWorld();
 const cases: [string, Partial<World>, string, RegExp][] = [
@@ -94,4 +94,19 @@ test('an SCP that denies s3:GetObject outright is shown, and not blamed: SCPs ne
   expect(check.status).toBe('ok');
   expect(check.evidence).toContainEqual({ call: `evaluate SCP DenyS3Reads (p-denys3get, on ${ACCOUNT}) statement "NoReads" (Deny)`, seen: 'matches s3:GetObject, but SCPs never apply to the CloudFront principal' });
   expect(report.cause).toBeUndefined();
+});
+
+test('a foreign object whose readable ACL grants another OAI: the report names both canonical IDs', async () => {
+  const other = 'd'.repeat(96);
+  const w: World = {
+    ...healthy,
+    distribution: distribution({ oaiId: 'E1SEEDOAI0ABCD' }),
+    oac: undefined,
+    ownership: 'BucketOwnerPreferred',
+    bucketPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1SEEDOAI0ABCD' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }] },
+    objects: { 'index.html': { ownerId: TOOLS_ID, grants: [{ Grantee: { Type: 'CanonicalUser', ID: TOOLS_ID }, Permission: 'FULL_CONTROL' }, { Grantee: { Type: 'CanonicalUser', ID: OWNER_ID }, Permission: 'READ_ACP' }, { Grantee: { Type: 'CanonicalUser', ID: other }, Permission: 'READ' }] } },
+  };
+  const report = await runDoctor({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld(w) });
+  expect(report.results[0]).toMatchObject({ id: 'object-ownership', status: 'problem' });
+  expect(report.results[0]!.summary).toMatch(new RegExp(`does not grant read to the OAI's canonical user ${OAI_CANONICAL}; it grants read to ${other}`));
 });

@@ -86,7 +86,11 @@ export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
     }
     const publicNote = 'a public-read grant is ignored once Block Public Access is on';
     if (access.kind === 'oac') grantNote = ' An origin access control cannot be named in an object ACL, so no grant can fix this object while it is foreign-owned.';
-    else if (access.kind === 'oai' && facts.grants) grantNote = ` Its ACL does not grant the OAI's canonical user read (${publicNote}).`;
+    else if (access.kind === 'oai' && facts.grants) {
+      const readers = facts.grants.filter((g) => /^(READ|FULL_CONTROL)$/.test(g.Permission ?? '') && g.Grantee?.ID !== facts.objectOwnerId).map((g) => (g.Grantee?.URI === ALL_USERS ? 'AllUsers (public)' : g.Grantee?.ID ?? g.Grantee?.URI ?? '?'));
+      const who = readers.length ? `; it grants read to ${readers.join(', ')}` : '';
+      grantNote = ` Its ACL does not grant read to the OAI's canonical user ${access.canonicalUserId ?? '(unknown)'}${who} (${publicNote}).`;
+    }
     else if (access.kind === 'oai') grantNote = ` Unless its unreadable ACL grants the OAI's canonical user read, the OAI cannot read it either (${publicNote}).`;
     return problem(
       META,

@@ -27,7 +27,7 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
   }
   const access = await ctx.access();
   const owner = await ownershipFacts(ctx);
-  const publicAcl = owner.grants?.some((g) => (g.Grantee?.URI === ALL_USERS || g.Grantee?.URI === AUTHENTICATED_USERS) && /READ|FULL_CONTROL/.test(g.Permission ?? '') && g.Permission !== 'READ_ACP');
+  const publicAcl = owner.grants?.some((g) => (g.Grantee?.URI === ALL_USERS || g.Grantee?.URI === AUTHENTICATED_USERS) && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));
   const policy = await ctx.bucketPolicy();
   const publicPolicy = policy.ok && policy.value?.Statement.some((s) => s.Effect === 'Allow' && (s.Principal === '*' || (s.Principal as { AWS?: unknown })?.AWS === '*') && !s.Condition);
   const ignored: string[] = [];
