@@ -110,3 +110,18 @@ test('a foreign object whose readable ACL grants another OAI: the report names b
   expect(report.results[0]).toMatchObject({ id: 'object-ownership', status: 'problem' });
   expect(report.results[0]!.summary).toMatch(new RegExp(`does not grant read to the OAI's canonical user ${OAI_CANONICAL}; it grants read to ${other}`));
 });
+
+test('the key\'s own behaviour decides which origin is checked (path patterns)', async () => {
+  const base = distribution({ oacId: OAC_ID }) as Exclude<World['distribution'], string>;
+  const cfg = {
+    ...base,
+    Origins: { Quantity: 2, Items: [...base.Origins!.Items!, { ...base.Origins!.Items![0]!, Id: 'legacy', DomainName: `${BUCKET}.s3-website-eu-west-1.amazonaws.com`, OriginAccessControlId: '', S3OriginConfig: undefined, CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'http-only' as const } }] },
+    CacheBehaviors: { Quantity: 1, Items: [{ ...base.DefaultCacheBehavior!, PathPattern: 'legacy/*', TargetOriginId: 'legacy' }] },
+  };
+  const w = { ...healthy, distribution: cfg, objects: { ...healthy.objects, 'legacy/old.html': { ownerId: OWNER_ID } } };
+  const legacy = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(w), key: '/legacy/old.html' });
+  expect(legacy.results[0]).toMatchObject({ id: 'distribution', status: 'problem', summary: expect.stringMatching(/website endpoint/) });
+  expect(legacy.results[0]!.evidence).toContainEqual(expect.objectContaining({ call: 'behaviour legacy/* → origin legacy' }));
+  const root = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(w) });
+  expect(root.cause).toBeUndefined();
+});
