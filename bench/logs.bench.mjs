@@ -44,29 +44,32 @@ const preload = path.join(dir, 'report-rss.cjs');
 const hasTime = spawnSync('/usr/bin/time', ['-f', '%M', 'true'], { encoding: 'utf8' }).status === 0;
 
 /**
- * Runs a command in its own process: wall seconds (median of three), and its peak RSS (Node processes report their
- * own through a preloaded exit hook; other peers through /usr/bin/time when it is installed).
+ * Runs a command in its own process: wall seconds and CPU seconds (user + system; steadier than
+ * wall time on a shared machine), median of three runs, and peak RSS. Node processes report their
+ * own through a preloaded exit hook; other peers through /usr/bin/time when it is installed.
  */
 function measure(cmd, args) {
   // The median of three runs: the build machines are shared, single runs are noisy.
-  const runs = [measureOnce(cmd, args), measureOnce(cmd, args), measureOnce(cmd, args)].sort((a, b) => a.s - b.s);
-  return { ...runs[1], rssMb: Math.max(...runs.map((r) => r.rssMb)) };
+  const runs = [measureOnce(cmd, args), measureOnce(cmd, args), measureOnce(cmd, args)];
+  const median = (k) => runs.map((r) => r[k]).sort((a, b) => a - b)[1];
+  return { s: median('s'), cpu: median('cpu'), out: runs[0].out, rssMb: Math.max(...runs.map((r) => r.rssMb)) };
 }
 
 function measureOnce(cmd, args) {
   const isNode = cmd === process.execPath;
-  const argv = isNode ? ['-r', preload, ...args] : hasTime ? ['-f', 'RSS_KB %M', cmd, ...args] : args;
+  const argv = isNode ? ['-r', preload, ...args] : hasTime ? ['-f', 'RSS_KB %M CPU_S %U %S', cmd, ...args] : args;
   const t0 = process.hrtime.bigint();
   const r = spawnSync(isNode || !hasTime ? cmd : '/usr/bin/time', argv, { encoding: 'utf8', maxBuffer: 1 << 26 });
   const s = Number(process.hrtime.bigint() - t0) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
   const kb = /RSS_KB (\d+)/.exec(r.stderr)?.[1];
-  return { s, out: r.stdout, rssMb: kb ? Number(kb) / 1024 : NaN };
+  const cpu = /CPU_S ([\d.]+) ([\d.]+)/.exec(r.stderr);
+  return { s, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : NaN, out: r.stdout, rssMb: kb ? Number(kb) / 1024 : NaN };
 }
 
 rmSync(dir, { recursive: true, force: true });
 spawnSync('mkdir', ['-p', dir]);
-writeFileSync(preload, "process.on('exit', () => process.stderr.write('RSS_KB ' + process.resourceUsage().maxRSS + '\\n'));\n");
+writeFileSync(preload, "process.on('exit', () => { const u = process.resourceUsage(); process.stderr.write('RSS_KB ' + u.maxRSS + ' CPU_S ' + u.userCPUTime / 1e6 + ' ' + u.systemCPUTime / 1e6 + '\\n'); });\n");
 try {
   const lines = generate(big, SIZE);
   generate(small, 128 * 1024 * 1024);
@@ -84,9 +87,11 @@ try {
   ];
   const edgelock = rows[0][1].s;
   process.stdout.write(`Generated S3 access log: ${mb.toFixed(0)} MB, ${lines} lines (every 11th a 403; every 500th aclRequired=Yes).\n\n`);
-  process.stdout.write('| run (median of 3) | MB/s | seconds | peak RSS (MB) | time vs edgelock |\n|---|---:|---:|---:|---:|\n');
+  const na = (v, f) => (Number.isNaN(v) ? 'n/a' : f(v));
+  process.stdout.write(`Load average at start: ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} CPUs.\n\n`);
+  process.stdout.write('| run (median of 3) | MB/s (wall) | seconds | MB per CPU-second | peak RSS (MB) | wall time vs edgelock |\n|---|---:|---:|---:|---:|---:|\n');
   for (const [name, r, size] of rows) {
-    process.stdout.write(`| ${name} | ${(size / r.s).toFixed(0)} | ${r.s.toFixed(2)} | ${Number.isNaN(r.rssMb) ? 'n/a' : r.rssMb.toFixed(0)} | ${(r.s / edgelock).toFixed(2)}× |\n`);
+    process.stdout.write(`| ${name} | ${(size / r.s).toFixed(0)} | ${r.s.toFixed(2)} | ${na(r.cpu, (c) => (c > 0.01 ? (size / c).toFixed(0) : 'n/a (< 0.01 s)'))} | ${na(r.rssMb, (m) => m.toFixed(0))} | ${(r.s / edgelock).toFixed(2)}× |\n`);
   }
   const check = JSON.parse(rows[1][1].out);
   process.stdout.write(`\nedgelock read ${check.records.s3} records of the 128 MB file, ${check.malformed} malformed. Target: ≥ 200 MB/s with flat memory (peak RSS of the 512 MB run ≈ the 128 MB run).\n`);
