@@ -89,8 +89,11 @@ class FileReader {
   private format?: Format;
   private layout: CloudFrontLayout = cloudFrontLayout(CLOUDFRONT_DEFAULT_FIELDS);
   private readonly tok = new S3LineTokenizer();
-  private firstS3?: string;
-  private lastS3?: string;
+  /** The file's first and last S3 records, as (text, from, to) without copying them out. */
+  private firstS3?: [string, number, number];
+  private lastText = '';
+  private lastFrom = -1;
+  private lastTo = -1;
   /** Set when the file turned out not to be a log: reading stops. */
   rejected?: string;
 
@@ -100,17 +103,34 @@ class FileReader {
     let p = 0;
     for (;;) {
       const e = s.indexOf('\n', p);
-      let line = e === -1 ? s.slice(p) : s.slice(p, e);
-      if (line.length > 0 && line.charCodeAt(line.length - 1) === 13) line = line.slice(0, -1);
-      if (line.length > 0) this.line(line);
+      let end = e === -1 ? s.length : e;
+      if (end > p && s.charCodeAt(end - 1) === 13) end--;
+      if (end > p) {
+        // S3 records, the bulk of the work, are tokenized in place; anything else gets its own string.
+        if (this.format === 's3') this.s3Line(s, p, end);
+        else this.line(s.slice(p, end));
+      }
       if (e === -1 || this.rejected) return;
       p = e + 1;
     }
   }
 
-  private line(line: string): void {
+  private s3Line(s: string, from: number, to: number): void {
     const sum = this.summary;
     sum.lines++;
+    this.tok.tokenize(s, from, to);
+    if (!sum.addS3(this.tok)) {
+      sum.malformed++;
+      return;
+    }
+    this.firstS3 ??= [s, from, to];
+    this.lastText = s;
+    this.lastFrom = from;
+    this.lastTo = to;
+  }
+
+  private line(line: string): void {
+    const sum = this.summary;
     if (this.format === undefined) {
       if (looksLikeCloudFront(line)) this.format = 'cloudfront';
       else if (looksLikeS3(line)) this.format = 's3';
@@ -120,14 +140,10 @@ class FileReader {
       }
     }
     if (this.format === 's3') {
-      this.tok.tokenize(line);
-      if (!sum.addS3(this.tok)) sum.malformed++;
-      else {
-        this.firstS3 ??= line;
-        this.lastS3 = line;
-      }
+      this.s3Line(line, 0, line.length);
       return;
     }
+    sum.lines++;
     if (line.charCodeAt(0) === 35 /* # */) {
       if (line.startsWith('#Fields:')) this.layout = cloudFrontLayout(parseFieldsLine(line));
       return;
@@ -136,11 +152,11 @@ class FileReader {
   }
 
   end(): void {
-    for (const l of [this.firstS3, this.lastS3]) {
-      if (l === undefined) continue;
-      this.tok.tokenize(l);
-      this.summary.noteS3Time(this.tok);
-    }
+    if (!this.firstS3) return;
+    this.tok.tokenize(...this.firstS3);
+    this.summary.noteS3Time(this.tok);
+    this.tok.tokenize(this.lastText, this.lastFrom, this.lastTo);
+    this.summary.noteS3Time(this.tok);
   }
 }
 

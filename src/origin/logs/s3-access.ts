@@ -47,32 +47,35 @@ export class S3LineTokenizer {
   line = '';
   count = 0;
 
-  /** Splits a line into fields; returns the number of fields (0 when it is not well-formed). */
-  tokenize(line: string): number {
-    this.line = line;
-    const len = line.length;
-    let pos = 0;
+  /**
+   * Splits a line into fields; returns the number of fields (0 when it is not well-formed). The
+   * line is `text` from `from` to `to` (exclusive), so a reader can tokenize inside a whole chunk
+   * without cutting the line out first.
+   */
+  tokenize(text: string, from = 0, to = text.length): number {
+    this.line = text;
+    let pos = from;
     let n = 0;
-    while (pos < len && n < MAX_FIELDS) {
-      const c = line.charCodeAt(pos);
+    while (pos < to && n < MAX_FIELDS) {
+      const c = text.charCodeAt(pos);
       let s: number;
       let e: number;
       if (c === 34 /* " */) {
         s = pos + 1;
         // A quoted field ends at a quote followed by a space or the end of the line.
-        e = line.indexOf('"', s);
-        while (e !== -1 && e + 1 < len && line.charCodeAt(e + 1) !== 32) e = line.indexOf('"', e + 1);
-        if (e === -1) return (this.count = 0);
+        e = text.indexOf('"', s);
+        while (e !== -1 && e + 1 < to && text.charCodeAt(e + 1) !== 32) e = text.indexOf('"', e + 1);
+        if (e === -1 || e >= to) return (this.count = 0);
         pos = e + 2;
       } else if (c === 91 /* [ */) {
         s = pos + 1;
-        e = line.indexOf(']', s);
-        if (e === -1) return (this.count = 0);
+        e = text.indexOf(']', s);
+        if (e === -1 || e >= to) return (this.count = 0);
         pos = e + 2;
       } else {
         s = pos;
-        e = line.indexOf(' ', pos);
-        if (e === -1) e = len;
+        e = text.indexOf(' ', pos);
+        if (e === -1 || e > to) e = to;
         pos = e + 1;
       }
       this.start[n] = s;
