@@ -125,3 +125,9 @@ test('the key\'s own behaviour decides which origin is checked (path patterns)',
   const root = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(w) });
   expect(root.cause).toBeUndefined();
 });
+
+test('origin access detached from a private bucket: the missing origin access ranks first, not Block Public Access', async () => {
+  const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({}), oac: undefined }) });
+  expect(report.results.slice(0, 3).map((r) => `${r.id}:${r.status}`)).toEqual(['distribution:problem', 'bucket-policy:problem', 'block-public-access:problem']);
+  expect(report.results[0]!.summary).toMatch(/neither an origin access control nor an origin access identity/);
+});

@@ -51,6 +51,10 @@ describe('evaluatePolicy', () => {
     const doc = { Statement: [allow({}), { ...allow({ Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }), Effect: 'Deny' as const }] };
     expect(evaluatePolicy(doc, OAC).outcome).toBe('unknown');
   });
+  test('an undecidable deny does not matter when no allow can match', () => {
+    const doc = { Statement: [allow({ Action: 's3:PutObject' }), { ...allow({ Condition: { IpAddress: { 'aws:SourceIp': '10.0.0.0/8' } } }), Effect: 'Deny' as const }] };
+    expect(evaluatePolicy(doc, OAC).outcome).toBe('none');
+  });
   test('no matching allow is none', () => {
     expect(evaluatePolicy({ Statement: [allow({ Action: 's3:PutObject' })] }, OAC).outcome).toBe('none');
   });

@@ -62,7 +62,7 @@ export interface StatementResult {
 }
 
 export interface PolicyResult {
-  /** allow: an Allow matches and no Deny can; deny: a Deny matches; none: nothing grants; unknown: a Deny or the only Allow is undecided. */
+  /** allow: an Allow matches and no Deny can; deny: a Deny matches; none: no Allow can match; unknown: an Allow may match but a Deny or the Allow is undecided. */
   readonly outcome: 'allow' | 'deny' | 'none' | 'unknown';
   readonly statements: readonly StatementResult[];
 }
@@ -194,10 +194,10 @@ export function evaluatePolicy(doc: PolicyDocument, req: EvalRequest): PolicyRes
   const allows = statements.filter((s) => s.effect === 'Allow');
   let outcome: PolicyResult['outcome'];
   if (denies.some((s) => s.match === 'yes')) outcome = 'deny';
-  else if (denies.some((s) => s.match === 'unknown')) outcome = 'unknown';
-  else if (allows.some((s) => s.match === 'yes')) outcome = 'allow';
-  else if (allows.some((s) => s.match === 'unknown')) outcome = 'unknown';
-  else outcome = 'none';
+  // Nothing can grant: refused whatever the undecided Denies say.
+  else if (!allows.some((s) => s.match !== 'no')) outcome = 'none';
+  else if (denies.some((s) => s.match === 'unknown') || !allows.some((s) => s.match === 'yes')) outcome = 'unknown';
+  else outcome = 'allow';
   return { outcome, statements };
 }
 

@@ -37,16 +37,19 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
   const keepOn = 'keep Block Public Access on; serve through the distribution instead: attach an origin access control (signing "always") and grant it in the bucket policy';
 
   if (access.kind === 'none' && anyOn) {
-    const what = ignored.length ? ignored.join(' and ') : 'any public grant';
-    // Behind a website endpoint the endpoint itself is the cause (check 1); here it is BPA.
+    // Behind a website endpoint the endpoint itself is the cause (check 1). Without a public grant
+    // in sight, the missing origin access is (check 1); with one, Block Public Access is.
     const website = (await ctx.origin())?.endpoint === 'website';
-    return problem(
-      META,
-      `the site relies on public access (CloudFront sends anonymous requests${website ? ' to a website endpoint' : ''}) and Block Public Access now ignores ${what}`,
-      evidence,
-      keepOn,
-      website ? 80 : 95,
-    );
+    if (ignored.length) {
+      return problem(
+        META,
+        `the site relies on public access (CloudFront sends anonymous requests${website ? ' to a website endpoint' : ''}) and Block Public Access now ignores ${ignored.join(' and ')}`,
+        evidence,
+        keepOn,
+        website ? 80 : 95,
+      );
+    }
+    return problem(META, 'CloudFront sends anonymous requests, and Block Public Access would ignore any public grant that could answer them', evidence, keepOn, 50);
   }
   if (owner.foreign && eff.IgnorePublicAcls) {
     return problem(
