@@ -3,7 +3,7 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { listSources, readSource, type LogSource } from './read';
-import { LogSummary, type LogSummaryJson } from './summary';
+import { LogSummary } from './summary';
 
 export { LogSummary, type LogSummaryJson } from './summary';
 export { listSources, readSource, type LogSource } from './read';
@@ -39,5 +39,3 @@ export async function analyzeLogs(targets: readonly string[], options: AnalyzeOp
   }
   return { summary, skipped };
 }
-
-export type { LogSummaryJson as LogsJson };

@@ -29,7 +29,3 @@ export function ev<T>(f: Fetched<T>, describe: (v: T) => string): Evidence {
 export function deniedFix(what: string): string {
   return `run the doctor with credentials that may call ${what} in this account (e.g. its admin role)`;
 }
-
-export function json(v: unknown): string {
-  return JSON.stringify(v);
-}
