@@ -195,8 +195,8 @@ export class DoctorContext {
   async request(action: string, resource: string): Promise<EvalRequest> {
     const access = await this.access();
     const common = { action, resource };
-    // Keys CloudFront never sends; any other key that is not in `context` is unknown.
-    const absentKeys = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principaltag/*', 'aws:calledvia', 'aws:viaawsservice'];
+    // Keys CloudFront's requests never carry; any other key that is not in `context` is unknown.
+    const absentKeys = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principaltag/*'];
     if (access.kind === 'oac') {
       const principal: EvalPrincipal = { service: 'cloudfront.amazonaws.com' };
       return {
@@ -209,7 +209,8 @@ export class DoctorContext {
           'aws:principalservicename': ['cloudfront.amazonaws.com'],
           'aws:securetransport': ['true'],
         },
-        absentKeys: [...absentKeys, 'aws:principalarn', 'aws:principalaccount', 'aws:userid', 'aws:username', 'aws:principaltype'],
+        // A service principal has no ARN or account of its own (hence aws:PrincipalIsAWSService).
+        absentKeys: [...absentKeys, 'aws:principalarn', 'aws:principalaccount'],
       };
     }
     if (access.kind === 'oai') {
