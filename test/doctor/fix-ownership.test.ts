@@ -3,10 +3,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { CopyObjectCommand, PutBucketAclCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateJobCommand } from '@aws-sdk/client-s3-control';
+import { CloudFrontClient, CloudFrontServiceException, GetCloudFrontOriginAccessIdentityCommand, GetDistributionConfigCommand } from '@aws-sdk/client-cloudfront';
+import { mockClient } from 'aws-sdk-client-mock';
 import { fixOwnershipCommand } from '../../src/cli/commands/fix';
 import { applyOwnershipFix, manifestCsv, planOwnershipFix, scanOwnership } from '../../src/origin/fix';
 import { mockFixBucket, ownerGrant, type FixBucket } from './fix-world';
-import { ACCOUNT, BUCKET, OAI_CANONICAL, OWNER_ID, TOOLS_ID } from './world';
+import { ACCOUNT, BUCKET, DIST, OAI_CANONICAL, OAI_ID, OWNER_ID, TOOLS_ID, distribution } from './world';
 
 const ALL_USERS_READ = { Grantee: { Type: 'Group' as const, URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' as const };
 const OAI = OAI_CANONICAL.slice(0, 64);
@@ -172,4 +174,29 @@ describe('the CLI', () => {
     expect(text).toMatch(/Done:\n {2}- Object Ownership: ObjectWriter → BucketOwnerEnforced \(verified\)/);
     expect(existsSync(path.join(dir, 'job.json'))).toBe(false);
   });
+});
+
+test('the CLI also counts the distribution\'s own OAI, read from CloudFront, when it is not in the config', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-fix-'));
+  try {
+    const config = path.join(dir, 'edgelock.config.json');
+    writeFileSync(config, JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, environments: { prod: { accountId: ACCOUNT, region: 'eu-west-1', auth: false, originAccess: 'oai', distributionId: DIST } } }));
+    const { s3, s3control } = mockFixBucket({ mode: 'ObjectWriter', objects: { 'index.html': { ownerId: OWNER_ID, grants: [ownerGrant(), { Grantee: { Type: 'CanonicalUser', ID: OAI_CANONICAL }, Permission: 'READ' }] } } });
+    const cloudfront = new CloudFrontClient({ region: 'us-east-1' });
+    const cf = mockClient(cloudfront);
+    cf.on(GetDistributionConfigCommand).resolves({ DistributionConfig: distribution({ oaiId: OAI_ID }), ETag: 'E1' });
+    cf.on(GetCloudFrontOriginAccessIdentityCommand).resolves({ CloudFrontOriginAccessIdentity: { Id: OAI_ID, S3CanonicalUserId: OAI_CANONICAL }, ETag: 'E2' });
+    let text = '';
+    await fixOwnershipCommand({ config, env: 'prod', dryRun: true, json: true }, { s3, s3control, cloudfront }, (s) => (text += s));
+    const plan = JSON.parse(text).plan;
+    expect(plan.steps[0].added).toEqual([expect.objectContaining({ Principal: { CanonicalUser: OAI_CANONICAL }, Resource: `arn:aws:s3:::${BUCKET}/*` })]);
+    cf.on(GetDistributionConfigCommand).rejects(new CloudFrontServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'denied' }));
+    text = '';
+    await fixOwnershipCommand({ config, env: 'prod', dryRun: true, json: true }, { s3, s3control, cloudfront }, (s) => (text += s));
+    const again = JSON.parse(text).plan;
+    expect(again.notes).toContainEqual(expect.stringMatching(/the OAI of distribution E2QWRUHAPOMQZL could not be read \(AccessDenied\)/));
+    expect(again.steps[0].added[0].Resource).toEqual([`arn:aws:s3:::${BUCKET}/index.html`]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

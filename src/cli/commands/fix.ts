@@ -1,7 +1,9 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { S3ControlClient } from '@aws-sdk/client-s3-control';
+import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import type { Command } from 'commander';
 import { loadConfig, selectEnvironment } from '../../config/load';
+import type { ResolvedEnvironment } from '../../config/schema';
 import { UsageError } from '../../errors';
 import { action } from '../run';
 
@@ -18,6 +20,31 @@ export interface FixOwnershipOptions {
 export interface FixClients {
   readonly s3: S3Client;
   readonly s3control: S3ControlClient;
+  /** To read the distribution's OAI canonical ID (optional: without it, only the config's IDs are known). */
+  readonly cloudfront?: CloudFrontClient;
+}
+
+/**
+ * Canonical IDs of the OAIs whose object-ACL grants become one bucket-wide statement: the config's,
+ * plus the OAI the environment's distribution uses, when it can be read.
+ */
+async function oaiCanonicalIds(env: ResolvedEnvironment, cloudfront: CloudFrontClient | undefined): Promise<{ ids: string[]; note?: string }> {
+  const ids = [...(env.oaiCanonicalUserIds ?? [])];
+  if (!cloudfront || !env.distributionId) return { ids };
+  const { GetDistributionConfigCommand, GetCloudFrontOriginAccessIdentityCommand } = await import('@aws-sdk/client-cloudfront');
+  try {
+    const d = await cloudfront.send(new GetDistributionConfigCommand({ Id: env.distributionId }));
+    for (const o of d.DistributionConfig?.Origins?.Items ?? []) {
+      const oai = o.S3OriginConfig?.OriginAccessIdentity?.replace('origin-access-identity/cloudfront/', '');
+      if (!oai) continue;
+      const r = await cloudfront.send(new GetCloudFrontOriginAccessIdentityCommand({ Id: oai }));
+      const id = r.CloudFrontOriginAccessIdentity?.S3CanonicalUserId;
+      if (id && !ids.includes(id)) ids.push(id);
+    }
+    return { ids };
+  } catch (err) {
+    return { ids, note: `the OAI of distribution ${env.distributionId} could not be read (${(err as Error).name}); only oaiCanonicalUserIds from the config count as OAIs` };
+  }
 }
 
 /** `edgelock fix ownership`; clients are injectable for tests. */
@@ -31,24 +58,29 @@ export async function fixOwnershipCommand(opts: FixOwnershipOptions, clients?: F
   const fix = await import('../../origin/fix');
   let s3 = clients?.s3;
   let s3control = clients?.s3control;
+  let cloudfront = clients?.cloudfront;
   if (!s3 || !s3control) {
     const { S3Client } = await import('@aws-sdk/client-s3');
     const { S3ControlClient } = await import('@aws-sdk/client-s3-control');
-    s3 = new S3Client({ region: env.region });
+    const { CloudFrontClient } = await import('@aws-sdk/client-cloudfront');
+    s3 = new S3Client({ region: env.region, followRegionRedirects: true });
     s3control = new S3ControlClient({ region: env.region });
+    cloudfront = new CloudFrontClient({ region: 'us-east-1' });
   }
   const tty = !opts.json && process.stderr.isTTY;
   const progress = (what: string) => (done: number, total: number) => {
     if (tty && (done === total || done % 100 === 0)) process.stderr.write(`\r${what} ${done}/${total}${done === total ? '\n' : ''}`);
   };
   const scan = await fix.scanOwnership(s3, env.bucket, { aclScanLimit: config.doctor.batchThreshold, onProgress: progress('reading object ACLs') });
-  const plan = fix.planOwnershipFix(scan, {
+  const oais = await oaiCanonicalIds(env, cloudfront);
+  const planned = fix.planOwnershipFix(scan, {
     accountId: env.accountId,
     keepAcls: !!opts.keepAcls,
     batchThreshold: config.doctor.batchThreshold,
     batchRoleName: config.doctor.batchRoleName,
-    oaiCanonicalIds: env.oaiCanonicalUserIds ?? [],
+    oaiCanonicalIds: oais.ids,
   });
+  const plan = oais.note ? { ...planned, notes: [...planned.notes, oais.note] } : planned;
   const batch = plan.steps.find((s) => s.kind === 'batch-copy');
   if (opts.dryRun) {
     if (batch && opts.out) {
