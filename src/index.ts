@@ -10,5 +10,6 @@ export type { Manifest, HandlerArtifact, ArtifactEntry } from './build/manifest'
 export { HANDLERS, type HandlerName, type HandlerSpec } from './build/handlers';
 export type { EdgeConfig } from './edge/config';
 export { EdgelockError, ConfigError, UsageError } from './errors';
+export { deploySite, DeployError, type DeployOptions, type DeploySummary, type DeployEvent } from './origin/deploy';
 export { validateResult, assertValidResult, LambdaEdgeValidationError, type LambdaEdgeProblem, type EdgeEventType } from './edge/validate';
 export { toResponseHeadersPolicy, responseHeadersPolicyLimits, type ResponseHeadersPolicyDescription } from './edge/security-headers';

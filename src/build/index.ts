@@ -85,6 +85,25 @@ function readManifest(file: string, project: string): Manifest | undefined {
   }
 }
 
+/** Largest zipped Lambda package accepted for direct upload. */
+const LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024;
+
+/**
+ * Bundles the CodePipeline deploy Lambda (AWS SDK included) into `origin/deploy/index.js` and a
+ * deterministic `origin/deploy.zip`. The config is baked in without the auth users: the deploy
+ * function needs no password hashes.
+ */
+export async function buildDeployFunction(config: ResolvedConfig): Promise<{ files: BuiltFile[]; entry: ArtifactEntry }> {
+  const label = `deploy function for ${config.project}`;
+  const baked = { ...config, auth: undefined, configPath: path.basename(config.configPath), baseDir: '.' };
+  const js = await bundleHandler({ factory: sourcePath('origin', 'deploy', 'lambda.ts'), config: baked, label });
+  const packaged = await packageBundle(js, 'origin/deploy');
+  if (packaged.entry.zipBytes > LAMBDA_ZIP_LIMIT) {
+    throw new EdgelockError(`${label}: the zip is ${packaged.entry.zipBytes} bytes, over Lambda's ${LAMBDA_ZIP_LIMIT}-byte limit; nothing was written`);
+  }
+  return packaged;
+}
+
 /** Builds the edge bundles of every environment (or of `options.env`). */
 export async function buildEdge(config: ResolvedConfig, options: BuildOptions): Promise<BuildResult> {
   const envs = options.env ? [selectEnvironment(config, options.env)] : Object.values(config.environments);
@@ -111,11 +130,19 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
   const outDir = path.resolve(options.outDir);
   const manifestPath = path.join(outDir, MANIFEST_FILE);
   const previous = options.env ? readManifest(manifestPath, config.project) : undefined;
+  // The pipeline's deploy function (origin side, Node 22 Lambda): built with every full build.
+  const functions: Manifest['functions'] = { ...(previous?.functions ?? {}) };
+  if (!options.env) {
+    const deploy = await buildDeployFunction(config);
+    files.push(...deploy.files);
+    functions.deploy = deploy.entry;
+  }
+
   const manifest: Manifest = {
     edgelock: VERSION,
     project: config.project,
     environments: { ...(previous?.environments ?? {}), ...environments },
-    functions: previous?.functions ?? {},
+    functions,
   };
 
   for (const env of envs) rmSync(path.join(outDir, env.name), { recursive: true, force: true });

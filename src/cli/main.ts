@@ -4,6 +4,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
+import { registerDeploy } from './commands/deploy';
 import { registerDoctor } from './commands/doctor';
 import { registerFix } from './commands/fix';
 import { registerHash } from './commands/hash';
@@ -18,6 +19,7 @@ export function createProgram(): Command {
     .showHelpAfterError()
     .exitOverride();
   registerBuild(program);
+  registerDeploy(program);
   registerHash(program);
   registerStart(program);
   registerDoctor(program);

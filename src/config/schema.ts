@@ -40,9 +40,14 @@ const projectName = z
     error: 'expected 3-24 characters of a-z, 0-9 and "-", starting with a letter, e.g. "acme-web"',
   });
 
-const envName = z.string().regex(/^[a-z][a-z0-9-]{0,15}$/, {
-  error: 'environment names are 1-16 characters of a-z, 0-9 and "-", starting with a letter, e.g. "prod"',
-});
+const envName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,15}$/, {
+    error: 'environment names are 1-16 characters of a-z, 0-9 and "-", starting with a letter, e.g. "prod"',
+  })
+  .refine((n) => n !== 'origin', {
+    error: 'an environment may not be named "origin": the build writes non-edge bundles under <out>/origin/; pick another name, e.g. "prod"',
+  });
 
 const canonicalUserId = z.string().regex(/^[0-9a-f]{64}$/, {
   error: 'expected a 64-hex-digit S3 canonical user ID (the OAI\'s S3CanonicalUserId)',
@@ -171,6 +176,150 @@ export const deploySchema = z.strictObject({
   concurrency: z.number().int().min(1).max(256).default(16),
   /** Name of the role each environment account offers to the tools account's deployer. */
   roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('edgelock-deploy'),
+  /**
+   * Folder inside the pipeline's input artifact that holds the site (the deploy Lambda only).
+   * @default '.'
+   */
+  artifactDir: z
+    .string()
+    .regex(/^(\.|[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*)$/, { error: 'expected a relative folder such as "." or "dist/site" (no "..", no leading "/")' })
+    .refine((d) => !d.split('/').includes('..'), { error: 'the artifact folder may not contain ".."' })
+    .default('.'),
+  /**
+   * Attempts per S3 request before the deploy fails (5xx, SlowDown and network errors are retried with backoff).
+   * @default 6
+   */
+  maxAttempts: z.number().int().min(1).max(20).default(6),
+  /** CloudFront invalidation after the new HTML is uploaded. */
+  invalidation: z
+    .strictObject({
+      /**
+       * Past this many paths, paths are collapsed to folder wildcards (CloudFront allows 3,000 paths and 15 wildcards in progress).
+       * @default 500
+       */
+      maxPaths: z.number().int().min(1).max(3000).default(500),
+      /**
+       * Wait for the invalidation to complete before probing and pruning.
+       * @default true
+       */
+      wait: z.boolean().default(true),
+      /**
+       * Longest wait for the invalidation, in seconds.
+       * @default 600
+       */
+      waitSeconds: z.number().int().min(10).max(3600).default(600),
+    })
+    .default({ maxPaths: 500, wait: true, waitSeconds: 600 }),
+  /** Checks after the upload: object ownership and a probe through the distribution. */
+  verify: z
+    .strictObject({
+      /**
+       * Check that every site object is owned by the bucket owner (or carries the OAI grant in legacy ObjectWriter buckets).
+       * @default true
+       */
+      ownership: z.boolean().default(true),
+      /**
+       * Fetch a few changed paths through the distribution (cache-busting query, no-cache headers) and compare the content.
+       * @default true
+       */
+      probe: z.boolean().default(true),
+      /**
+       * How many changed paths to probe.
+       * @default 3
+       */
+      probePaths: z.number().int().min(1).max(50).default(3),
+      /**
+       * Attempts per probed path while the edge still serves old content (5 s apart).
+       * @default 6
+       */
+      probeAttempts: z.number().int().min(1).max(60).default(6),
+      /**
+       * Name of the environment variable holding "user:password" for probing environments with auth
+       * (`--probe-credentials` overrides it). Never put the password itself in the config.
+       * @default 'EDGELOCK_PROBE_CREDENTIALS'
+       */
+      probeCredentialsEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name, e.g. "EDGELOCK_PROBE_CREDENTIALS"' }).default('EDGELOCK_PROBE_CREDENTIALS'),
+    })
+    .default({ ownership: true, probe: true, probePaths: 3, probeAttempts: 6, probeCredentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS' }),
+});
+
+/** A CloudFront behaviour beyond the default one, e.g. long-cached assets. */
+export const behaviorSchema = z.strictObject({
+  /** CloudFront path pattern, e.g. "/assets/*". */
+  pathPattern: z.string().regex(/^\/?[A-Za-z0-9_\-.*$/~"'@:+&=!]+$/, { error: 'expected a CloudFront path pattern such as "/assets/*"' }),
+  /**
+   * Edge handlers associated with this behaviour. In an environment with auth, leaving out
+   * "viewer-request" fails `cdktf synth` (use `auth.bypass` for public paths instead).
+   * @default ['viewer-request', 'origin-request', 'origin-response']
+   */
+  handlers: z.array(z.enum(['viewer-request', 'origin-request', 'origin-response'])).default(['viewer-request', 'origin-request', 'origin-response']),
+  /**
+   * Managed or custom cache policy ID.
+   * @default '658327ea-f89d-4fab-a63d-7e88639e58f6' (Managed-CachingOptimized)
+   */
+  cachePolicyId: z.string().regex(/^[0-9a-f-]{36}$/, { error: 'expected a cache policy ID (a UUID)' }).default('658327ea-f89d-4fab-a63d-7e88639e58f6'),
+});
+
+/** The tools account's pipeline: Source → Build → Deploy-<env> (with an approval before each later environment). */
+export const pipelineSchema = z.strictObject({
+  /** Folder (in the repository, after the build) that holds the site to deploy. @default 'public' */
+  siteDir: z.string().regex(/^[A-Za-z0-9._][A-Za-z0-9._/-]*$/, { error: 'expected a relative folder such as "public"' }).default('public'),
+  /** @default ['npm ci', 'npm test', 'npm run build'] */
+  buildCommands: z.array(z.string().min(1)).min(1).default(['npm ci', 'npm test', 'npm run build']),
+  /** @default 'aws/codebuild/standard:7.0' */
+  buildImage: z.string().min(1).default('aws/codebuild/standard:7.0'),
+  /** @default 'BUILD_GENERAL1_SMALL' */
+  computeType: z.enum(['BUILD_GENERAL1_SMALL', 'BUILD_GENERAL1_MEDIUM', 'BUILD_GENERAL1_LARGE']).default('BUILD_GENERAL1_SMALL'),
+  /** Addresses subscribed to the approval topic. @default [] */
+  approvalEmails: z.array(z.email({ error: 'expected an e-mail address' })).default([]),
+});
+
+const loggingSchema = z.strictObject({
+  /** Days log objects are kept. @default 365 */
+  retentionDays: z.number().int().min(1).max(3650).default(365),
+});
+
+/** What the CDKTF stacks create beyond the environments' own settings. */
+export const stacksSchema = z.strictObject({
+  /**
+   * Site bucket encryption: SSE-S3, or SSE-KMS with a key whose policy admits only this distribution.
+   * @default 'sse-s3'
+   */
+  encryption: z.enum(['sse-s3', 'sse-kms'], { error: 'expected "sse-s3" or "sse-kms"' }).default('sse-s3'),
+  /** @default 'index.html' */
+  defaultRootObject: z.string().regex(/^[A-Za-z0-9._-]+$/).default('index.html'),
+  /** @default 'PriceClass_100' */
+  priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+  /** Extra behaviours, in order. Each gets the same edge handlers as the default behaviour unless told. @default [] */
+  behaviors: z.array(behaviorSchema).default([]),
+  /**
+   * Also attach a CloudFront response-headers policy built from `headers` (the origin-response
+   * function still runs; the policy covers responses CloudFront generates itself).
+   * @default false
+   */
+  responseHeadersPolicy: z.boolean().default(false),
+  /**
+   * A WAF web ACL (us-east-1) with a rate-based rule, or false for none.
+   * @default false
+   */
+  waf: z
+    .union([
+      z.literal(false),
+      z.strictObject({
+        /** Requests per 5 minutes from one IP before it is blocked. @default 1000 */
+        rateLimit: z.number().int().min(10).max(2_000_000_000).default(1000),
+      }),
+    ])
+    .default(false),
+  /** Log buckets, Glue tables and the Athena workgroup. */
+  logging: loggingSchema.default(() => loggingSchema.parse({})),
+  /**
+   * How long Terraform waits for an edge function to be deleted (replicas linger for hours).
+   * @default '6h'
+   */
+  edgeFunctionDeleteTimeout: z.string().regex(/^\d+[smh]$/, { error: 'expected a Terraform duration such as "6h"' }).default('6h'),
+  /** The tools account's CodePipeline, or false for none. */
+  pipeline: z.union([z.literal(false), pipelineSchema]).default(() => pipelineSchema.parse({})),
 });
 
 /** Settings of `edgelock doctor`, `edgelock fix ownership` and `edgelock logs`. */
@@ -233,6 +382,8 @@ export const configSchema = z
     provisionRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('OrganizationAccountAccessRole'),
     /** Remote Terraform state. Without it, state is local (the app warns). */
     backend: backendSchema.optional(),
+    /** What the CDKTF stacks create: encryption, behaviours, WAF, logging, pipeline. */
+    stacks: stacksSchema.default(() => stacksSchema.parse({})),
   })
   .superRefine((cfg, ctx) => {
     const authEnvs = Object.entries(cfg.environments).filter(([, e]) => e.auth);
@@ -283,6 +434,7 @@ export type AuthConfig = z.output<typeof authSchema>;
 export type OriginConfig = z.output<typeof originSchema>;
 export type DeployConfig = z.output<typeof deploySchema>;
 export type DoctorConfig = z.output<typeof doctorSchema>;
+export type StacksConfig = z.output<typeof stacksSchema>;
 
 export interface BasicUser {
   readonly user: string;

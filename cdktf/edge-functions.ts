@@ -1,0 +1,87 @@
+/**
+ * EdgeFunctions: the environment's built Lambda@Edge bundles, published in us-east-1 of the
+ * environment's own account (a function attaches only to distributions of its account).
+ */
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset, type TerraformProvider } from 'cdktf';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { HANDLERS, type HandlerName } from '../src/build/handlers';
+import { EdgelockError } from '../src/errors';
+import { policy, serviceTrustPolicy } from '../src/origin/policy';
+import type { BuildArtifacts } from './artifacts';
+
+/** Lambda@Edge's runtime for edgelock's bundles. */
+export const EDGE_RUNTIME = 'nodejs22.x';
+
+export interface EdgeFunctionsProps {
+  readonly project: string;
+  readonly environment: string;
+  readonly accountId: string;
+  /** Whether the environment has Basic auth: its build must (and must only then) hold a viewer-request bundle. */
+  readonly auth: boolean;
+  readonly artifacts: BuildArtifacts;
+  /** The environment account's us-east-1 provider. */
+  readonly provider: TerraformProvider;
+  /** @default '6h' */
+  readonly deleteTimeout?: string;
+}
+
+export class EdgeFunctions extends Construct {
+  /** Qualified (versioned) ARN per handler; handlers the environment does not use are absent. */
+  readonly qualifiedArns: Partial<Record<HandlerName, string>> = {};
+  readonly role: IamRole;
+
+  constructor(scope: Construct, id: string, props: EdgeFunctionsProps) {
+    super(scope, id);
+    const prefix = `${props.project}-${props.environment}`;
+    this.role = new IamRole(this, 'role', {
+      provider: props.provider,
+      name: `${prefix}-edge`,
+      assumeRolePolicy: JSON.stringify(serviceTrustPolicy(['lambda.amazonaws.com', 'edgelambda.amazonaws.com'])),
+    });
+    new IamRolePolicy(this, 'logs', {
+      provider: props.provider,
+      role: this.role.id,
+      name: 'write-logs-in-every-region',
+      // Lambda@Edge logs land in the region that served the request, as /aws/lambda/us-east-1.<name>.
+      policy: JSON.stringify(
+        policy({
+          Sid: 'WriteEdgeLogs',
+          Effect: 'Allow',
+          Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+          Resource: [`arn:aws:logs:*:${props.accountId}:log-group:/aws/lambda/us-east-1.${prefix}-*`, `arn:aws:logs:*:${props.accountId}:log-group:/aws/lambda/us-east-1.${prefix}-*:*`],
+        }),
+      ),
+    });
+
+    const hasAuthBundle = props.artifacts.handler(props.environment, 'viewer-request') !== undefined;
+    if (hasAuthBundle !== props.auth) {
+      throw new EdgelockError(
+        `environment "${props.environment}" has auth: ${props.auth} but the build ${hasAuthBundle ? 'has a' : 'has no'} viewer-request (Basic auth) bundle for it: ` +
+          'the build is older than the config; run `npm run build` (or `edgelock build`) before synth',
+      );
+    }
+    for (const spec of HANDLERS) {
+      const zip = props.artifacts.handler(props.environment, spec.name);
+      if (!zip) continue;
+      const asset = new TerraformAsset(this, `${spec.name}-zip`, { path: zip.file, type: AssetType.FILE });
+      const fn = new LambdaFunction(this, spec.name, {
+        provider: props.provider,
+        functionName: `${prefix}-${spec.name}`,
+        description: `edgelock ${spec.name} for ${props.project}/${props.environment}`,
+        role: this.role.arn,
+        runtime: EDGE_RUNTIME,
+        handler: 'index.handler',
+        filename: asset.path,
+        sourceCodeHash: zip.sourceCodeHash,
+        memorySize: spec.memoryMb,
+        timeout: spec.timeoutSeconds,
+        publish: true,
+        timeouts: { delete: props.deleteTimeout ?? '6h' },
+      });
+      this.qualifiedArns[spec.name] = fn.qualifiedArn;
+    }
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * `<project>-<env>`: everything one environment account holds. Log bucket, locked site bucket,
+ * edge functions (us-east-1), the protected distribution, the bucket (and key) policies that admit
+ * only that distribution, the deploy role, and the log tables.
+ */
+import type { Construct } from 'constructs';
+import { TerraformOutput } from 'cdktf';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import type { ResolvedConfig, ResolvedEnvironment } from '../src/config/schema';
+import { roleArn, siteBucketPolicy, siteKeyPolicy } from '../src/origin/policy';
+import { AccountStack } from './account-stack';
+import type { BuildArtifacts } from './artifacts';
+import { DeployAccess, siteParameterName } from './deploy-access';
+import { EdgeFunctions } from './edge-functions';
+import { LockedBucket } from './locked-bucket';
+import { LogAnalytics, S3_LOG_PREFIX } from './log-analytics';
+import { deployFunctionRoleName } from './pipeline';
+import { ProtectedDistribution } from './protected-distribution';
+import { securityHeadersPolicy } from './response-headers';
+
+export interface EnvironmentStackProps {
+  readonly config: ResolvedConfig;
+  readonly env: ResolvedEnvironment;
+  readonly artifacts: BuildArtifacts;
+}
+
+export class EnvironmentStack extends AccountStack {
+  readonly site: LockedBucket;
+  readonly distribution: ProtectedDistribution;
+  readonly logs: LogAnalytics;
+  readonly deployAccess: DeployAccess;
+
+  constructor(scope: Construct, id: string, props: EnvironmentStackProps) {
+    const { config, env } = props;
+    super(scope, id, { config, accountId: env.accountId, region: env.region });
+    const stacks = config.stacks;
+    const prefix = `${config.project}-${env.name}`;
+
+    this.logs = new LogAnalytics(this, 'logs', {
+      project: config.project,
+      environment: env.name,
+      accountId: env.accountId,
+      bucketName: `${prefix}-logs-${env.accountId}`,
+      sourceBuckets: [env.bucket],
+      retentionDays: stacks.logging.retentionDays,
+    });
+
+    const key =
+      stacks.encryption === 'sse-kms'
+        ? new KmsKey(this, 'site-key', { description: `edgelock ${prefix} site bucket`, enableKeyRotation: true, deletionWindowInDays: 30 })
+        : undefined;
+    if (key) new KmsAlias(this, 'site-key-alias', { name: `alias/${prefix}-site`, targetKeyId: key.keyId });
+
+    const legacyOai = env.originAccess === 'oai';
+    this.site = new LockedBucket(this, 'site', {
+      bucketName: env.bucket,
+      // Legacy OAI setups keep ACLs (BucketOwnerPreferred); the bucket policy then refuses any
+      // upload without bucket-owner-full-control, so every object still belongs to the bucket owner.
+      objectOwnership: legacyOai ? 'BucketOwnerPreferred' : 'BucketOwnerEnforced',
+      encryption: key ? { kind: 'sse-kms', keyArn: key.arn } : { kind: 'sse-s3' },
+      accessLogs: { bucket: this.logs.logBucket.bucket.id, prefix: `${S3_LOG_PREFIX}${env.bucket}/` },
+    });
+
+    const functions = new EdgeFunctions(this, 'edge', {
+      project: config.project,
+      environment: env.name,
+      accountId: env.accountId,
+      auth: env.auth,
+      artifacts: props.artifacts,
+      provider: this.usEast1,
+      deleteTimeout: stacks.edgeFunctionDeleteTimeout,
+    });
+
+    const webAcl = stacks.waf
+      ? new Wafv2WebAcl(this, 'waf', {
+          provider: this.usEast1,
+          name: prefix,
+          scope: 'CLOUDFRONT',
+          defaultAction: { allow: {} },
+          visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: prefix, sampledRequestsEnabled: true },
+          rule: [
+            {
+              name: 'rate-limit-per-ip',
+              priority: 0,
+              action: { block: {} },
+              // `statement` is untyped in the provider bindings and passed through as written: snake_case.
+              statement: { rate_based_statement: { limit: stacks.waf.rateLimit, aggregate_key_type: 'IP' } },
+              visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${prefix}-rate-limit`, sampledRequestsEnabled: true },
+            },
+          ],
+        })
+      : undefined;
+
+    const headersPolicy = stacks.responseHeadersPolicy
+      ? securityHeadersPolicy(this, 'response-headers', `${prefix}-security-headers`, config.headers)
+      : undefined;
+
+    this.distribution = new ProtectedDistribution(this, 'cdn', {
+      project: config.project,
+      environment: env.name,
+      auth: env.auth,
+      bucketRegionalDomainName: this.site.bucket.bucketRegionalDomainName,
+      originAccess: env.originAccess,
+      functions: functions.qualifiedArns,
+      allowedMethods: config.origin.allowedMethods,
+      behaviors: stacks.behaviors,
+      defaultRootObject: stacks.defaultRootObject,
+      priceClass: stacks.priceClass,
+      domain: env.domain && env.certificateArn ? { name: env.domain, certificateArn: env.certificateArn } : undefined,
+      logBucketDomainName: this.logs.logBucket.bucket.bucketDomainName,
+      webAclArn: webAcl?.arn,
+      responseHeadersPolicyId: headersPolicy?.id,
+    });
+    const cdn = this.distribution.distribution;
+
+    this.site.attachPolicy(siteBucketPolicy({ bucketArn: this.site.arn, reader: this.distribution.reader }));
+    if (key) {
+      new KmsKeyPolicy(this, 'site-key-policy', {
+        keyId: key.keyId,
+        policy: JSON.stringify(siteKeyPolicy({ accountId: env.accountId, distributionArn: cdn.arn })),
+      });
+    }
+
+    this.deployAccess = new DeployAccess(this, 'deploy-access', {
+      project: config.project,
+      environment: env.name,
+      accountId: env.accountId,
+      region: env.region,
+      roleName: config.deploy.roleName,
+      trustedRoleArn: roleArn(config.tools.accountId, deployFunctionRoleName(config.project)),
+      bucketName: env.bucket,
+      bucketArn: this.site.arn,
+      distributionArn: cdn.arn,
+      distributionId: cdn.id,
+      distributionDomainName: cdn.domainName,
+      kmsKeyArn: key?.arn,
+      requireBucketOwnerFullControl: legacyOai,
+    });
+
+    new TerraformOutput(this, 'distribution-id', { value: cdn.id });
+    new TerraformOutput(this, 'distribution-domain', { value: cdn.domainName });
+    new TerraformOutput(this, 'site-bucket', { value: env.bucket });
+    new TerraformOutput(this, 'deploy-role-arn', { value: this.deployAccess.role.arn });
+    new TerraformOutput(this, 'site-parameter', { value: siteParameterName(config.project, env.name) });
+    new TerraformOutput(this, 'athena-workgroup', { value: this.logs.workgroup.name });
+  }
+}

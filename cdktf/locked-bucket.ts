@@ -1,0 +1,103 @@
+/**
+ * LockedBucket: an S3 bucket nobody reaches by accident. All four Block Public Access settings,
+ * ACLs disabled (BucketOwnerEnforced) unless a log bucket needs them, default encryption,
+ * versioning, and a bucket policy from `src/origin/policy` (always with the TLS-only deny).
+ */
+import { Construct } from 'constructs';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
+import { bucketArn, type PolicyDocument } from '../src/origin/policy';
+
+export type BucketEncryption = { readonly kind: 'sse-s3' } | { readonly kind: 'sse-kms'; readonly keyArn: string };
+
+export interface LockedBucketProps {
+  readonly bucketName: string;
+  /** @default { kind: 'sse-s3' } */
+  readonly encryption?: BucketEncryption;
+  /** @default true */
+  readonly versioning?: boolean;
+  /**
+   * 'BucketOwnerEnforced' disables ACLs. 'BucketOwnerPreferred' only where ACLs are needed:
+   * CloudFront standard-log buckets (written through an ACL grant) and legacy OAI site buckets.
+   * @default 'BucketOwnerEnforced'
+   */
+  readonly objectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
+  /** Write S3 server access logs to this bucket and prefix. */
+  readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
+  /** Expire objects (and old versions) after this many days. */
+  readonly expireAfterDays?: number;
+}
+
+export class LockedBucket extends Construct {
+  readonly bucket: S3Bucket;
+  readonly bucketName: string;
+  /** A literal ARN (the name is known at synth time), so policies stay readable. */
+  readonly arn: string;
+  private readonly publicAccessBlock: S3BucketPublicAccessBlock;
+  private readonly ownership: S3BucketOwnershipControls;
+
+  constructor(scope: Construct, id: string, props: LockedBucketProps) {
+    super(scope, id);
+    this.bucketName = props.bucketName;
+    this.arn = bucketArn(props.bucketName);
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName });
+    const bucket = this.bucket.id;
+
+    this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    this.ownership = new S3BucketOwnershipControls(this, 'ownership', {
+      bucket,
+      rule: { objectOwnership: props.objectOwnership ?? 'BucketOwnerEnforced' },
+    });
+    const encryption = props.encryption ?? { kind: 'sse-s3' };
+    new S3BucketServerSideEncryptionConfigurationA(this, 'encryption', {
+      bucket,
+      rule: [
+        encryption.kind === 'sse-kms'
+          ? { applyServerSideEncryptionByDefault: { sseAlgorithm: 'aws:kms', kmsMasterKeyId: encryption.keyArn }, bucketKeyEnabled: true }
+          : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
+      ],
+    });
+    if (props.versioning ?? true) {
+      new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
+    }
+    if (props.accessLogs) {
+      new S3BucketLoggingA(this, 'access-logs', { bucket, targetBucket: props.accessLogs.bucket, targetPrefix: props.accessLogs.prefix });
+    }
+    if (props.expireAfterDays) {
+      new S3BucketLifecycleConfiguration(this, 'lifecycle', {
+        bucket,
+        rule: [
+          {
+            id: 'expire',
+            status: 'Enabled',
+            filter: [{ prefix: '' }],
+            expiration: [{ days: props.expireAfterDays }],
+            noncurrentVersionExpiration: [{ noncurrentDays: props.expireAfterDays }],
+            abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+          },
+        ],
+      });
+    }
+  }
+
+  /** Attaches the bucket policy, after Block Public Access and ownership are in place. */
+  attachPolicy(document: PolicyDocument): S3BucketPolicy {
+    return new S3BucketPolicy(this, 'policy', {
+      bucket: this.bucket.id,
+      policy: JSON.stringify(document),
+      dependsOn: [this.publicAccessBlock, this.ownership],
+    });
+  }
+}

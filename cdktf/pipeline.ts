@@ -1,0 +1,215 @@
+/**
+ * Pipeline (tools account): Source (CodeStar connection) → Build (CodeBuild) → Deploy-<env> for
+ * each environment in config order, with a manual approval (SNS) before every environment after
+ * the first. Each deploy is a Lambda invoke of edgelock's deploy function, which assumes that
+ * environment's DeployAccess role.
+ */
+import { Construct } from 'constructs';
+import { AssetType, TerraformAsset } from 'cdktf';
+import { CodebuildProject } from '@cdktf/provider-aws/lib/codebuild-project';
+import { Codepipeline, type CodepipelineStage } from '@cdktf/provider-aws/lib/codepipeline';
+import { CodestarconnectionsConnection } from '@cdktf/provider-aws/lib/codestarconnections-connection';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
+import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
+import { artifactKeyPolicy, policy, roleArn, serviceTrustPolicy, tlsOnlyStatement, type Statement } from '../src/origin/policy';
+import type { VerifiedZip } from './artifacts';
+import { LockedBucket } from './locked-bucket';
+
+/** Name of the deploy function's role: fixed, because each environment's DeployAccess trusts it by ARN. */
+export const deployFunctionRoleName = (project: string): string => `${project}-deploy-function`;
+
+/** What the deploy function receives as CodePipeline UserParameters (JSON). */
+export interface DeployUserParameters {
+  /** The environment to deploy: the deploy function reads this key. */
+  readonly env: string;
+  readonly project: string;
+  /** The environment's DeployAccess role. */
+  readonly roleArn: string;
+  readonly bucket: string;
+  readonly region: string;
+  /** SSM parameter (in the environment account and region) with bucket and distribution ID. */
+  readonly siteParameter: string;
+}
+
+export interface PipelineEnvironment {
+  readonly name: string;
+  readonly accountId: string;
+  readonly region: string;
+  readonly bucket: string;
+  readonly siteParameter: string;
+}
+
+export interface PipelineProps {
+  readonly project: string;
+  readonly accountId: string;
+  readonly region: string;
+  /** "owner/name" of the Git repository. */
+  readonly repository: string;
+  readonly branch: string;
+  /** An existing CodeStar connection; without it one is created (activate it once in the console). */
+  readonly connectionArn?: string;
+  /** Environments in deploy order. */
+  readonly environments: readonly PipelineEnvironment[];
+  /** Role name each environment offers (config `deploy.roleName`). */
+  readonly deployRoleName: string;
+  /** edgelock's deploy function bundle. */
+  readonly deployFunction: VerifiedZip;
+  readonly siteDir: string;
+  readonly buildCommands: readonly string[];
+  readonly buildImage: string;
+  readonly computeType: string;
+  readonly approvalEmails: readonly string[];
+}
+
+const SOURCE = 'source';
+const SITE = 'site';
+
+export class Pipeline extends Construct {
+  readonly pipeline: Codepipeline;
+  readonly artifactBucket: LockedBucket;
+  readonly deployFunction: LambdaFunction;
+
+  constructor(scope: Construct, id: string, props: PipelineProps) {
+    super(scope, id);
+    const { project, accountId } = props;
+    const names = { pipeline: `${project}-pipeline`, build: `${project}-build`, deploy: deployFunctionRoleName(project) };
+    const role = (id: string, name: string, service: string) =>
+      new IamRole(this, id, { name, assumeRolePolicy: JSON.stringify(serviceTrustPolicy([service])) });
+    const pipelineRole = role('pipeline-role', names.pipeline, 'codepipeline.amazonaws.com');
+    const buildRole = role('build-role', names.build, 'codebuild.amazonaws.com');
+    const deployRole = role('deploy-function-role', names.deploy, 'lambda.amazonaws.com');
+    const userRoles = Object.values(names).map((name) => roleArn(accountId, name));
+
+    const key = new KmsKey(this, 'artifact-key', { description: `edgelock ${project} pipeline artifacts`, enableKeyRotation: true, deletionWindowInDays: 30 });
+    new KmsKeyPolicy(this, 'artifact-key-policy', {
+      keyId: key.keyId,
+      policy: JSON.stringify(artifactKeyPolicy({ accountId, userRoleArns: userRoles })),
+      dependsOn: [pipelineRole, buildRole, deployRole], // KMS rejects a policy naming roles that do not exist yet
+    });
+    new KmsAlias(this, 'artifact-key-alias', { name: `alias/${project}-pipeline-artifacts`, targetKeyId: key.keyId });
+
+    this.artifactBucket = new LockedBucket(this, 'artifacts', {
+      bucketName: `${project}-pipeline-artifacts-${accountId}`,
+      encryption: { kind: 'sse-kms', keyArn: key.arn },
+      expireAfterDays: 90,
+    });
+    this.artifactBucket.attachPolicy(policy(tlsOnlyStatement(this.artifactBucket.arn)));
+    const artifacts = this.artifactBucket.arn;
+
+    const connectionArn =
+      props.connectionArn ?? new CodestarconnectionsConnection(this, 'connection', { name: `${project}-git`.slice(0, 32), providerType: 'GitHub' }).arn;
+
+    const build = new CodebuildProject(this, 'build', {
+      name: `${project}-build`,
+      serviceRole: buildRole.arn,
+      encryptionKey: key.arn,
+      artifacts: { type: 'CODEPIPELINE' },
+      environment: { type: 'LINUX_CONTAINER', image: props.buildImage, computeType: props.computeType },
+      source: { type: 'CODEPIPELINE', buildspec: buildspec(props.buildCommands, props.siteDir) },
+    });
+
+    const fnAsset = new TerraformAsset(this, 'deploy-zip', { path: props.deployFunction.file, type: AssetType.FILE });
+    this.deployFunction = new LambdaFunction(this, 'deploy-function', {
+      functionName: `${project}-deploy`,
+      description: `edgelock grant-aware deploy of ${project}`,
+      role: deployRole.arn,
+      runtime: 'nodejs22.x',
+      handler: 'index.handler',
+      filename: fnAsset.path,
+      sourceCodeHash: props.deployFunction.sourceCodeHash,
+      memorySize: 1024,
+      timeout: 900,
+    });
+
+    const topic = new SnsTopic(this, 'approvals', { name: `${project}-approvals`, kmsMasterKeyId: 'alias/aws/sns' });
+    props.approvalEmails.forEach((email, i) => new SnsTopicSubscription(this, `approval-email-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: email }));
+
+    const envRoleArns = props.environments.map((e) => roleArn(e.accountId, props.deployRoleName));
+    const logs: Statement = {
+      Sid: 'WriteLogs',
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:aws:logs:${props.region}:${accountId}:log-group:/aws/*`,
+    };
+    const useKey: Statement = { Sid: 'UseArtifactKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'], Resource: key.arn };
+    const inline = (name: string, r: IamRole, ...statements: Statement[]) =>
+      new IamRolePolicy(this, `${name}-policy`, { role: r.id, name, policy: JSON.stringify(policy(...statements)) });
+
+    inline('deploy-function', deployRole, logs, useKey,
+      { Sid: 'ReadArtifacts', Effect: 'Allow', Action: 's3:GetObject', Resource: `${artifacts}/*` },
+      { Sid: 'ReportJobResult', Effect: 'Allow', Action: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'], Resource: '*' },
+      { Sid: 'AssumeEnvironmentDeployRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: envRoleArns },
+    );
+    inline('build', buildRole, logs, useKey,
+      { Sid: 'ReadWriteArtifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: `${artifacts}/*` },
+    );
+    inline('pipeline', pipelineRole, useKey,
+      { Sid: 'ReadWriteArtifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject', 's3:GetBucketVersioning'], Resource: [artifacts, `${artifacts}/*`] },
+      { Sid: 'UseConnection', Effect: 'Allow', Action: 'codestar-connections:UseConnection', Resource: connectionArn },
+      { Sid: 'RunBuild', Effect: 'Allow', Action: ['codebuild:StartBuild', 'codebuild:BatchGetBuilds'], Resource: build.arn },
+      { Sid: 'InvokeDeploy', Effect: 'Allow', Action: 'lambda:InvokeFunction', Resource: this.deployFunction.arn },
+      { Sid: 'NotifyApprovers', Effect: 'Allow', Action: 'sns:Publish', Resource: topic.arn },
+    );
+
+    const stages: CodepipelineStage[] = [
+      {
+        name: 'Source',
+        action: [{
+          name: 'Source', category: 'Source', owner: 'AWS', provider: 'CodeStarSourceConnection', version: '1', outputArtifacts: [SOURCE],
+          configuration: { ConnectionArn: connectionArn, FullRepositoryId: props.repository, BranchName: props.branch, OutputArtifactFormat: 'CODE_ZIP' },
+        }],
+      },
+      {
+        name: 'Build',
+        action: [{
+          name: 'Build', category: 'Build', owner: 'AWS', provider: 'CodeBuild', version: '1', inputArtifacts: [SOURCE], outputArtifacts: [SITE],
+          configuration: { ProjectName: build.name },
+        }],
+      },
+    ];
+    props.environments.forEach((env, i) => {
+      if (i > 0) {
+        stages.push({
+          name: `Approve-${env.name}`,
+          action: [{
+            name: 'Approve', category: 'Approval', owner: 'AWS', provider: 'Manual', version: '1',
+            configuration: { NotificationArn: topic.arn, CustomData: `Deploy ${project} to ${env.name} (account ${env.accountId})?` },
+          }],
+        });
+      }
+      const params: DeployUserParameters = {
+        env: env.name, project, roleArn: roleArn(env.accountId, props.deployRoleName), bucket: env.bucket, region: env.region, siteParameter: env.siteParameter,
+      };
+      stages.push({
+        name: `Deploy-${env.name}`,
+        action: [{
+          name: 'Deploy', category: 'Invoke', owner: 'AWS', provider: 'Lambda', version: '1', inputArtifacts: [SITE],
+          configuration: { FunctionName: this.deployFunction.functionName, UserParameters: JSON.stringify(params) },
+        }],
+      });
+    });
+
+    this.pipeline = new Codepipeline(this, 'pipeline', {
+      name: project,
+      pipelineType: 'V2',
+      roleArn: pipelineRole.arn,
+      artifactStore: [{ location: this.artifactBucket.bucket.bucket, type: 'S3', encryptionKey: { id: key.arn, type: 'KMS' } }],
+      stage: stages,
+    });
+  }
+}
+
+/** The CodeBuild buildspec (JSON is valid YAML): run the commands, hand `siteDir` on as the artifact. */
+export function buildspec(commands: readonly string[], siteDir: string): string {
+  return JSON.stringify({
+    version: '0.2',
+    phases: { install: { 'runtime-versions': { nodejs: 20 } }, build: { commands: [...commands] } },
+    artifacts: { 'base-directory': siteDir, files: ['**/*'] },
+  }, null, 2);
+}

@@ -1,0 +1,142 @@
+/**
+ * ProtectedDistribution: CloudFront in front of a LockedBucket's REST endpoint, reached through
+ * OAC (SigV4, always sign) or a legacy OAI; HTTPS only; the edge handlers on every behaviour.
+ */
+import { Construct } from 'constructs';
+import {
+  CloudfrontDistribution,
+  type CloudfrontDistributionDefaultCacheBehavior,
+  type CloudfrontDistributionOrderedCacheBehavior,
+} from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudfrontOriginAccessIdentity } from '@cdktf/provider-aws/lib/cloudfront-origin-access-identity';
+import type { HandlerName } from '../src/build/handlers';
+import type { SiteReader } from '../src/origin/policy';
+import { checkAuthAssociations } from './association-check';
+
+/** AWS managed cache policy "Managed-CachingOptimized". */
+export const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+const ORIGIN_ID = 'site-bucket';
+
+/** CloudFront accepts only these method sets; pick the smallest that holds the configured methods. */
+const METHOD_SETS = [
+  ['GET', 'HEAD'],
+  ['GET', 'HEAD', 'OPTIONS'],
+  ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
+] as const;
+
+export function allowedMethodSet(methods: readonly string[]): string[] {
+  return [...METHOD_SETS.find((set) => methods.every((m) => (set as readonly string[]).includes(m)))!];
+}
+
+export interface BehaviourSpec {
+  readonly pathPattern: string;
+  readonly handlers: readonly HandlerName[];
+  readonly cachePolicyId: string;
+}
+
+export interface ProtectedDistributionProps {
+  readonly project: string;
+  readonly environment: string;
+  /** Whether every behaviour must run viewer-request (Basic auth); checked at synth. */
+  readonly auth: boolean;
+  /** The site bucket's regional REST domain (never a website endpoint). */
+  readonly bucketRegionalDomainName: string;
+  /** @default 'oac' */
+  readonly originAccess?: 'oac' | 'oai';
+  /** Qualified ARNs of the environment's edge functions. */
+  readonly functions: Partial<Record<HandlerName, string>>;
+  /** @default ['GET', 'HEAD'] */
+  readonly allowedMethods?: readonly string[];
+  /** Extra behaviours, in order. @default [] */
+  readonly behaviors?: readonly BehaviourSpec[];
+  /** @default 'index.html' */
+  readonly defaultRootObject?: string;
+  /** @default 'PriceClass_100' */
+  readonly priceClass?: string;
+  /** A custom domain and its us-east-1 ACM certificate; TLS 1.2_2021 at minimum. */
+  readonly domain?: { readonly name: string; readonly certificateArn: string };
+  /** Domain name of the log bucket for CloudFront standard logs (`<bucket>.s3.amazonaws.com`). */
+  readonly logBucketDomainName?: string;
+  readonly webAclArn?: string;
+  readonly responseHeadersPolicyId?: string;
+}
+
+const ALL_HANDLERS: readonly HandlerName[] = ['viewer-request', 'origin-request', 'origin-response'];
+
+export class ProtectedDistribution extends Construct {
+  readonly distribution: CloudfrontDistribution;
+  /** What the site bucket policy must admit: this distribution (OAC) or its OAI. */
+  readonly reader: SiteReader;
+
+  constructor(scope: Construct, id: string, props: ProtectedDistributionProps) {
+    super(scope, id);
+    const name = `${props.project}-${props.environment}`;
+    const access = props.originAccess ?? 'oac';
+    const methods = allowedMethodSet(props.allowedMethods ?? ['GET', 'HEAD']);
+
+    const associations = (handlers: readonly HandlerName[]) =>
+      handlers.flatMap((h) => {
+        const arn = props.functions[h];
+        return arn ? [{ eventType: h, lambdaArn: arn, includeBody: false }] : [];
+      });
+    const behaviour = (handlers: readonly HandlerName[], cachePolicyId: string): CloudfrontDistributionDefaultCacheBehavior => ({
+      targetOriginId: ORIGIN_ID,
+      viewerProtocolPolicy: 'redirect-to-https',
+      allowedMethods: methods,
+      cachedMethods: ['GET', 'HEAD'],
+      compress: true,
+      cachePolicyId,
+      responseHeadersPolicyId: props.responseHeadersPolicyId,
+      lambdaFunctionAssociation: associations(handlers),
+    });
+
+    let originAccessControlId: string | undefined;
+    let s3OriginConfig: { originAccessIdentity: string } | undefined;
+    let oai: CloudfrontOriginAccessIdentity | undefined;
+    if (access === 'oac') {
+      originAccessControlId = new CloudfrontOriginAccessControl(this, 'oac', {
+        name,
+        description: `edgelock ${name}: CloudFront signs every request to the site bucket`,
+        originAccessControlOriginType: 's3',
+        signingBehavior: 'always',
+        signingProtocol: 'sigv4',
+      }).id;
+    } else {
+      oai = new CloudfrontOriginAccessIdentity(this, 'oai', { comment: `edgelock ${name} (legacy OAI)` });
+      s3OriginConfig = { originAccessIdentity: oai.cloudfrontAccessIdentityPath };
+    }
+
+    this.distribution = new CloudfrontDistribution(this, 'distribution', {
+      comment: `edgelock ${name}`,
+      enabled: true,
+      isIpv6Enabled: true,
+      httpVersion: 'http2and3',
+      priceClass: props.priceClass ?? 'PriceClass_100',
+      defaultRootObject: props.defaultRootObject ?? 'index.html',
+      aliases: props.domain ? [props.domain.name] : undefined,
+      origin: [{ originId: ORIGIN_ID, domainName: props.bucketRegionalDomainName, originAccessControlId, s3OriginConfig }],
+      defaultCacheBehavior: behaviour(ALL_HANDLERS, CACHING_OPTIMIZED),
+      orderedCacheBehavior: (props.behaviors ?? []).map(
+        (b): CloudfrontDistributionOrderedCacheBehavior => ({ ...behaviour(b.handlers, b.cachePolicyId), pathPattern: b.pathPattern }),
+      ),
+      viewerCertificate: props.domain
+        ? { acmCertificateArn: props.domain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
+        : { cloudfrontDefaultCertificate: true },
+      restrictions: { geoRestriction: { restrictionType: 'none' } },
+      loggingConfig: props.logBucketDomainName ? { bucket: props.logBucketDomainName, prefix: 'cloudfront/', includeCookies: false } : undefined,
+      webAclId: props.webAclArn,
+    });
+
+    this.reader = oai ? { kind: 'oai', oaiArn: oai.iamArn } : { kind: 'oac', distributionArn: this.distribution.arn };
+
+    const distribution = this.distribution;
+    this.node.addValidation({
+      validate: () => {
+        const synthesized = distribution.toTerraform() as { resource: Record<string, Record<string, Record<string, unknown>>> };
+        const attributes = Object.values(synthesized.resource.aws_cloudfront_distribution ?? {})[0] ?? {};
+        return checkAuthAssociations(attributes, props.environment, props.auth);
+      },
+    });
+  }
+}

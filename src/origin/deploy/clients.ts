@@ -1,0 +1,68 @@
+/**
+ * AWS clients for a deploy: S3 in the bucket's region (or any endpoint, path-style), CloudFront,
+ * and STS, optionally through an assumed role.
+ */
+import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
+import { S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
+import { EdgelockError } from '../../errors';
+
+export interface DeployClients {
+  readonly s3: S3Client;
+  readonly cloudfront: CloudFrontClient;
+  readonly sts: STSClient;
+}
+
+export interface ClientOptions {
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly credentials?: AwsCredentialIdentity;
+  readonly maxAttempts: number;
+}
+
+export function createClients(o: ClientOptions): DeployClients {
+  const common = { maxAttempts: o.maxAttempts, ...(o.credentials ? { credentials: o.credentials } : {}) };
+  const s3 = new S3Client({
+    ...common,
+    region: o.region,
+    ...(o.endpoint
+      ? { endpoint: o.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }
+      : {}),
+  });
+  return { s3, cloudfront: new CloudFrontClient({ ...common, region: 'us-east-1' }), sts: new STSClient({ ...common, region: o.region }) };
+}
+
+const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
+
+/** The account a role ARN belongs to, or a usage error naming the bad value. */
+export function roleAccount(roleArn: string): string {
+  const m = ROLE_ARN.exec(roleArn);
+  if (!m) throw new EdgelockError(`"${roleArn}" is not an IAM role ARN; expected arn:aws:iam::123456789012:role/edgelock-deploy`, { exitCode: 2 });
+  return m[1]!;
+}
+
+/** Assumes the deploy role for one hour and returns its credentials. */
+export async function assumeRole(sts: STSClient, roleArn: string, sessionName: string): Promise<AwsCredentialIdentity> {
+  roleAccount(roleArn);
+  try {
+    const out = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: sessionName.replace(/[^\w+=,.@-]/g, '-').slice(0, 64), DurationSeconds: 3600 }));
+    const c = out.Credentials;
+    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error('STS returned no credentials');
+    return { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) };
+  } catch (err) {
+    throw new EdgelockError(
+      `could not assume ${roleArn}: ${(err as Error).message}. The role must trust the deploying account (the tools account) and allow sts:AssumeRole from it.`,
+      { cause: err },
+    );
+  }
+}
+
+/** The caller's account, or undefined when STS cannot say (no credentials for STS, a local endpoint). */
+export async function callerAccount(sts: STSClient): Promise<string | undefined> {
+  try {
+    return (await sts.send(new GetCallerIdentityCommand({}))).Account;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Ownership awareness: which ACL (if any) every PUT carries, decided once from the bucket's Object
+ * Ownership, the caller's account and the environment's origin access. The seed's outage came from
+ * objects the bucket owner's distribution could not read; every branch here either prevents that
+ * or refuses before anything is written.
+ */
+import type { ResolvedEnvironment } from '../../config/schema';
+import { EdgelockError } from '../../errors';
+
+export type OwnershipMode = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+
+/** What reading the bucket's Object Ownership gave. */
+export type OwnershipReading =
+  | { readonly kind: 'read'; readonly mode: OwnershipMode }
+  /** GetBucketOwnershipControls was denied. */
+  | { readonly kind: 'denied' }
+  /** The endpoint does not implement ownership controls (not AWS S3, e.g. s3rver). */
+  | { readonly kind: 'unsupported' };
+
+/** ACL fields added to every PutObject / CreateMultipartUpload. */
+export interface AclParams {
+  readonly ACL?: 'bucket-owner-full-control';
+  readonly GrantFullControl?: string;
+  readonly GrantRead?: string;
+}
+
+export interface AclDecision {
+  readonly params: AclParams;
+  /** How objects will be checked after upload. */
+  readonly verify: 'none-needed' | 'owner-or-oai-grant' | 'owner' | 'unsupported';
+  /** One line for the summary, e.g. "BucketOwnerEnforced: no ACL sent". */
+  readonly description: string;
+  readonly warnings: readonly string[];
+}
+
+export interface AclContext {
+  readonly env: ResolvedEnvironment;
+  readonly reading: OwnershipReading;
+  /** The deploying account, when known (STS). */
+  readonly callerAccountId?: string;
+  /** The bucket owner's canonical user ID, when GetBucketAcl could read it. */
+  readonly bucketOwnerCanonicalId?: string;
+}
+
+const ENFORCE_FIX = (bucket: string): string =>
+  `aws s3api put-bucket-ownership-controls --bucket ${bucket} --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'`;
+
+/** Decides the ACL for every object of this deploy, or throws before anything is written. */
+export function decideAcl(ctx: AclContext): AclDecision {
+  const { env, reading } = ctx;
+  if (reading.kind === 'unsupported') {
+    return { params: {}, verify: 'unsupported', description: 'the endpoint does not implement Object Ownership (not AWS S3): no ACL sent, ownership not checked', warnings: [] };
+  }
+  if (reading.kind === 'denied') {
+    return {
+      params: { ACL: 'bucket-owner-full-control' },
+      verify: 'owner',
+      description: 'Object Ownership unreadable: sending bucket-owner-full-control (accepted by every ownership mode) and checking each object\'s owner',
+      warnings: [
+        `could not read the Object Ownership of bucket ${env.bucket} (AccessDenied): using bucket-owner-full-control, the strictest choice every mode accepts, and checking each object's owner afterwards. Allow s3:GetBucketOwnershipControls to the deploy role so edgelock can decide instead of assuming.`,
+      ],
+    };
+  }
+  switch (reading.mode) {
+    case 'BucketOwnerEnforced':
+      return { params: {}, verify: 'none-needed', description: 'BucketOwnerEnforced: no ACL sent; the bucket owner owns every object', warnings: [] };
+    case 'BucketOwnerPreferred':
+      return {
+        params: { ACL: 'bucket-owner-full-control' },
+        verify: 'owner',
+        description: 'BucketOwnerPreferred: bucket-owner-full-control, so the bucket owner owns each object',
+        warnings: [`bucket ${env.bucket} uses BucketOwnerPreferred; BucketOwnerEnforced (ACLs disabled) is simpler and safer: ${ENFORCE_FIX(env.bucket)}`],
+      };
+    case 'ObjectWriter':
+      return decideObjectWriter(ctx);
+  }
+}
+
+function decideObjectWriter(ctx: AclContext): AclDecision {
+  const { env, callerAccountId, bucketOwnerCanonicalId } = ctx;
+  const warning = `bucket ${env.bucket} uses the legacy ObjectWriter ownership: objects belong to the account that wrote them. Switch it to BucketOwnerEnforced, which also makes the bucket owner own every existing object: ${ENFORCE_FIX(env.bucket)}`;
+  if (callerAccountId !== undefined && callerAccountId === env.accountId) {
+    return { params: { ACL: 'bucket-owner-full-control' }, verify: 'owner', description: 'ObjectWriter, same account: the bucket owner writes and owns each object', warnings: [warning] };
+  }
+  const who = callerAccountId ? `account ${callerAccountId}` : 'this (unknown) account';
+  if (env.originAccess === 'oac') {
+    throw new EdgelockError(
+      `refusing to deploy to ${env.bucket}: it uses ObjectWriter ownership and the deploy runs from ${who}, not the bucket owner ${env.accountId}, ` +
+        'so every object would belong to the deploying account and the bucket policy that lets CloudFront (OAC) read could not cover it (the outage in the "Tale of Two Buckets"). ' +
+        `Nothing was written. Fix: switch the bucket to BucketOwnerEnforced: ${ENFORCE_FIX(env.bucket)}`,
+    );
+  }
+  const oais = env.oaiCanonicalUserIds ?? [];
+  if (oais.length === 0) {
+    throw new EdgelockError(
+      `refusing to deploy to ${env.bucket}: it uses ObjectWriter ownership, the deploy runs from ${who}, and the distribution reads through an OAI, ` +
+        `so objects need a read grant for the OAI, but environments.${env.name}.oaiCanonicalUserIds is empty. Nothing was written. ` +
+        `Fix: set oaiCanonicalUserIds to the OAI's S3CanonicalUserId (aws cloudfront list-cloud-front-origin-access-identities), or better, switch the bucket to BucketOwnerEnforced: ${ENFORCE_FIX(env.bucket)}`,
+    );
+  }
+  if (!bucketOwnerCanonicalId) {
+    throw new EdgelockError(
+      `refusing to deploy to ${env.bucket}: it uses ObjectWriter ownership and the deploy runs from ${who}; edgelock must grant the bucket owner full control by canonical ID, ` +
+        'but could not read it (s3:GetBucketAcl denied). Nothing was written. Allow s3:GetBucketAcl to the deploy role, or switch the bucket to BucketOwnerEnforced: ' +
+        ENFORCE_FIX(env.bucket),
+    );
+  }
+  return {
+    params: {
+      GrantFullControl: `id=${bucketOwnerCanonicalId}`,
+      GrantRead: oais.map((id) => `id=${id}`).join(', '),
+    },
+    verify: 'owner-or-oai-grant',
+    description: `ObjectWriter, cross-account: full control to the bucket owner and read to ${oais.length} OAI${oais.length > 1 ? 's' : ''} on every object`,
+    warnings: [warning],
+  };
+}
+
+const PUBLIC_GROUPS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
+
+/** Last line of defence: no PUT ever carries a public canned ACL or a grant to a public group. */
+export function assertNoPublicGrant(params: { ACL?: string; GrantRead?: string; GrantFullControl?: string; GrantReadACP?: string; GrantWriteACP?: string }, key: string): void {
+  const acl = params.ACL;
+  if (acl !== undefined && acl !== 'bucket-owner-full-control' && acl !== 'private') {
+    throw new EdgelockError(`refusing to upload ${key} with ACL "${acl}": edgelock never makes objects public; the distribution reads them through OAC or an OAI grant`);
+  }
+  for (const field of ['GrantRead', 'GrantFullControl', 'GrantReadACP', 'GrantWriteACP'] as const) {
+    const v = params[field];
+    if (v && PUBLIC_GROUPS.test(v)) {
+      throw new EdgelockError(`refusing to upload ${key} with ${field} to a public group (${v}): edgelock never makes objects public`);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+/**
+ * Human-readable output of a deploy: the plan (for --dry-run) and the summary. `--json` prints the
+ * {@link DeploySummary} itself.
+ */
+import type { DeploySummary } from './index';
+
+function bytes(n: number): string {
+  if (n < 1024) return `${n} B`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+function list(title: string, keys: readonly string[], max = 50): string[] {
+  if (keys.length === 0) return [];
+  const shown = keys.slice(0, max).map((k) => `    ${k}`);
+  if (keys.length > max) shown.push(`    ... and ${keys.length - max} more`);
+  return [`  ${title} (${keys.length}):`, ...shown];
+}
+
+export function formatSummary(s: DeploySummary): string {
+  const c = s.counts;
+  const where = s.endpoint ? `${s.bucket} at ${s.endpoint}` : `s3://${s.bucket}`;
+  const lines: string[] = [];
+  if (s.dryRun) {
+    lines.push(`dry run: deploying to ${where} (${s.environment}) would`);
+    lines.push(...list('add', s.plan?.add ?? []), ...list('change', s.plan?.change ?? []), ...list('delete', s.plan?.delete ?? []));
+    lines.push(`  leave ${c.unchanged} unchanged${c.kept ? `, keep ${c.kept} old key(s) (--no-prune)` : ''}, upload ${bytes(s.bytes.toUpload)}`);
+    lines.push(`  ACL: ${s.ownership.acl}`);
+    if (s.invalidation.paths.length) lines.push(...list(`invalidate${s.invalidation.skipped ? ` (skipped: ${s.invalidation.skipped})` : ''}`, s.invalidation.paths));
+    lines.push('nothing was changed');
+    return `${lines.join('\n')}\n`;
+  }
+  lines.push(`deployed ${s.environment} to ${where} in ${(s.durationMs / 1000).toFixed(1)} s`);
+  lines.push(`  files: ${c.add} added, ${c.change} changed, ${c.unchanged} unchanged, ${c.deleted} deleted${c.kept ? `, ${c.kept} kept (--no-prune)` : ''}; ${bytes(s.bytes.uploaded)} uploaded`);
+  lines.push(`  ownership: ${s.ownership.reading}; ${s.ownership.acl}`);
+  const inv = s.invalidation;
+  lines.push(`  invalidation: ${inv.id ? `${inv.id} (${inv.status}), ${inv.paths.length} path(s)` : `skipped: ${inv.skipped}`}`);
+  const own = s.verification.ownership;
+  lines.push(`  verified ownership: ${own.skipped ? `skipped: ${own.skipped}` : `${own.checked} object(s), ${own.problems.length} problem(s)`}`);
+  const probe = s.verification.probe;
+  lines.push(`  probe: ${probe.skipped ? `skipped: ${probe.skipped}` : probe.results.map((r) => `${r.path} ${r.ok ? 'ok' : r.problem}`).join('; ')}`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,297 @@
+/**
+ * The example app's three stacks, asserted resource by resource with cdktf's matchers, plus a
+ * snapshot of each synthesized stack.
+ */
+import type {} from 'cdktf/lib/testing/adapters/jest'; // the matchers' types
+import { readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { Testing, type TerraformStack } from 'cdktf';
+import { CloudfrontDistribution } from '@cdktf/provider-aws/lib/cloudfront-distribution';
+import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfront-origin-access-control';
+import { CloudfrontResponseHeadersPolicy } from '@cdktf/provider-aws/lib/cloudfront-response-headers-policy';
+import { CloudfrontOriginAccessIdentity } from '@cdktf/provider-aws/lib/cloudfront-origin-access-identity';
+import { Codepipeline } from '@cdktf/provider-aws/lib/codepipeline';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
+import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
+import { S3Bucket } from '@cdktf/provider-aws/lib/s3-bucket';
+import { S3BucketOwnershipControls } from '@cdktf/provider-aws/lib/s3-bucket-ownership-controls';
+import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-public-access-block';
+import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
+import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
+import { AwsProvider } from '@cdktf/provider-aws/lib/provider';
+import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
+import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { buildExample, exampleConfig, synthStacks } from './example';
+
+Testing.setupJest();
+
+let outDir: string;
+beforeAll(async () => {
+  outDir = await buildExample();
+});
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+type Synth = Record<string, Record<string, Record<string, Record<string, unknown>>>>;
+const parse = (stack: TerraformStack): Synth => JSON.parse(Testing.synth(stack, true)) as Synth;
+const resources = (json: Synth, type: string): Record<string, unknown>[] => Object.values(json.resource?.[type] ?? {});
+
+/** Replaces machine-specific and hash-dependent values so the snapshot shows structure and settings. */
+function normalise(json: string): unknown {
+  return JSON.parse(
+    json
+      .replace(/"source_code_hash": "[^"]+"/g, '"source_code_hash": "<hash>"')
+      .replace(/assets\/[^"]+\/[0-9A-F]{32}\//g, 'assets/<asset>/'),
+  );
+}
+
+describe('example app (tools, dev with auth, prod without auth)', () => {
+  let stacks: ReturnType<typeof synthStacks>['stacks'];
+  let dev: string;
+  let prod: string;
+  let tools: string;
+  beforeAll(() => {
+    stacks = synthStacks(exampleConfig(), outDir).stacks;
+    dev = Testing.synth(stacks.environments.dev!, true);
+    prod = Testing.synth(stacks.environments.prod!, true);
+    tools = Testing.synth(stacks.tools, true);
+  });
+
+  it('names one stack per account', () => {
+    expect(stacks.tools.node.id).toBe('acme-web-tools');
+    expect(Object.values(stacks.environments).map((s) => s.node.id)).toEqual(['acme-web-dev', 'acme-web-prod']);
+  });
+
+  it.each([
+    ['dev', '222222222222', 'eu-west-1'],
+    ['prod', '333333333333', 'eu-west-1'],
+  ])('%s assumes the provisioning role in its own account, with a us-east-1 alias', (env, account, region) => {
+    const json = env === 'dev' ? dev : prod;
+    const roleArn = `arn:aws:iam::${account}:role/OrganizationAccountAccessRole`;
+    expect(json).toHaveProviderWithProperties(AwsProvider, { region, allowed_account_ids: [account], assume_role: [expect.objectContaining({ role_arn: roleArn })] });
+    expect(json).toHaveProviderWithProperties(AwsProvider, { region: 'us-east-1', alias: 'us_east_1', assume_role: [expect.objectContaining({ role_arn: roleArn })] });
+  });
+
+  it('locks the site bucket: Block Public Access, ACLs disabled, encryption, versioning', () => {
+    expect(dev).toHaveResourceWithProperties(S3Bucket, { bucket: 'acme-web-dev-site-222222222222' });
+    expect(dev).toHaveResourceWithProperties(S3BucketPublicAccessBlock, {
+      block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true,
+    });
+    expect(dev).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: 'BucketOwnerEnforced' } });
+    expect(dev).toHaveResourceWithProperties(S3BucketServerSideEncryptionConfigurationA, {
+      rule: [expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: 'AES256' } })],
+    });
+    expect(dev).toHaveResourceWithProperties(S3BucketVersioningA, { versioning_configuration: { status: 'Enabled' } });
+  });
+
+  it('keeps every bucket behind all four Block Public Access settings', () => {
+    for (const json of [dev, prod, tools]) {
+      const parsed = JSON.parse(json) as Synth;
+      const buckets = resources(parsed, 'aws_s3_bucket').length;
+      const blocks = resources(parsed, 'aws_s3_bucket_public_access_block');
+      expect(blocks).toHaveLength(buckets);
+      for (const b of blocks) expect(b).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    }
+  });
+
+  it('publishes the edge functions in us-east-1 with the manifest hash, nodejs22.x and a long delete timeout', () => {
+    const fns = resources(JSON.parse(dev) as Synth, 'aws_lambda_function');
+    expect(fns.map((f) => f.function_name).sort()).toEqual(['acme-web-dev-origin-request', 'acme-web-dev-origin-response', 'acme-web-dev-viewer-request']);
+    const manifest = JSON.parse(readFileSync(path.join(outDir, 'manifest.json'), 'utf8'));
+    for (const f of fns) {
+      const handler = String(f.function_name).replace('acme-web-dev-', '') as 'viewer-request';
+      expect(f).toMatchObject({
+        provider: 'aws.us_east_1', runtime: 'nodejs22.x', publish: true, handler: 'index.handler',
+        source_code_hash: manifest.environments.dev[handler].sourceCodeHash, timeouts: { delete: '6h' },
+      });
+    }
+    expect(dev).toHaveResourceWithProperties(LambdaFunction, { function_name: 'acme-web-dev-viewer-request', memory_size: 128, timeout: 5 });
+    expect(dev).toHaveResourceWithProperties(LambdaFunction, { function_name: 'acme-web-dev-origin-request', timeout: 30 });
+    const trust = JSON.parse(String(resources(JSON.parse(dev) as Synth, 'aws_iam_role').find((r) => r.name === 'acme-web-dev-edge')!.assume_role_policy));
+    expect(trust.Statement[0].Principal.Service).toEqual(['lambda.amazonaws.com', 'edgelambda.amazonaws.com']);
+  });
+
+  it('builds no viewer-request function and no association where auth is off', () => {
+    const fns = resources(JSON.parse(prod) as Synth, 'aws_lambda_function').map((f) => f.function_name);
+    expect(fns).not.toContain('acme-web-prod-viewer-request');
+    const dist = resources(JSON.parse(prod) as Synth, 'aws_cloudfront_distribution')[0] as { default_cache_behavior: { lambda_function_association: { event_type: string }[] } };
+    expect(dist.default_cache_behavior.lambda_function_association.map((a) => a.event_type)).toEqual(['origin-request', 'origin-response']);
+  });
+
+  it('serves through OAC (sigv4, always), HTTPS only, HTTP/2 and 3, compressed, logged', () => {
+    expect(dev).toHaveResourceWithProperties(CloudfrontOriginAccessControl, { origin_access_control_origin_type: 's3', signing_behavior: 'always', signing_protocol: 'sigv4' });
+    expect(dev).toHaveResourceWithProperties(CloudfrontDistribution, {
+      http_version: 'http2and3',
+      default_root_object: 'index.html',
+      default_cache_behavior: expect.objectContaining({
+        viewer_protocol_policy: 'redirect-to-https',
+        compress: true,
+        lambda_function_association: [
+          expect.objectContaining({ event_type: 'viewer-request' }),
+          expect.objectContaining({ event_type: 'origin-request' }),
+          expect.objectContaining({ event_type: 'origin-response' }),
+        ],
+      }),
+      logging_config: expect.objectContaining({ prefix: 'cloudfront/' }),
+      viewer_certificate: { cloudfront_default_certificate: true },
+    });
+  });
+
+  it('uses the custom domain with its us-east-1 certificate and TLS 1.2_2021 at minimum', () => {
+    expect(prod).toHaveResourceWithProperties(CloudfrontDistribution, {
+      aliases: ['www.example.com'],
+      viewer_certificate: {
+        acm_certificate_arn: 'arn:aws:acm:us-east-1:333333333333:certificate/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+        ssl_support_method: 'sni-only',
+        minimum_protocol_version: 'TLSv1.2_2021',
+      },
+    });
+  });
+
+  it('offers a deploy role trusted only by the tools account deploy function, allowed only the deployer\'s actions', () => {
+    const parsed = JSON.parse(dev) as Synth;
+    const role = resources(parsed, 'aws_iam_role').find((r) => r.name === 'edgelock-deploy')!;
+    expect(JSON.parse(String(role.assume_role_policy)).Statement).toEqual([
+      expect.objectContaining({ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::111111111111:role/acme-web-deploy-function' }, Action: 'sts:AssumeRole' }),
+    ]);
+    const perms = JSON.parse(String(resources(parsed, 'aws_iam_role_policy').find((p) => p.name === 'deploy-site')!.policy));
+    const actions = perms.Statement.flatMap((s: { Action: string | string[] }) => s.Action).sort();
+    expect(actions).toEqual([
+      'cloudfront:CreateInvalidation', 'cloudfront:GetDistribution', 'cloudfront:GetInvalidation', 's3:AbortMultipartUpload', 's3:DeleteObject',
+      's3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketOwnershipControls', 's3:GetObject', 's3:GetObjectAcl', 's3:ListBucket', 's3:PutObject',
+      'ssm:GetParameter',
+    ]);
+    expect(actions).not.toContain('s3:PutObjectAcl');
+    expect(JSON.stringify(perms)).not.toContain('"Resource":"*"');
+  });
+
+  it('creates log tables, an Athena workgroup and the saved 403 and aclRequired queries', () => {
+    expect(dev).toHaveResourceWithProperties(GlueCatalogTable, { name: 's3_access_logs' });
+    expect(dev).toHaveResourceWithProperties(GlueCatalogTable, { name: 'cloudfront_logs', parameters: expect.objectContaining({ 'skip.header.line.count': '2' }) });
+    expect(dev).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: 'BucketOwnerPreferred' } });
+    const queries = resources(JSON.parse(dev) as Synth, 'aws_athena_named_query');
+    expect(queries.map((q) => q.name).sort()).toEqual(['cloudfront-403-by-uri', 's3-403-by-key-requester-agent', 's3-acl-required']);
+    expect(String(queries.find((q) => q.name === 's3-acl-required')!.query)).toContain("aclrequired = 'Yes'");
+    expect(dev).toHaveResourceWithProperties(AthenaNamedQuery, { database: expect.stringContaining('aws_glue_catalog_database') });
+  });
+
+  it('runs the pipeline Source → Build → Deploy-dev → Approve-prod → Deploy-prod in the tools account', () => {
+    expect(tools).toHaveProviderWithProperties(AwsProvider, { region: 'us-east-1', allowed_account_ids: ['111111111111'] });
+    const pipeline = resources(JSON.parse(tools) as Synth, 'aws_codepipeline')[0] as {
+      stage: { name: string; action: { category: string; provider: string; configuration: Record<string, string> }[] }[];
+      artifact_store: { encryption_key: { type: string } }[];
+    };
+    expect(pipeline.stage.map((s) => s.name)).toEqual(['Source', 'Build', 'Deploy-dev', 'Approve-prod', 'Deploy-prod']);
+    expect(pipeline.artifact_store[0]!.encryption_key.type).toBe('KMS');
+    const approve = pipeline.stage[3]!.action[0]!;
+    expect(approve).toMatchObject({ category: 'Approval', provider: 'Manual' });
+    expect(approve.configuration.NotificationArn).toContain('aws_sns_topic');
+    const deployProd = pipeline.stage[4]!.action[0]!;
+    expect(deployProd).toMatchObject({ category: 'Invoke', provider: 'Lambda' });
+    expect(JSON.parse(deployProd.configuration.UserParameters!)).toEqual({
+      env: 'prod', project: 'acme-web', roleArn: 'arn:aws:iam::333333333333:role/edgelock-deploy',
+      bucket: 'acme-web-prod-site-333333333333', region: 'eu-west-1', siteParameter: '/edgelock/acme-web/prod/site',
+    });
+    expect(tools).toHaveResourceWithProperties(IamRole, { name: 'acme-web-deploy-function' });
+    expect(tools).toHaveResourceWithProperties(KmsKey, { enable_key_rotation: true });
+    expect(tools).toHaveResourceWithProperties(LambdaFunction, { function_name: 'acme-web-deploy', runtime: 'nodejs22.x' });
+    expect(tools).toHaveResource(Codepipeline);
+  });
+
+  it('has no WAF unless asked', () => {
+    expect(dev).not.toHaveResource(Wafv2WebAcl);
+  });
+
+  it.each(['dev', 'prod', 'tools'])('matches the snapshot of the %s stack', (name) => {
+    const json = name === 'dev' ? dev : name === 'prod' ? prod : tools;
+    expect(normalise(json)).toMatchSnapshot();
+  });
+});
+
+describe('variants', () => {
+  it('with SSE-KMS, the key policy admits only this distribution and the bucket uses the key', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { encryption: 'sse-kms' } })), outDir);
+    const parsed = parse(stacks.environments.dev!);
+    const keyPolicy = JSON.parse(String(resources(parsed, 'aws_kms_key_policy')[0]!.policy));
+    expect(keyPolicy.Statement[1]).toMatchObject({
+      Principal: { Service: 'cloudfront.amazonaws.com' },
+      Condition: { StringEquals: { 'AWS:SourceArn': expect.stringMatching(/^\$\{aws_cloudfront_distribution\..*\.arn\}$/) } },
+    });
+    const enc = resources(parsed, 'aws_s3_bucket_server_side_encryption_configuration').find((e) => String(e.bucket).includes('site_bucket'))!;
+    expect(enc.rule).toEqual([expect.objectContaining({ apply_server_side_encryption_by_default: expect.objectContaining({ sse_algorithm: 'aws:kms' }) })]);
+  });
+
+  it('with a WAF, attaches a us-east-1 web ACL with a rate-based rule', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { waf: { rateLimit: 500 } } })), outDir);
+    const json = Testing.synth(stacks.environments.dev!, true);
+    expect(json).toHaveResourceWithProperties(Wafv2WebAcl, {
+      scope: 'CLOUDFRONT', provider: 'aws.us_east_1',
+      rule: [expect.objectContaining({ statement: { rate_based_statement: { limit: 500, aggregate_key_type: 'IP' } } })],
+    });
+    expect(json).toHaveResourceWithProperties(CloudfrontDistribution, { web_acl_id: expect.stringContaining('aws_wafv2_web_acl') });
+  });
+
+  it('with a response-headers policy, builds it from the same header config and attaches it to every behaviour', () => {
+    const config = exampleConfig((r) => ({ ...r, stacks: { responseHeadersPolicy: true, behaviors: [{ pathPattern: '/assets/*' }] } }));
+    const json = Testing.synth(synthStacks(config, outDir).stacks.environments.dev!, true);
+    expect(json).toHaveResourceWithProperties(CloudfrontResponseHeadersPolicy, {
+      name: 'acme-web-dev-security-headers',
+      security_headers_config: expect.objectContaining({
+        strict_transport_security: expect.objectContaining({ access_control_max_age_sec: 63072000, include_subdomains: true }),
+        content_security_policy: expect.objectContaining({ content_security_policy: config.headers.contentSecurityPolicy }),
+        frame_options: expect.objectContaining({ frame_option: 'DENY' }),
+      }),
+    });
+    const dist = Object.values((JSON.parse(json) as Synth).resource!.aws_cloudfront_distribution!)[0] as Record<string, any>;
+    for (const b of [dist.default_cache_behavior, ...dist.ordered_cache_behavior]) {
+      expect(b.response_headers_policy_id).toMatch(/^\$\{aws_cloudfront_response_headers_policy\..*\.id\}$/);
+    }
+  });
+
+  it('with a backend, keeps each stack\'s state in S3 under its own key', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, backend: { bucket: 'acme-tfstate', region: 'eu-west-1', lockTable: 'tf-locks' } })), outDir);
+    stacks.tools.prepareStack();
+    const json = parse(stacks.tools);
+    expect(json.terraform?.backend).toEqual({ s3: { bucket: 'acme-tfstate', key: 'edgelock/acme-web-tools.tfstate', region: 'eu-west-1', encrypt: true, dynamodb_table: 'tf-locks' } });
+  });
+
+  it('without a lock table, uses S3\'s own lock file', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, backend: { bucket: 'acme-tfstate', region: 'eu-west-1' } })), outDir);
+    stacks.environments.prod!.prepareStack();
+    expect(parse(stacks.environments.prod!).terraform?.backend).toEqual({ s3: { bucket: 'acme-tfstate', key: 'edgelock/acme-web-prod.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true } });
+  });
+
+  it('with no pipeline, the tools stack needs no deploy bundle', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { pipeline: false } })), outDir);
+    expect(Testing.synth(stacks.tools, true)).not.toHaveResource(Codepipeline);
+  });
+
+  it('with a legacy OAI, reaches the bucket through the OAI and keeps uploads bucket-owned', () => {
+    const config = exampleConfig((r) => {
+      const envs = r.environments as Record<string, Record<string, unknown>>;
+      return { ...r, environments: { ...envs, dev: { ...envs.dev, originAccess: 'oai' } } };
+    });
+    const json = Testing.synth(synthStacks(config, outDir).stacks.environments.dev!, true);
+    expect(json).toHaveResource(CloudfrontOriginAccessIdentity);
+    expect(json).not.toHaveResource(CloudfrontOriginAccessControl);
+    expect(json).toHaveResourceWithProperties(CloudfrontDistribution, {
+      origin: [expect.objectContaining({ s3_origin_config: { origin_access_identity: expect.stringContaining('cloudfront_access_identity_path') } })],
+    });
+    const site = (JSON.parse(json) as Synth).resource!.aws_s3_bucket_ownership_controls!;
+    expect(Object.entries(site).find(([id]) => id.startsWith('site_'))![1]).toMatchObject({ rule: { object_ownership: 'BucketOwnerPreferred' } });
+  });
+
+  it('refuses SSE-KMS with a legacy OAI, naming the environment', () => {
+    const config = exampleConfig((r) => {
+      const envs = r.environments as Record<string, Record<string, unknown>>;
+      return { ...r, stacks: { encryption: 'sse-kms' }, environments: { ...envs, dev: { ...envs.dev, originAccess: 'oai' } } };
+    });
+    expect(() => synthStacks(config, outDir)).toThrow(/environments\.dev\.originAccess: stacks\.encryption "sse-kms" needs originAccess "oac"/);
+  });
+
+  it('refuses a pipeline without a repository', () => {
+    const config = exampleConfig((r) => ({ ...r, tools: { accountId: '111111111111' } }));
+    expect(() => synthStacks(config, outDir)).toThrow(/tools\.repository: the pipeline builds a Git repository/);
+  });
+});

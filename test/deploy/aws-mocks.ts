@@ -1,0 +1,73 @@
+/**
+ * AWS control-plane responses for the deploy tests, shaped as AWS returns them (S3, CloudFront,
+ * STS), for the parts s3rver cannot play: ownership controls, ACLs, invalidations, roles.
+ */
+import type { CreateInvalidationCommandOutput } from '@aws-sdk/client-cloudfront';
+import {
+  S3ServiceException,
+  type GetBucketAclCommandOutput,
+  type GetBucketOwnershipControlsCommandOutput,
+  type GetObjectAclCommandOutput,
+  type ListObjectsV2CommandOutput,
+  type ObjectOwnership,
+} from '@aws-sdk/client-s3';
+import type { AssumeRoleCommandOutput, GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
+import type { LocalFile } from '../../src/origin/deploy/local-files';
+
+export const BUCKET_OWNER_ID = 'b'.repeat(64); // account B, owner of the bucket
+export const DEPLOYER_ID = 'a'.repeat(64); // account A, the tools account
+export const OAI_ID = 'c0ffee'.padEnd(64, '0');
+
+export function s3Error(name: string, status: number, message: string): S3ServiceException {
+  return new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: 'REQ123', attempts: 1, totalRetryDelay: 0 }, message });
+}
+
+export const ownershipControls = (mode: ObjectOwnership): GetBucketOwnershipControlsCommandOutput => ({
+  $metadata: { httpStatusCode: 200 },
+  OwnershipControls: { Rules: [{ ObjectOwnership: mode }] },
+});
+
+export const bucketAcl = (ownerId = BUCKET_OWNER_ID): GetBucketAclCommandOutput => ({
+  $metadata: { httpStatusCode: 200 },
+  Owner: { ID: ownerId },
+  Grants: [{ Grantee: { Type: 'CanonicalUser' as const, ID: ownerId }, Permission: 'FULL_CONTROL' as const }],
+});
+
+export const objectAcl = (ownerId: string, extra: { ID?: string; URI?: string; Permission: 'READ' | 'FULL_CONTROL' }[] = []): GetObjectAclCommandOutput => ({
+  $metadata: { httpStatusCode: 200 },
+  Owner: { ID: ownerId },
+  Grants: [
+    { Grantee: { Type: 'CanonicalUser' as const, ID: ownerId }, Permission: 'FULL_CONTROL' as const },
+    ...extra.map((g) => ({ Grantee: g.URI ? { Type: 'Group' as const, URI: g.URI } : { Type: 'CanonicalUser' as const, ID: g.ID }, Permission: g.Permission })),
+  ],
+});
+
+export const listing = (objects: { key: string; etag: string; size: number }[]): ListObjectsV2CommandOutput => ({
+  $metadata: { httpStatusCode: 200 },
+  IsTruncated: false,
+  Name: 'acme-site-dev',
+  MaxKeys: 1000,
+  KeyCount: objects.length,
+  Contents: objects.map((o) => ({ Key: o.key, ETag: `"${o.etag}"`, Size: o.size, LastModified: new Date('2026-01-01T00:00:00Z'), StorageClass: 'STANDARD' as const })),
+});
+
+export const asRemote = (f: LocalFile) => ({ key: f.key, etag: f.etag, size: f.size });
+
+export const callerIdentity = (account: string): GetCallerIdentityCommandOutput => ({
+  $metadata: { httpStatusCode: 200 },
+  UserId: 'AROAEXAMPLE:edgelock',
+  Account: account,
+  Arn: `arn:aws:sts::${account}:assumed-role/edgelock-pipeline/edgelock`,
+});
+
+export const assumedRole = (roleArn: string): AssumeRoleCommandOutput => ({
+  $metadata: { httpStatusCode: 200 },
+  Credentials: { AccessKeyId: 'ASIAEXAMPLE', SecretAccessKey: 'secret', SessionToken: 'token', Expiration: new Date(Date.now() + 3600_000) },
+  AssumedRoleUser: { AssumedRoleId: 'AROAEXAMPLE:edgelock-deploy', Arn: roleArn.replace(':iam::', ':sts::').replace(':role/', ':assumed-role/') },
+});
+
+export const invalidation = (id: string, status: 'InProgress' | 'Completed', paths: string[] = []): CreateInvalidationCommandOutput => ({
+  $metadata: { httpStatusCode: 201 },
+  Location: `https://cloudfront.amazonaws.com/2020-05-31/distribution/E2QWRUHAPOMQZL/invalidation/${id}`,
+  Invalidation: { Id: id, Status: status, CreateTime: new Date(), InvalidationBatch: { CallerReference: 'ref', Paths: { Quantity: paths.length, Items: paths } } },
+});

@@ -1,0 +1,95 @@
+/**
+ * `edgelock deploy` as users run it (the compiled CLI in a child process) against s3rver.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawn } from 'node:child_process';
+import { BIN, type CliResult } from '../helpers/cli';
+import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
+import { BUCKET, listKeys, makeSite, sampleSite, type Site } from './fixtures';
+
+/** Like runCli, but asynchronous: s3rver runs in this process and must keep answering. */
+function runCli(args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
+let server: S3rverHandle;
+let site: Site;
+let dir: string;
+let env: NodeJS.ProcessEnv;
+
+beforeAll(async () => {
+  server = await startS3rver([BUCKET]);
+  site = makeSite(sampleSite());
+  dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-cli-'));
+  writeFileSync(
+    path.join(dir, 'edgelock.config.json'),
+    JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, environments: { dev: { accountId: '222222222222', region: 'eu-west-1', auth: false, bucket: BUCKET } } }),
+  );
+  env = { PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER', AWS_EC2_METADATA_DISABLED: 'true', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' };
+});
+afterAll(async () => {
+  site.cleanup();
+  rmSync(dir, { recursive: true, force: true });
+  await server.stop();
+});
+
+describe('edgelock deploy', () => {
+  test('--dry-run prints the plan and changes nothing', async () => {
+    const r = await runCli(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint, '--dry-run'], { cwd: dir, env });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^dry run: deploying to acme-site-dev at http:\/\/127\.0\.0\.1:\d+ \(dev\) would\n  add \(6\):\n    about\/index\.html/);
+    expect(r.stdout).toMatch(/nothing was changed\n$/);
+    expect((await listKeys(server.client())).size).toBe(0);
+  });
+
+  test('--json prints a summary with counts, bytes, duration, invalidation and verification', async () => {
+    const r = await runCli(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint, '--json'], { cwd: dir, env });
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s).toMatchObject({
+      ok: true,
+      environment: 'dev',
+      bucket: BUCKET,
+      dryRun: false,
+      counts: { add: 6, uploaded: 6, unchanged: 0, deleted: 0 },
+      invalidation: { paths: [], skipped: 'nothing changed or deleted' },
+      verification: { ownership: { skipped: 'the endpoint does not implement object ACLs' }, probe: { results: [] } },
+    });
+    expect(s.bytes.uploaded).toBeGreaterThan(100);
+    expect(typeof s.durationMs).toBe('number');
+  });
+
+  test('a second run reports everything unchanged in text', async () => {
+    const r = await runCli(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint], { cwd: dir, env });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/files: 0 added, 0 changed, 6 unchanged, 0 deleted; 0 B uploaded/);
+  });
+
+  test.each([
+    [['--concurrency', '0'], /--concurrency must be a whole number from 1 to 256 \(got "0"\)/],
+    [['--endpoint', 'localhost:4568'], /--endpoint must be a base URL/],
+    [['--probe-credentials', 'nocolon'], /--probe-credentials must be "user:password"/],
+    [['--role-arn', 'arn:aws:iam::999999999999:role/x'], /is in account 999999999999, but environment "dev" lives in 222222222222/],
+  ])('bad option %j is a usage error', async (extra, message) => {
+    const r = await runCli(['deploy', site.dir, '--env', 'dev', ...extra], { cwd: dir, env });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('an unknown environment names the ones that exist', async () => {
+    const r = await runCli(['deploy', site.dir, '--env', 'prod', '--endpoint', server.endpoint], { cwd: dir, env });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/no environment "prod"; this config has "dev"/);
+  });
+});

@@ -1,0 +1,73 @@
+/** Shared set-up for the deploy tests: a config, a generated site folder, a listing helper. */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { parseConfig, resolveConfig } from '../../src/config/load';
+import type { ResolvedConfig } from '../../src/config/schema';
+
+export const BUCKET = 'acme-site-dev';
+
+/** A real bcrypt entry for user "demo", password "edgelock-demo" (cost 10). */
+export const DEMO_AUTH = { realm: 'Preview', users: [{ user: 'demo', hash: '$2b$10$1DJRc37rEGfRJXOYJC66/OoAH7po1PAZalwX21LTgmlf3rKtkmsH6' }] };
+
+export function testConfig(overrides: { env?: Record<string, unknown>; deploy?: Record<string, unknown>; auth?: Record<string, unknown> } = {}): ResolvedConfig {
+  const raw = {
+    project: 'acme-web',
+    tools: { accountId: '111111111111' },
+    environments: { dev: { accountId: '222222222222', region: 'eu-west-1', auth: false, bucket: BUCKET, ...overrides.env } },
+    deploy: { concurrency: 8, ...overrides.deploy },
+    ...(overrides.auth ? { auth: overrides.auth } : {}),
+  };
+  return resolveConfig(parseConfig(raw, 'test'), '/tmp/edgelock.config.ts', '/tmp');
+}
+
+export interface Site {
+  readonly dir: string;
+  write(rel: string, content: string | Buffer): void;
+  remove(rel: string): void;
+  cleanup(): void;
+}
+
+export function makeSite(files: Record<string, string | Buffer>): Site {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-site-'));
+  const site: Site = {
+    dir,
+    write(rel, content) {
+      const f = path.join(dir, rel);
+      mkdirSync(path.dirname(f), { recursive: true });
+      writeFileSync(f, content);
+    },
+    remove(rel) {
+      rmSync(path.join(dir, rel));
+    },
+    cleanup() {
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+  for (const [rel, content] of Object.entries(files)) site.write(rel, content);
+  return site;
+}
+
+/** A small site: HTML pages that reference hashed assets. */
+export function sampleSite(): Record<string, string> {
+  return {
+    'index.html': '<!doctype html><link rel="stylesheet" href="/assets/app.3f9a1c2b.css"><script src="/assets/app.5e6f7a8b.js"></script><h1>Home</h1>',
+    'about/index.html': '<!doctype html><h1>About</h1>',
+    'assets/app.3f9a1c2b.css': 'body{color:#222}',
+    'assets/app.5e6f7a8b.js': 'console.log("v1")',
+    'robots.txt': 'User-agent: *\nDisallow:\n',
+    'data/feed.json': '{"items":[]}',
+  };
+}
+
+export async function listKeys(s3: S3Client, bucket = BUCKET): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  let token: string | undefined;
+  do {
+    const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
+    for (const o of page.Contents ?? []) out.set(o.Key!, (o.ETag ?? '').replace(/"/g, ''));
+    token = page.IsTruncated ? page.NextContinuationToken : undefined;
+  } while (token);
+  return out;
+}

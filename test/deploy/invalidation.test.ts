@@ -1,0 +1,191 @@
+/**
+ * Invalidation paths (pure, within CloudFront's limits) and the CloudFront part of a deploy with
+ * the control plane mocked: invalidation created after the HTML, waited for, probe, then prune.
+ */
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
+import { DeleteObjectsCommand, GetBucketAclCommand, GetBucketOwnershipControlsCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import fc from 'fast-check';
+import { mockClient } from 'aws-sdk-client-mock';
+import { deploySite } from '../../src/origin/deploy';
+import { invalidationPaths, keyToPath, MAX_INVALIDATION_PATHS, MAX_INVALIDATION_WILDCARDS, pathsForKey } from '../../src/origin/deploy/invalidation';
+import { scanSite } from '../../src/origin/deploy/local-files';
+import { probePaths } from '../../src/origin/deploy/verify';
+import { asRemote, bucketAcl, invalidation, listing, ownershipControls } from './aws-mocks';
+import { DEMO_AUTH, makeSite, sampleSite, testConfig } from './fixtures';
+
+describe('invalidation paths', () => {
+  test.each([
+    ['index.html', ['/', '/index.html']],
+    ['about/index.html', ['/about/', '/about/index.html']],
+    ['assets/app.js', ['/assets/app.js']],
+    ['a b/ü(1).html', ['/a%20b/%C3%BC%281%29.html']],
+  ])('%s is invalidated as %j', (key, paths) => {
+    expect(pathsForKey(key)).toEqual(paths);
+  });
+
+  test('a few keys give exact paths, sorted and without duplicates', () => {
+    expect(invalidationPaths(['b.css', 'index.html', 'b.css'], 500)).toEqual(['/', '/b.css', '/index.html']);
+    expect(invalidationPaths([], 500)).toEqual([]);
+  });
+
+  test('past the threshold, folders collapse to wildcards and root files stay exact', () => {
+    const keys = ['index.html', ...Array.from({ length: 600 }, (_, i) => `assets/f${i}.js`), ...Array.from({ length: 10 }, (_, i) => `blog/p${i}/index.html`)];
+    expect(invalidationPaths(keys, 500)).toEqual(['/', '/assets/*', '/blog/*', '/index.html']);
+  });
+
+  test('more than 15 folders collapse to a single /*', () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => `d${i % 40}/f${i}.html`);
+    expect(invalidationPaths(keys, 3000)).toEqual(['/*']);
+  });
+
+  test('never more than 3,000 paths, even when the configured threshold allows it', () => {
+    const keys = Array.from({ length: 2000 }, (_, i) => `p${i}/index.html`); // 4,000 exact paths
+    const paths = invalidationPaths(keys, 3000);
+    expect(paths.length).toBeLessThanOrEqual(MAX_INVALIDATION_PATHS);
+    expect(paths).toEqual(['/*']);
+  });
+
+  test('property: within CloudFront\'s limits and covering every key', () => {
+    const key = fc.array(fc.stringMatching(/^[a-z0-9]{1,4}$/), { minLength: 1, maxLength: 3 }).map((s) => s.join('/'));
+    fc.assert(
+      fc.property(fc.array(key, { maxLength: 400 }), fc.integer({ min: 1, max: 3000 }), (keys, max) => {
+        const paths = invalidationPaths(keys, max);
+        expect(paths.length).toBeLessThanOrEqual(Math.max(Math.min(max, MAX_INVALIDATION_PATHS), 1));
+        expect(paths.filter((p) => p.endsWith('*')).length).toBeLessThanOrEqual(MAX_INVALIDATION_WILDCARDS);
+        for (const k of keys) {
+          const p = keyToPath(k);
+          expect(paths.some((x) => x === p || (x.endsWith('*') && p.startsWith(x.slice(0, -1))))).toBe(true);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('a deploy with a distribution (CloudFront mocked, probe over loopback HTTP)', () => {
+  const s3Mock = mockClient(S3Client);
+  const cfMock = mockClient(CloudFrontClient);
+  let server: http.Server;
+  let baseUrl: string;
+  /** What the "distribution" serves: path → body; a request log to check the probe's headers. */
+  const served = new Map<string, string>();
+  const requests: http.IncomingHttpHeaders[] = [];
+  const order: string[] = [];
+
+  beforeAll(async () => {
+    server = http.createServer((req, res) => {
+      requests.push(req.headers);
+      const body = served.get((req.url ?? '').split('?')[0]!);
+      if (req.headers.authorization !== `Basic ${Buffer.from('demo:edgelock-demo').toString('base64')}`) {
+        res.writeHead(401).end();
+      } else if (body === undefined) res.writeHead(403).end('denied');
+      else res.writeHead(200).end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+  beforeEach(() => {
+    s3Mock.reset();
+    cfMock.reset();
+    requests.length = 0;
+    order.length = 0;
+    s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerEnforced'));
+    s3Mock.on(GetBucketAclCommand).resolves(bucketAcl());
+    s3Mock.on(PutObjectCommand).callsFake((i: { Key: string }) => {
+      order.push(`put ${i.Key}`);
+      return { ETag: '"x"' };
+    });
+    s3Mock.on(DeleteObjectsCommand).callsFake((i: { Delete: { Objects: { Key: string }[] } }) => {
+      order.push(`delete ${i.Delete.Objects.map((o) => o.Key).join(',')}`);
+      return { Deleted: i.Delete.Objects };
+    });
+    cfMock.on(CreateInvalidationCommand).callsFake((i: { InvalidationBatch: { Paths: { Items: string[] } } }) => {
+      order.push(`invalidate ${i.InvalidationBatch.Paths.Items.join(',')}`);
+      return invalidation('I2J0I21PCUYOIK', 'InProgress', i.InvalidationBatch.Paths.Items);
+    });
+    cfMock.on(GetInvalidationCommand).resolves(invalidation('I2J0I21PCUYOIK', 'Completed'));
+  });
+
+  const env = { auth: true, distributionId: 'E2QWRUHAPOMQZL' };
+  const authConfig = testConfig({ env, auth: DEMO_AUTH, deploy: { invalidation: { wait: true, waitSeconds: 30 } } });
+
+  test('upload, invalidate, wait, probe with credentials and no-cache, then prune; the summary says so', async () => {
+    const site = makeSite(sampleSite());
+    const local = await scanSite(site.dir);
+    site.write('index.html', '<!doctype html><h1>new home</h1>');
+    s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), { key: 'old.html', etag: 'e', size: 1 }]));
+    served.set('/index.html', '<!doctype html><h1>new home</h1>');
+    try {
+      const summary = await deploySite({ config: authConfig, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' }, probeBaseUrl: baseUrl, probeCredentials: 'demo:edgelock-demo' });
+      expect(order).toEqual(['put index.html', 'invalidate /,/index.html,/old.html', 'delete old.html']);
+      expect(summary.invalidation).toEqual({ paths: ['/', '/index.html', '/old.html'], id: 'I2J0I21PCUYOIK', status: 'Completed' });
+      expect(summary.verification.probe.results).toEqual([{ path: '/index.html', url: expect.stringMatching(/\/index\.html\?edgelock-probe=[0-9a-f]{16}$/), status: 200, ok: true }]);
+      expect(requests[0]).toMatchObject({ 'cache-control': 'no-cache', pragma: 'no-cache' });
+      expect(summary.counts).toMatchObject({ change: 1, uploaded: 1, deleted: 1 });
+    } finally {
+      site.cleanup();
+    }
+  });
+
+  test('a probe that keeps getting old content fails the deploy and nothing is pruned', async () => {
+    const site = makeSite(sampleSite());
+    const local = await scanSite(site.dir);
+    site.write('index.html', '<!doctype html><h1>newer</h1>');
+    s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), { key: 'old.html', etag: 'e', size: 1 }]));
+    served.set('/index.html', 'stale');
+    try {
+      const once = testConfig({ env, auth: DEMO_AUTH, deploy: { verify: { probeAttempts: 1 } } });
+      await expect(
+        deploySite({ config: once, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' }, probeBaseUrl: baseUrl, probeCredentials: 'demo:edgelock-demo' }),
+      ).rejects.toThrow(/verification failed: http:\/\/127\.0\.0\.1:\d+\/index\.html answered 200 with old or different content\. Nothing was pruned/);
+      expect(order.some((o) => o.startsWith('delete'))).toBe(false);
+    } finally {
+      site.cleanup();
+    }
+  });
+
+  test('an auth environment without probe credentials skips the probe and says why', async () => {
+    const site = makeSite(sampleSite());
+    s3Mock.on(ListObjectsV2Command).resolves(listing([]));
+    try {
+      const summary = await deploySite({ config: authConfig, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' }, probeBaseUrl: baseUrl });
+      expect(summary.verification.probe).toEqual({ results: [], skipped: expect.stringMatching(/has auth and no probe credentials were given \(--probe-credentials or \$EDGELOCK_PROBE_CREDENTIALS\)/) });
+    } finally {
+      site.cleanup();
+    }
+  });
+});
+
+describe('probePaths', () => {
+  test.each([
+    [401, /answered 401 \(wrong or missing probe credentials\)/],
+    [403, /answered 403 \(the distribution cannot read the object: run edgelock doctor\)/],
+  ])('a %i is a clear problem, without retries', async (status, problem) => {
+    const calls: string[] = [];
+    const fetchImpl = (async (url: string) => {
+      calls.push(url);
+      return new Response('x', { status });
+    }) as unknown as typeof fetch;
+    const [r] = await probePaths([{ path: '/a.html', md5: 'x' }], { baseUrl: 'https://d111111abcdef8.cloudfront.net', fetchImpl, delayMs: 1 });
+    expect(r).toMatchObject({ ok: false, status, problem: expect.stringMatching(problem) });
+    expect(calls).toHaveLength(1);
+  });
+
+  test('old content is retried until the new content arrives; each request busts caches with a fresh query', async () => {
+    const bodies = ['old', 'old', 'new'];
+    const urls: string[] = [];
+    const fetchImpl = (async (url: string) => {
+      urls.push(url);
+      return new Response(bodies.shift(), { status: 200 });
+    }) as unknown as typeof fetch;
+    const md5 = createHash('md5').update('new').digest('hex');
+    const [r] = await probePaths([{ path: '/a.html', md5 }], { baseUrl: 'https://x.example', fetchImpl, delayMs: 1 });
+    expect(r!.ok).toBe(true);
+    expect(new Set(urls).size).toBe(3);
+  });
+});

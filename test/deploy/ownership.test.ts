@@ -1,0 +1,172 @@
+/**
+ * Ownership awareness with the S3 control plane mocked (s3rver has no ownership controls or ACLs):
+ * each mode gets the right ACL and grants, and the seed's scenario is either fixed or refused.
+ */
+import { GetBucketAclCommand, GetBucketOwnershipControlsCommand, GetObjectAclCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import { DeployError, deploySite } from '../../src/origin/deploy';
+import { scanSite } from '../../src/origin/deploy/local-files';
+import { assertNoPublicGrant } from '../../src/origin/deploy/ownership';
+import { asRemote, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, listing, OAI_ID, objectAcl, ownershipControls, s3Error } from './aws-mocks';
+import { makeSite, sampleSite, testConfig, type Site } from './fixtures';
+
+const s3Mock = mockClient(S3Client);
+const stsMock = mockClient(STSClient);
+let site: Site;
+
+beforeAll(() => {
+  site = makeSite(sampleSite());
+});
+afterAll(() => site.cleanup());
+beforeEach(() => {
+  s3Mock.reset();
+  stsMock.reset();
+  s3Mock.on(ListObjectsV2Command).resolves(listing([]));
+  s3Mock.on(GetBucketAclCommand).resolves(bucketAcl());
+  s3Mock.on(PutObjectCommand).resolves({ $metadata: { httpStatusCode: 200 }, ETag: '"x"' });
+  s3Mock.on(GetObjectAclCommand).resolves(objectAcl(BUCKET_OWNER_ID));
+  stsMock.on(GetCallerIdentityCommand).resolves(callerIdentity('111111111111'));
+});
+
+const OAI_ENV = { originAccess: 'oai', oaiCanonicalUserIds: [OAI_ID] };
+const run = (env: Record<string, unknown> = {}) =>
+  deploySite({ config: testConfig({ env }), env: 'dev', dir: site.dir, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' } });
+const putInputs = () => s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+const aclFields = (i: Record<string, unknown>) => Object.fromEntries(['ACL', 'GrantRead', 'GrantFullControl', 'GrantReadACP', 'GrantWriteACP'].filter((k) => i[k] !== undefined).map((k) => [k, i[k]]));
+
+describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
+  test.each<[string, () => void, Record<string, unknown>, Record<string, string>, number]>([
+    ['BucketOwnerEnforced: no ACL at all', () => s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerEnforced')), {}, {}, 0],
+    ['BucketOwnerPreferred: bucket-owner-full-control', () => s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerPreferred')), {}, { ACL: 'bucket-owner-full-control' }, 6],
+    [
+      'ObjectWriter, same account: bucket-owner-full-control',
+      () => {
+        s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('ObjectWriter'));
+        stsMock.on(GetCallerIdentityCommand).resolves(callerIdentity('222222222222'));
+      },
+      {},
+      { ACL: 'bucket-owner-full-control' },
+      6,
+    ],
+    [
+      'ObjectWriter, cross-account OAI: full control to the owner, read to the OAI',
+      () => {
+        s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('ObjectWriter'));
+        s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: BUCKET_OWNER_ID, Permission: 'FULL_CONTROL' }, { ID: OAI_ID, Permission: 'READ' }]));
+      },
+      OAI_ENV,
+      { GrantFullControl: `id=${BUCKET_OWNER_ID}`, GrantRead: `id=${OAI_ID}` },
+      6,
+    ],
+    [
+      'no ownership controls (a pre-2023 bucket) is ObjectWriter',
+      () => {
+        s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('OwnershipControlsNotFoundError', 404, 'The bucket ownership controls were not found'));
+        s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: OAI_ID, Permission: 'READ' }]));
+      },
+      OAI_ENV,
+      { GrantFullControl: `id=${BUCKET_OWNER_ID}`, GrantRead: `id=${OAI_ID}` },
+      6,
+    ],
+    ['ownership unreadable (AccessDenied): the strictest safe choice', () => s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied')), {}, { ACL: 'bucket-owner-full-control' }, 6],
+  ])('%s', async (_name, arrange, env, expected, aclReads) => {
+    arrange();
+    const summary = await run(env);
+    expect(summary.ok).toBe(true);
+    expect(putInputs()).toHaveLength(6);
+    for (const input of putInputs()) expect(aclFields(input as unknown as Record<string, unknown>)).toEqual(expected);
+    expect(s3Mock.commandCalls(GetObjectAclCommand)).toHaveLength(aclReads);
+    expect(summary.verification.ownership.problems).toEqual([]);
+  });
+
+  test('unreadable ownership is said out loud', async () => {
+    s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    const summary = await run();
+    expect(summary.ownership.reading).toBe('unreadable (AccessDenied)');
+    expect(summary.warnings.join('\n')).toMatch(/could not read the Object Ownership .* using bucket-owner-full-control/);
+  });
+
+  test('legacy ObjectWriter gets a warning that recommends BucketOwnerEnforced', async () => {
+    s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('ObjectWriter'));
+    s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: OAI_ID, Permission: 'READ' }]));
+    const summary = await run(OAI_ENV);
+    expect(summary.warnings.join('\n')).toMatch(/legacy ObjectWriter .* put-bucket-ownership-controls --bucket acme-site-dev --ownership-controls 'Rules=\[\{ObjectOwnership=BucketOwnerEnforced\}\]'/);
+  });
+});
+
+describe('the seed: ObjectWriter bucket in account B, deploy from account A, Block Public Access on', () => {
+  beforeEach(() => {
+    s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('ObjectWriter'));
+    stsMock.on(GetCallerIdentityCommand).resolves(callerIdentity('111111111111'));
+  });
+
+  test.each([
+    ['the distribution uses OAC', {}, /bucket policy that lets CloudFront \(OAC\) read could not cover it/],
+    ['the OAI has no canonical ID configured', { originAccess: 'oai' }, /environments\.dev\.oaiCanonicalUserIds is empty/],
+  ])('refuses before writing anything when %s', async (_name, env, message) => {
+    await expect(run(env)).rejects.toThrow(message);
+    await expect(run(env)).rejects.toThrow(/Nothing was written/);
+    expect(putInputs()).toEqual([]);
+  });
+
+  test('refuses when the bucket owner\'s canonical ID cannot be read', async () => {
+    s3Mock.on(GetBucketAclCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    await expect(run(OAI_ENV)).rejects.toThrow(/could not read it \(s3:GetBucketAcl denied\)/);
+    expect(putInputs()).toEqual([]);
+  });
+
+  test('with the OAI configured, every object is granted to the OAI and the deploy is verified', async () => {
+    s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: BUCKET_OWNER_ID, Permission: 'FULL_CONTROL' }, { ID: OAI_ID, Permission: 'READ' }]));
+    const summary = await run(OAI_ENV);
+    expect(putInputs().map((i) => i.GrantRead)).toEqual(Array(6).fill(`id=${OAI_ID}`));
+    expect(putInputs().some((i) => i.ACL === 'public-read')).toBe(false);
+    expect(summary.verification.ownership).toEqual({ checked: 6, problems: [] });
+  });
+
+  test('verification catches a public-read object owned by account A, left by an earlier tool, before any HTML goes up', async () => {
+    const local = await scanSite(site.dir);
+    const stale = local.find((f) => f.key === 'robots.txt')!;
+    s3Mock.on(ListObjectsV2Command).resolves(listing([asRemote(stale)])); // unchanged: not re-uploaded
+    s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: OAI_ID, Permission: 'READ' }]));
+    s3Mock
+      .on(GetObjectAclCommand, { Key: 'robots.txt' })
+      .resolves(objectAcl(DEPLOYER_ID, [{ URI: 'http://acs.amazonaws.com/groups/global/AllUsers', Permission: 'READ' }]));
+    const err = (await run(OAI_ENV).then(
+      () => new Error('the deploy should have failed'),
+      (e: unknown) => e,
+    )) as DeployError;
+    expect(err).toBeInstanceOf(DeployError);
+    expect(err.message).toMatch(/verification failed: 1 object\(s\) .* s3:\/\/acme-site-dev\/robots\.txt carries a public grant \(READ to AllUsers\)/);
+    expect(err.message).toMatch(/No HTML was uploaded\. Fix: switch the bucket to BucketOwnerEnforced/);
+    expect(putInputs().map((i) => i.Key).filter((k) => k!.endsWith('.html'))).toEqual([]);
+    expect(err.summary?.verification.ownership.problems).toEqual([{ key: 'robots.txt', problem: expect.stringMatching(/public grant/) }]);
+  });
+
+  test('verification catches an object owned by the deploying account without the OAI grant', async () => {
+    s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: OAI_ID, Permission: 'READ' }]));
+    s3Mock.on(GetObjectAclCommand, { Key: 'data/feed.json' }).resolves(objectAcl(DEPLOYER_ID));
+    await expect(run(OAI_ENV)).rejects.toThrow(new RegExp(`data/feed\\.json is owned by ${DEPLOYER_ID}, not the bucket owner, and has no read grant for OAI ${OAI_ID}`));
+  });
+
+  test('in BucketOwnerPreferred, an object owned by another account fails verification', async () => {
+    s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerPreferred'));
+    s3Mock.on(GetObjectAclCommand, { Key: 'assets/app.3f9a1c2b.css' }).resolves(objectAcl(DEPLOYER_ID));
+    await expect(run()).rejects.toThrow(new RegExp(`assets/app\\.3f9a1c2b\\.css is owned by ${DEPLOYER_ID}, not the bucket owner ${BUCKET_OWNER_ID}`));
+  });
+});
+
+describe('never a public ACL', () => {
+  test.each([
+    [{ ACL: 'public-read' }, /refusing to upload k with ACL "public-read"/],
+    [{ ACL: 'authenticated-read' }, /ACL "authenticated-read"/],
+    [{ GrantRead: 'uri="http://acs.amazonaws.com/groups/global/AllUsers"' }, /GrantRead to a public group/],
+    [{ GrantFullControl: 'uri=http://acs.amazonaws.com/groups/global/AuthenticatedUsers' }, /GrantFullControl to a public group/],
+  ])('%j is refused', (params, message) => {
+    expect(() => assertNoPublicGrant(params, 'k')).toThrow(message);
+  });
+
+  test.each([[{}], [{ ACL: 'bucket-owner-full-control' }], [{ GrantRead: `id=${OAI_ID}`, GrantFullControl: `id=${BUCKET_OWNER_ID}` }]])('%j is allowed', (params) => {
+    expect(() => assertNoPublicGrant(params, 'k')).not.toThrow();
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * The deployer against a real S3 HTTP endpoint (s3rver on loopback), through a recording proxy
+ * so the order in which requests reach the server is asserted, not assumed.
+ */
+import { createHash } from 'node:crypto';
+import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { deploySite, type DeployEvent } from '../../src/origin/deploy';
+import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
+import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
+import { BUCKET, listKeys, makeSite, sampleSite, testConfig, type Site } from './fixtures';
+
+let server: S3rverHandle;
+let proxy: FaultProxy;
+let s3: S3Client;
+let site: Site;
+const config = testConfig();
+
+beforeAll(async () => {
+  server = await startS3rver([BUCKET]);
+  proxy = await startFaultProxy(server.endpoint, { rate: 0 });
+  s3 = server.client();
+  site = makeSite(sampleSite());
+});
+afterAll(async () => {
+  site.cleanup();
+  await proxy.stop();
+  await server.stop();
+});
+
+const deploy = (extra: { dryRun?: boolean; prune?: boolean } = {}, events?: DeployEvent[]) =>
+  deploySite({ config, env: 'dev', dir: site.dir, endpoint: proxy.endpoint, credentials: server.credentials, ...extra, ...(events ? { onEvent: (e) => events.push(e) } : {}) });
+
+const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
+const puts = () => proxy.log.filter((l) => l.startsWith('PUT ')).map((l) => l.slice(`PUT /${BUCKET}/`.length));
+
+describe('deploy against s3rver', () => {
+  test('a dry run on an empty bucket lists every file as new and writes nothing', async () => {
+    const summary = await deploy({ dryRun: true });
+    expect(summary.dryRun).toBe(true);
+    expect(summary.plan?.add).toHaveLength(6);
+    expect(summary.counts).toMatchObject({ add: 6, change: 0, uploaded: 0 });
+    expect(await listKeys(s3)).toEqual(new Map());
+    expect(puts()).toEqual([]);
+  });
+
+  test('a fresh deploy uploads every file, every HTML page after every other file', async () => {
+    proxy.log.length = 0;
+    const summary = await deploy();
+    expect(summary.ok).toBe(true);
+    expect(summary.counts).toMatchObject({ add: 6, uploaded: 6, unchanged: 0 });
+    expect(summary.bytes.uploaded).toBe(Object.values(sampleSite()).reduce((n, c) => n + Buffer.byteLength(c), 0));
+    const keys = await listKeys(s3);
+    expect([...keys.keys()].sort()).toEqual(Object.keys(sampleSite()).sort());
+    for (const [k, c] of Object.entries(sampleSite())) expect(keys.get(k)).toBe(md5(c));
+    const order = puts();
+    const lastAsset = Math.max(...order.map((k, i) => (k.endsWith('.html') ? -1 : i)));
+    const firstHtml = order.findIndex((k) => k.endsWith('.html'));
+    expect(firstHtml).toBeGreaterThan(lastAsset);
+    expect(summary.invalidation).toEqual({ paths: [], skipped: 'nothing changed or deleted' });
+    expect(summary.verification.probe.skipped).toMatch(/not behind CloudFront/);
+    expect(summary.ownership.reading).toBe('not implemented by the endpoint');
+  });
+
+  test.each([
+    ['index.html', 'text/html; charset=utf-8', 'no-cache'],
+    ['about/index.html', 'text/html; charset=utf-8', 'no-cache'],
+    ['assets/app.3f9a1c2b.css', 'text/css; charset=utf-8', 'public, max-age=31536000, immutable'],
+    ['assets/app.5e6f7a8b.js', 'text/javascript; charset=utf-8', 'public, max-age=31536000, immutable'],
+    ['robots.txt', 'text/plain; charset=utf-8', 'public, max-age=300, must-revalidate'],
+    ['data/feed.json', 'application/json; charset=utf-8', 'public, max-age=300, must-revalidate'],
+  ])('%s is stored with Content-Type %s and Cache-Control %s', async (key, type, cache) => {
+    const head = await s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key }));
+    expect(head.ContentType).toBe(type);
+    expect(head.CacheControl).toBe(cache);
+  });
+
+  test('a redeploy of the same site uploads nothing', async () => {
+    proxy.log.length = 0;
+    const summary = await deploy();
+    expect(summary.counts).toMatchObject({ unchanged: 6, add: 0, change: 0, uploaded: 0, deleted: 0 });
+    expect(puts()).toEqual([]);
+  });
+
+  test('one changed file uploads exactly one object', async () => {
+    proxy.log.length = 0;
+    site.write('assets/app.5e6f7a8b.js', 'console.log("v2")');
+    const summary = await deploy();
+    expect(summary.counts).toMatchObject({ change: 1, uploaded: 1, unchanged: 5 });
+    expect(puts()).toEqual(['assets/app.5e6f7a8b.js']);
+    expect(summary.invalidation.paths).toEqual(['/assets/app.5e6f7a8b.js']);
+    const body = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'assets/app.5e6f7a8b.js' }))).Body!.transformToString();
+    expect(body).toBe('console.log("v2")');
+  });
+
+  test('--no-prune keeps a removed file; the default prunes it after the upload', async () => {
+    site.remove('robots.txt');
+    site.write('about/index.html', '<!doctype html><h1>About us</h1>');
+    const kept = await deploy({ prune: false });
+    expect(kept.counts).toMatchObject({ delete: 0, kept: 1, deleted: 0 });
+    expect((await listKeys(s3)).has('robots.txt')).toBe(true);
+
+    proxy.log.length = 0;
+    const pruned = await deploy();
+    expect(pruned.counts).toMatchObject({ delete: 1, deleted: 1 });
+    expect((await listKeys(s3)).has('robots.txt')).toBe(false);
+    expect(pruned.invalidation.paths).toEqual(['/robots.txt']);
+    expect(proxy.log.findIndex((l) => l.startsWith('POST'))).toBe(proxy.log.length - 1); // DeleteObjects is the last request
+  });
+
+  test('a dry run with pending changes changes nothing', async () => {
+    site.write('index.html', '<!doctype html><h1>Home v3</h1>');
+    site.write('new/page.html', '<!doctype html>new');
+    const before = await listKeys(s3);
+    proxy.log.length = 0;
+    const summary = await deploy({ dryRun: true });
+    expect(summary.plan).toEqual({ add: ['new/page.html'], change: ['index.html'], delete: [] });
+    expect(summary.invalidation.paths).toEqual(['/', '/index.html']);
+    expect(await listKeys(s3)).toEqual(before);
+    expect(proxy.log.every((l) => l.startsWith('GET '))).toBe(true);
+  });
+
+  test('a file above the multipart threshold goes up in parts and is unchanged on the next deploy', async () => {
+    const big = Buffer.alloc(9 * 1024 * 1024, 7);
+    site.write('media/big.bin', big);
+    proxy.log.length = 0;
+    const first = await deploy();
+    expect(first.plan).toBeUndefined();
+    expect(first.counts.add).toBeGreaterThanOrEqual(1);
+    // CreateMultipartUpload and CompleteMultipartUpload are POSTs; s3rver reports the whole-file MD5 as the ETag.
+    expect(proxy.log.filter((l) => l === `POST /${BUCKET}/media/big.bin`)).toHaveLength(2);
+    expect(proxy.log.filter((l) => l === `PUT /${BUCKET}/media/big.bin`)).toHaveLength(2);
+    const second = await deploy();
+    expect(second.counts).toMatchObject({ uploaded: 0, change: 0 });
+  });
+
+  test('a missing site folder and an unknown environment are clear errors', async () => {
+    await expect(deploySite({ config, env: 'dev', dir: '/nonexistent/site', endpoint: proxy.endpoint, credentials: server.credentials })).rejects.toThrow(/no site folder at \/nonexistent\/site/);
+    await expect(deploySite({ config, env: 'prod', dir: site.dir, endpoint: proxy.endpoint, credentials: server.credentials })).rejects.toThrow(/no environment "prod"; this config has "dev"/);
+  });
+});
