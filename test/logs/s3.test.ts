@@ -2,32 +2,23 @@
  * s3://bucket/prefix against a real S3 endpoint on loopback (s3rver), through the library and
  * through the CLI as users run it.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { analyzeLogs } from '../../src/origin/logs';
-import { spawn } from 'node:child_process';
 import { BIN } from '../helpers/cli';
-
-// s3rver ships no types.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (options: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void> };
+import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
 
 const FIX = path.join(__dirname, 'fixtures');
 const BUCKET = 'acme-logs';
-let server: InstanceType<typeof S3rver>;
-let dir: string;
-let endpoint: string;
+let server: S3rverHandle;
 let client: S3Client;
 
 beforeAll(async () => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-s3rver-'));
-  server = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: dir, configureBuckets: [{ name: BUCKET }], vhostBuckets: false });
-  endpoint = `http://127.0.0.1:${(await server.run()).port}`;
-  client = new S3Client({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' }, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' });
+  server = await startS3rver([BUCKET]);
+  client = server.client();
   const put = (Key: string, Body: Buffer) => client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body }));
   await put('s3/2024-02-06-00-00-00-A1B2C3D4E5F6', readFileSync(path.join(FIX, 'current-s3.log')));
   await put('s3/2019-06-30-16-50-35-0F1E2D3C4B5A', readFileSync(path.join(FIX, 'seed-s3.log')));
@@ -35,9 +26,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  client?.destroy();
-  await server?.close();
-  rmSync(dir, { recursive: true, force: true });
+  await server?.stop();
 });
 
 test('s3://bucket/prefix reads every object under the prefix, gzip included', async () => {
@@ -67,8 +56,8 @@ function runCliAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: 
 test('the CLI reads s3:// with the SDK\'s standard settings (endpoint and credentials from the environment)', async () => {
   const r = await runCliAsync(['logs', `s3://${BUCKET}/s3/`, '--json'], {
     PATH: process.env.PATH,
-    HOME: dir,
-    AWS_ENDPOINT_URL_S3: endpoint,
+    HOME: server.directory,
+    AWS_ENDPOINT_URL_S3: server.endpoint,
     AWS_ACCESS_KEY_ID: 'S3RVER',
     AWS_SECRET_ACCESS_KEY: 'S3RVER',
     AWS_REGION: 'us-east-1',
