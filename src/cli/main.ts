@@ -5,7 +5,10 @@ import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
 import { registerDeploy } from './commands/deploy';
+import { registerDoctor } from './commands/doctor';
+import { registerFix } from './commands/fix';
 import { registerHash } from './commands/hash';
+import { registerLogs } from './commands/logs';
 import { registerStart } from './commands/start';
 import { fail } from './run';
 
@@ -19,6 +22,9 @@ export function createProgram(): Command {
   registerDeploy(program);
   registerHash(program);
   registerStart(program);
+  registerDoctor(program);
+  registerFix(program);
+  registerLogs(program);
   return program;
 }
 
