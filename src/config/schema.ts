@@ -49,8 +49,9 @@ const envName = z
     error: 'an environment may not be named "origin": the build writes non-edge bundles under <out>/origin/; pick another name, e.g. "prod"',
   });
 
-const canonicalUserId = z.string().regex(/^[0-9a-f]{64}$/, {
-  error: 'expected a 64-hex-digit S3 canonical user ID (the OAI\'s S3CanonicalUserId)',
+/** OAI canonical user IDs are 96 hex digits; account canonical IDs 64. */
+const canonicalUserId = z.string().regex(/^(?:[0-9a-f]{64}|[0-9a-f]{96})$/, {
+  error: 'expected the OAI\'s S3CanonicalUserId: 96 (or, for an account, 64) lower-case hex digits, from `aws cloudfront list-cloud-front-origin-access-identities`',
 });
 
 export const environmentSchema = z.strictObject({
