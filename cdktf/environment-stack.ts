@@ -54,12 +54,11 @@ export class EnvironmentStack extends AccountStack {
         : undefined;
     if (key) new KmsAlias(this, 'site-key-alias', { name: `alias/${prefix}-site`, targetKeyId: key.keyId });
 
-    const legacyOai = env.originAccess === 'oai';
+    // ACLs stay disabled (BucketOwnerEnforced) in OAI mode too: its bucket policy also refuses any
+    // upload without bucket-owner-full-control, which S3 accepts on an enforced bucket and the
+    // deployer sends there.
     this.site = new LockedBucket(this, 'site', {
       bucketName: env.bucket,
-      // Legacy OAI setups keep ACLs (BucketOwnerPreferred); the bucket policy then refuses any
-      // upload without bucket-owner-full-control, so every object still belongs to the bucket owner.
-      objectOwnership: legacyOai ? 'BucketOwnerPreferred' : 'BucketOwnerEnforced',
       encryption: key ? { kind: 'sse-kms', keyArn: key.arn } : { kind: 'sse-s3' },
       accessLogs: { bucket: this.logs.logBucket.bucket.id, prefix: `${S3_LOG_PREFIX}${env.bucket}/` },
     });
@@ -137,7 +136,7 @@ export class EnvironmentStack extends AccountStack {
       distributionId: cdn.id,
       distributionDomainName: cdn.domainName,
       kmsKeyArn: key?.arn,
-      requireBucketOwnerFullControl: legacyOai,
+      requireBucketOwnerFullControl: env.originAccess === 'oai',
     });
 
     new TerraformOutput(this, 'distribution-id', { value: cdn.id });

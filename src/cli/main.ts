@@ -6,7 +6,10 @@ import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
 import { registerDev } from './commands/dev';
 import { registerDeploy } from './commands/deploy';
+import { registerDoctor } from './commands/doctor';
+import { registerFix } from './commands/fix';
 import { registerHash } from './commands/hash';
+import { registerLogs } from './commands/logs';
 import { registerStart } from './commands/start';
 import { fail } from './run';
 
@@ -21,6 +24,9 @@ export function createProgram(): Command {
   registerHash(program);
   registerDev(program);
   registerStart(program);
+  registerDoctor(program);
+  registerFix(program);
+  registerLogs(program);
   return program;
 }
 

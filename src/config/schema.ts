@@ -49,8 +49,9 @@ const envName = z
     error: 'an environment may not be named "origin": the build writes non-edge bundles under <out>/origin/; pick another name, e.g. "prod"',
   });
 
-const canonicalUserId = z.string().regex(/^[0-9a-f]{64}$/, {
-  error: 'expected a 64-hex-digit S3 canonical user ID (the OAI\'s S3CanonicalUserId)',
+/** OAI canonical user IDs are 96 hex digits; account canonical IDs 64. */
+const canonicalUserId = z.string().regex(/^(?:[0-9a-f]{64}|[0-9a-f]{96})$/, {
+  error: 'expected the OAI\'s S3CanonicalUserId: 96 (or, for an account, 64) lower-case hex digits, from `aws cloudfront list-cloud-front-origin-access-identities`',
 });
 
 export const environmentSchema = z.strictObject({
@@ -322,6 +323,26 @@ export const stacksSchema = z.strictObject({
   pipeline: z.union([z.literal(false), pipelineSchema]).default(() => pipelineSchema.parse({})),
 });
 
+/** Settings of `edgelock doctor`, `edgelock fix ownership` and `edgelock logs`. */
+export const doctorSchema = z.strictObject({
+  /**
+   * Above this many objects to rewrite, `fix ownership` writes an S3 Batch Operations job
+   * definition and CSV manifest instead of copying objects one by one.
+   * @default 10000
+   */
+  batchThreshold: z.number({ error: 'expected a whole number of objects, e.g. 10000' }).int().min(1).max(1_000_000_000).default(10_000),
+  /**
+   * IAM role (in the environment's account) that S3 Batch Operations assumes to copy objects.
+   * @default 'edgelock-batch-operations'
+   */
+  batchRoleName: z.string().regex(/^[\w+=,.@-]{1,64}$/, { error: 'expected an IAM role name, e.g. "edgelock-batch-operations"' }).default('edgelock-batch-operations'),
+  /**
+   * Rows shown per table in `edgelock logs` (top keys, requesters, user agents...).
+   * @default 10
+   */
+  logTop: z.number({ error: 'expected a whole number of rows, e.g. 10' }).int().min(1).max(1000).default(10),
+});
+
 export const backendSchema = z.strictObject({
   bucket: bucketName,
   keyPrefix: z.string().default('edgelock'),
@@ -353,6 +374,8 @@ export const configSchema = z
     headers: headersSchema.default(headersSchema.parse({})),
     origin: originSchema.default(originSchema.parse({})),
     deploy: deploySchema.default(deploySchema.parse({})),
+    /** Settings of the doctor, `fix ownership` and `logs` (docs/doctor.md). */
+    doctor: doctorSchema.default(doctorSchema.parse({})),
     /**
      * Role assumed by the CDKTF providers in each account.
      * @default 'OrganizationAccountAccessRole'
@@ -411,6 +434,7 @@ export type EnvironmentConfig = z.output<typeof environmentSchema>;
 export type AuthConfig = z.output<typeof authSchema>;
 export type OriginConfig = z.output<typeof originSchema>;
 export type DeployConfig = z.output<typeof deploySchema>;
+export type DoctorConfig = z.output<typeof doctorSchema>;
 export type StacksConfig = z.output<typeof stacksSchema>;
 
 export interface BasicUser {

@@ -279,7 +279,7 @@ describe('variants', () => {
       origin: [expect.objectContaining({ s3_origin_config: { origin_access_identity: expect.stringContaining('cloudfront_access_identity_path') } })],
     });
     const site = (JSON.parse(json) as Synth).resource!.aws_s3_bucket_ownership_controls!;
-    expect(Object.entries(site).find(([id]) => id.startsWith('site_'))![1]).toMatchObject({ rule: { object_ownership: 'BucketOwnerPreferred' } });
+    expect(Object.entries(site).find(([id]) => id.startsWith('site_'))![1]).toMatchObject({ rule: { object_ownership: 'BucketOwnerEnforced' } });
   });
 
   it('refuses SSE-KMS with a legacy OAI, naming the environment', () => {

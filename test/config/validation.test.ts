@@ -62,6 +62,7 @@ describe('config validation', () => {
     ['a realm with a quote', (c) => (c.auth.realm = 'a"b'), 'auth.realm', /double quote/],
     ['HSTS preload without subdomains', (c) => (c.headers = { hsts: { preload: true, includeSubDomains: false } }), 'headers.hsts', /preload needs includeSubDomains/],
     ['a domain without a certificate', (c) => (c.environments.prod.domain = 'www.example.com'), 'environments.prod.certificateArn', /ACM certificate/],
+    ['an OAI canonical ID of the wrong length', (c) => { c.environments.dev.originAccess = 'oai'; c.environments.dev.oaiCanonicalUserIds = ['ab'.repeat(40)]; }, 'environments.dev.oaiCanonicalUserIds.0', /96 \(or, for an account, 64\) lower-case hex digits/],
     ['two environments sharing a bucket', (c) => { c.environments.dev.bucket = 'acme-site'; c.environments.prod.bucket = 'acme-site'; }, 'environments.prod.bucket', /also used by environment "dev"/],
   ])('rejects %s', (_name, mutate, path, message) => {
     expectIssue(mutate, path, message);
@@ -73,6 +74,13 @@ describe('config validation', () => {
   ])('never echoes a %s credential in the error', (_name, secret) => {
     const error = expectIssue((c) => (c.auth.users = [{ user: 'demo', hash: secret }]), 'auth.users.0.hash', HOW_TO_HASH);
     expect(error.message).not.toContain(secret);
+  });
+
+  test('accepts 96-digit OAI canonical IDs', () => {
+    const raw: any = validConfig();
+    raw.environments.dev.originAccess = 'oai';
+    raw.environments.dev.oaiCanonicalUserIds = ['b970b42360b81c8ddbd79d2f5df0069ba9033c8a79655752abe380cd6d63ba8bcf23384d568fcf89fc49700b5e11a0fd'];
+    expect(parseConfig(raw, 'test.json').environments.dev!.oaiCanonicalUserIds).toHaveLength(1);
   });
 
   test('reports every problem at once', () => {

@@ -38,6 +38,7 @@ const aclFields = (i: Record<string, unknown>) => Object.fromEntries(['ACL', 'Gr
 describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
   test.each<[string, () => void, Record<string, unknown>, Record<string, string>, number]>([
     ['BucketOwnerEnforced: no ACL at all', () => s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerEnforced')), {}, {}, 0],
+    ['BucketOwnerEnforced with an OAI: the bucket-owner-full-control its bucket policy requires', () => s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerEnforced')), OAI_ENV, { ACL: 'bucket-owner-full-control' }, 0],
     ['BucketOwnerPreferred: bucket-owner-full-control', () => s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerPreferred')), {}, { ACL: 'bucket-owner-full-control' }, 6],
     [
       'ObjectWriter, same account: bucket-owner-full-control',

@@ -5,15 +5,17 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
-import { GetBucketAclCommand, GetBucketOwnershipControlsCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectsCommand, GetBucketAclCommand, GetBucketOwnershipControlsCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deterministicZip } from '../../src/build/zip';
 import { createHandler, environmentFromUserParameters } from '../../src/origin/deploy/lambda';
 import { extractZip } from '../../src/origin/deploy/artifact';
-import { assumedRole, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, listing, objectAcl, ownershipControls } from './aws-mocks';
+import { assumedRole, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, invalidation, listing, objectAcl, ownershipControls } from './aws-mocks';
 import { sampleSite, testConfig } from './fixtures';
 
 const s3Mock = mockClient(S3Client);
@@ -114,6 +116,50 @@ describe('CodePipeline deploy function', () => {
   test('an artifact without the configured folder fails clearly', async () => {
     await createHandler(testConfig({ deploy: { artifactDir: 'dist' } }))(jobEvent('dev'));
     expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(/no site folder at .*dist/);
+  });
+});
+
+describe('the CDKTF pipeline\'s UserParameters and the SSM site parameter', () => {
+  const cfMock = mockClient(CloudFrontClient);
+  const SITE = '/edgelock/acme-web/dev/site';
+  const cdktfParams = (over: Record<string, string> = {}) =>
+    JSON.stringify({ env: 'dev', project: 'acme-web', roleArn: 'arn:aws:iam::222222222222:role/edgelock-deploy', bucket: 'acme-site-dev', region: 'eu-west-1', siteParameter: SITE, ...over });
+  const ssmMock = mockClient(SSMClient);
+  const parameterNotFound = () => Object.assign(new Error(''), { name: 'ParameterNotFound', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+  const noProbe = testConfig({ deploy: { artifactDir: 'public', verify: { probe: false } } });
+
+  beforeEach(() => {
+    cfMock.reset();
+    cfMock.on(CreateInvalidationCommand).resolves(invalidation('I2J0I21PCUYOIK', 'InProgress', ['/old.html']));
+    cfMock.on(GetInvalidationCommand).resolves(invalidation('I2J0I21PCUYOIK', 'Completed'));
+    s3Mock.on(ListObjectsV2Command).resolves(listing([{ key: 'old.html', etag: 'e', size: 1 }]));
+    s3Mock.on(DeleteObjectsCommand).resolves({ Deleted: [{ Key: 'old.html' }] });
+  });
+
+  test('the distribution ID comes from the site parameter, read with the deploy role, and the invalidation follows', async () => {
+    const site = { project: 'acme-web', environment: 'dev', bucket: 'acme-site-dev', region: 'eu-west-1', distributionId: 'E2QWRUHAPOMQZL', distributionDomainName: 'd111111abcdef8.cloudfront.net' };
+    ssmMock.on(GetParameterCommand, { Name: SITE }).resolves({ Parameter: { Name: SITE, Type: 'String', Value: JSON.stringify(site), Version: 1, ARN: `arn:aws:ssm:eu-west-1:222222222222:parameter${SITE}`, DataType: 'text' } });
+    await createHandler(noProbe)(jobEvent(cdktfParams()));
+    expect(cpMock.commandCalls(PutJobFailureResultCommand).map((c) => c.args[0].input.failureDetails?.message)).toEqual([]);
+    const calls = ssmMock.commandCalls(GetParameterCommand);
+    expect(calls).toHaveLength(1);
+    const client = calls[0]!.thisValue as SSMClient;
+    expect(await client.config.region()).toBe('eu-west-1');
+    expect(await client.config.credentials()).toMatchObject({ accessKeyId: 'ASIAEXAMPLE', sessionToken: 'token' });
+    expect(cfMock.commandCalls(CreateInvalidationCommand)[0]!.args[0].input).toMatchObject({ DistributionId: 'E2QWRUHAPOMQZL', InvalidationBatch: { Paths: { Quantity: 1, Items: ['/old.html'] } } });
+    expect(cpMock.commandCalls(PutJobSuccessResultCommand)[0]!.args[0].input.executionDetails).toMatchObject({ externalExecutionId: 'I2J0I21PCUYOIK' });
+  });
+
+  test.each([
+    ['a missing site parameter', () => ssmMock.on(GetParameterCommand).rejects(parameterNotFound()), cdktfParams(), /could not read the site parameter \/edgelock\/acme-web\/dev\/site in eu-west-1: ParameterNotFound\. .*deploy that stack first/],
+    ['a stale build (another bucket)', () => ssmMock.on(GetParameterCommand).resolves({}), cdktfParams({ bucket: 'acme-site-old' }), /UserParameters name bucket acme-site-old for "dev", but this deploy function was built for acme-site-dev; rebuild it/],
+    ['a role in another account', () => ssmMock.on(GetParameterCommand).resolves({}), cdktfParams({ roleArn: 'arn:aws:iam::999999999999:role/edgelock-deploy' }), /not in environment "dev"'s account 222222222222/],
+  ])('%s fails the job clearly, before any write', async (_name, answer, params, message) => {
+    ssmMock.reset();
+    answer();
+    await createHandler(noProbe)(jobEvent(params));
+    expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(message);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 });
 

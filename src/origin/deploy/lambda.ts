@@ -3,44 +3,95 @@
  * with the job's artifact credentials, assumes the environment's deploy role, deploys, and reports
  * PutJobSuccessResult or PutJobFailureResult with a message that says what went wrong.
  *
- * The config is baked in at build time; the environment name is the action's UserParameters
- * (a plain name such as "dev", or JSON `{"env":"dev"}`).
+ * The config is baked in at build time; the action's UserParameters name the environment (a plain
+ * name such as "dev", or the JSON the CDKTF pipeline passes: env, roleArn, bucket, region,
+ * siteParameter). When the baked config has no distribution ID yet, it is read from the
+ * environment's SSM site parameter with the deploy role.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import { S3Client } from '@aws-sdk/client-s3';
+import { STSClient } from '@aws-sdk/client-sts';
+import type { AwsCredentialIdentity } from '@smithy/types';
 import type { CodePipelineEvent } from 'aws-lambda';
 import type { ResolvedConfig } from '../../config/schema';
 import { EdgelockError } from '../../errors';
 import { downloadArtifact, extractZip } from './artifact';
+import { assumeRole, roleAccount } from './clients';
+import { readSiteParameter } from './site-parameter';
 import { deploySite, type DeployOptions, type DeploySummary } from './index';
 
 export interface LambdaDeps {
   readonly codepipeline?: CodePipelineClient;
   /** S3 client for the artifact bucket, built from the job's artifact credentials. */
   readonly artifactS3?: (credentials: { accessKeyId: string; secretAccessKey: string; sessionToken?: string }) => S3Client;
-  /** The deployer (tests replace the AWS clients through `clients`). */
+  readonly sts?: STSClient;
+  /** Extra deploy options (tests). */
   readonly deployOptions?: Partial<DeployOptions>;
 }
 
-/** The environment named by UserParameters: "dev" or {"env":"dev"}. */
-export function environmentFromUserParameters(config: ResolvedConfig, raw: string | undefined): string {
+/** What the pipeline's deploy action passes (see docs/cdktf.md); only `env` is required. */
+export interface PipelineParameters {
+  readonly env: string;
+  /** The environment's deploy role. @default arn:aws:iam::<account>:role/<deploy.roleName> */
+  readonly roleArn?: string;
+  /** Must match the config's bucket for `env` (a mismatch means a stale build). */
+  readonly bucket?: string;
+  readonly region?: string;
+  /** SSM parameter with the distribution ID, read when the config has none. */
+  readonly siteParameter?: string;
+}
+
+/** Reads UserParameters: an environment name ("dev") or JSON ({"env":"dev", ...}). */
+export function parseUserParameters(config: ResolvedConfig, raw: string | undefined): PipelineParameters {
   const text = (raw ?? '').trim();
-  let name = text;
+  let params: PipelineParameters = { env: text };
   if (text.startsWith('{')) {
     try {
-      name = String((JSON.parse(text) as { env?: unknown }).env ?? '');
+      const json = JSON.parse(text) as Record<string, unknown>;
+      const str = (k: string): string | undefined => (typeof json[k] === 'string' ? (json[k] as string) : undefined);
+      params = {
+        env: str('env') ?? '',
+        ...(str('roleArn') ? { roleArn: str('roleArn') } : {}),
+        ...(str('bucket') ? { bucket: str('bucket') } : {}),
+        ...(str('region') ? { region: str('region') } : {}),
+        ...(str('siteParameter') ? { siteParameter: str('siteParameter') } : {}),
+      };
     } catch {
       throw new EdgelockError(`UserParameters is not valid JSON: ${text.slice(0, 100)}; use an environment name such as "dev" or {"env":"dev"}`);
     }
   }
-  if (!name) throw new EdgelockError('the action\'s UserParameters must name the environment to deploy, e.g. "dev"');
-  if (!config.environments[name]) {
-    throw new EdgelockError(`UserParameters names environment "${name}", but this deploy function was built with ${Object.keys(config.environments).map((n) => `"${n}"`).join(', ')}; rebuild it (edgelock build) after changing the config`);
+  if (!params.env) throw new EdgelockError('the action\'s UserParameters must name the environment to deploy, e.g. "dev"');
+  const env = config.environments[params.env];
+  if (!env) {
+    throw new EdgelockError(`UserParameters names environment "${params.env}", but this deploy function was built with ${Object.keys(config.environments).map((n) => `"${n}"`).join(', ')}; rebuild it (edgelock build) after changing the config`);
   }
-  return name;
+  if (params.bucket && params.bucket !== env.bucket) {
+    throw new EdgelockError(`UserParameters name bucket ${params.bucket} for "${env.name}", but this deploy function was built for ${env.bucket}; rebuild it (edgelock build) and redeploy the pipeline`);
+  }
+  return params;
+}
+
+/** The environment named by UserParameters. */
+export function environmentFromUserParameters(config: ResolvedConfig, raw: string | undefined): string {
+  return parseUserParameters(config, raw).env;
+}
+
+const DISTRIBUTION_ID = /^E[A-Z0-9]{7,20}$/;
+
+/** The config with the environment's distribution ID filled in from its site parameter, when the config has none. */
+async function withSiteParameter(config: ResolvedConfig, params: PipelineParameters, credentials: AwsCredentialIdentity): Promise<ResolvedConfig> {
+  const env = config.environments[params.env]!;
+  if (env.distributionId || !params.siteParameter) return config;
+  const site = await readSiteParameter(params.siteParameter, { region: params.region ?? env.region, credentials });
+  if (site.bucket && site.bucket !== env.bucket) {
+    throw new EdgelockError(`the site parameter ${params.siteParameter} names bucket ${site.bucket}, but this deploy function was built for ${env.bucket}; rebuild it (edgelock build)`);
+  }
+  if (!site.distributionId) return config;
+  if (!DISTRIBUTION_ID.test(site.distributionId)) throw new EdgelockError(`the site parameter ${params.siteParameter} holds an invalid distribution ID "${site.distributionId}"`);
+  return { ...config, environments: { ...config.environments, [env.name]: { ...env, distributionId: site.distributionId } } };
 }
 
 /** A one-line summary for the CodePipeline console (at most 2,048 characters). */
@@ -57,8 +108,12 @@ export function createHandler(config: ResolvedConfig, deps: LambdaDeps = {}): (e
     const codepipeline = deps.codepipeline ?? new CodePipelineClient({});
     const work = mkdtempSync(path.join(os.tmpdir(), 'edgelock-artifact-'));
     try {
-      const envName = environmentFromUserParameters(config, job.data.actionConfiguration.configuration.UserParameters);
-      const env = config.environments[envName]!;
+      const params = parseUserParameters(config, job.data.actionConfiguration.configuration.UserParameters);
+      const env = config.environments[params.env]!;
+      const roleArn = params.roleArn ?? `arn:aws:iam::${env.accountId}:role/${config.deploy.roleName}`;
+      if (roleAccount(roleArn) !== env.accountId) {
+        throw new EdgelockError(`UserParameters name role ${roleArn}, which is not in environment "${env.name}"'s account ${env.accountId}`);
+      }
       const input = job.data.inputArtifacts[0];
       if (!input) throw new EdgelockError('the deploy action has no input artifact: give it the build output (the site) as its input');
       const creds = job.data.artifactCredentials;
@@ -66,11 +121,14 @@ export function createHandler(config: ResolvedConfig, deps: LambdaDeps = {}): (e
       const zip = await downloadArtifact(artifactS3, input.location.s3Location.bucketName, input.location.s3Location.objectKey);
       const files = await extractZip(zip, work);
       if (files === 0) throw new EdgelockError(`the input artifact "${input.name}" is empty: nothing to deploy`);
+      const sts = deps.sts ?? new STSClient({ region: env.region });
+      const credentials = await assumeRole(sts, roleArn, `edgelock-deploy-${config.project}-${env.name}`);
+      const effective = await withSiteParameter(config, params, credentials);
       const summary = await deploySite({
-        config,
-        env: envName,
+        config: effective,
+        env: env.name,
         dir: path.join(work, config.deploy.artifactDir),
-        roleArn: `arn:aws:iam::${env.accountId}:role/${config.deploy.roleName}`,
+        credentials,
         onEvent: (e) => {
           if (e.type === 'warning') console.warn(`warning: ${e.message}`);
         },

@@ -63,7 +63,11 @@ export function decideAcl(ctx: AclContext): AclDecision {
   }
   switch (reading.mode) {
     case 'BucketOwnerEnforced':
-      return { params: {}, verify: 'none-needed', description: 'BucketOwnerEnforced: no ACL sent; the bucket owner owns every object', warnings: [] };
+      // With an OAI, edgelock's bucket policy refuses any PutObject without bucket-owner-full-control
+      // (the legacy guard against foreign-owned objects); S3 accepts that ACL on an enforced bucket.
+      return env.originAccess === 'oai'
+        ? { params: { ACL: 'bucket-owner-full-control' }, verify: 'none-needed', description: 'BucketOwnerEnforced with an OAI: bucket-owner-full-control sent, as the OAI bucket policy requires; the bucket owner owns every object', warnings: [] }
+        : { params: {}, verify: 'none-needed', description: 'BucketOwnerEnforced: no ACL sent; the bucket owner owns every object', warnings: [] };
     case 'BucketOwnerPreferred':
       return {
         params: { ACL: 'bucket-owner-full-control' },

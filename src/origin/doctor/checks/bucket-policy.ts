@@ -1,0 +1,85 @@
+/**
+ * Check 2, the bucket policy: a statement grants the distribution's principal s3:GetObject on the
+ * key, and no Deny matches (conditions the doctor cannot evaluate are reported as unknown).
+ */
+import { describeAccess, type DoctorContext, type OriginAccess } from '../context';
+import { describeStatement, evaluatePolicy, type PolicyDocument } from '../policy-eval';
+import type { CheckResult, Evidence } from '../types';
+import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
+
+const META: CheckMeta = { id: 'bucket-policy', order: 2, title: 'Bucket policy grants the distribution' };
+
+/** The statement that would grant the distribution, as a one-line fix. */
+export function grantStatement(access: OriginAccess, bucket: string, distributionArn: string): string {
+  const resource = `arn:aws:s3:::${bucket}/*`;
+  if (access.kind === 'oai') {
+    return JSON.stringify({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${access.id}` }, Action: 's3:GetObject', Resource: resource });
+  }
+  return JSON.stringify({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: resource, Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } } });
+}
+
+/** Who the policy's GetObject grants name, to show next to who asks. */
+function grantees(doc: PolicyDocument): string[] {
+  const out: string[] = [];
+  for (const st of doc.Statement) {
+    if (st.Effect !== 'Allow') continue;
+    const actions = ([] as string[]).concat(st.Action ?? []);
+    if (!actions.some((a) => /^(s3:(Get\*|GetObject|\*)|\*)$/i.test(a))) continue;
+    const src = (st.Condition?.StringEquals?.['AWS:SourceArn'] ?? st.Condition?.ArnLike?.['AWS:SourceArn'] ?? st.Condition?.StringLike?.['AWS:SourceArn']) as unknown;
+    out.push(`${JSON.stringify(st.Principal)}${src ? ` when AWS:SourceArn=${JSON.stringify(src)}` : ''}`);
+  }
+  return out;
+}
+
+export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult> {
+  const { key } = await ctx.key();
+  const access = await ctx.access();
+  const policy = await ctx.bucketPolicy();
+  const evidence: Evidence[] = [ev(policy, (p) => (p ? `${p.Statement.length} statement(s)` : 'NoSuchBucketPolicy: the bucket has no policy'))];
+  const fixGrant = `add to the bucket policy: ${grantStatement(access, ctx.bucket, ctx.distributionArn)}`;
+  if (!policy.ok) {
+    return policy.denied
+      ? unknown(META, 'the bucket policy could not be read', evidence, deniedFix('s3:GetBucketPolicy'))
+      : unknown(META, `the bucket policy could not be read (${policy.code})`, evidence, 'check that the bucket exists in this account and region');
+  }
+  if (access.kind === 'none') {
+    // Check 1 reports the missing origin access; here only a public grant could help.
+    if (!policy.value) return problem(META, 'the bucket has no policy, and CloudFront sends anonymous requests', evidence, 'attach an origin access control and grant it in the bucket policy', 60);
+  }
+  if (!policy.value) {
+    return problem(META, `the bucket has no policy, so nothing grants ${describeAccess(access)} s3:GetObject`, evidence, fixGrant, 85);
+  }
+  const req = await ctx.request('s3:GetObject', ctx.objectArn(key));
+  const result = evaluatePolicy(policy.value, req);
+  for (const s of result.statements) {
+    if (s.match !== 'no' || s.effect === 'Deny') evidence.push({ call: `evaluate ${describeStatement(s)} for s3:GetObject on ${ctx.objectArn(key)}`, seen: s.match === 'yes' ? 'matches' : `unknown: ${s.reason}` });
+  }
+  const deny = result.statements.filter((s) => s.effect === 'Deny' && s.match === 'yes');
+  if (deny.length > 0) {
+    return problem(
+      META,
+      `${deny.map(describeStatement).join(', ')} of the bucket policy denies ${describeAccess(access)} s3:GetObject on ${key}`,
+      evidence,
+      `narrow the Deny so it exempts the distribution (e.g. a condition on AWS:SourceArn ${ctx.distributionArn}): ${JSON.stringify(deny[0]!.statement)}`,
+      88,
+    );
+  }
+  if (result.outcome === 'allow') {
+    const allow = result.statements.find((s) => s.effect === 'Allow' && s.match === 'yes')!;
+    return ok(META, `${describeStatement(allow)} grants ${describeAccess(access)} s3:GetObject on ${key}`, evidence);
+  }
+  if (result.outcome === 'unknown') {
+    const u = result.statements.filter((s) => s.match === 'unknown');
+    return unknown(META, `${u.map(describeStatement).join(', ')} may apply, but depend on conditions edgelock cannot evaluate (${u[0]!.reason})`, evidence, 'review those statements by hand; a Deny with such a condition is a likely cause');
+  }
+  const named = grantees(policy.value);
+  evidence.push({ call: 's3:GetObject grants in the policy name', seen: named.length ? named.join('; ') : '(no statement grants s3:GetObject)' });
+  const who = access.kind === 'oac' ? `service cloudfront.amazonaws.com with AWS:SourceArn ${ctx.distributionArn}` : access.kind === 'oai' ? `"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${access.id}"` : 'anonymous requests';
+  return problem(
+    META,
+    `no statement grants ${describeAccess(access)} s3:GetObject on ${key}: the distribution asks as ${who}${named.length ? `, but the policy grants ${named.join('; ')}` : ''}`,
+    evidence,
+    access.kind === 'none' ? 'attach an origin access control and grant it in the bucket policy' : fixGrant,
+    access.kind === 'none' ? 55 : 85,
+  );
+}

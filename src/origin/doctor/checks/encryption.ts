@@ -1,0 +1,71 @@
+/**
+ * Check 5, encryption: an SSE-KMS object needs a key policy that admits the distribution (OAC:
+ * service cloudfront.amazonaws.com with kms:Decrypt). An OAI cannot read SSE-KMS objects at all,
+ * and the AWS managed key aws/s3 cannot be granted to CloudFront.
+ */
+import type { DoctorContext } from '../context';
+import { describeStatement, evaluatePolicy } from '../policy-eval';
+import type { CheckResult, Evidence } from '../types';
+import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
+
+const META: CheckMeta = { id: 'encryption', order: 5, title: 'Encryption (SSE-KMS key policy)' };
+
+export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> {
+  const [head, def] = await Promise.all([ctx.headObject(), ctx.bucketEncryption()]);
+  const evidence: Evidence[] = [
+    ev(head, (h) => `ServerSideEncryption=${h.ServerSideEncryption ?? '(none)'}${h.SSEKMSKeyId ? `, SSEKMSKeyId=${h.SSEKMSKeyId}` : ''}`),
+    ev(def, (d) => (d ? `default SSEAlgorithm=${d.SSEAlgorithm}${d.KMSMasterKeyID ? `, KMSMasterKeyID=${d.KMSMasterKeyID}` : ''}` : 'no default encryption configuration')),
+  ];
+  // The object's own encryption wins; when it cannot be read, the bucket default is the best guess.
+  let algorithm: string | undefined;
+  let keyId: string | undefined;
+  let source = 'the object';
+  if (head.ok) {
+    algorithm = head.value.ServerSideEncryption;
+    keyId = head.value.SSEKMSKeyId;
+  } else {
+    source = 'the bucket default';
+    if (def.ok && def.value) {
+      algorithm = def.value.SSEAlgorithm;
+      keyId = def.value.KMSMasterKeyID;
+    } else if (!def.ok && def.denied) {
+      return unknown(META, 'the encryption of the object and the bucket could not be read', evidence, deniedFix('s3:GetEncryptionConfiguration'));
+    }
+  }
+  if (!algorithm || !algorithm.startsWith('aws:kms')) {
+    const what = algorithm ?? (head.ok ? 'SSE-S3' : 'not set (objects are SSE-S3 or unencrypted)');
+    const unread = head.ok ? '' : ' (the object itself could not be read)';
+    return ok(META, `${source} is ${what}${unread}: CloudFront reads these without a key grant`, evidence);
+  }
+  const access = await ctx.access();
+  if (access.kind === 'oai') {
+    return problem(META, `${source} is encrypted with SSE-KMS and the distribution uses an origin access identity: an OAI cannot decrypt SSE-KMS objects`, evidence, 'move the origin to an origin access control and grant it kms:Decrypt in the key policy', 80);
+  }
+  if (!keyId) {
+    return problem(META, `${source} is encrypted with the AWS managed key aws/s3, whose policy cannot grant CloudFront`, evidence, 'encrypt with a customer managed key whose policy grants cloudfront.amazonaws.com kms:Decrypt (with AWS:SourceArn), or use SSE-S3', 80);
+  }
+  const meta = await ctx.describeKey(keyId);
+  evidence.push(ev(meta, (m) => `KeyManager=${m.KeyManager}, KeyState=${m.KeyState}, Arn=${m.Arn}`));
+  if (meta.ok && meta.value.KeyManager === 'AWS') {
+    return problem(META, `${source} is encrypted with an AWS managed key (${keyId}), whose policy cannot grant CloudFront`, evidence, 'encrypt with a customer managed key whose policy grants cloudfront.amazonaws.com kms:Decrypt (with AWS:SourceArn), or use SSE-S3', 80);
+  }
+  if (meta.ok && meta.value.KeyState && meta.value.KeyState !== 'Enabled') {
+    return problem(META, `KMS key ${keyId} is ${meta.value.KeyState}`, evidence, 'enable the key (or cancel its deletion)', 85);
+  }
+  const kp = await ctx.keyPolicy(keyId);
+  evidence.push(ev(kp, (p) => `${p.Statement.length} statement(s)`));
+  if (!kp.ok) return unknown(META, `the policy of KMS key ${keyId} could not be read`, evidence, deniedFix('kms:GetKeyPolicy on the key'));
+  const keyArn = meta.ok && meta.value.Arn ? meta.value.Arn : keyId;
+  const result = evaluatePolicy(kp.value, await ctx.request('kms:Decrypt', keyArn));
+  const grant = JSON.stringify({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'AWS:SourceArn': ctx.distributionArn } } });
+  for (const s of result.statements) if (s.match !== 'no') evidence.push({ call: `evaluate key policy ${describeStatement(s)} for kms:Decrypt`, seen: s.match === 'yes' ? 'matches' : `unknown: ${s.reason}` });
+  if (result.outcome === 'allow') return ok(META, `the key policy of ${keyId} grants the distribution kms:Decrypt`, evidence);
+  if (result.outcome === 'unknown') return unknown(META, `the key policy of ${keyId} has statements edgelock cannot evaluate for the distribution`, evidence, `review them; the grant needed is ${grant}`);
+  return problem(
+    META,
+    `${source} is encrypted with KMS key ${keyId}, whose policy ${result.outcome === 'deny' ? 'denies' : 'does not grant'} the distribution (cloudfront.amazonaws.com) kms:Decrypt`,
+    evidence,
+    `add to the key policy: ${grant}`,
+    80,
+  );
+}

@@ -1,0 +1,51 @@
+/**
+ * Check 6, the key itself: a missing key is a 403 (not a 404) when the distribution may not list
+ * the bucket; Requester Pays refuses CloudFront; Object Lock only matters for deletes.
+ */
+import type { DoctorContext } from '../context';
+import { evaluatePolicy } from '../policy-eval';
+import type { CheckResult, Evidence } from '../types';
+import { ev, ok, problem, unknown, type CheckMeta } from './result';
+
+const META: CheckMeta = { id: 'key', order: 6, title: 'The key: missing object, Requester Pays, Object Lock' };
+
+export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
+  const { key, source } = await ctx.key();
+  const [listing, payer, lock] = await Promise.all([ctx.listing(), ctx.requestPayment(), ctx.objectLock()]);
+  const evidence: Evidence[] = [
+    { call: 'key asked about', seen: `${key || '(empty)'} (from ${source})` },
+    ev(listing, (c) => (c ? `found ${c.Key}, ${c.Size} bytes` : `no object with key ${key}`)),
+    ev(payer, (p) => `Payer=${p}`),
+    ev(lock, (l) => (l ? `ObjectLockEnabled=${l.ObjectLockEnabled}${l.Rule?.DefaultRetention ? `, default retention ${l.Rule.DefaultRetention.Mode}` : ''}` : 'no Object Lock configuration')),
+  ];
+  if (payer.ok && payer.value === 'Requester') {
+    return problem(META, 'the bucket has Requester Pays on: CloudFront never sends x-amz-request-payer, so S3 refuses it', evidence, 'turn Requester Pays off for a bucket served by CloudFront', 75);
+  }
+  if (key === '') {
+    return problem(META, 'the distribution has no DefaultRootObject: a request for "/" asks S3 for the bucket itself, which is refused', evidence, 'set DefaultRootObject to "index.html" (or pass --key to check a specific object)', 70);
+  }
+  let exists: boolean | undefined = listing.ok ? listing.value !== undefined : undefined;
+  if (exists === undefined) {
+    const head = await ctx.headObject();
+    evidence.push(ev(head, (h) => `${h.ContentLength} bytes`));
+    if (head.ok) exists = true;
+    else if (head.status === 404) exists = false;
+  }
+  if (exists === undefined) return unknown(META, `whether ${key} exists could not be told`, evidence, 'grant the doctor s3:ListBucket on the bucket');
+  const lockNote = lock.ok && lock.value?.ObjectLockEnabled === 'Enabled' ? ' Object Lock is on (it only refuses deletes and overwrites of locked versions, not reads).' : '';
+  if (exists) return ok(META, `${key} exists.${lockNote}`, evidence);
+
+  const bp = await ctx.bucketPolicy();
+  const list = evaluatePolicy(bp.ok && bp.value ? bp.value : { Statement: [] }, await ctx.request('s3:ListBucket', `arn:aws:s3:::${ctx.bucket}`));
+  evidence.push({ call: 'evaluate the bucket policy for s3:ListBucket', seen: list.outcome });
+  if (list.outcome === 'allow') {
+    return problem(META, `${key} does not exist; the distribution may list the bucket, so viewers get 404, not 403`, evidence, `upload ${key} or fix the link that asks for it`, 30);
+  }
+  return problem(
+    META,
+    `${key} does not exist, and the distribution may not s3:ListBucket, so S3 answers 403 AccessDenied instead of 404 (a 403 that means "not found")`,
+    evidence,
+    `upload ${key} (or fix the path that asks for it); if you want viewers to see 404, grant the distribution s3:ListBucket on arn:aws:s3:::${ctx.bucket}`,
+    80,
+  );
+}

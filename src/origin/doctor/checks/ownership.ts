@@ -1,0 +1,110 @@
+/**
+ * Check 4, Object Ownership and the object: who owns the key against who owns the bucket.
+ * Bucket-policy grants apply only to objects the bucket owner owns; a foreign-owned object can be
+ * granted only by its own ACL. GetObjectAcl refused to the bucket owner is itself the mark of a
+ * foreign-owned object (the seed incident).
+ */
+import type { Grant } from '@aws-sdk/client-s3';
+import type { DoctorContext } from '../context';
+import type { CheckResult, Evidence } from '../types';
+import { ev, ok, problem, unknown, type CheckMeta } from './result';
+
+const META: CheckMeta = { id: 'object-ownership', order: 4, title: 'Object Ownership and the object\'s owner' };
+
+export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
+export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
+
+export interface OwnershipFacts {
+  readonly mode?: string;
+  readonly bucketOwnerId?: string;
+  readonly objectOwnerId?: string;
+  /** The key exists (from the listing); undefined when the listing was refused. */
+  readonly exists?: boolean;
+  /** The object belongs to another account; undefined when it cannot be told. */
+  readonly foreign?: boolean;
+  /** The bucket owner was refused the object's ACL. */
+  readonly aclDenied: boolean;
+  readonly grants?: readonly Grant[];
+}
+
+export async function ownershipFacts(ctx: DoctorContext): Promise<OwnershipFacts> {
+  const [own, bacl, listing] = await Promise.all([ctx.ownership(), ctx.bucketAcl(), ctx.listing()]);
+  const exists = listing.ok ? listing.value !== undefined : undefined;
+  const acl = exists === false ? undefined : await ctx.objectAcl();
+  const bucketOwnerId = bacl.ok ? bacl.value.Owner?.ID : undefined;
+  const objectOwnerId = listing.ok ? listing.value?.Owner?.ID : acl?.ok ? acl.value.Owner?.ID : undefined;
+  const aclDenied = acl?.ok === false && acl.denied;
+  let foreign: boolean | undefined;
+  if (own.ok && own.value.mode === 'BucketOwnerEnforced') foreign = false;
+  else if (bucketOwnerId && objectOwnerId) foreign = bucketOwnerId !== objectOwnerId;
+  return {
+    ...(own.ok ? { mode: own.value.mode } : {}),
+    ...(bucketOwnerId ? { bucketOwnerId } : {}),
+    ...(objectOwnerId ? { objectOwnerId } : {}),
+    ...(exists === undefined ? {} : { exists }),
+    ...(foreign === undefined ? {} : { foreign }),
+    aclDenied,
+    ...(acl?.ok ? { grants: acl.value.Grants ?? [] } : {}),
+  };
+}
+
+function describeGrant(g: Grant): string {
+  const who = g.Grantee?.URI ?? g.Grantee?.ID ?? g.Grantee?.EmailAddress ?? '?';
+  return `${g.Permission} to ${who === ALL_USERS ? 'AllUsers (public)' : who}`;
+}
+
+export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
+  const { key } = await ctx.key();
+  const [own, bacl, listing, ident] = await Promise.all([ctx.ownership(), ctx.bucketAcl(), ctx.listing(), ctx.callerIdentity()]);
+  const facts = await ownershipFacts(ctx);
+  const access = await ctx.access();
+  const evidence: Evidence[] = [
+    ev(own, (o) => (o.set ? `ObjectOwnership=${o.mode}` : 'OwnershipControlsNotFoundError: no ownership controls, so ObjectWriter (ACLs enabled)')),
+  ];
+  const fix = `run \`edgelock fix ownership --env ${ctx.env.name}\`: it moves needed ACL grants into the bucket policy and switches the bucket to BucketOwnerEnforced, which makes the bucket owner own every existing object`;
+  if (facts.mode === 'BucketOwnerEnforced') {
+    return ok(META, 'ACLs are disabled (BucketOwnerEnforced): the bucket owner owns every object, so the bucket policy governs all of them', evidence);
+  }
+  evidence.push(ev(bacl, (a) => `bucket owner canonical ID ${a.Owner?.ID}`));
+  evidence.push(ev(listing, (c) => (c ? `${c.Key} owned by ${c.Owner?.ID ?? '(owner not returned)'}${c.Owner?.DisplayName ? ` (${c.Owner.DisplayName})` : ''}` : `no object with key ${key}`)));
+  if (facts.exists === false) return ok(META, `no object at ${key}, so no owner to compare (see check 6)`, evidence);
+  const acl = await ctx.objectAcl();
+  evidence.push(
+    ev(acl, (a) => `owner ${a.Owner?.ID}; grants: ${(a.Grants ?? []).map(describeGrant).join(', ') || '(none)'}`),
+  );
+  const sameAccount = ident.ok ? ident.value.Account === ctx.env.accountId : undefined;
+  if (ident.ok) evidence.push(ev(ident, (i) => `caller ${i.Arn} in account ${i.Account}`));
+
+  if (facts.foreign || (facts.foreign === undefined && facts.aclDenied && sameAccount)) {
+    const owner = facts.objectOwnerId ? `canonical user ${facts.objectOwnerId}` : 'another account';
+    const mark = facts.aclDenied ? ' The bucket owner is refused GetObjectAcl on it: only the object\'s owner can read its ACL.' : '';
+    let grantNote = '';
+    if (access.kind === 'oai' && facts.grants) {
+      const oai = access.canonicalUserId;
+      const toOai = facts.grants.some((g) => oai !== undefined && g.Grantee?.ID === oai && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));
+      if (toOai) return ok(META, `${key} is owned by ${owner}, but its ACL grants the distribution's OAI read`, evidence);
+    }
+    const publicNote = 'a public-read grant is ignored once Block Public Access is on';
+    if (access.kind === 'oac') grantNote = ' An origin access control cannot be named in an object ACL, so no grant can fix this object while it is foreign-owned.';
+    else if (access.kind === 'oai' && facts.grants) {
+      const readers = facts.grants.filter((g) => /^(READ|FULL_CONTROL)$/.test(g.Permission ?? '') && g.Grantee?.ID !== facts.objectOwnerId).map((g) => (g.Grantee?.URI === ALL_USERS ? 'AllUsers (public)' : g.Grantee?.ID ?? g.Grantee?.URI ?? '?'));
+      const who = readers.length ? `; it grants read to ${readers.join(', ')}` : '';
+      grantNote = ` Its ACL does not grant read to the OAI's canonical user ${access.canonicalUserId ?? '(unknown)'}${who} (${publicNote}).`;
+    }
+    else if (access.kind === 'oai') grantNote = ` Unless its unreadable ACL grants the OAI's canonical user read, the OAI cannot read it either (${publicNote}).`;
+    return problem(
+      META,
+      `${key} is owned by ${owner}, not by the bucket owner${facts.bucketOwnerId ? ` ${facts.bucketOwnerId}` : ''} (ObjectOwnership=${facts.mode ?? 'unknown'}): bucket-policy grants do not apply to it.${mark}${grantNote}`,
+      evidence,
+      fix,
+      100,
+    );
+  }
+  if (facts.aclDenied && sameAccount === undefined) {
+    return unknown(META, `GetObjectAcl on ${key} was refused and the owner could not be compared; if these credentials belong to the bucket owner, the object is foreign-owned`, evidence, fix);
+  }
+  if (facts.foreign === undefined) {
+    return unknown(META, `the owner of ${key} could not be compared with the bucket owner`, evidence, 'grant the doctor s3:ListBucket and s3:GetBucketAcl, or run it as the bucket owner');
+  }
+  return ok(META, `${key} is owned by the bucket owner (ObjectOwnership=${facts.mode}); legacy ACLs are still enabled: BucketOwnerEnforced is recommended`, evidence);
+}

@@ -1,0 +1,74 @@
+/**
+ * Check 3, Block Public Access (bucket and account) against anything that relies on public access:
+ * anonymous origin requests, public object ACLs, a public bucket policy.
+ */
+import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
+import type { DoctorContext } from '../context';
+import type { CheckResult, Evidence } from '../types';
+import { ALL_USERS, AUTHENTICATED_USERS, ownershipFacts } from './ownership';
+import { ev, ok, problem, unknown, type CheckMeta } from './result';
+
+const META: CheckMeta = { id: 'block-public-access', order: 3, title: 'Block Public Access against public reliance' };
+
+type Pab = Partial<Record<'BlockPublicAcls' | 'IgnorePublicAcls' | 'BlockPublicPolicy' | 'RestrictPublicBuckets', boolean>>;
+
+function describePab(p: PublicAccessBlockConfiguration | null): string {
+  if (!p) return 'NoSuchPublicAccessBlockConfiguration: none set';
+  return `BlockPublicAcls=${p.BlockPublicAcls}, IgnorePublicAcls=${p.IgnorePublicAcls}, BlockPublicPolicy=${p.BlockPublicPolicy}, RestrictPublicBuckets=${p.RestrictPublicBuckets}`;
+}
+
+export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult> {
+  const [bucketPab, accountPab] = await Promise.all([ctx.bucketPublicAccessBlock(), ctx.accountPublicAccessBlock()]);
+  const evidence: Evidence[] = [ev(bucketPab, describePab), ev(accountPab, describePab)];
+  const eff: Pab = {};
+  for (const f of [bucketPab, accountPab]) {
+    if (!f.ok || !f.value) continue;
+    for (const k of ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const) eff[k] = eff[k] || !!f.value[k];
+  }
+  const access = await ctx.access();
+  const owner = await ownershipFacts(ctx);
+  const publicAcl = owner.grants?.some((g) => (g.Grantee?.URI === ALL_USERS || g.Grantee?.URI === AUTHENTICATED_USERS) && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));
+  const policy = await ctx.bucketPolicy();
+  const publicPolicy = policy.ok && policy.value?.Statement.some((s) => s.Effect === 'Allow' && (s.Principal === '*' || (s.Principal as { AWS?: unknown })?.AWS === '*') && !s.Condition);
+  const ignored: string[] = [];
+  if (eff.IgnorePublicAcls && publicAcl) ignored.push('the public-read grant in the object\'s ACL (IgnorePublicAcls)');
+  if (eff.RestrictPublicBuckets && publicPolicy) ignored.push('the public bucket policy (RestrictPublicBuckets)');
+  const anyOn = Object.values(eff).some(Boolean);
+  const keepOn = 'keep Block Public Access on; serve through the distribution instead: attach an origin access control (signing "always") and grant it in the bucket policy';
+
+  if (access.kind === 'none' && anyOn) {
+    // Behind a website endpoint the endpoint itself is the cause (check 1). Without a public grant
+    // in sight, the missing origin access is (check 1); with one, Block Public Access is.
+    const website = (await ctx.origin())?.endpoint === 'website';
+    if (ignored.length) {
+      return problem(
+        META,
+        `the site relies on public access (CloudFront sends anonymous requests${website ? ' to a website endpoint' : ''}) and Block Public Access now ignores ${ignored.join(' and ')}`,
+        evidence,
+        keepOn,
+        website ? 80 : 95,
+      );
+    }
+    return problem(META, 'CloudFront sends anonymous requests, and Block Public Access would ignore any public grant that could answer them', evidence, keepOn, 50);
+  }
+  if (owner.foreign && eff.IgnorePublicAcls) {
+    return problem(
+      META,
+      'IgnorePublicAcls is on: a foreign-owned object that was readable only through a public-read ACL became unreadable when Block Public Access was turned on (the trigger, not the cause)',
+      evidence,
+      'keep Block Public Access on and fix the object\'s ownership (check 4)',
+      70,
+    );
+  }
+  if ((!bucketPab.ok && bucketPab.denied) && (!accountPab.ok && accountPab.denied)) {
+    return unknown(META, 'Block Public Access could not be read at bucket or account level', evidence, 'grant the doctor s3:GetBucketPublicAccessBlock and s3:GetAccountPublicAccessBlock');
+  }
+  if (!anyOn) {
+    return ok(META, 'Block Public Access is off: not a cause of 403s, but the bucket can be made public; turn all four settings on', evidence);
+  }
+  return ok(
+    META,
+    `Block Public Access is on${ignored.length ? ` and ignores ${ignored.join(' and ')}` : ''}; the distribution signs its requests, so it does not need public access`,
+    evidence,
+  );
+}

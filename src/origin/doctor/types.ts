@@ -1,0 +1,54 @@
+/**
+ * The shape of a doctor check and its report.
+ */
+
+export type CheckStatus = 'ok' | 'problem' | 'unknown';
+
+/** One call the doctor made and what it saw. */
+export interface Evidence {
+  /** The API call, e.g. `s3:GetObjectAcl(Bucket=site, Key=index.html)`. */
+  readonly call: string;
+  /** The value seen, or the error returned. */
+  readonly seen: string;
+}
+
+export type CheckId =
+  | 'distribution'
+  | 'bucket-policy'
+  | 'block-public-access'
+  | 'object-ownership'
+  | 'encryption'
+  | 'key'
+  | 'organizations'
+  | 'edge';
+
+export interface CheckResult {
+  readonly id: CheckId;
+  /** Position in the doctor's walk (1-8), as in docs/doctor.md. */
+  readonly order: number;
+  readonly title: string;
+  readonly status: CheckStatus;
+  /** One sentence: what was found. */
+  readonly summary: string;
+  readonly evidence: readonly Evidence[];
+  /** What to do about it (problems and unknowns). */
+  readonly fix?: string;
+  /**
+   * How likely this problem is the cause of the 403, 0-100 (horses before zebras): used to rank
+   * problems. 0 for ok results.
+   */
+  readonly likelihood: number;
+}
+
+export interface DoctorReport {
+  readonly environment: string;
+  readonly bucket: string;
+  readonly key: string;
+  readonly distributionId: string;
+  /** Problems first (likeliest cause first), then unknowns, then the checks that passed. */
+  readonly results: readonly CheckResult[];
+  /** The likeliest cause, when any check found a problem. */
+  readonly cause?: CheckResult;
+  /** One line: the fix for the likeliest cause, or a statement that nothing was found. */
+  readonly verdict: string;
+}

@@ -1,0 +1,105 @@
+/**
+ * Turns ACL grants into bucket-policy statements, so access survives disabling ACLs
+ * (BucketOwnerEnforced). Pure: grants in, statements and notes out.
+ */
+import type { Grant } from '@aws-sdk/client-s3';
+import { ALL_USERS, AUTHENTICATED_USERS } from '../doctor/checks/ownership';
+import type { PolicyStatement } from '../doctor/policy-eval';
+
+export const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
+
+/** Most object ARNs one statement lists before the plan asks for a review instead. */
+export const MAX_KEYS_PER_STATEMENT = 100;
+
+export interface ObjectGrants {
+  readonly key: string;
+  readonly grants: readonly Grant[];
+}
+
+export interface GrantMove {
+  readonly statements: PolicyStatement[];
+  /** Grants that are not moved, and why (public grants, the owner's own). */
+  readonly dropped: string[];
+  /** Grants that cannot be moved safely: the fix refuses to run until they are resolved. */
+  readonly blockers: string[];
+}
+
+function grantee(g: Grant): string {
+  return g.Grantee?.ID ?? g.Grantee?.URI ?? g.Grantee?.EmailAddress ?? '(unknown grantee)';
+}
+
+/**
+ * @param ownerId the bucket owner's canonical ID (its grants need no statement)
+ * @param oaiIds canonical IDs of OAIs: object READ for them becomes one statement on the bucket's objects
+ */
+export function movedGrants(bucket: string, ownerId: string, bucketGrants: readonly Grant[], objects: readonly ObjectGrants[], oaiIds: readonly string[]): GrantMove {
+  const statements: PolicyStatement[] = [];
+  const dropped: string[] = [];
+  const blockers: string[] = [];
+  const bucketArn = `arn:aws:s3:::${bucket}`;
+  const sid = (s: string) => `EdgelockFromAcl${s.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}`;
+
+  // Bucket ACL.
+  for (const g of bucketGrants) {
+    const who = grantee(g);
+    const perm = g.Permission ?? '';
+    if (who === ownerId) continue;
+    if (who === ALL_USERS || who === AUTHENTICATED_USERS) {
+      dropped.push(`bucket ACL ${perm} to ${who === ALL_USERS ? 'AllUsers' : 'AuthenticatedUsers'}: public access is not moved (serve through CloudFront)`);
+      continue;
+    }
+    if (who === LOG_DELIVERY) {
+      if (/WRITE|FULL_CONTROL/.test(perm)) {
+        statements.push({ Sid: 'EdgelockFromAclS3LogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `${bucketArn}/*` } as PolicyStatement);
+      } else dropped.push(`bucket ACL ${perm} to the log delivery group: not needed once ACLs are disabled`);
+      continue;
+    }
+    if (!g.Grantee?.ID) {
+      blockers.push(`bucket ACL ${perm} to ${who}: an e-mail grantee cannot be named in a bucket policy; replace it with the account's canonical ID or an IAM principal first`);
+      continue;
+    }
+    const actions: string[] = [];
+    if (/^(READ|FULL_CONTROL)$/.test(perm)) actions.push('s3:ListBucket');
+    if (/^(WRITE|FULL_CONTROL)$/.test(perm)) actions.push('s3:PutObject', 's3:DeleteObject');
+    if (actions.length === 0) {
+      dropped.push(`bucket ACL ${perm} to ${who}: ACL permissions mean nothing once ACLs are disabled`);
+      continue;
+    }
+    const resources = [...(actions.includes('s3:ListBucket') ? [bucketArn] : []), ...(actions.some((a) => a !== 's3:ListBucket') ? [`${bucketArn}/*`] : [])];
+    statements.push({ Sid: sid(`Bucket${perm}${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: actions, Resource: resources.length === 1 ? resources[0]! : resources } as PolicyStatement);
+  }
+
+  // Object ACLs: READ (or FULL_CONTROL) becomes s3:GetObject.
+  const readers = new Map<string, string[]>();
+  for (const o of objects) {
+    for (const g of o.grants) {
+      const who = grantee(g);
+      const perm = g.Permission ?? '';
+      if (who === ownerId) continue;
+      if (who === ALL_USERS || who === AUTHENTICATED_USERS) {
+        dropped.push(`${o.key}: ${perm} to ${who === ALL_USERS ? 'AllUsers' : 'AuthenticatedUsers'} (public-read) is not moved: serve it through CloudFront`);
+        continue;
+      }
+      if (!/^(READ|FULL_CONTROL)$/.test(perm)) continue;
+      if (!g.Grantee?.ID) {
+        blockers.push(`${o.key}: ${perm} to ${who}: an e-mail grantee cannot be named in a bucket policy`);
+        continue;
+      }
+      const list = readers.get(who) ?? [];
+      list.push(o.key);
+      readers.set(who, list);
+    }
+  }
+  for (const [who, keys] of readers) {
+    if (oaiIds.includes(who)) {
+      statements.push({ Sid: sid(`OaiRead${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: `${bucketArn}/*` } as PolicyStatement);
+      continue;
+    }
+    if (keys.length > MAX_KEYS_PER_STATEMENT) {
+      blockers.push(`${keys.length} objects grant READ to canonical user ${who}: too many to list one by one; grant that principal a prefix in the bucket policy yourself, then run the fix again`);
+      continue;
+    }
+    statements.push({ Sid: sid(`Read${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: keys.map((k) => `${bucketArn}/${k}`) } as PolicyStatement);
+  }
+  return { statements, dropped, blockers };
+}

@@ -1,0 +1,56 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { doctorCommand } from '../../src/cli/commands/doctor';
+import { runCli } from '../helpers/cli';
+import { SEED_ENV, seedWorld } from './scenarios';
+import { DIST, healthyWorld, mockWorld } from './world';
+
+let dir: string;
+beforeAll(() => {
+  dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-doctor-'));
+  const envs = {
+    prod: { accountId: '333333333333', region: 'eu-west-1', auth: false, distributionId: DIST },
+    legacy: { accountId: '333333333333', region: 'eu-west-1', auth: false, originAccess: 'oai', bucket: 'acme-web-prod-site-333333333333', oaiCanonicalUserIds: SEED_ENV.oaiCanonicalUserIds },
+  };
+  writeFileSync(path.join(dir, 'edgelock.config.json'), JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, environments: envs }));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const config = () => path.join(dir, 'edgelock.config.json');
+
+test('exit code 0 and a clean report for a healthy setup', async () => {
+  let text = '';
+  const code = await doctorCommand({ config: config(), env: 'prod' }, mockWorld(healthyWorld()), (s) => (text += s));
+  expect(code).toBe(0);
+  expect(text).toMatch(/No problem found/);
+  expect(text).not.toMatch(/PROBLEM|LIKELIEST/);
+});
+
+test('exit code 1, the cause first and the fix last for the seed; --distribution overrides the config', async () => {
+  let text = '';
+  const code = await doctorCommand({ config: config(), env: 'legacy', distribution: DIST }, mockWorld(seedWorld()), (s) => (text += s));
+  expect(code).toBe(1);
+  expect(text.split('\n')[2]).toBe('1. [LIKELIEST CAUSE] Object Ownership and the object\'s owner (check 4)');
+  expect(text.trimEnd().split('\n').pop()).toMatch(/^Fix: run `edgelock fix ownership --env legacy`/);
+});
+
+test('--json prints the report as data', async () => {
+  let text = '';
+  await doctorCommand({ config: config(), env: 'legacy', distribution: DIST, json: true }, mockWorld(seedWorld()), (s) => (text += s));
+  const report = JSON.parse(text);
+  expect(report.cause.id).toBe('object-ownership');
+  expect(report.results).toHaveLength(8);
+});
+
+test.each([
+  [['--env', 'legacy'], /environment "legacy" has no distributionId .*pass --distribution ID/],
+  [['--env', 'prod', '--distribution', 'd123'], /--distribution "d123" is not a CloudFront distribution ID/],
+  [['--env', 'staging'], /no environment "staging"; this config has "prod", "legacy"/],
+  [['--env', 'prod', '--key', '/'], /--key is empty/],
+])('usage error: %j', (args, message) => {
+  const r = runCli(['doctor', '--config', config(), ...args]);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});

@@ -1,0 +1,317 @@
+/**
+ * An AWS "world" for the doctor's tests, described as data, and the aws-sdk-client-mock stubs
+ * that answer exactly as AWS does (policies as JSON strings, errors with AWS's names and
+ * HTTP status codes).
+ */
+import { CloudFrontClient, CloudFrontServiceException, GetCloudFrontOriginAccessIdentityCommand, GetDistributionConfigCommand, GetOriginAccessControlCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
+import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, OrganizationsClient, OrganizationsServiceException } from '@aws-sdk/client-organizations';
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketRequestPaymentCommand,
+  GetObjectAclCommand,
+  GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+  S3Client,
+  S3ServiceException,
+  type Grant,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPabCommand, S3ControlClient, S3ControlServiceException } from '@aws-sdk/client-s3-control';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { mockClient } from 'aws-sdk-client-mock';
+import type { ResolvedEnvironment } from '../../src/config/schema';
+import type { DoctorClients } from '../../src/origin/doctor';
+
+export const ACCOUNT = '333333333333';
+export const TOOLS_ACCOUNT = '111111111111';
+export const BUCKET = 'acme-web-prod-site-333333333333';
+export const REGION = 'eu-west-1';
+export const DIST = 'E2QWRUHAPOMQZL';
+export const DIST_ARN = `arn:aws:cloudfront::${ACCOUNT}:distribution/${DIST}`;
+export const OWNER_ID = 'a1b2c3d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8f90';
+export const TOOLS_ID = '79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be';
+export const OAI_ID = 'E1SEEDOAI0ABCD';
+export const OAI_CANONICAL = 'b970b42360b81c8ddbd79d2f5df0069ba9033c8a79655752abe380cd6d63ba8bcf23384d47e1e0f8b2d0cf2f1f8bb3ce';
+export const OAC_ID = 'E3OACSITE0ABCD';
+export const KMS_KEY = `arn:aws:kms:${REGION}:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`;
+
+export const ENV: ResolvedEnvironment = {
+  name: 'prod',
+  accountId: ACCOUNT,
+  region: REGION,
+  auth: true,
+  originAccess: 'oac',
+  bucket: BUCKET,
+  bucketDomain: `${BUCKET}.s3.${REGION}.amazonaws.com`,
+  distributionId: DIST,
+};
+
+export interface ObjectFacts {
+  ownerId: string;
+  size?: number;
+  grants?: Grant[];
+  sse?: 'AES256' | 'aws:kms';
+  kmsKeyId?: string;
+}
+
+export interface OrgPolicy {
+  id: string;
+  name: string;
+  type: 'SERVICE_CONTROL_POLICY' | 'RESOURCE_CONTROL_POLICY';
+  target: string;
+  content: object;
+  awsManaged?: boolean;
+}
+
+export interface World {
+  distribution: DistributionConfig | 'missing' | 'denied';
+  oac?: { SigningBehavior: 'always' | 'never' | 'no-override' };
+  oaiCanonical?: string;
+  /** The policy document, or its raw text as GetBucketPolicy returns it, or null for none. */
+  bucketPolicy: object | string | null;
+  bucketOwnerId: string;
+  bucketPab: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean } | null;
+  accountPab: World['bucketPab'] | 'denied';
+  ownership: 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter' | null;
+  objects: Record<string, ObjectFacts>;
+  defaultEncryption: { SSEAlgorithm: 'AES256' | 'aws:kms'; KMSMasterKeyID?: string } | null;
+  kms?: { policy: object; manager: 'CUSTOMER' | 'AWS' };
+  payer: 'BucketOwner' | 'Requester';
+  callerAccount: string;
+  /** Organization: the account's parent OU and the attached policies; 'denied' for a member account. */
+  org: { ou: string; root: string; policies: OrgPolicy[] } | 'denied' | 'none';
+}
+
+const s3err = (name: string, status: number, message: string) => new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status, requestId: 'R3Q1D', extendedRequestId: 'H0ST1D' }, message });
+const cferr = (name: string, status: number, message: string) => new CloudFrontServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message });
+const orgerr = (name: string, message: string) => new OrganizationsServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 400 }, message });
+
+export const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
+
+export function oacPolicy(distArn = DIST_ARN): object {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Sid: 'AllowCloudFrontServicePrincipalReadOnly',
+        Effect: 'Allow',
+        Principal: { Service: 'cloudfront.amazonaws.com' },
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${BUCKET}/*`,
+        Condition: { StringEquals: { 'AWS:SourceArn': distArn } },
+      },
+      {
+        Sid: 'DenyInsecureTransport',
+        Effect: 'Deny',
+        Principal: '*',
+        Action: 's3:*',
+        Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`],
+        Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+      },
+    ],
+  };
+}
+
+export function oaiPolicy(oaiId = OAI_ID): object {
+  return {
+    Version: '2008-10-17',
+    Id: 'PolicyForCloudFrontPrivateContent',
+    Statement: [
+      {
+        Sid: '1',
+        Effect: 'Allow',
+        Principal: { AWS: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${oaiId}` },
+        Action: 's3:GetObject',
+        Resource: `arn:aws:s3:::${BUCKET}/*`,
+      },
+    ],
+  };
+}
+
+export function distribution(origin: { domain?: string; oacId?: string; oaiId?: string; website?: boolean }, associations: string[] = ['viewer-request', 'origin-request', 'origin-response']): DistributionConfig {
+  const domain = origin.domain ?? ENV.bucketDomain;
+  return {
+    CallerReference: 'edgelock-prod',
+    Comment: 'acme-web prod',
+    Enabled: true,
+    DefaultRootObject: 'index.html',
+    Aliases: { Quantity: 0 },
+    Origins: {
+      Quantity: 1,
+      Items: [
+        {
+          Id: 'site',
+          DomainName: domain,
+          OriginPath: '',
+          CustomHeaders: { Quantity: 0 },
+          ...(origin.website
+            ? { CustomOriginConfig: { HTTPPort: 80, HTTPSPort: 443, OriginProtocolPolicy: 'http-only', OriginSslProtocols: { Quantity: 1, Items: ['TLSv1.2'] }, OriginReadTimeout: 30, OriginKeepaliveTimeout: 5 } }
+            : { S3OriginConfig: { OriginAccessIdentity: origin.oaiId ? `origin-access-identity/cloudfront/${origin.oaiId}` : '' } }),
+          ConnectionAttempts: 3,
+          ConnectionTimeout: 10,
+          OriginShield: { Enabled: false },
+          OriginAccessControlId: origin.oacId ?? '',
+        },
+      ],
+    },
+    DefaultCacheBehavior: {
+      TargetOriginId: 'site',
+      TrustedSigners: { Enabled: false, Quantity: 0 },
+      TrustedKeyGroups: { Enabled: false, Quantity: 0 },
+      ViewerProtocolPolicy: 'redirect-to-https',
+      AllowedMethods: { Quantity: 2, Items: ['HEAD', 'GET'], CachedMethods: { Quantity: 2, Items: ['HEAD', 'GET'] } },
+      Compress: true,
+      LambdaFunctionAssociations: {
+        Quantity: associations.length,
+        Items: associations.map((e, i) => ({ LambdaFunctionARN: `arn:aws:lambda:us-east-1:${ACCOUNT}:function:acme-web-prod-${e}:${i + 1}`, EventType: e as 'origin-request', IncludeBody: false })),
+      },
+      FunctionAssociations: { Quantity: 0 },
+      CachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6',
+    },
+    CacheBehaviors: { Quantity: 0 },
+    CustomErrorResponses: { Quantity: 0 },
+    PriceClass: 'PriceClass_100',
+    HttpVersion: 'http2',
+    IsIPV6Enabled: true,
+  };
+}
+
+/** A healthy OAC setup: the baseline every scenario changes one thing in. */
+export function healthyWorld(): World {
+  return {
+    distribution: distribution({ oacId: OAC_ID }),
+    oac: { SigningBehavior: 'always' },
+    bucketPolicy: oacPolicy(),
+    bucketOwnerId: OWNER_ID,
+    bucketPab: ALL_ON,
+    accountPab: ALL_ON,
+    ownership: 'BucketOwnerEnforced',
+    objects: { 'index.html': { ownerId: OWNER_ID, size: 5120, sse: 'AES256' } },
+    defaultEncryption: { SSEAlgorithm: 'AES256' },
+    payer: 'BucketOwner',
+    callerAccount: ACCOUNT,
+    org: {
+      ou: 'ou-ab12-workload',
+      root: 'r-ab12',
+      policies: [
+        { id: 'p-FullAWSAccess', name: 'FullAWSAccess', type: 'SERVICE_CONTROL_POLICY', target: 'r-ab12', awsManaged: true, content: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] } },
+        { id: 'p-RCPFullAWSAccess', name: 'RCPFullAWSAccess', type: 'RESOURCE_CONTROL_POLICY', target: 'r-ab12', awsManaged: true, content: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: '*', Action: '*', Resource: '*' }] } },
+      ],
+    },
+  };
+}
+
+/** Installs stubs answering from `w`; returns the clients the doctor should use. */
+export function mockWorld(w: World): DoctorClients {
+  const clients: DoctorClients = {
+    s3: new S3Client({ region: REGION }),
+    s3control: new S3ControlClient({ region: REGION }),
+    cloudfront: new CloudFrontClient({ region: 'us-east-1' }),
+    organizations: new OrganizationsClient({ region: 'us-east-1' }),
+    kms: new KMSClient({ region: REGION }),
+    sts: new STSClient({ region: REGION }),
+  };
+  const s3 = mockClient(clients.s3);
+  const cf = mockClient(clients.cloudfront);
+  const s3c = mockClient(clients.s3control);
+  const org = mockClient(clients.organizations);
+  const kms = mockClient(clients.kms);
+  const sts = mockClient(clients.sts);
+
+  if (w.distribution === 'missing') cf.on(GetDistributionConfigCommand).rejects(cferr('NoSuchDistribution', 404, 'The specified distribution does not exist.'));
+  else if (w.distribution === 'denied') cf.on(GetDistributionConfigCommand).rejects(cferr('AccessDenied', 403, 'User is not authorized to perform: cloudfront:GetDistributionConfig'));
+  else cf.on(GetDistributionConfigCommand).resolves({ DistributionConfig: w.distribution, ETag: 'E2QWRUHEXAMPLE' });
+  cf.on(GetOriginAccessControlCommand).callsFake((input: { Id: string }) => {
+    if (!w.oac) throw cferr('NoSuchOriginAccessControl', 404, 'The origin access control does not exist.');
+    return { OriginAccessControl: { Id: input.Id, OriginAccessControlConfig: { Name: 'acme-web-prod', Description: '', SigningProtocol: 'sigv4', SigningBehavior: w.oac.SigningBehavior, OriginAccessControlOriginType: 's3' } }, ETag: 'ETAGOAC' };
+  });
+  cf.on(GetCloudFrontOriginAccessIdentityCommand).callsFake((input: { Id: string }) => ({
+    CloudFrontOriginAccessIdentity: { Id: input.Id, S3CanonicalUserId: w.oaiCanonical ?? OAI_CANONICAL, CloudFrontOriginAccessIdentityConfig: { CallerReference: 'x', Comment: 'cloudfront identity' } },
+    ETag: 'ETAGOAI',
+  }));
+
+  s3.on(GetBucketPolicyCommand).callsFake(() => {
+    if (!w.bucketPolicy) throw s3err('NoSuchBucketPolicy', 404, 'The bucket policy does not exist');
+    return { Policy: typeof w.bucketPolicy === 'string' ? w.bucketPolicy : JSON.stringify(w.bucketPolicy) };
+  });
+  s3.on(GetBucketAclCommand).resolves({ Owner: { ID: w.bucketOwnerId }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: w.bucketOwnerId }, Permission: 'FULL_CONTROL' }] });
+  s3.on(GetPublicAccessBlockCommand).callsFake(() => {
+    if (!w.bucketPab) throw s3err('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found');
+    return { PublicAccessBlockConfiguration: w.bucketPab };
+  });
+  s3c.on(GetAccountPabCommand).callsFake(() => {
+    if (w.accountPab === 'denied') throw new S3ControlServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' });
+    if (!w.accountPab) throw new S3ControlServiceException({ name: 'NoSuchPublicAccessBlockConfiguration', $fault: 'client', $metadata: { httpStatusCode: 404 }, message: 'The public access block configuration was not found' });
+    return { PublicAccessBlockConfiguration: w.accountPab };
+  });
+  s3.on(GetBucketOwnershipControlsCommand).callsFake(() => {
+    if (!w.ownership) throw s3err('OwnershipControlsNotFoundError', 404, 'The bucket ownership controls were not found');
+    return { OwnershipControls: { Rules: [{ ObjectOwnership: w.ownership }] } };
+  });
+  s3.on(ListObjectsV2Command).callsFake((input: { Prefix?: string; MaxKeys?: number; FetchOwner?: boolean }) => {
+    const keys = Object.keys(w.objects).filter((k) => k.startsWith(input.Prefix ?? '')).sort().slice(0, input.MaxKeys ?? 1000);
+    return {
+      Name: BUCKET,
+      Prefix: input.Prefix,
+      KeyCount: keys.length,
+      MaxKeys: input.MaxKeys ?? 1000,
+      IsTruncated: false,
+      Contents: keys.map((k) => ({ Key: k, LastModified: new Date('2019-06-30T16:00:00Z'), ETag: '"d41d8cd98f00b204e9800998ecf8427e"', Size: w.objects[k]!.size ?? 1024, StorageClass: 'STANDARD', ...(input.FetchOwner ? { Owner: { ID: w.objects[k]!.ownerId } } : {}) })),
+    };
+  });
+  // The bucket owner may read an object's ACL and metadata only when it owns the object (or is granted).
+  const readable = (o: ObjectFacts, perm: RegExp) => o.ownerId === w.bucketOwnerId || w.ownership === 'BucketOwnerEnforced' || (o.grants ?? []).some((g) => g.Grantee?.ID === w.bucketOwnerId && perm.test(g.Permission ?? ''));
+  s3.on(GetObjectAclCommand).callsFake((input: { Key: string }) => {
+    const o = w.objects[input.Key];
+    if (!o) throw s3err('NoSuchKey', 404, 'The specified key does not exist.');
+    if (w.ownership === 'BucketOwnerEnforced') return { Owner: { ID: w.bucketOwnerId }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: w.bucketOwnerId }, Permission: 'FULL_CONTROL' }] };
+    if (!readable(o, /READ_ACP|FULL_CONTROL/)) throw s3err('AccessDenied', 403, 'Access Denied');
+    return { Owner: { ID: o.ownerId }, Grants: o.grants ?? [{ Grantee: { Type: 'CanonicalUser', ID: o.ownerId }, Permission: 'FULL_CONTROL' }] };
+  });
+  s3.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
+    const o = w.objects[input.Key];
+    // HEAD responses have no body: the SDK names the error after the status.
+    if (!o) throw s3err('NotFound', 404, 'NotFound');
+    if (!readable(o, /^READ$|FULL_CONTROL/)) throw s3err('Forbidden', 403, 'Forbidden');
+    return { ContentLength: o.size ?? 1024, ContentType: 'text/html', ETag: '"d41d8cd98f00b204e9800998ecf8427e"', ServerSideEncryption: o.sse ?? 'AES256', ...(o.kmsKeyId ? { SSEKMSKeyId: o.kmsKeyId } : {}) };
+  });
+  s3.on(GetBucketEncryptionCommand).callsFake(() => {
+    if (!w.defaultEncryption) throw s3err('ServerSideEncryptionConfigurationNotFoundError', 404, 'The server side encryption configuration was not found');
+    return { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: w.defaultEncryption, BucketKeyEnabled: false }] } };
+  });
+  s3.on(GetBucketRequestPaymentCommand).resolves({ Payer: w.payer });
+  s3.on(GetObjectLockConfigurationCommand).rejects(s3err('ObjectLockConfigurationNotFoundError', 404, 'Object Lock configuration does not exist for this bucket'));
+
+  kms.on(DescribeKeyCommand).callsFake((input: { KeyId: string }) => ({
+    KeyMetadata: { KeyId: input.KeyId.split('/').pop(), Arn: KMS_KEY, KeyManager: w.kms?.manager ?? 'CUSTOMER', KeyState: 'Enabled', Enabled: true, KeyUsage: 'ENCRYPT_DECRYPT', KeySpec: 'SYMMETRIC_DEFAULT' },
+  }));
+  kms.on(GetKeyPolicyCommand).callsFake(() => ({ Policy: JSON.stringify(w.kms?.policy ?? {}), PolicyName: 'default' }));
+
+  sts.on(GetCallerIdentityCommand).resolves({ Account: w.callerAccount, Arn: `arn:aws:sts::${w.callerAccount}:assumed-role/Admin/doctor`, UserId: 'AROAEXAMPLE:doctor' });
+
+  if (w.org === 'denied') {
+    org.on(ListParentsCommand).rejects(orgerr('AccessDeniedException', 'You don\'t have permissions to access this resource.'));
+  } else if (w.org === 'none') {
+    org.on(ListParentsCommand).rejects(orgerr('AWSOrganizationsNotInUseException', 'Your account is not a member of an organization.'));
+  } else {
+    const o = w.org;
+    org.on(ListParentsCommand).callsFake((input: { ChildId: string }) => ({
+      Parents: input.ChildId === ACCOUNT ? [{ Id: o.ou, Type: 'ORGANIZATIONAL_UNIT' }] : [{ Id: o.root, Type: 'ROOT' }],
+    }));
+    org.on(ListPoliciesForTargetCommand).callsFake((input: { TargetId: string; Filter: string }) => ({
+      Policies: o.policies
+        .filter((p) => p.target === input.TargetId && p.type === input.Filter)
+        .map((p) => ({ Id: p.id, Arn: `arn:aws:organizations::${TOOLS_ACCOUNT}:policy/o-exampleorg/${p.type.toLowerCase()}/${p.id}`, Name: p.name, Description: '', Type: p.type, AwsManaged: !!p.awsManaged })),
+    }));
+    org.on(DescribePolicyCommand).callsFake((input: { PolicyId: string }) => {
+      const p = o.policies.find((x) => x.id === input.PolicyId)!;
+      return { Policy: { PolicySummary: { Id: p.id, Name: p.name, Type: p.type, AwsManaged: !!p.awsManaged }, Content: JSON.stringify(p.content) } };
+    });
+  }
+  return clients;
+}

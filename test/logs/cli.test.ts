@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { runCli } from '../helpers/cli';
+
+const FIX = path.join(__dirname, 'fixtures');
+
+test('text report on the seed\'s logs: status counts, 403s by key and by URI', () => {
+  const r = runCli(['logs', path.join(FIX, 'seed-s3.log'), path.join(FIX, 'seed-cloudfront.log'), '--top', '5']);
+  expect(r.status).toBe(0);
+  expect(r.stdout).toMatch(/^2 file\(s\), .* 2 S3 access record\(s\), 2 CloudFront record\(s\), 0 malformed line\(s\)/);
+  expect(r.stdout).toMatch(/S3 403s by key \(1\)\n {2}1 {2}index\.html\n/);
+  expect(r.stdout).toMatch(/CloudFront 403s by URI \(2\)\n {2}1 {2}\/\n {2}1 {2}\/favicon\.ico\n/);
+  expect(r.stdout).toMatch(/predate the aclRequired field/);
+});
+
+test('--json is machine-readable and lists skipped files', () => {
+  const r = runCli(['logs', FIX, '--json', '--since', '2024-01-01']);
+  expect(r.status).toBe(0);
+  const j = JSON.parse(r.stdout);
+  expect(j.records).toEqual({ s3: 5, cloudfront: 3 });
+  expect(j.since).toBe('2024-01-01T00:00:00.000Z');
+  expect(j.skipped).toEqual([]);
+});
+
+test.each([
+  [['logs', 'no/such/dir'], /no such file or folder: no\/such\/dir/],
+  [['logs', FIX, '--since', 'last tuesday'], /--since "last tuesday" is not a time/],
+  [['logs', FIX, '--top', '0'], /--top must be a whole number from 1 to 1000/],
+])('usage errors exit 2 with a message: %j', (args, message) => {
+  const r = runCli(args);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});
