@@ -1,7 +1,8 @@
 /**
  * `edgelock start` (what `npm start` runs): builds the example config, starts the embedded S3,
- * uploads examples/site into the dev environment's bucket and serves it behind the local edge
- * with the demo credentials, until Ctrl-C.
+ * deploys examples/site into the dev environment's bucket and serves it behind the local edge
+ * with the demo credentials, until Ctrl-C. The examples ship with the package; the bundles are
+ * built into `--dist` under the current folder.
  */
 import path from 'node:path';
 import type { Command } from 'commander';
@@ -20,7 +21,7 @@ export function registerStart(program: Command): void {
   addServeOptions(
     program
       .command('start')
-      .description('serve the example site behind the local edge: build examples/edgelock.config.ts, upload examples/site to an embedded private S3, Basic auth with the demo user'),
+      .description('serve the example site behind the local edge: build examples/edgelock.config.ts, deploy examples/site to an embedded private S3, Basic auth with the demo user'),
   ).action(
     action(async (opts: DevCliOptions) => {
       const config = loadConfig(EXAMPLE_CONFIG);
@@ -28,7 +29,7 @@ export function registerStart(program: Command): void {
         config,
         env: EXAMPLE_ENV,
         opts,
-        distDir: path.resolve(PACKAGE_ROOT, opts.dist),
+        distDir: path.resolve(opts.dist),
         siteDir: EXAMPLE_SITE,
         extraBanner: [`  login:   user "${DEMO_USER}", password "${DEMO_PASSWORD}"`],
         extraJson: { user: DEMO_USER, password: DEMO_PASSWORD },
