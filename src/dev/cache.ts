@@ -78,6 +78,7 @@ export interface CachedResponse {
 
 interface Entry {
   readonly value: CachedResponse;
+  readonly stored: number;
   readonly expires: number;
   readonly bytes: number;
 }
@@ -95,15 +96,21 @@ export class EdgeCache {
   }
 
   get(key: string): CachedResponse | undefined {
+    return this.lookup(key)?.value;
+  }
+
+  /** The entry and its age in whole seconds (CloudFront's `Age` header on a hit). */
+  lookup(key: string): { readonly value: CachedResponse; readonly ageSeconds: number } | undefined {
     const e = this.entries.get(key);
     if (!e) return undefined;
-    if (e.expires <= this.clock()) {
+    const now = this.clock();
+    if (e.expires <= now) {
       this.delete(key);
       return undefined;
     }
     this.entries.delete(key);
     this.entries.set(key, e);
-    return e.value;
+    return { value: e.value, ageSeconds: Math.floor((now - e.stored) / 1000) };
   }
 
   /** Stores for `ttlSeconds` (nothing when 0 or when the body alone exceeds the cache). */
@@ -111,7 +118,8 @@ export class EdgeCache {
     this.delete(key);
     const bytes = value.body.length + 512;
     if (ttlSeconds <= 0 || bytes > this.maxBytes) return;
-    this.entries.set(key, { value, expires: this.clock() + ttlSeconds * 1000, bytes });
+    const now = this.clock();
+    this.entries.set(key, { value, stored: now, expires: now + ttlSeconds * 1000, bytes });
     this.bytes += bytes;
     for (const [k] of this.entries) {
       if (this.bytes <= this.maxBytes) break;

@@ -173,8 +173,12 @@ export class LocalEdge {
     // 2. cache
     const cacheable = request.method === 'GET' || request.method === 'HEAD';
     const key = EdgeCache.key(request.uri, request.querystring);
-    const hit = cacheable ? this.cache.get(key) : undefined;
-    if (hit) return this.viewerResponse(request, requestId, hit, hit.originStatus >= 400 ? 'Error' : 'Hit');
+    const hit = cacheable ? this.cache.lookup(key) : undefined;
+    if (hit) {
+      const served = await this.viewerResponse(request, requestId, hit.value, hit.value.originStatus >= 400 ? 'Error' : 'Hit');
+      if (served.cache === 'Hit') setHeader(served.headers, 'Age', String(hit.ageSeconds));
+      return served;
+    }
 
     // 3. origin-request
     const originRequest: CfRequest = {

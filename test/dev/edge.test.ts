@@ -66,6 +66,8 @@ describe('LocalEdge flow', () => {
     s.calls.length = 0;
     const hit = await get(s.edge);
     expect(hit.headers['x-cache']![0]!.value).toBe('Hit from cloudfront');
+    expect(hit.headers.age).toEqual([{ key: 'Age', value: '0' }]);
+    expect(miss.headers.age).toBeUndefined();
     expect(hit.body.toString()).toBe('origin /a.txt');
     expect(s.calls).toEqual(['viewer-request', 'viewer-response']);
     expect(s.originCalls).toHaveLength(1);
