@@ -2,6 +2,7 @@
  * `edgelock dev` on the command line: bad options are usage errors (exit 2) that say how to fix
  * them; a missing build is an error that says to build.
  */
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCli, ROOT } from '../helpers/cli';
 import { tempDir } from '../helpers/config';
@@ -21,5 +22,20 @@ describe('edgelock dev: option errors', () => {
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(r.status).toBe(status);
+  });
+});
+
+describe('edgelock dev --no-build: the dist folder must hold this config\'s bundles', () => {
+  test.each([
+    ['another project', { edgelock: '0.1.0', project: 'other-site', environments: {}, functions: {} }, /built for project "other-site", not "acme-web"; rebuild/],
+    ['no bundles for the environment', { edgelock: '0.1.0', project: 'acme-web', environments: { prod: {} }, functions: {} }, /no bundles for environment "dev"; rebuild with "edgelock build --env dev"/],
+    ['auth without a viewer-request bundle', { edgelock: '0.1.0', project: 'acme-web', environments: { dev: {} }, functions: {} }, /auth: true but .* has no viewer-request bundle/],
+  ])('%s', (_name, manifest, message) => {
+    const cwd = tempDir('edgelock-dev-cli-');
+    mkdirSync(path.join(cwd, 'dist'));
+    writeFileSync(path.join(cwd, 'dist', 'manifest.json'), JSON.stringify(manifest));
+    const r = runCli(['dev', '--config', CONFIG, '--port', '0', '--no-build', '--origin', path.join(ROOT, 'examples', 'site')], { cwd });
+    expect(r.stderr).toMatch(message);
+    expect(r.status).toBe(1);
   });
 });
