@@ -12,7 +12,7 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { ResolvedEnvironment } from '../config/schema';
-import { headerMatcher, setHeader, type CfHeaders } from '../edge/headers';
+import { getHeader, headerMatcher, setHeader, type CfHeaders } from '../edge/headers';
 import { DISALLOWED_HEADERS, validateResult, type LambdaEdgeProblem } from '../edge/validate';
 import { DEFAULT_TTLS, EdgeCache, ttlFor, type CacheTtls, type CachedResponse } from './cache';
 import {
@@ -98,6 +98,21 @@ function errorPage(status: number, cache: CacheResult, detail: string): EdgeResp
   return { status, statusDescription: http.STATUS_CODES[status] ?? '', headers, body: Buffer.from(html), cache };
 }
 
+/**
+ * A cache hit whose ETag the viewer already holds becomes a 304 without a body, as CloudFront
+ * answers conditional requests from its cache (weak comparison, RFC 9110 §13.1.2).
+ */
+export function notModified(ifNoneMatch: string | undefined, r: EdgeResponse): EdgeResponse {
+  const etag = getHeader(r.headers, 'etag');
+  if (r.status !== 200 || !ifNoneMatch || !etag) return r;
+  const strip = (t: string): string => t.trim().replace(/^W\//, '');
+  const match = ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => strip(t) === strip(etag));
+  if (!match) return r;
+  const headers: CfHeaders = {};
+  for (const [name, list] of Object.entries(r.headers)) if (name !== 'content-length' && name !== 'content-type') headers[name] = list;
+  return { ...r, status: 304, statusDescription: 'Not Modified', headers, body: Buffer.alloc(0) };
+}
+
 function generatedBody(r: CfGeneratedResponse): Buffer {
   if (r.body === undefined) return Buffer.alloc(0);
   return r.bodyEncoding === 'base64' ? Buffer.from(r.body, 'base64') : Buffer.from(r.body, 'utf8');
@@ -177,7 +192,7 @@ export class LocalEdge {
     if (hit) {
       const served = await this.viewerResponse(request, requestId, hit.value, hit.value.originStatus >= 400 ? 'Error' : 'Hit');
       if (served.cache === 'Hit') setHeader(served.headers, 'Age', String(hit.ageSeconds));
-      return served;
+      return notModified(getHeader(request.headers, 'if-none-match'), served);
     }
 
     // 3. origin-request

@@ -73,6 +73,17 @@ describe('LocalEdge flow', () => {
     expect(s.originCalls).toHaveLength(1);
   });
 
+  test('a hit the viewer already holds (If-None-Match) is a 304 without a body; another ETag gets the object', async () => {
+    const s = setup(ALL, 200, ['Content-Type', 'text/plain', 'Cache-Control', 'max-age=60', 'ETag', '"abc"']);
+    await get(s.edge);
+    const same = await get(s.edge, '/a.txt', ['Host', 'localhost', 'If-None-Match', 'W/"abc"']);
+    expect([same.status, same.body.length, same.cache]).toEqual([304, 0, 'Hit']);
+    expect(same.headers.etag).toEqual([{ key: 'ETag', value: '"abc"' }]);
+    const other = await get(s.edge, '/a.txt', ['Host', 'localhost', 'If-None-Match', '"zzz", "yyy"']);
+    expect([other.status, other.body.toString()]).toEqual([200, 'origin /a.txt']);
+    expect(s.originCalls).toHaveLength(1);
+  });
+
   test('origin-request sees the S3 origin object, the origin host and CloudFront\'s added headers', async () => {
     let seen: CfEvent | undefined;
     const s = setup({ ...ALL, 'origin-request': (e) => ((seen = e), e.Records[0].cf.request) });
