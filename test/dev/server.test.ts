@@ -1,0 +1,35 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { LocalEdge } from '../../src/dev/edge';
+import { startDevServer } from '../../src/dev/server';
+
+const edge = new LocalEdge({
+  handlers: {},
+  env: { bucketDomain: 'b.s3.eu-west-1.amazonaws.com', region: 'eu-west-1', originAccess: 'oac' },
+  origin: { description: 'stub', fetch: async () => ({ status: 200, statusDescription: 'OK', headers: {}, body: Buffer.from('hello') }) },
+});
+
+describe('dev server', () => {
+  test('a port in use is a clear error, not a crash', async () => {
+    const blocker = http.createServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
+    const port = (blocker.address() as AddressInfo).port;
+    try {
+      await expect(startDevServer({ edge, port })).rejects.toThrow(`the local edge cannot listen on 127.0.0.1:${port} (http): the port is in use; pick another with --port`);
+    } finally {
+      blocker.close();
+    }
+  });
+
+  test('a request body over the limit is refused with 413 before the edge sees it', async () => {
+    const server = await startDevServer({ edge, port: 0, maxBodyBytes: 8 });
+    try {
+      const big = await fetch(`${server.url}/x`, { method: 'POST', body: 'x'.repeat(9) });
+      expect(big.status).toBe(413);
+      const small = await fetch(`${server.url}/x`, { method: 'POST', body: 'x'.repeat(8) });
+      expect([small.status, await small.text()]).toEqual([200, 'hello']);
+    } finally {
+      await server.close();
+    }
+  });
+});
