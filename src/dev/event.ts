@@ -4,7 +4,7 @@
  * Pure functions: the server hands them what it read from the socket.
  */
 import type { ResolvedEnvironment } from '../config/schema';
-import type { CfHeaders } from '../edge/headers';
+import { appendHeader, type CfHeaders } from '../edge/headers';
 import type { EdgeEventType as EventType } from '../edge/validate';
 
 export type { CfHeaders, EventType };
@@ -68,13 +68,9 @@ export const DEV_DISTRIBUTION: Distribution = Object.freeze({
  * keeps the case the viewer sent, as CloudFront does.
  */
 export function toCfHeaders(rawHeaders: readonly string[]): CfHeaders {
-  const out: CfHeaders = {};
-  for (let i = 0; i + 1 < rawHeaders.length; i += 2) {
-    const key = rawHeaders[i]!;
-    const name = key.toLowerCase();
-    (out[name] ??= []).push({ key, value: rawHeaders[i + 1]! });
-  }
-  return out;
+  const headers: CfHeaders = {};
+  for (let i = 0; i + 1 < rawHeaders.length; i += 2) appendHeader(headers, rawHeaders[i]!, rawHeaders[i + 1]!);
+  return headers;
 }
 
 /** CloudFront's map back to Node's `{ name: value | value[] }` for writeHead or a request. */
