@@ -1,6 +1,7 @@
 /**
- * docs/doctor.md shows real output of edgelock on the seed scenario. This test keeps it real:
- * it fails when the output changes and the docs do not (UPDATE_DOCS=1 rewrites the blocks).
+ * The README's "When you get a 403" shows real output of edgelock on the seed scenario. This test
+ * keeps it real: it fails when the output changes and the README does not (UPDATE_DOCS=1 rewrites
+ * the blocks).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -12,7 +13,7 @@ import { mockFixBucket, ownerGrant } from './fix-world';
 import { SEED_ENV, seedWorld } from './scenarios';
 import { DIST, TOOLS_ID, mockWorld } from './world';
 
-const DOC = path.join(__dirname, '..', '..', 'docs', 'doctor.md');
+const DOC = path.join(__dirname, '..', '..', 'README.md');
 const block = (name: string) => new RegExp(`(<!-- ${name}:start -->\\n\`\`\`text\\n)([\\s\\S]*?)(\`\`\`\\n<!-- ${name}:end -->)`);
 
 function check(name: string, text: string): void {
