@@ -11,7 +11,7 @@ export const DEFAULT_CSP =
 
 /** @default the Permissions-Policy sent when `permissionsPolicy` is not set */
 export const DEFAULT_PERMISSIONS_POLICY =
-  'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=(), interest-cohort=()';
+  'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()';
 
 /** Origin headers that reveal the origin's implementation, removed unless listed in `keepOriginHeaders`. */
 export const DEFAULT_STRIPPED_ORIGIN_HEADERS = [
