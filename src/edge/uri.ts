@@ -53,6 +53,11 @@ export function parseUri(raw: string, maxLength: number): ParsedUri {
   }
   const trailing = segments.length > 0 && (decoded.endsWith('/') || parts[parts.length - 1] === '.');
   const path = `/${segments.join('/')}${trailing ? '/' : ''}`;
-  const uri = `/${segments.map(encodeSegment).join('/')}${trailing ? '/' : ''}`;
+  let uri: string;
+  try {
+    uri = `/${segments.map(encodeSegment).join('/')}${trailing ? '/' : ''}`;
+  } catch {
+    return fail('the URI is not valid UTF-16 (a lone surrogate)');
+  }
   return { ok: true, path, uri };
 }

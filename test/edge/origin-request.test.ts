@@ -83,11 +83,13 @@ describe('origin-request guard (built bundle)', () => {
     });
   });
 
-  it('removes viewer credentials and cookies and keeps the query string', async () => {
-    const r = await invoke<Result>(dev, oacEvent());
+  it('removes viewer credentials, cookies and the query string (S3 honours response-* and versionId on signed requests)', async () => {
+    const event = oacEvent();
+    expect(event.Records[0].cf.request.querystring).toBe('v=3');
+    const r = await invoke<Result>(dev, event);
     expect(r.headers.authorization).toBeUndefined();
     expect(r.headers.cookie).toBeUndefined();
-    expect(r.querystring).toBe('v=3');
+    expect(r.querystring).toBe('');
     expect(getHeader(r.headers, 'via')).toBe('2.0 2afae0d44e2540f472c0635ab62c232b.cloudfront.net (CloudFront)');
   });
 

@@ -179,6 +179,52 @@ describe('viewer-request (built bundle)', () => {
     );
   });
 
+  describe('judges the object origin-request will fetch, not only the path asked for', () => {
+    const cases: [string, Record<string, unknown>, Record<string, unknown>, string[], string[]][] = [
+      [
+        'a SPA fallback behind bypassed paths',
+        { realm: 'R', bypass: ['/health', '/.well-known/*', '/app.js'] },
+        { spaFallback: '/index.html' },
+        ['/app.js'],
+        ['/health', '/.well-known/acme-challenge/token', '/index.html', '/anything'],
+      ],
+      [
+        'an exact protected page with pretty URLs',
+        { realm: 'R', protect: ['/docs'] },
+        { prettyUrls: true },
+        ['/', '/about', '/docs/img.png', '/docsx/'],
+        ['/docs', '/docs/', '/docs/index.html', '//docs/', '/%64ocs/index.html'],
+      ],
+      [
+        'a bypassed folder with pretty URLs',
+        { realm: 'R', bypass: ['/public/*'] },
+        { prettyUrls: true },
+        ['/public', '/public/', '/public/index.html', '/public/a'],
+        ['/', '/index.html', '/publicx'],
+      ],
+    ];
+    describe.each(cases)('%s', (_name, auth, origin, open, closed) => {
+      let b: Bundles;
+      let h: Handler;
+      beforeAll(async () => {
+        const { testConfigInput, testUsers } = await import('./bundles');
+        b = await buildBundles(testConfigInput({ auth: { users: testUsers(), ...auth }, origin }));
+        h = b.handler('dev', 'viewer-request');
+      });
+      afterAll(() => b.cleanup());
+      it.each(open)('%s is open', async (uri) => {
+        expect((await invoke<Result>(h, viewerEvent(uri))).status).toBeUndefined();
+      });
+      it.each(closed)('%s needs credentials', async (uri) => {
+        expect401(await invoke<Result>(h, viewerEvent(uri)));
+      });
+    });
+  });
+
+  it('answers a lone surrogate in the URI with a 401, not a throw', async () => {
+    expect401(await run('/a\uD800b'));
+  });
+
   it('accepts the example htpasswd user (cost 10) when the config points at the file', async () => {
     const { testConfigInput } = await import('./bundles');
     const b = await buildBundles(testConfigInput({ auth: { realm: 'Example', users: './users.htpasswd' } }));

@@ -3,25 +3,16 @@
  *
  * Fails closed (a generated 502 with the security headers, and one JSON log line) when the origin
  * is not this environment's bucket reached the configured way. Removes viewer credentials and
- * cookies, refuses methods and URIs that are not plainly a file of the site (400/405), and maps
+ * cookies and the query string, refuses methods and URIs that are not plainly a file of the site (400/405), and maps
  * directory paths (and, when configured, extensionless paths) to their index document.
  */
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda';
 import type { EdgeConfig } from '../config';
+import { originPath } from '../origin-path';
 import { generatedResponse } from '../responses';
 import { buildSecurityHeaders } from '../security-headers';
 import { parseUri } from '../uri';
 import { checkOrigin } from './origin-check';
-
-/** Where a path goes at the origin: directory → index.html; extensionless → as configured. */
-export function originPath(uri: string, origin: EdgeConfig['origin']): string {
-  if (uri.endsWith('/')) return `${uri}index.html`;
-  const last = uri.slice(uri.lastIndexOf('/') + 1);
-  if (last.includes('.')) return uri;
-  if (origin.spaFallback) return origin.spaFallback;
-  if (origin.prettyUrls) return `${uri}/index.html`;
-  return uri;
-}
 
 export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult> {
   const origin = config.origin;
@@ -60,6 +51,9 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
     const headers = request.headers;
     delete headers.authorization;
     if (!origin.allowCookies) delete headers.cookie;
+    // S3 reads the query string on signed requests (response-* overrides, versionId, presigned
+    // parameters): a static site needs none of it.
+    request.querystring = '';
     request.uri = originPath(parsed.uri, origin);
     return request;
   };

@@ -10,6 +10,7 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda
 import { compareSync } from 'bcryptjs';
 import { createHash } from 'node:crypto';
 import type { EdgeAuthConfig, EdgeConfig } from '../config';
+import { objectAliases, originPath } from '../origin-path';
 import { pathMatcher } from '../paths';
 import { generatedResponse } from '../responses';
 import { buildSecurityHeaders } from '../security-headers';
@@ -57,6 +58,18 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
   const cache = createVerifiedCache(auth.cacheEntries, auth.cacheTtlSeconds * 1000);
   const maxUriLength = config.origin.maxUriLength;
 
+  /**
+   * Whether a normalised path needs credentials. Judged on the path and on the object
+   * origin-request will fetch for it (a SPA fallback or an index document), under every path
+   * that serves that object: a bypassed path never exposes a protected document, and a protected
+   * page cannot be reached through its directory or pretty-URL alias.
+   */
+  function needsAuth(path: string): boolean {
+    if (isProtected(path) && !isBypassed(path)) return true;
+    const aliases = objectAliases(originPath(path, config.origin), config.origin);
+    return aliases.some(isProtected) && !aliases.some(isBypassed);
+  }
+
   /** Whether `value` carries valid credentials (one bcrypt check per new value). */
   function verified(value: string): boolean {
     if (value.length > MAX_AUTHORIZATION_LENGTH) return false;
@@ -75,8 +88,7 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
     const parsed = parseUri(request.uri, maxUriLength);
     // A URI that cannot be normalised is judged as protected; origin-request refuses it later.
     const path = parsed.ok ? parsed.path : request.uri;
-    const needsAuth = !parsed.ok || (isProtected(path) && !isBypassed(path));
-    if (needsAuth) {
+    if (!parsed.ok || needsAuth(path)) {
       const values = headers.authorization;
       if (!values || values.length !== 1 || !verified(values[0]!.value)) return unauthorized(path);
     }
