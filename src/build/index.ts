@@ -11,6 +11,7 @@ import { EdgelockError } from '../errors';
 import { writeFileAtomic } from '../fs-atomic';
 import { VERSION } from '../version';
 import { bundleHandler, sha256, sourcePath } from './bundle';
+import { checkGeneratedResponses } from './check-responses';
 import { toEdgeConfig } from './edge-config';
 import { HANDLERS, type HandlerName, type HandlerSpec } from './handlers';
 import { MANIFEST_FILE, type ArtifactEntry, type HandlerArtifact, type Manifest } from './manifest';
@@ -121,6 +122,10 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
       const js = await bundleHandler({ factory: sourcePath('edge', spec.name, 'index.ts'), config: baked, label });
       const packaged = await packageBundle(js, `${env.name}/${spec.name}`);
       checkLimits(spec, label, packaged.entry, warnings);
+      const problems = await checkGeneratedResponses(spec, js, env);
+      if (problems.length) {
+        throw new EdgelockError(`${label}: ${problems.join('; ')}. Nothing was written: shorten the configured headers (headers.*).`);
+      }
       files.push(...packaged.files);
       handlers[spec.name] = { eventType: spec.eventType, ...packaged.entry };
     }

@@ -117,6 +117,16 @@ describe('build limits and partial builds', () => {
     expect(existsSync(out)).toBe(false);
   });
 
+  test('a header config whose generated 401 would exceed the 40 KB viewer limit fails the build and writes nothing', async () => {
+    const hashes = Array.from({ length: 800 }, (_, i) => `'sha256-${createHash('sha256').update(String(i)).digest('base64')}'`).join(' ');
+    const raw = { ...validConfig(), headers: { contentSecurityPolicy: `default-src 'self'; script-src ${hashes}` } };
+    const out = path.join(tempDir(), 'dist');
+    await expect(buildEdge(resolveConfig(parseConfig(raw, 'csp.json'), '/csp.json', '/'), { outDir: out })).rejects.toThrow(
+      /viewer-request for acme-web\/dev: its 401 breaks Lambda@Edge's rule response-size: .*Nothing was written: shorten the configured headers/,
+    );
+    expect(existsSync(out)).toBe(false);
+  });
+
   test('a bundle over the 40 KB budget builds with a warning', async () => {
     const warnings: string[] = [];
     const result = await buildEdge(configWithUsers(1_000), { outDir: path.join(tempDir(), 'dist'), warn: (w) => warnings.push(w) });

@@ -1,0 +1,59 @@
+/**
+ * Runs each freshly built bundle on synthetic events that make it generate its own response (a
+ * 401, a 400) or decorate an S3 response, and checks every result against Lambda@Edge's rules. A
+ * config that would make CloudFront answer 502 (say, a 45 KB CSP on a 40 KB viewer response)
+ * fails the build instead of every request.
+ */
+import type { ResolvedEnvironment } from '../config/schema';
+import { DEV_DISTRIBUTION, makeEvent, s3Origin, type CfEvent, type CfRequest } from '../dev/event';
+import { validateResult } from '../edge/validate';
+import type { HandlerSpec } from './handlers';
+
+type Handler = (event: CfEvent) => Promise<unknown>;
+
+/** Evaluates a bundle's text as a module, exactly the file Lambda would load. */
+function loadHandler(js: string): Handler {
+  const mod = { exports: {} as { handler?: Handler } };
+  new Function('module', 'exports', 'require', js)(mod, mod.exports, require);
+  if (typeof mod.exports.handler !== 'function') throw new Error('the bundle exports no handler');
+  return mod.exports.handler;
+}
+
+function request(uri: string, env?: ResolvedEnvironment): CfRequest {
+  return {
+    clientIp: '203.0.113.10',
+    method: 'GET',
+    uri,
+    querystring: '',
+    headers: { host: [{ key: 'Host', value: DEV_DISTRIBUTION.distributionDomainName }] },
+    ...(env ? { origin: s3Origin(env) } : {}),
+  };
+}
+
+/** A URI no handler accepts ("%" starts no valid escape): viewer-request asks for credentials, origin-request answers 400. */
+const REFUSED_URI = '/%';
+
+function cases(spec: HandlerSpec, env: ResolvedEnvironment): [string, CfEvent][] {
+  const id = 'edgelock-build-check';
+  switch (spec.name) {
+    case 'viewer-request':
+      return [['its 401', makeEvent(DEV_DISTRIBUTION, 'viewer-request', id, request(REFUSED_URI))]];
+    case 'origin-request':
+      return [['its 400', makeEvent(DEV_DISTRIBUTION, 'origin-request', id, request(REFUSED_URI, env))]];
+    case 'origin-response': {
+      const response = { status: '200', statusDescription: 'OK', headers: { 'content-type': [{ key: 'Content-Type', value: 'text/html' }], server: [{ key: 'Server', value: 'AmazonS3' }] } };
+      return [['an S3 200 it decorates', makeEvent(DEV_DISTRIBUTION, 'origin-response', id, request('/index.html', env), response)]];
+    }
+  }
+}
+
+/** Problems found, each naming the case and the rule broken; empty when CloudFront would accept every result. */
+export async function checkGeneratedResponses(spec: HandlerSpec, js: string, env: ResolvedEnvironment): Promise<string[]> {
+  const handler = loadHandler(js);
+  const problems: string[] = [];
+  for (const [name, event] of cases(spec, env)) {
+    const result = await handler(event);
+    for (const p of validateResult(spec.eventType, result)) problems.push(`${name} breaks Lambda@Edge's rule ${p.rule}: ${p.message}`);
+  }
+  return problems;
+}
