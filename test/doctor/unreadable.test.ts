@@ -5,12 +5,32 @@
  */
 import { runDoctor } from '../../src/origin/doctor';
 import type { CheckId, CheckResult } from '../../src/origin/doctor/types';
-import { DIST, ENV, OAI_ID, distribution, healthyWorld, mockWorld, oaiPolicy, type World } from './world';
+import { ALL_ON, DIST, ENV, OAI_ID, distribution, healthyWorld, mockWorld, oaiPolicy, type World } from './world';
 
 async function check(change: Partial<World>, id: CheckId, env = ENV): Promise<CheckResult> {
   const report = await runDoctor({ env, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), ...change }) });
   return report.results.find((r) => r.id === id)!;
 }
+
+const OFF = { BlockPublicAcls: false, IgnorePublicAcls: false, BlockPublicPolicy: false, RestrictPublicBuckets: false };
+
+describe('Block Public Access (check 3)', () => {
+  test.each([
+    ['the bucket level is refused and the account level has none', { bucketPab: 'denied', accountPab: null }, /at bucket level/, /s3:GetBucketPublicAccessBlock/],
+    ['the bucket level is refused and the account level is off', { bucketPab: 'denied', accountPab: OFF }, /at bucket level/, /s3:GetBucketPublicAccessBlock/],
+    ['the account level is refused and the bucket level has none', { bucketPab: null, accountPab: 'denied' }, /at account level/, /s3:GetAccountPublicAccessBlock/],
+    ['both levels are refused', { bucketPab: 'denied', accountPab: 'denied' }, /at bucket or account level/, /s3:GetBucketPublicAccessBlock on the bucket and s3:GetAccountPublicAccessBlock/],
+  ] as [string, Partial<World>, RegExp, RegExp][])('%s: unknown, naming the refused call', async (_name, change, says, grant) => {
+    const r = await check(change, 'block-public-access');
+    expect(r).toMatchObject({ status: 'unknown', summary: expect.stringMatching(says), fix: expect.stringMatching(grant) });
+    expect(r.evidence.some((e) => /GetPublicAccessBlock/.test(e.call) && /AccessDenied \(HTTP 403\)/.test(e.seen))).toBe(true);
+  });
+
+  test('a refused level does not matter when the readable one turns all four settings on', async () => {
+    expect((await check({ bucketPab: 'denied', accountPab: ALL_ON }, 'block-public-access')).status).toBe('ok');
+    expect((await check({ bucketPab: ALL_ON, accountPab: 'denied' }, 'block-public-access')).status).toBe('ok');
+  });
+});
 
 describe('origin access identity (check 1)', () => {
   const oai: Partial<World> = { distribution: distribution({ oaiId: OAI_ID }), oac: undefined, bucketPolicy: oaiPolicy() };
