@@ -5,7 +5,7 @@
  */
 import { runDoctor } from '../../src/origin/doctor';
 import type { CheckId, CheckResult } from '../../src/origin/doctor/types';
-import { ALL_ON, DIST, ENV, OAI_ID, distribution, healthyWorld, mockWorld, oaiPolicy, type World } from './world';
+import { ALL_ON, DIST, ENV, KMS_KEY, OAI_ID, OWNER_ID, distribution, healthyWorld, mockWorld, oaiPolicy, type World } from './world';
 
 async function check(change: Partial<World>, id: CheckId, env = ENV): Promise<CheckResult> {
   const report = await runDoctor({ env, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), ...change }) });
@@ -29,6 +29,19 @@ describe('Block Public Access (check 3)', () => {
   test('a refused level does not matter when the readable one turns all four settings on', async () => {
     expect((await check({ bucketPab: 'denied', accountPab: ALL_ON }, 'block-public-access')).status).toBe('ok');
     expect((await check({ bucketPab: ALL_ON, accountPab: 'denied' }, 'block-public-access')).status).toBe('ok');
+  });
+});
+
+describe('encryption (check 5)', () => {
+  test('a refused HeadObject is unknown, even with an SSE-S3 bucket default, and names s3:GetObject', async () => {
+    const r = await check({ headObjectDenied: true, objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } } }, 'encryption');
+    expect(r).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/HeadObject was refused/), fix: expect.stringMatching(/s3:GetObject/) });
+    expect(r.evidence[0]).toMatchObject({ call: expect.stringMatching(/^s3:HeadObject/), seen: expect.stringMatching(/^Forbidden \(HTTP 403\)/) });
+  });
+
+  test('a missing object falls back to the bucket default', async () => {
+    const r = await check({ objects: {}, defaultEncryption: { SSEAlgorithm: 'AES256' } }, 'encryption');
+    expect(r).toMatchObject({ status: 'ok', summary: expect.stringMatching(/^the bucket default is AES256 \(the object does not exist yet\)/) });
   });
 });
 
