@@ -1,5 +1,6 @@
 import { runDoctor } from '../../src/origin/doctor';
-import { DIST, ENV, healthyWorld, mockWorld } from './world';
+import { siteBucketPolicy } from '../../src/origin/policy/bucket';
+import { BUCKET, DIST, ENV, OAI_ID, distribution, healthyWorld, mockWorld } from './world';
 import { scenarios, SEED_ENV, seedWorld } from './scenarios';
 
 describe('doctor scenarios: the likeliest cause ranks first', () => {
@@ -44,6 +45,14 @@ describe('no false alarms', () => {
     const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthyWorld()) });
     expect(report.results.filter((r) => r.status !== 'ok').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
     expect(report.cause).toBeUndefined();
+    expect(report.verdict).toMatch(/No problem found/);
+  });
+
+  test('a healthy OAI setup with edgelock\'s own bucket policy (TLS only) reports no problem and nothing unknown', async () => {
+    const bucketPolicy = siteBucketPolicy({ bucketArn: `arn:aws:s3:::${BUCKET}`, reader: { kind: 'oai', oaiArn: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${OAI_ID}` } });
+    const world = { ...healthyWorld(), distribution: distribution({ oaiId: OAI_ID }), oac: undefined, bucketPolicy };
+    const report = await runDoctor({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld(world) });
+    expect(report.results.filter((r) => r.status !== 'ok').map((r) => `${r.id}: ${r.status}: ${r.summary}`)).toEqual([]);
     expect(report.verdict).toMatch(/No problem found/);
   });
 

@@ -72,13 +72,17 @@ export interface World {
   distribution: DistributionConfig | 'missing' | 'denied';
   oac?: { SigningBehavior: 'always' | 'never' | 'no-override' };
   oaiCanonical?: string;
+  /** GetCloudFrontOriginAccessIdentity refused to the doctor, or the identity deleted. */
+  oai?: 'denied' | 'missing';
   /** The policy document, or its raw text as GetBucketPolicy returns it, or null for none. */
   bucketPolicy: object | string | null;
   bucketOwnerId: string;
-  bucketPab: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean } | null;
-  accountPab: World['bucketPab'] | 'denied';
+  bucketPab: { BlockPublicAcls: boolean; IgnorePublicAcls: boolean; BlockPublicPolicy: boolean; RestrictPublicBuckets: boolean } | null | 'denied';
+  accountPab: World['bucketPab'];
   ownership: 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter' | null;
   objects: Record<string, ObjectFacts>;
+  /** HeadObject refused to the doctor for every key (e.g. its role lacks s3:GetObject). */
+  headObjectDenied?: boolean;
   defaultEncryption: { SSEAlgorithm: 'AES256' | 'aws:kms'; KMSMasterKeyID?: string } | null;
   kms?: { policy: object; manager: 'CUSTOMER' | 'AWS' };
   payer: 'BucketOwner' | 'Requester';
@@ -230,10 +234,14 @@ export function mockWorld(w: World): DoctorClients {
     if (!w.oac) throw cferr('NoSuchOriginAccessControl', 404, 'The origin access control does not exist.');
     return { OriginAccessControl: { Id: input.Id, OriginAccessControlConfig: { Name: 'acme-web-prod', Description: '', SigningProtocol: 'sigv4', SigningBehavior: w.oac.SigningBehavior, OriginAccessControlOriginType: 's3' } }, ETag: 'ETAGOAC' };
   });
-  cf.on(GetCloudFrontOriginAccessIdentityCommand).callsFake((input: { Id: string }) => ({
-    CloudFrontOriginAccessIdentity: { Id: input.Id, S3CanonicalUserId: w.oaiCanonical ?? OAI_CANONICAL, CloudFrontOriginAccessIdentityConfig: { CallerReference: 'x', Comment: 'cloudfront identity' } },
-    ETag: 'ETAGOAI',
-  }));
+  cf.on(GetCloudFrontOriginAccessIdentityCommand).callsFake((input: { Id: string }) => {
+    if (w.oai === 'denied') throw cferr('AccessDenied', 403, 'User is not authorized to perform: cloudfront:GetCloudFrontOriginAccessIdentity');
+    if (w.oai === 'missing') throw cferr('NoSuchCloudFrontOriginAccessIdentity', 404, 'The specified origin access identity does not exist.');
+    return {
+      CloudFrontOriginAccessIdentity: { Id: input.Id, S3CanonicalUserId: w.oaiCanonical ?? OAI_CANONICAL, CloudFrontOriginAccessIdentityConfig: { CallerReference: 'x', Comment: 'cloudfront identity' } },
+      ETag: 'ETAGOAI',
+    };
+  });
 
   s3.on(GetBucketPolicyCommand).callsFake(() => {
     if (!w.bucketPolicy) throw s3err('NoSuchBucketPolicy', 404, 'The bucket policy does not exist');
@@ -241,6 +249,7 @@ export function mockWorld(w: World): DoctorClients {
   });
   s3.on(GetBucketAclCommand).resolves({ Owner: { ID: w.bucketOwnerId }, Grants: [{ Grantee: { Type: 'CanonicalUser', ID: w.bucketOwnerId }, Permission: 'FULL_CONTROL' }] });
   s3.on(GetPublicAccessBlockCommand).callsFake(() => {
+    if (w.bucketPab === 'denied') throw s3err('AccessDenied', 403, 'Access Denied');
     if (!w.bucketPab) throw s3err('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found');
     return { PublicAccessBlockConfiguration: w.bucketPab };
   });
@@ -277,7 +286,7 @@ export function mockWorld(w: World): DoctorClients {
     const o = w.objects[input.Key];
     // HEAD responses have no body: the SDK names the error after the status.
     if (!o) throw s3err('NotFound', 404, 'NotFound');
-    if (!readable(o, /^READ$|FULL_CONTROL/)) throw s3err('Forbidden', 403, 'Forbidden');
+    if (w.headObjectDenied || !readable(o, /^READ$|FULL_CONTROL/)) throw s3err('Forbidden', 403, 'Forbidden');
     return { ContentLength: o.size ?? 1024, ContentType: 'text/html', ETag: '"d41d8cd98f00b204e9800998ecf8427e"', ServerSideEncryption: o.sse ?? 'AES256', ...(o.kmsKeyId ? { SSEKMSKeyId: o.kmsKeyId } : {}) };
   });
   s3.on(GetBucketEncryptionCommand).callsFake(() => {

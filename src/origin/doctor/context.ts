@@ -218,7 +218,7 @@ export class DoctorContext {
       return {
         ...common,
         principal: { aws: [arn], ...(access.canonicalUserId ? { canonicalUser: access.canonicalUserId } : {}) },
-        context: { 'aws:principalarn': [arn], 'aws:principalisawsservice': ['false'] },
+        context: { 'aws:principalarn': [arn], 'aws:principalisawsservice': ['false'], 'aws:securetransport': ['true'] },
         absentKeys,
       };
     }

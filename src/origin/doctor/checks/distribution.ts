@@ -60,8 +60,10 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
   if (a.kind === 'oai') {
     const oai = await ctx.originAccessIdentity(a.id);
     evidence.push(ev(oai, (i) => `S3CanonicalUserId=${i.S3CanonicalUserId}`));
-    if (!oai.ok && !oai.denied) {
-      return problem(META, `origin access identity ${a.id} does not exist (${oai.code})`, evidence, 'attach an existing origin access identity, or better an origin access control', 88);
+    if (!oai.ok) {
+      return oai.denied
+        ? unknown(META, `origin access identity ${a.id} could not be read`, evidence, deniedFix('cloudfront:GetCloudFrontOriginAccessIdentity'))
+        : problem(META, `origin access identity ${a.id} does not exist (${oai.code})`, evidence, 'attach an existing origin access identity, or better an origin access control', 88);
     }
     return ok(META, `the origin is ${o.origin.DomainName}, reached with origin access identity ${a.id} (legacy: an origin access control is recommended)`, evidence);
   }

@@ -6,6 +6,7 @@
 import type { DoctorContext } from '../context';
 import { describeStatement, evaluatePolicy } from '../policy-eval';
 import type { CheckResult, Evidence } from '../types';
+import { ownershipFacts } from './ownership';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta = { id: 'encryption', order: 5, title: 'Encryption (SSE-KMS key policy)' };
@@ -16,13 +17,23 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
     ev(head, (h) => `ServerSideEncryption=${h.ServerSideEncryption ?? '(none)'}${h.SSEKMSKeyId ? `, SSEKMSKeyId=${h.SSEKMSKeyId}` : ''}`),
     ev(def, (d) => (d ? `default SSEAlgorithm=${d.SSEAlgorithm}${d.KMSMasterKeyID ? `, KMSMasterKeyID=${d.KMSMasterKeyID}` : ''}` : 'no default encryption configuration')),
   ];
-  // The object's own encryption wins; when it cannot be read, the bucket default is the best guess.
+  // The object's own encryption decides. The bucket default says nothing about an object that
+  // exists (it may predate the default, or have been written with other settings), so it stands
+  // in only when the object is missing (404), for what it would be encrypted with once uploaded.
   let algorithm: string | undefined;
   let keyId: string | undefined;
   let source = 'the object';
   if (head.ok) {
     algorithm = head.value.ServerSideEncryption;
     keyId = head.value.SSEKMSKeyId;
+  } else if (head.denied) {
+    // An object owned by another account refuses the bucket owner's HeadObject whatever its IAM permissions.
+    if ((await ownershipFacts(ctx)).foreign) {
+      return unknown(META, 'the object\'s encryption could not be read: HeadObject was refused because another account owns the object, and the bucket default does not tell how an existing object is encrypted', evidence, 'fix the object\'s ownership (check 4), then run the doctor again');
+    }
+    return unknown(META, 'the object\'s encryption could not be read (HeadObject was refused), and the bucket default does not tell how an existing object is encrypted', evidence, deniedFix('s3:GetObject on the object'));
+  } else if (head.status !== 404) {
+    return unknown(META, `the object's encryption could not be read (HeadObject answered ${head.code})`, evidence, 'run the doctor again; if the error persists, check the object with aws s3api head-object');
   } else {
     source = 'the bucket default';
     if (def.ok && def.value) {
@@ -34,7 +45,7 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
   }
   if (!algorithm || !algorithm.startsWith('aws:kms')) {
     const what = algorithm ?? (head.ok ? 'SSE-S3' : 'not set (objects are SSE-S3 or unencrypted)');
-    const unread = head.ok ? '' : ' (the object itself could not be read)';
+    const unread = head.ok ? '' : ' (the object does not exist yet)';
     return ok(META, `${source} is ${what}${unread}: CloudFront reads these without a key grant`, evidence);
   }
   const access = await ctx.access();

@@ -6,11 +6,12 @@ import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
 import { ALL_USERS, AUTHENTICATED_USERS, ownershipFacts } from './ownership';
-import { ev, ok, problem, unknown, type CheckMeta } from './result';
+import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta = { id: 'block-public-access', order: 3, title: 'Block Public Access against public reliance' };
 
-type Pab = Partial<Record<'BlockPublicAcls' | 'IgnorePublicAcls' | 'BlockPublicPolicy' | 'RestrictPublicBuckets', boolean>>;
+const PAB_KEYS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
+type Pab = Partial<Record<(typeof PAB_KEYS)[number], boolean>>;
 
 function describePab(p: PublicAccessBlockConfiguration | null): string {
   if (!p) return 'NoSuchPublicAccessBlockConfiguration: none set';
@@ -23,7 +24,7 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
   const eff: Pab = {};
   for (const f of [bucketPab, accountPab]) {
     if (!f.ok || !f.value) continue;
-    for (const k of ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const) eff[k] = eff[k] || !!f.value[k];
+    for (const k of PAB_KEYS) eff[k] = eff[k] || !!f.value[k];
   }
   const access = await ctx.access();
   const owner = await ownershipFacts(ctx);
@@ -60,8 +61,18 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
       70,
     );
   }
-  if ((!bucketPab.ok && bucketPab.denied) && (!accountPab.ok && accountPab.denied)) {
-    return unknown(META, 'Block Public Access could not be read at bucket or account level', evidence, 'grant the doctor s3:GetBucketPublicAccessBlock and s3:GetAccountPublicAccessBlock');
+  // A level that could not be read may hold settings the other does not: only when the readable
+  // level already turns all four on is the effective configuration known.
+  const bucketDenied = !bucketPab.ok && bucketPab.denied;
+  const accountDenied = !accountPab.ok && accountPab.denied;
+  if (bucketDenied || accountDenied) {
+    const readable = bucketDenied ? accountPab : bucketPab;
+    const allOn = !(bucketDenied && accountDenied) && readable.ok && !!readable.value && PAB_KEYS.every((k) => readable.value![k]);
+    if (!allOn) {
+      const levels = bucketDenied && accountDenied ? 'at bucket or account level' : bucketDenied ? 'at bucket level' : 'at account level';
+      const perms = [bucketDenied ? 's3:GetBucketPublicAccessBlock on the bucket' : '', accountDenied ? 's3:GetAccountPublicAccessBlock' : ''].filter(Boolean).join(' and ');
+      return unknown(META, `Block Public Access could not be read ${levels}, so whether it is on is unknown`, evidence, deniedFix(perms));
+    }
   }
   if (!anyOn) {
     return ok(META, 'Block Public Access is off: not a cause of 403s, but the bucket can be made public; turn all four settings on', evidence);
