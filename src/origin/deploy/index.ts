@@ -146,9 +146,11 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   const plan = planDeploy(local, remote, { prune });
   const needsOwner = reading.kind === 'denied' || (reading.kind === 'read' && reading.mode !== 'BucketOwnerEnforced');
   const isObjectWriter = reading.kind === 'read' && reading.mode === 'ObjectWriter';
+  // The caller's account decides ObjectWriter, and an unreadable ownership (which may hide ObjectWriter).
+  const needsCaller = reading.kind === 'denied' || (isObjectWriter && !options.endpoint);
   const [bucketOwnerId, caller] = await Promise.all([
     needsOwner ? readBucketOwner(io) : Promise.resolve(undefined),
-    isObjectWriter && !options.endpoint ? (roleAccountId ? Promise.resolve(roleAccountId) : clients.sts().then(callerAccount)) : Promise.resolve(undefined),
+    needsCaller ? (roleAccountId ? Promise.resolve(roleAccountId) : clients.sts().then(callerAccount)) : Promise.resolve(undefined),
   ]);
   const acl: AclDecision = decideAcl({
     env,
