@@ -149,6 +149,42 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
     }
   });
 
+  test('with invalidation.wait false, nothing is pruned while the invalidation is in progress, and the summary says why and how', async () => {
+    const site = makeSite(sampleSite());
+    const local = await scanSite(site.dir);
+    site.write('index.html', '<!doctype html><h1>no wait</h1>');
+    s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), { key: 'assets/old.1a2b3c4d.js', etag: 'e', size: 1 }]));
+    try {
+      const noWait = testConfig({ env, auth: DEMO_AUTH, deploy: { invalidation: { wait: false }, verify: { probe: false } } });
+      const summary = await deploySite({ config: noWait, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
+      expect(order).toEqual(['put index.html', 'invalidate /,/assets/old.1a2b3c4d.js,/index.html']);
+      expect(cfMock.commandCalls(GetInvalidationCommand)).toHaveLength(0);
+      expect(summary.ok).toBe(true);
+      expect(summary.invalidation).toMatchObject({ id: 'I2J0I21PCUYOIK', status: 'InProgress' });
+      expect(summary.counts).toMatchObject({ delete: 1, deleted: 0 });
+      expect(summary.warnings).toContainEqual(
+        expect.stringMatching(/not pruning 1 key\(s\) .*invalidation I2J0I21PCUYOIK on E2QWRUHAPOMQZL is still InProgress \(deploy\.invalidation\.wait is false\).*deploy again with deploy\.invalidation\.wait: true/),
+      );
+    } finally {
+      site.cleanup();
+    }
+  });
+
+  test('with invalidation.wait false and nothing to delete, the deploy does not wait and warns of nothing', async () => {
+    const site = makeSite(sampleSite());
+    const local = await scanSite(site.dir);
+    site.write('index.html', '<!doctype html><h1>no wait, no delete</h1>');
+    s3Mock.on(ListObjectsV2Command).resolves(listing(local.map(asRemote)));
+    try {
+      const noWait = testConfig({ env, auth: DEMO_AUTH, deploy: { invalidation: { wait: false }, verify: { probe: false } } });
+      const summary = await deploySite({ config: noWait, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
+      expect(order).toEqual(['put index.html', 'invalidate /,/index.html']);
+      expect(summary.warnings).toEqual([]);
+    } finally {
+      site.cleanup();
+    }
+  });
+
   test('an auth environment without probe credentials skips the probe and says why', async () => {
     const site = makeSite(sampleSite());
     s3Mock.on(ListObjectsV2Command).resolves(listing([]));

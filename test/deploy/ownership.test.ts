@@ -70,7 +70,16 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
       { GrantFullControl: `id=${BUCKET_OWNER_ID}`, GrantRead: `id=${OAI_ID}` },
       6,
     ],
-    ['ownership unreadable (AccessDenied): the strictest safe choice', () => s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied')), {}, { ACL: 'bucket-owner-full-control' }, 6],
+    [
+      'ownership unreadable (AccessDenied), same account: the strictest safe choice',
+      () => {
+        s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+        stsMock.on(GetCallerIdentityCommand).resolves(callerIdentity('222222222222'));
+      },
+      {},
+      { ACL: 'bucket-owner-full-control' },
+      6,
+    ],
   ])('%s', async (_name, arrange, env, expected, aclReads) => {
     arrange();
     const summary = await run(env);
@@ -83,9 +92,33 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
 
   test('unreadable ownership is said out loud', async () => {
     s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    stsMock.on(GetCallerIdentityCommand).resolves(callerIdentity('222222222222'));
     const summary = await run();
     expect(summary.ownership.reading).toBe('unreadable (AccessDenied)');
-    expect(summary.warnings.join('\n')).toMatch(/could not read the Object Ownership .* using bucket-owner-full-control/);
+    expect(summary.warnings.join('\n')).toMatch(/could not read the Object Ownership .* from the bucket's own account with bucket-owner-full-control/);
+  });
+
+  test.each<[string, () => void, RegExp]>([
+    ['another account', () => stsMock.on(GetCallerIdentityCommand).resolves(callerIdentity('111111111111')), /runs from account 111111111111, not the bucket owner 222222222222/],
+    ['an account STS cannot name', () => stsMock.on(GetCallerIdentityCommand).rejects(new Error('no credentials')), /runs from an account STS could not name, not the bucket owner 222222222222/],
+  ])('unreadable ownership from %s is refused before anything is written (the bucket may be ObjectWriter)', async (_name, arrange, who) => {
+    s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    arrange();
+    const err = await run().catch((e: Error) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect((err as Error).message).toMatch(/refusing to deploy to acme-site-dev: its Object Ownership is unreadable \(s3:GetBucketOwnershipControls denied\)/);
+    expect((err as Error).message).toMatch(who);
+    expect((err as Error).message).toMatch(/Nothing was written\. Fix: allow s3:GetBucketOwnershipControls on arn:aws:s3:::acme-site-dev to the deploy role/);
+    expect(putInputs()).toEqual([]);
+  });
+
+  test('the seed with ownership unreadable: a changed live asset is not replaced by a foreign-owned copy', async () => {
+    const local = await scanSite(site.dir);
+    const asset = local.find((f) => !f.key.endsWith('.html'))!;
+    s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
+    s3Mock.on(ListObjectsV2Command).resolves(listing(local.map((f) => (f.key === asset.key ? { ...asRemote(f), etag: 'older' } : asRemote(f)))));
+    await expect(run()).rejects.toThrow(/Nothing was written/);
+    expect(putInputs()).toEqual([]);
   });
 
   test('when the bucket owner cannot be read, the ownership check cannot run: refused before writing, unless turned off', async () => {

@@ -12,6 +12,7 @@ import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
+import { ZipFile } from 'yazl';
 import { deterministicZip } from '../../src/build/zip';
 import { createHandler, environmentFromUserParameters } from '../../src/origin/deploy/lambda';
 import { extractZip } from '../../src/origin/deploy/artifact';
@@ -113,6 +114,14 @@ describe('CodePipeline deploy function', () => {
     );
   });
 
+  test('an artifact that cannot be unpacked (a file and a folder of the same name) fails the job instead of hanging', async () => {
+    const clash = await deterministicZip([{ name: 'public/a', data: 'x' }, { name: 'public/a/b.html', data: '<p>b</p>' }]);
+    s3Mock.on(GetObjectCommand, { Bucket: 'acme-web-artifacts' }).resolves({ Body: { transformToByteArray: async () => new Uint8Array(clash) } as never });
+    await createHandler(config)(jobEvent('dev'));
+    expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(/could not unpack "public\/a\/b\.html" from the input artifact/);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
   test('an artifact without the configured folder fails clearly', async () => {
     await createHandler(testConfig({ deploy: { artifactDir: 'dist' } }))(jobEvent('dev'));
     expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(/no site folder at .*dist/);
@@ -174,6 +183,38 @@ describe('artifact unpacking', () => {
       expect(readdirSync(dir)).toEqual([]);
       expect(existsSync(path.join(dir, '..', 'escape.txt'))).toBe(false);
       await expect(extractZip(Buffer.from('not a zip'), dir)).rejects.toThrow(/not a valid zip/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a file and a folder of the same name reject, naming the entry, instead of throwing out of the unzip callbacks', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-zip-'));
+    try {
+      const clash = await deterministicZip([{ name: 'site/a', data: 'x' }, { name: 'site/a/b.html', data: '<p>b</p>' }]);
+      await expect(extractZip(clash, dir)).rejects.toThrow(/could not unpack "site\/a\/b\.html" from the input artifact: .*(EEXIST|ENOTDIR)/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test('a file entry that names the folder itself (".") is refused; a "./" folder entry is harmless', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-zip-'));
+    try {
+      // Same trick as above: a one-character name renamed in place to ".".
+      const zip = await deterministicZip([{ name: 'Q', data: 'xx' }]);
+      const dot = Buffer.from(zip.toString('latin1').split('Q').join('.'), 'latin1');
+      await expect(extractZip(dot, dir)).rejects.toThrow(/a file entry that names its folder itself \("\."\); refusing to unpack it/);
+      expect(readdirSync(dir)).toEqual([]);
+      const withRoot = new ZipFile();
+      withRoot.addEmptyDirectory('Q', { mtime: new Date(1980, 0, 1) });
+      withRoot.addBuffer(Buffer.from('<p>home</p>'), 'index.html', { mtime: new Date(1980, 0, 1), compress: false });
+      withRoot.end();
+      const chunks: Buffer[] = [];
+      for await (const c of withRoot.outputStream as AsyncIterable<Buffer>) chunks.push(c);
+      const dotSlash = Buffer.from(Buffer.concat(chunks).toString('latin1').split('Q/').join('./'), 'latin1');
+      await expect(extractZip(dotSlash, dir)).resolves.toBe(1);
+      expect(readdirSync(dir)).toEqual(['index.html']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -3,6 +3,9 @@
  * so the order in which requests reach the server is asserted, not assumed.
  */
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { deploySite, type DeployEvent } from '../../src/origin/deploy';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
@@ -136,5 +139,51 @@ describe('deploy against s3rver', () => {
   test('a missing site folder and an unknown environment are clear errors', async () => {
     await expect(deploySite({ config, env: 'dev', dir: '/nonexistent/site', endpoint: proxy.endpoint, credentials: server.credentials })).rejects.toThrow(/no site folder at \/nonexistent\/site/);
     await expect(deploySite({ config, env: 'prod', dir: site.dir, endpoint: proxy.endpoint, credentials: server.credentials })).rejects.toThrow(/no environment "prod"; this config has "dev"/);
+  });
+});
+
+describe('symbolic links in the site folder', () => {
+  const deployDir = (dir: string) => deploySite({ config, env: 'dev', dir, endpoint: proxy.endpoint, credentials: server.credentials });
+  let outside: string;
+  let linked: Site;
+  beforeEach(() => {
+    outside = mkdtempSync(path.join(os.tmpdir(), 'edgelock-outside-'));
+    writeFileSync(path.join(outside, 'credentials'), '[default]\naws_secret_access_key=SECRET\n');
+    linked = makeSite({ 'index.html': '<!doctype html><h1>links</h1>', 'assets/app.css': 'body{}' });
+    proxy.log.length = 0;
+  });
+  afterEach(() => {
+    linked.cleanup();
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  test('a link to a file outside the folder is refused, naming the link and its target; nothing is uploaded', async () => {
+    symlinkSync(path.join(outside, 'credentials'), path.join(linked.dir, 'assets', 'leak.txt'));
+    await expect(deployDir(linked.dir)).rejects.toThrow(/the symbolic link .*assets\/leak\.txt points to .*edgelock-outside-[^/]+\/credentials, outside the site folder .* Nothing was uploaded/);
+    expect(puts()).toEqual([]);
+  });
+
+  test('a link to a folder outside is refused too', async () => {
+    symlinkSync(outside, path.join(linked.dir, 'shared'));
+    await expect(deployDir(linked.dir)).rejects.toThrow(/the symbolic link .*\/shared points to .*edgelock-outside-[^/]+, outside the site folder/);
+    expect(puts()).toEqual([]);
+  });
+
+  test('a link loop is a clear error, not a raw ELOOP', async () => {
+    symlinkSync('..', path.join(linked.dir, 'assets', 'up'));
+    await expect(deployDir(linked.dir)).rejects.toThrow(/symbolic link loop: .*assets\/up leads back to/);
+    linked.remove('assets/up');
+    symlinkSync('self', path.join(linked.dir, 'self'));
+    await expect(deployDir(linked.dir)).rejects.toThrow(/symbolic link loop at .*\/self/);
+    expect(puts()).toEqual([]);
+  });
+
+  test('links that stay inside the folder are deployed under their own names', async () => {
+    symlinkSync('app.css', path.join(linked.dir, 'assets', 'alias.css'));
+    symlinkSync('assets', path.join(linked.dir, 'static'));
+    const summary = await deployDir(linked.dir);
+    expect(summary.ok).toBe(true);
+    const keys = await listKeys(s3);
+    for (const k of ['assets/alias.css', 'static/app.css', 'static/alias.css']) expect(keys.get(k)).toBe(md5('body{}'));
   });
 });

@@ -24,27 +24,59 @@ export function extractZip(zip: Buffer, dir: string): Promise<number> {
     yauzl.fromBuffer(zip, { lazyEntries: true, strictFileNames: false }, (err, file) => {
       if (err || !file) return reject(new EdgelockError(`the input artifact is not a valid zip: ${err?.message ?? 'empty'}`));
       let count = 0;
-      file.on('error', (e: Error) => reject(new EdgelockError(`the input artifact is not a valid zip: ${e.message}`)));
-      file.on('end', () => resolve(count));
+      let settled = false;
+      // Every failure ends here, including a throw from the file system inside yauzl's callbacks,
+      // which would otherwise be uncaught and leave the promise (and the pipeline job) hanging.
+      const fail = (error: EdgelockError): void => {
+        if (settled) return;
+        settled = true;
+        try {
+          file.close();
+        } catch {
+          // already closed
+        }
+        reject(error);
+      };
+      const cannotWrite = (entry: yauzl.Entry, e: unknown): EdgelockError =>
+        new EdgelockError(`could not unpack "${entry.fileName}" from the input artifact: ${(e as Error).message}. Check the artifact for an entry that is both a file and a folder.`, { cause: e });
+      file.on('error', (e: Error) => fail(new EdgelockError(`the input artifact is not a valid zip: ${e.message}`)));
+      file.on('end', () => {
+        if (settled) return;
+        settled = true;
+        resolve(count);
+      });
       file.on('entry', (entry: yauzl.Entry) => {
+        if (settled) return;
         const name = entry.fileName.replace(/\\/g, '/');
         const target = path.resolve(root, name);
         if (!target.startsWith(root + path.sep) && target !== root) {
-          file.close();
-          return reject(new EdgelockError(`the input artifact has an entry outside its folder ("${entry.fileName}"); refusing to unpack it`));
+          return fail(new EdgelockError(`the input artifact has an entry outside its folder ("${entry.fileName}"); refusing to unpack it`));
         }
         if (name.endsWith('/')) {
-          mkdirSync(target, { recursive: true });
+          try {
+            // A folder entry for the root itself ("./") has nothing to create.
+            if (target !== root) mkdirSync(target, { recursive: true });
+          } catch (e) {
+            return fail(cannotWrite(entry, e));
+          }
           return file.readEntry();
         }
+        if (target === root) {
+          return fail(new EdgelockError(`the input artifact has a file entry that names its folder itself ("${entry.fileName}"); refusing to unpack it`));
+        }
         file.openReadStream(entry, (e, stream) => {
-          if (e || !stream) return reject(new EdgelockError(`could not read "${entry.fileName}" from the input artifact: ${e?.message}`));
+          if (e || !stream) return fail(new EdgelockError(`could not read "${entry.fileName}" from the input artifact: ${e?.message}`));
           const chunks: Buffer[] = [];
           stream.on('data', (c: Buffer) => chunks.push(c));
-          stream.on('error', (se: Error) => reject(new EdgelockError(`could not read "${entry.fileName}" from the input artifact: ${se.message}`)));
+          stream.on('error', (se: Error) => fail(new EdgelockError(`could not read "${entry.fileName}" from the input artifact: ${se.message}`)));
           stream.on('end', () => {
-            mkdirSync(path.dirname(target), { recursive: true });
-            writeFileSync(target, Buffer.concat(chunks));
+            if (settled) return;
+            try {
+              mkdirSync(path.dirname(target), { recursive: true });
+              writeFileSync(target, Buffer.concat(chunks));
+            } catch (we) {
+              return fail(cannotWrite(entry, we));
+            }
             count++;
             file.readEntry();
           });

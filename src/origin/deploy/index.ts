@@ -146,9 +146,11 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   const plan = planDeploy(local, remote, { prune });
   const needsOwner = reading.kind === 'denied' || (reading.kind === 'read' && reading.mode !== 'BucketOwnerEnforced');
   const isObjectWriter = reading.kind === 'read' && reading.mode === 'ObjectWriter';
+  // The caller's account decides ObjectWriter, and an unreadable ownership (which may hide ObjectWriter).
+  const needsCaller = reading.kind === 'denied' || (isObjectWriter && !options.endpoint);
   const [bucketOwnerId, caller] = await Promise.all([
     needsOwner ? readBucketOwner(io) : Promise.resolve(undefined),
-    isObjectWriter && !options.endpoint ? (roleAccountId ? Promise.resolve(roleAccountId) : clients.sts().then(callerAccount)) : Promise.resolve(undefined),
+    needsCaller ? (roleAccountId ? Promise.resolve(roleAccountId) : clients.sts().then(callerAccount)) : Promise.resolve(undefined),
   ]);
   const acl: AclDecision = decideAcl({
     env,
@@ -288,8 +290,16 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     }
   }
 
-  // Prune, only now that the new HTML is live.
-  if (plan.delete.length > 0) {
+  // Prune, only now that the new HTML is live. Behind CloudFront, "live" means the invalidation has
+  // completed: until then edges may still serve cached old HTML that references the old keys.
+  const invalidationPending = invalidation.id !== undefined && invalidation.status !== 'Completed';
+  if (plan.delete.length > 0 && invalidationPending) {
+    warn(
+      `not pruning ${plan.delete.length} key(s) the site no longer has: invalidation ${invalidation.id} on ${env.distributionId} is still ${invalidation.status ?? 'in progress'} ` +
+        `(deploy.invalidation.wait is false), so edges may still serve cached old pages that reference them. ` +
+        'To prune, deploy again with deploy.invalidation.wait: true (it waits for the invalidation, then prunes), or delete those keys once the invalidation shows Completed.',
+    );
+  } else if (plan.delete.length > 0) {
     emit({ type: 'phase', phase: 'prune', total: plan.delete.length });
     try {
       await deleteKeys(io, plan.delete, concurrency);

@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import { createReadStream, readFileSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EdgelockError } from '../../errors';
 import { runPool } from './retry';
@@ -27,17 +27,62 @@ export interface LocalFile {
   readonly multipart: boolean;
 }
 
-async function walk(dir: string, root: string, out: string[]): Promise<void> {
+function inside(realRoot: string, real: string): boolean {
+  return real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+}
+
+/**
+ * Collects every file under `dir`. Symbolic links are followed only while their real target stays
+ * inside the site folder: a link to a file elsewhere (a credentials file, a home folder) is refused
+ * rather than uploaded, and a link that leads back to a folder already being walked is reported as a loop.
+ */
+async function walk(dir: string, realRoot: string, out: string[], visiting: Set<string>): Promise<void> {
   const entries = await readdir(dir, { withFileTypes: true });
   for (const e of entries) {
     const full = path.join(dir, e.name);
-    if (e.isDirectory()) await walk(full, root, out);
-    else if (e.isFile()) out.push(full);
+    if (e.isDirectory()) {
+      const real = await realpath(full);
+      visiting.add(real);
+      try {
+        await walk(full, realRoot, out, visiting);
+      } finally {
+        visiting.delete(real);
+      }
+    } else if (e.isFile()) out.push(full);
     else if (e.isSymbolicLink()) {
-      const s = await stat(full);
-      if (s.isDirectory()) await walk(full, root, out);
-      else if (s.isFile()) out.push(full);
+      let real: string;
+      try {
+        real = await realpath(full);
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === 'ELOOP') throw new EdgelockError(`the site folder has a symbolic link loop at ${full}: remove or fix the link; nothing was uploaded`, { cause: err });
+        throw new EdgelockError(`the symbolic link ${full} in the site folder points to ${await linkText(full)}, which cannot be read (${code ?? (err as Error).message}): remove or fix the link; nothing was uploaded`, { cause: err });
+      }
+      if (!inside(realRoot, real)) {
+        throw new EdgelockError(
+          `refusing to deploy: the symbolic link ${full} points to ${real}, outside the site folder ${realRoot}. Nothing was uploaded. ` +
+            'Copy the file into the site folder if it belongs to the site, or remove the link.',
+        );
+      }
+      const s = await stat(real);
+      if (s.isDirectory()) {
+        if (visiting.has(real)) throw new EdgelockError(`the site folder has a symbolic link loop: ${full} leads back to ${real}, a folder already being read. Remove or fix the link; nothing was uploaded`);
+        visiting.add(real);
+        try {
+          await walk(full, realRoot, out, visiting);
+        } finally {
+          visiting.delete(real);
+        }
+      } else if (s.isFile()) out.push(full);
     }
+  }
+}
+
+async function linkText(link: string): Promise<string> {
+  try {
+    return await readlink(link);
+  } catch {
+    return 'an unreadable target';
   }
 }
 
@@ -86,7 +131,8 @@ export async function scanSite(dir: string): Promise<LocalFile[]> {
   }
   if (!rootStat.isDirectory()) throw new EdgelockError(`${root} is not a folder: pass the folder that holds the site`);
   const files: string[] = [];
-  await walk(root, root, files);
+  const realRoot = await realpath(root);
+  await walk(root, realRoot, files, new Set([realRoot]));
   if (files.length === 0) throw new EdgelockError(`the site folder ${root} is empty: nothing to deploy (build the site first)`);
   const out: LocalFile[] = [];
   await runPool(files, HASH_CONCURRENCY, async (file) => {

@@ -52,12 +52,23 @@ export function decideAcl(ctx: AclContext): AclDecision {
     return { params: {}, verify: 'unsupported', description: 'the endpoint does not implement Object Ownership (not AWS S3): no ACL sent, ownership not checked', warnings: [] };
   }
   if (reading.kind === 'denied') {
+    // The bucket may be ObjectWriter: a PUT from another account would then replace a live object
+    // with one the bucket owner does not own, and checking afterwards is too late. Only a deploy from
+    // the bucket's own account is safe without knowing the mode.
+    if (ctx.callerAccountId === undefined || ctx.callerAccountId !== env.accountId) {
+      const who = ctx.callerAccountId ? `account ${ctx.callerAccountId}` : 'an account STS could not name';
+      throw new EdgelockError(
+        `refusing to deploy to ${env.bucket}: its Object Ownership is unreadable (s3:GetBucketOwnershipControls denied) and the deploy runs from ${who}, not the bucket owner ${env.accountId}. ` +
+          'If the bucket is ObjectWriter, every changed object would be replaced by one the bucket owner does not own, which the distribution may not be able to read. Nothing was written. ' +
+          `Fix: allow s3:GetBucketOwnershipControls on arn:aws:s3:::${env.bucket} to the deploy role, or deploy through a role in account ${env.accountId}.`,
+      );
+    }
     return {
       params: { ACL: 'bucket-owner-full-control' },
       verify: 'owner',
-      description: 'Object Ownership unreadable: sending bucket-owner-full-control (accepted by every ownership mode) and checking each object\'s owner',
+      description: 'Object Ownership unreadable, same account: sending bucket-owner-full-control (accepted by every ownership mode) and checking each object\'s owner',
       warnings: [
-        `could not read the Object Ownership of bucket ${env.bucket} (AccessDenied): using bucket-owner-full-control, the strictest choice every mode accepts, and checking each object's owner afterwards. Allow s3:GetBucketOwnershipControls to the deploy role so edgelock can decide instead of assuming.`,
+        `could not read the Object Ownership of bucket ${env.bucket} (AccessDenied): deploying from the bucket's own account with bucket-owner-full-control, the strictest choice every mode accepts, and checking each object's owner afterwards. Allow s3:GetBucketOwnershipControls to the deploy role so edgelock can decide instead of assuming.`,
       ],
     };
   }
