@@ -8,16 +8,9 @@ import type { ResolvedEnvironment } from '../config/schema';
 import { DEV_DISTRIBUTION, makeEvent, s3Origin, type CfEvent, type CfRequest } from '../dev/event';
 import { validateResult } from '../edge/validate';
 import type { HandlerSpec } from './handlers';
+import { loadBundleHandler } from './load-bundle';
 
 type Handler = (event: CfEvent) => Promise<unknown>;
-
-/** Evaluates a bundle's text as a module, exactly the file Lambda would load. */
-function loadHandler(js: string): Handler {
-  const mod = { exports: {} as { handler?: Handler } };
-  new Function('module', 'exports', 'require', js)(mod, mod.exports, require);
-  if (typeof mod.exports.handler !== 'function') throw new Error('the bundle exports no handler');
-  return mod.exports.handler;
-}
 
 function request(uri: string, env?: ResolvedEnvironment): CfRequest {
   return {
@@ -49,7 +42,7 @@ function cases(spec: HandlerSpec, env: ResolvedEnvironment): [string, CfEvent][]
 
 /** Problems found, each naming the case and the rule broken; empty when CloudFront would accept every result. */
 export async function checkGeneratedResponses(spec: HandlerSpec, js: string, env: ResolvedEnvironment): Promise<string[]> {
-  const handler = loadHandler(js);
+  const handler = loadBundleHandler<Handler>(js);
   const problems: string[] = [];
   for (const [name, event] of cases(spec, env)) {
     const result = await handler(event);

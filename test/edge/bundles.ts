@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashSync } from 'bcryptjs';
+import { loadBundleHandler } from '../../src/build/load-bundle';
 import { buildEdge, type BuildResult } from '../../src/build';
 import type { HandlerName } from '../../src/build/handlers';
 import { parseConfig, resolveConfig } from '../../src/config/load';
@@ -75,10 +76,7 @@ export async function buildBundles(input: Record<string, unknown> = testConfigIn
       const file = path.join(outDir, env, name, 'index.js');
       let h = loaded.get(file);
       if (!h) {
-        // Evaluate the bundle's text as a fresh module, exactly the file Lambda would load.
-        const mod = { exports: {} as { handler?: Handler } };
-        new Function('module', 'exports', 'require', readFileSync(file, 'utf8'))(mod, mod.exports, require);
-        h = mod.exports.handler!;
+        h = loadBundleHandler<Handler>(readFileSync(file, 'utf8'));
         loaded.set(file, h);
       }
       return h;
