@@ -26,15 +26,15 @@ export class BuildArtifacts {
   /** Reads `<outDir>/manifest.json`; fails when it is missing, unreadable or for another project. */
   static load(outDir: string, project: string): BuildArtifacts {
     const file = path.join(outDir, 'manifest.json');
-    if (!existsSync(file)) throw new EdgelockError(`no build manifest at ${file}: ${REBUILD}`);
+    if (!existsSync(file)) throw new EdgelockError(`no build manifest at ${file}: ${REBUILD}`, { code: 'BUILD_MISSING' });
     let manifest: Manifest;
     try {
       manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
     } catch (err) {
-      throw new EdgelockError(`the build manifest ${file} is not valid JSON (${(err as Error).message}): ${REBUILD}`);
+      throw new EdgelockError(`the build manifest ${file} is not valid JSON (${(err as Error).message}): ${REBUILD}`, { code: 'BUILD_MISSING' });
     }
     if (manifest.project !== project) {
-      throw new EdgelockError(`the build manifest ${file} is for project "${manifest.project}", the config is "${project}": ${REBUILD}`);
+      throw new EdgelockError(`the build manifest ${file} is for project "${manifest.project}", the config is "${project}": ${REBUILD}`, { code: 'BUILD_STALE' });
     }
     return new BuildArtifacts(outDir, manifest);
   }
@@ -42,7 +42,7 @@ export class BuildArtifacts {
   /** The zip of one environment's handler, or undefined when the manifest has none (auth: false). */
   handler(env: string, name: HandlerName): VerifiedZip | undefined {
     const handlers = this.manifest.environments[env];
-    if (!handlers) throw new EdgelockError(`the build manifest has no environment "${env}": ${REBUILD}`);
+    if (!handlers) throw new EdgelockError(`the build manifest has no environment "${env}": ${REBUILD}`, { code: 'BUILD_MISSING' });
     const entry = handlers[name];
     return entry ? this.verify(entry, `${name} bundle of environment "${env}"`) : undefined;
   }
@@ -51,17 +51,17 @@ export class BuildArtifacts {
   fn(name: string, neededFor: string): VerifiedZip {
     const entry = this.manifest.functions?.[name];
     if (!entry) {
-      throw new EdgelockError(`the build manifest lists no "${name}" function bundle (manifest.functions.${name}), which ${neededFor}: ${REBUILD}`);
+      throw new EdgelockError(`the build manifest lists no "${name}" function bundle (manifest.functions.${name}), which ${neededFor}: ${REBUILD}`, { code: 'BUILD_MISSING' });
     }
     return this.verify(entry, `"${name}" function bundle`);
   }
 
   private verify(entry: ArtifactEntry, what: string): VerifiedZip {
     const file = path.resolve(this.outDir, entry.zip);
-    if (!existsSync(file)) throw new EdgelockError(`the ${what} is missing: ${file} does not exist; ${REBUILD}`);
+    if (!existsSync(file)) throw new EdgelockError(`the ${what} is missing: ${file} does not exist; ${REBUILD}`, { code: 'BUILD_MISSING' });
     const actual = createHash('sha256').update(readFileSync(file)).digest('hex');
     if (actual !== entry.sha256) {
-      throw new EdgelockError(`the ${what} at ${file} does not match the manifest (sha256 ${actual.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…): ${REBUILD}`);
+      throw new EdgelockError(`the ${what} at ${file} does not match the manifest (sha256 ${actual.slice(0, 12)}…, expected ${entry.sha256.slice(0, 12)}…): ${REBUILD}`, { code: 'BUILD_STALE' });
     }
     return { file, sourceCodeHash: entry.sourceCodeHash };
   }

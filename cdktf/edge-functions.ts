@@ -60,7 +60,7 @@ export class EdgeFunctions extends Construct {
     if (hasAuthBundle !== props.auth) {
       throw new EdgelockError(
         `environment "${props.environment}" has auth: ${props.auth} but the build ${hasAuthBundle ? 'has a' : 'has no'} viewer-request (Basic auth) bundle for it: ` +
-          'the build is older than the config; run `npm run build` (or `edgelock build`) before synth',
+          'the build is older than the config; run `npm run build` (or `edgelock build`) before synth', { code: 'BUILD_STALE' }
       );
     }
     for (const spec of HANDLERS) {

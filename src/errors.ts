@@ -1,15 +1,92 @@
 /**
- * Typed errors. The CLI prints `message` (never a stack) and exits with `exitCode`.
+ * Typed errors. Every failure edgelock reports carries a stable `code` that callers and tests
+ * react to (the message is for people and may be reworded). The CLI prints `message` (never a
+ * stack) and exits with `exitCode`. Error classes sit at the bottom of the layers: any module may
+ * import this file, and it imports nothing of edgelock's.
  */
+
+/**
+ * The stable error codes. Grouped by what the user should do about them; the README's
+ * "Exit codes" section and docs list the same codes.
+ */
+export const ERROR_CODES = {
+  /** The config file (or an option standing for config) is wrong: fix the named fields. Exit 2. */
+  CONFIG_INVALID: 'CONFIG_INVALID',
+  /** The config file cannot be found, read or evaluated. Exit 2. */
+  CONFIG_UNREADABLE: 'CONFIG_UNREADABLE',
+  /** The command line is wrong: a missing or bad option or argument. Exit 2. */
+  USAGE: 'USAGE',
+  /** A built package breaks a Lambda or Lambda@Edge limit; nothing was written. */
+  BUILD_LIMIT: 'BUILD_LIMIT',
+  /** A bundle could not be built or loaded. */
+  BUILD_FAILED: 'BUILD_FAILED',
+  /** The build folder does not match the current config: run `edgelock build`. */
+  BUILD_STALE: 'BUILD_STALE',
+  /** The build folder is missing or unreadable. */
+  BUILD_MISSING: 'BUILD_MISSING',
+  /** A handler result CloudFront would reject (it answers 502). */
+  LAMBDA_EDGE_INVALID_RESULT: 'LAMBDA_EDGE_INVALID_RESULT',
+  /** A deploy was refused: it would write a public ACL. */
+  DEPLOY_REFUSED_PUBLIC_ACL: 'DEPLOY_REFUSED_PUBLIC_ACL',
+  /** A deploy was refused: a cross-account upload into an ObjectWriter bucket leaves foreign-owned objects. */
+  DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER: 'DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER',
+  /** A deploy was refused: the bucket's Object Ownership could not be read. */
+  DEPLOY_REFUSED_OWNERSHIP_UNREADABLE: 'DEPLOY_REFUSED_OWNERSHIP_UNREADABLE',
+  /** A deploy was refused for another reason the message names (site folder, artifact, parameters). */
+  DEPLOY_REFUSED: 'DEPLOY_REFUSED',
+  /** A deploy stopped part-way; the summary says what was written. */
+  DEPLOY_FAILED: 'DEPLOY_FAILED',
+  /** After upload, an object is not what the distribution can read. */
+  DEPLOY_VERIFY_FAILED: 'DEPLOY_VERIFY_FAILED',
+  /** AWS (or the configured endpoint) could not be reached, or there are no valid credentials. Exit 2. */
+  AWS_UNREACHABLE: 'AWS_UNREACHABLE',
+  /** AWS answered AccessDenied to a call edgelock needed. */
+  AWS_DENIED: 'AWS_DENIED',
+  /** AWS answered with another error. */
+  AWS_ERROR: 'AWS_ERROR',
+  /** A `fix` plan cannot be applied as it stands. */
+  FIX_REFUSED: 'FIX_REFUSED',
+  /** The local edge's origin failed (the viewer gets a 502). */
+  ORIGIN_ERROR: 'ORIGIN_ERROR',
+  /** The local edge could not start (port in use, bad certificate, missing bundles). */
+  DEV_START_FAILED: 'DEV_START_FAILED',
+  /** A function of the local edge threw, timed out or could not be loaded. */
+  EDGE_FUNCTION_FAILED: 'EDGE_FUNCTION_FAILED',
+  /** Log input could not be read or held no records. */
+  LOGS_UNREADABLE: 'LOGS_UNREADABLE',
+  /** The CDKTF stacks cannot be synthesized from this config and build. */
+  STACKS_INVALID: 'STACKS_INVALID',
+  /** A password prompt or hash input was refused. */
+  INPUT_REFUSED: 'INPUT_REFUSED',
+} as const;
+
+export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];
+
+export interface EdgelockErrorOptions {
+  /** The stable code. */
+  readonly code: ErrorCode;
+  readonly cause?: unknown;
+  /** Process exit code the CLI uses. @default 1 */
+  readonly exitCode?: number;
+}
+
 export class EdgelockError extends Error {
   override name = 'EdgelockError';
+  /** Stable code: what tests and callers match on. */
+  readonly code: ErrorCode;
   /** Process exit code the CLI uses for this error. */
   readonly exitCode: number;
 
-  constructor(message: string, options: { cause?: unknown; exitCode?: number } = {}) {
+  constructor(message: string, options: EdgelockErrorOptions) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.code = options.code;
     this.exitCode = options.exitCode ?? 1;
   }
+}
+
+/** Whether `e` is an edgelock error, optionally with the given code. */
+export function isEdgelockError(e: unknown, code?: ErrorCode): e is EdgelockError {
+  return e instanceof EdgelockError && (code === undefined || e.code === code);
 }
 
 export interface ConfigIssue {
@@ -24,8 +101,8 @@ export class ConfigError extends EdgelockError {
   readonly issues: readonly ConfigIssue[];
   readonly source: string;
 
-  constructor(source: string, issues: readonly ConfigIssue[]) {
-    super(formatIssues(source, issues), { exitCode: 2 });
+  constructor(source: string, issues: readonly ConfigIssue[], code: typeof ERROR_CODES.CONFIG_INVALID | typeof ERROR_CODES.CONFIG_UNREADABLE = ERROR_CODES.CONFIG_INVALID) {
+    super(formatIssues(source, issues), { code, exitCode: 2 });
     this.source = source;
     this.issues = issues;
   }
@@ -40,6 +117,6 @@ function formatIssues(source: string, issues: readonly ConfigIssue[]): string {
 export class UsageError extends EdgelockError {
   override name = 'UsageError';
   constructor(message: string) {
-    super(message, { exitCode: 2 });
+    super(message, { code: ERROR_CODES.USAGE, exitCode: 2 });
   }
 }

@@ -11,6 +11,6 @@ export { HANDLERS, type HandlerName, type HandlerSpec } from './build/handlers';
 export type { EdgeConfig } from './edge/config';
 export { EdgelockError, ConfigError, UsageError } from './errors';
 export { deploySite, DeployError, type DeployOptions, type DeploySummary, type DeployEvent } from './origin/deploy';
-export { validateResult, assertValidResult, LambdaEdgeValidationError, type LambdaEdgeProblem, type EdgeEventType } from './edge/validate';
+export { validateResult, assertValidResult, LambdaEdgeValidationError, type LambdaEdgeProblem, type EdgeEventType } from './edge/cloudfront';
 export { toResponseHeadersPolicy, responseHeadersPolicyLimits, type ResponseHeadersPolicyDescription } from './edge/security-headers';
 export { startLocalEdge, startEmbeddedS3, DEFAULT_DEV_PORT, type LocalEdgeOptions, type RunningLocalEdge, type EmbeddedS3, type S3LogEntry } from './dev';

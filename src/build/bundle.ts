@@ -62,7 +62,7 @@ export async function bundleHandler(input: BundleInput): Promise<string> {
     return out.outputFiles[0]!.text;
   } catch (err) {
     const errors = (err as { errors?: { text: string }[] }).errors;
-    throw new EdgelockError(`bundling ${input.label} failed: ${errors?.map((e) => e.text).join('; ') ?? String(err)}`, { cause: err });
+    throw new EdgelockError(`bundling ${input.label} failed: ${errors?.map((e) => e.text).join('; ') ?? String(err)}`, { code: 'BUILD_FAILED', cause: err });
   }
 }
 

@@ -5,8 +5,7 @@
  * fails the build instead of every request.
  */
 import type { ResolvedEnvironment } from '../config/schema';
-import { DEV_DISTRIBUTION, makeEvent, s3Origin, type CfEvent, type CfRequest } from '../dev/event';
-import { validateResult } from '../edge/validate';
+import { DEV_DISTRIBUTION, makeEvent, s3Origin, validateResult, type CfEvent, type CfRequest } from '../edge/cloudfront';
 import type { HandlerSpec } from './handlers';
 import { loadBundleHandler } from './load-bundle';
 

@@ -68,7 +68,7 @@ function checkLimits(spec: HandlerSpec, label: string, entry: ArtifactEntry, war
   if (entry.zipBytes > spec.maxZipBytes) {
     throw new EdgelockError(
       `${label}: the zipped bundle is ${entry.zipBytes} bytes, over Lambda@Edge's ${spec.maxZipBytes}-byte limit for ${spec.eventType} functions; ` +
-        'nothing was written. Reduce what is baked in (fewer users, shorter header values).',
+        'nothing was written. Reduce what is baked in (fewer users, shorter header values).', { code: 'BUILD_LIMIT' }
     );
   }
   if (entry.bundleBytes > spec.budgetBundleBytes) {
@@ -100,7 +100,7 @@ export async function buildDeployFunction(config: ResolvedConfig): Promise<{ fil
   const js = await bundleHandler({ factory: sourcePath('origin', 'deploy', 'lambda.ts'), config: baked, label });
   const packaged = await packageBundle(js, 'origin/deploy');
   if (packaged.entry.zipBytes > LAMBDA_ZIP_LIMIT) {
-    throw new EdgelockError(`${label}: the zip is ${packaged.entry.zipBytes} bytes, over Lambda's ${LAMBDA_ZIP_LIMIT}-byte limit; nothing was written`);
+    throw new EdgelockError(`${label}: the zip is ${packaged.entry.zipBytes} bytes, over Lambda's ${LAMBDA_ZIP_LIMIT}-byte limit; nothing was written`, { code: 'BUILD_LIMIT' });
   }
   return packaged;
 }
@@ -124,7 +124,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
       checkLimits(spec, label, packaged.entry, warnings);
       const problems = await checkGeneratedResponses(spec, js, env);
       if (problems.length) {
-        throw new EdgelockError(`${label}: ${problems.join('; ')}. Nothing was written: shorten the configured headers (headers.*).`);
+        throw new EdgelockError(`${label}: ${problems.join('; ')}. Nothing was written: shorten the configured headers (headers.*).`, { code: 'BUILD_LIMIT' });
       }
       files.push(...packaged.files);
       handlers[spec.name] = { eventType: spec.eventType, ...packaged.entry };

@@ -2,7 +2,7 @@
  * Security-header options. The defaults reach Mozilla HTTP Observatory A+ for a static site.
  */
 import { z } from 'zod';
-import { isDisallowedHeader, READ_ONLY_HEADERS } from '../edge/validate';
+import { isDisallowedHeader, READ_ONLY_HEADERS } from '../edge/cloudfront/rules';
 import { pathPatternSchema } from './paths';
 
 /** @default the CSP sent when `contentSecurityPolicy` is not set */

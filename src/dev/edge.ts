@@ -13,22 +13,23 @@ import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { ResolvedEnvironment } from '../config/schema';
 import { getHeader, headerMatcher, setHeader, type CfHeaders } from '../edge/headers';
-import { DISALLOWED_HEADERS, validateResult, type LambdaEdgeProblem } from '../edge/validate';
 import { DEFAULT_TTLS, EdgeCache, ttlFor, type CacheTtls, type CachedResponse } from './cache';
 import {
   DEV_DISTRIBUTION,
+  DISALLOWED_HEADERS,
   isResponse,
   makeEvent,
   requestIdFrom,
   s3Origin as s3OriginObject,
-  splitTarget,
-  toCfHeaders,
+  validateResult,
   type CfGeneratedResponse,
   type CfRequest,
   type CfResponse,
   type Distribution,
-  type EventType,
-} from './event';
+  type EdgeEventType as EventType,
+  type LambdaEdgeProblem,
+} from '../edge/cloudfront';
+import { splitTarget, toCfHeaders } from './event';
 import type { Origin, OriginResponse } from './origin';
 import type { InvokeOutcome } from './runner';
 

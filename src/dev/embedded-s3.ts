@@ -204,7 +204,7 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   server.keepAliveTimeout = 5_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
-      reject(new EdgelockError(`the embedded S3 cannot listen on 127.0.0.1:${options.port ?? 0}: ${err.code ?? err.message}; pick another port`, { cause: err })),
+      reject(new EdgelockError(`the embedded S3 cannot listen on 127.0.0.1:${options.port ?? 0}: ${err.code ?? err.message}; pick another port`, { code: 'DEV_START_FAILED', cause: err })),
     );
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });

@@ -1,67 +1,10 @@
 /**
- * CloudFront events in the documented Lambda@Edge shape: `Records[0].cf.{config, request[, response]}`,
- * headers as a map from the lower-case name to `[{ key, value }]`, one element per occurrence.
- * Pure functions: the server hands them what it read from the socket.
+ * Socket ↔ event conversion: Node's raw request into CloudFront's header map and request target,
+ * and a handler's header map back into what Node writes. The event shapes themselves, and their
+ * builders, are the CloudFront contract in src/edge/cloudfront.
  */
-import type { ResolvedEnvironment } from '../config/schema';
-import { appendHeader, type CfHeaders } from '../edge/headers';
-import type { EdgeEventType as EventType } from '../edge/validate';
-
-export type { CfHeaders, EventType };
-
-export interface CfS3Origin {
-  s3: {
-    authMethod: 'origin-access-identity' | 'none';
-    customHeaders: CfHeaders;
-    domainName: string;
-    path: string;
-    region?: string;
-  };
-}
-
-export interface CfRequest {
-  clientIp: string;
-  method: string;
-  uri: string;
-  querystring: string;
-  headers: CfHeaders;
-  origin?: CfS3Origin;
-  body?: { inputTruncated: boolean; action: 'read-only' | 'replace'; encoding: 'base64' | 'text'; data: string };
-}
-
-export interface CfResponse {
-  status: string;
-  statusDescription?: string;
-  headers: CfHeaders;
-}
-
-/** A response a handler generated (it may carry a body). */
-export interface CfGeneratedResponse extends CfResponse {
-  body?: string;
-  bodyEncoding?: 'text' | 'base64';
-}
-
-export interface CfConfig {
-  distributionDomainName: string;
-  distributionId: string;
-  eventType: EventType;
-  requestId: string;
-}
-
-export interface CfEvent {
-  Records: [{ cf: { config: CfConfig; request: CfRequest; response?: CfResponse } }];
-}
-
-/** The distribution the emulator pretends to be. */
-export interface Distribution {
-  readonly distributionDomainName: string;
-  readonly distributionId: string;
-}
-
-export const DEV_DISTRIBUTION: Distribution = Object.freeze({
-  distributionDomainName: 'd111111abcdef8.cloudfront.net',
-  distributionId: 'EDFDVBD6EXAMPLE',
-});
+import { appendHeader } from '../edge/headers';
+import type { CfHeaders } from '../edge/cloudfront';
 
 /**
  * Turns Node's raw header list (name, value, name, value, ...) into CloudFront's map. The `key`
@@ -92,33 +35,4 @@ export function splitTarget(target: string): { uri: string; querystring: string 
   const q = target.indexOf('?');
   const raw = q < 0 ? target : target.slice(0, q);
   return { uri: raw.startsWith('/') ? raw : `/${raw}`, querystring: q < 0 ? '' : target.slice(q + 1) };
-}
-
-/** The S3 origin object for an environment, as CloudFront shows it to origin triggers. */
-export function s3Origin(env: Pick<ResolvedEnvironment, 'bucketDomain' | 'region' | 'originAccess'>): CfS3Origin {
-  // Origin Access Control is invisible to Lambda@Edge: an OAC origin shows authMethod "none" and no region.
-  return env.originAccess === 'oai'
-    ? { s3: { authMethod: 'origin-access-identity', customHeaders: {}, domainName: env.bucketDomain, path: '', region: env.region } }
-    : { s3: { authMethod: 'none', customHeaders: {}, domainName: env.bucketDomain, path: '' } };
-}
-
-export function makeEvent(
-  dist: Distribution,
-  eventType: EventType,
-  requestId: string,
-  request: CfRequest,
-  response?: CfResponse,
-): CfEvent {
-  const config: CfConfig = { distributionDomainName: dist.distributionDomainName, distributionId: dist.distributionId, eventType, requestId };
-  return { Records: [{ cf: response ? { config, request, response } : { config, request } }] };
-}
-
-/** A CloudFront-style request id: 56 characters of URL-safe base64. */
-export function requestIdFrom(bytes: Buffer): string {
-  return bytes.toString('base64url').slice(0, 56);
-}
-
-/** Is this (handler result) a response rather than a request? */
-export function isResponse(result: unknown): result is CfGeneratedResponse {
-  return typeof result === 'object' && result !== null && 'status' in result;
 }

@@ -12,7 +12,7 @@ import type { ResolvedConfig, ResolvedEnvironment } from '../config/schema';
 import { EdgelockError } from '../errors';
 import { LocalEdge, type Invoker } from './edge';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3';
-import type { EventType } from './event';
+import type { EdgeEventType as EventType } from '../edge/cloudfront';
 import { directoryOrigin, s3Origin, type Origin } from './origin';
 import { BundleRunner } from './runner';
 import { startDevServer, type DevServer } from './server';
@@ -69,20 +69,20 @@ export interface RunningLocalEdge {
 /** Reads the manifest and checks it holds the environment's bundles. */
 export function readDevManifest(distDir: string, config: ResolvedConfig, env: ResolvedEnvironment): Manifest {
   const file = path.join(distDir, MANIFEST_FILE);
-  if (!existsSync(file)) throw new EdgelockError(`no ${file}: run "edgelock build" first (or drop --no-build)`);
+  if (!existsSync(file)) throw new EdgelockError(`no ${file}: run "edgelock build" first (or drop --no-build)`, { code: 'BUILD_MISSING' });
   let manifest: Manifest;
   try {
     manifest = JSON.parse(readFileSync(file, 'utf8')) as Manifest;
   } catch (err) {
-    throw new EdgelockError(`${file} is not valid JSON: ${(err as Error).message}; rebuild with "edgelock build"`, { cause: err });
+    throw new EdgelockError(`${file} is not valid JSON: ${(err as Error).message}; rebuild with "edgelock build"`, { code: 'BUILD_STALE', cause: err });
   }
   if (manifest.project !== config.project) {
-    throw new EdgelockError(`${file} was built for project "${manifest.project}", not "${config.project}"; rebuild with "edgelock build"`);
+    throw new EdgelockError(`${file} was built for project "${manifest.project}", not "${config.project}"; rebuild with "edgelock build"`, { code: 'BUILD_STALE' });
   }
   const handlers = manifest.environments?.[env.name];
-  if (!handlers) throw new EdgelockError(`${file} has no bundles for environment "${env.name}"; rebuild with "edgelock build --env ${env.name}"`);
+  if (!handlers) throw new EdgelockError(`${file} has no bundles for environment "${env.name}"; rebuild with "edgelock build --env ${env.name}"`, { code: 'BUILD_MISSING' });
   if (env.auth && !handlers['viewer-request']) {
-    throw new EdgelockError(`environment "${env.name}" has auth: true but ${file} has no viewer-request bundle for it; rebuild with "edgelock build"`);
+    throw new EdgelockError(`environment "${env.name}" has auth: true but ${file} has no viewer-request bundle for it; rebuild with "edgelock build"`, { code: 'BUILD_MISSING' });
   }
   return manifest;
 }

@@ -9,7 +9,8 @@ import http from 'node:http';
 import path from 'node:path';
 import { contentType } from 'mime-types';
 import type { CfHeaders } from '../edge/headers';
-import type { CfS3Origin } from './event';
+import type { CfS3Origin } from '../edge/cloudfront';
+import { EdgelockError } from '../errors';
 import { toCfHeaders } from './event';
 import { EMPTY_SHA256, parseQuery, signS3Request, type Credentials } from './sigv4';
 
@@ -39,8 +40,12 @@ export interface Origin {
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /** An origin CloudFront could not use: it answers 502 to the viewer. */
-export class OriginError extends Error {
+/** The local edge's origin failed: the viewer gets a 502, the log gets this message. */
+export class OriginError extends EdgelockError {
   override name = 'OriginError';
+  constructor(message: string, cause?: unknown) {
+    super(message, { code: 'ORIGIN_ERROR', cause });
+  }
 }
 
 function s3Of(origin: OriginRequest['origin']): CfS3Origin['s3'] {
@@ -112,7 +117,7 @@ export function s3Origin(options: S3OriginOptions): Origin {
             });
           },
         );
-        r.on('error', (err) => reject(new OriginError(`cannot reach the origin ${s3.domainName} at ${options.endpoint}: ${err.message}`)));
+        r.on('error', (err) => reject(new OriginError(`cannot reach the origin ${s3.domainName} at ${options.endpoint}: ${err.message}`, err)));
         r.end(body);
       });
     },

@@ -126,7 +126,7 @@ export class BundleRunner {
     try {
       this.code = readFileSync(options.bundle, 'utf8');
     } catch (err) {
-      throw new EdgelockError(`cannot read the ${options.name} bundle ${options.bundle}: ${(err as Error).message}; run "edgelock build" first`, { cause: err });
+      throw new EdgelockError(`cannot read the ${options.name} bundle ${options.bundle}: ${(err as Error).message}; run "edgelock build" first`, { code: 'BUILD_MISSING', cause: err });
     }
   }
 

@@ -43,7 +43,7 @@ export interface DevServer {
 function listen(server: http.Server, port: number, host: string, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void =>
-      reject(new EdgelockError(`the local edge cannot listen on ${host}:${port} (${what}): ${err.code === 'EADDRINUSE' ? 'the port is in use; pick another with --port' : err.message}`, { cause: err }));
+      reject(new EdgelockError(`the local edge cannot listen on ${host}:${port} (${what}): ${err.code === 'EADDRINUSE' ? 'the port is in use; pick another with --port' : err.message}`, { code: 'DEV_START_FAILED', cause: err }));
     server.once('error', onError);
     server.listen(port, host, () => {
       server.off('error', onError);

@@ -2,7 +2,28 @@
  * What one environment's edge bundles know: derived from the resolved config at build time,
  * baked into the bundle as JSON and frozen when the bundle loads.
  */
-import type { HeadersConfig } from '../config/headers';
+
+/**
+ * The security-header settings the handlers apply. The config's `headers` section (validated by
+ * src/config/headers.ts) is this shape after defaults; src/build/edge-config.ts passes it through,
+ * so the type checker holds the two together.
+ */
+export interface HeadersConfig {
+  readonly hsts: false | { readonly maxAge: number; readonly includeSubDomains: boolean; readonly preload: boolean };
+  readonly contentSecurityPolicy: false | string;
+  readonly cspOverrides: readonly { readonly path: string; readonly policy: string }[];
+  readonly frameOptions: false | 'DENY' | 'SAMEORIGIN';
+  readonly contentTypeOptions: boolean;
+  readonly referrerPolicy: false | string;
+  readonly permissionsPolicy: false | string;
+  readonly crossOriginOpenerPolicy: false | string;
+  readonly crossOriginResourcePolicy: false | string;
+  readonly xssProtectionOff: boolean;
+  readonly custom: Readonly<Record<string, string>>;
+  readonly originValues: Readonly<Record<string, 'keep' | 'replace'>>;
+  readonly stripOriginHeaders: readonly string[];
+  readonly keepOriginHeaders: readonly string[];
+}
 
 export interface EdgeAuthConfig {
   readonly realm: string;

@@ -4,14 +4,9 @@
  * cannot produce a map CloudFront rejects. Pure functions; the map is changed in place.
  */
 
-/** One header occurrence as CloudFront passes it: `key` keeps the original spelling. */
-export interface CfHeader {
-  key?: string;
-  value: string;
-}
+import type { CfHeader, CfHeaders } from './cloudfront/types';
 
-/** CloudFront's header map: lower-case name → occurrences. */
-export type CfHeaders = Record<string, CfHeader[]>;
+export type { CfHeader, CfHeaders };
 
 /** The first value of a header, or undefined when it is absent. Name matching ignores case. */
 export function getHeader(headers: CfHeaders | undefined, name: string): string | undefined {

@@ -4,10 +4,10 @@
  * response a handler generates itself. Also describes the same set as a CloudFront response
  * headers policy for stacks that prefer a policy to a function.
  */
-import type { HeadersConfig } from '../config/headers';
+import { READ_ONLY_HEADERS } from './cloudfront/rules';
+import type { HeadersConfig } from './config';
 import { headerMatcher, type CfHeaders } from './headers';
 import { pathMatcher } from './paths';
-import { READ_ONLY_HEADERS } from './validate';
 
 /** One header as written: the spelling viewers see and its value. */
 export type HeaderPair = readonly [name: string, value: string];

@@ -2,7 +2,7 @@
  * CloudFront's order and rules, with stub handlers and a counting origin.
  */
 import { LocalEdge, type Invoker } from '../../src/dev/edge';
-import type { CfEvent, EventType } from '../../src/dev/event';
+import type { CfEvent, EdgeEventType as EventType } from '../../src/edge/cloudfront';
 import type { Origin, OriginRequest } from '../../src/dev/origin';
 import type { InvokeOutcome } from '../../src/dev/runner';
 

@@ -1,5 +1,6 @@
 import { viewerHeaders } from '../../src/dev/edge';
-import { DEV_DISTRIBUTION, fromCfHeaders, makeEvent, s3Origin, splitTarget, toCfHeaders } from '../../src/dev/event';
+import { DEV_DISTRIBUTION, makeEvent, s3Origin } from '../../src/edge/cloudfront';
+import { fromCfHeaders, splitTarget, toCfHeaders } from '../../src/dev/event';
 
 describe('CloudFront event shape', () => {
   test('headers: lower-case map, key keeps the viewer spelling, one element per occurrence', () => {

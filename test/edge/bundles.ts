@@ -11,7 +11,7 @@ import { loadBundleHandler } from '../../src/build/load-bundle';
 import { buildEdge, type BuildResult } from '../../src/build';
 import type { HandlerName } from '../../src/build/handlers';
 import { parseConfig, resolveConfig } from '../../src/config/load';
-import { assertValidResult } from '../../src/edge/validate';
+import { assertValidResult } from '../../src/edge/cloudfront';
 
 // aws-lambda-test-utils has no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports

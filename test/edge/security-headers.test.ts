@@ -1,7 +1,7 @@
 import { headersSchema } from '../../src/config/headers';
 import { getHeader } from '../../src/edge/headers';
 import { buildSecurityHeaders, responseHeadersPolicyLimits, toResponseHeadersPolicy } from '../../src/edge/security-headers';
-import { validateResult } from '../../src/edge/validate';
+import { validateResult } from '../../src/edge/cloudfront';
 
 const defaults = headersSchema.parse({});
 

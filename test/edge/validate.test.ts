@@ -1,4 +1,4 @@
-import { assertValidResult, LambdaEdgeValidationError, validateResult, type EdgeEventType } from '../../src/edge/validate';
+import { assertValidResult, LambdaEdgeValidationError, validateResult, type EdgeEventType } from '../../src/edge/cloudfront';
 
 const request = () => ({
   clientIp: '203.0.113.178',

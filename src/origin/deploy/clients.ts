@@ -55,7 +55,7 @@ const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 /** The account a role ARN belongs to, or a usage error naming the bad value. */
 export function roleAccount(roleArn: string): string {
   const m = ROLE_ARN.exec(roleArn);
-  if (!m) throw new EdgelockError(`"${roleArn}" is not an IAM role ARN; expected arn:aws:iam::123456789012:role/edgelock-deploy`, { exitCode: 2 });
+  if (!m) throw new EdgelockError(`"${roleArn}" is not an IAM role ARN; expected arn:aws:iam::123456789012:role/edgelock-deploy`, { code: 'USAGE', exitCode: 2 });
   return m[1]!;
 }
 
@@ -71,7 +71,7 @@ export async function assumeRole(sts: STSClient, roleArn: string, sessionName: s
   } catch (err) {
     throw new EdgelockError(
       `could not assume ${roleArn}: ${(err as Error).message}. The role must trust the deploying account (the tools account) and allow sts:AssumeRole from it.`,
-      { cause: err },
+      { code: 'DEPLOY_REFUSED', cause: err },
     );
   }
 }

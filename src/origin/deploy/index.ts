@@ -80,7 +80,8 @@ export interface DeploySummary {
 export class DeployError extends EdgelockError {
   override name = 'DeployError';
   constructor(message: string, readonly summary: DeploySummary, cause?: unknown) {
-    super(message, cause === undefined ? {} : { cause });
+    // A deploy that stopped on one of edgelock's own refusals keeps that refusal's code.
+    super(message, { code: cause instanceof EdgelockError ? cause.code : 'DEPLOY_FAILED', cause });
   }
 }
 
@@ -111,7 +112,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   const settings = config.deploy;
   const concurrency = options.concurrency ?? settings.concurrency;
   if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256) {
-    throw new EdgelockError(`--concurrency must be a whole number from 1 to 256 (got ${String(options.concurrency)})`, { exitCode: 2 });
+    throw new EdgelockError(`--concurrency must be a whole number from 1 to 256 (got ${String(options.concurrency)})`, { code: 'USAGE', exitCode: 2 });
   }
   const prune = options.prune ?? true;
   const dryRun = options.dryRun ?? false;
@@ -129,7 +130,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   if (options.roleArn) {
     roleAccountId = roleAccount(options.roleArn);
     if (roleAccountId !== env.accountId) {
-      throw new EdgelockError(`--role-arn ${options.roleArn} is in account ${roleAccountId}, but environment "${env.name}" lives in ${env.accountId}: pass that account's deploy role (arn:aws:iam::${env.accountId}:role/${settings.roleName})`, { exitCode: 2 });
+      throw new EdgelockError(`--role-arn ${options.roleArn} is in account ${roleAccountId}, but environment "${env.name}" lives in ${env.accountId}: pass that account's deploy role (arn:aws:iam::${env.accountId}:role/${settings.roleName})`, { code: 'USAGE', exitCode: 2 });
     }
     const base = await createClients({ region: env.region, maxAttempts: 3, ...(credentials ? { credentials } : {}) }, options.clients).sts();
     credentials = await assumeRole(base, options.roleArn, `edgelock-deploy-${config.project}-${env.name}`);
@@ -163,7 +164,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   if (checkingOwnership && (acl.verify === 'owner' || acl.verify === 'owner-or-oai-grant') && !bucketOwnerId) {
     throw new EdgelockError(
       `cannot verify object ownership in ${env.bucket}: the bucket owner's canonical ID is unreadable (s3:GetBucketAcl denied). Nothing was written. ` +
-        'Allow s3:GetBucketAcl to the deploy role, switch the bucket to BucketOwnerEnforced, or skip the check with --no-verify (deploy.verify.ownership: false).',
+        'Allow s3:GetBucketAcl to the deploy role, switch the bucket to BucketOwnerEnforced, or skip the check with --no-verify (deploy.verify.ownership: false).', { code: 'DEPLOY_REFUSED' }
     );
   }
 
@@ -315,7 +316,7 @@ async function distributionDomain(clients: DeployClients, id: string): Promise<s
   const { GetDistributionCommand } = await import('@aws-sdk/client-cloudfront');
   const out = await (await clients.cloudfront()).send(new GetDistributionCommand({ Id: id }));
   const domain = out.Distribution?.DomainName;
-  if (!domain) throw new EdgelockError(`distribution ${id} has no domain name`);
+  if (!domain) throw new EdgelockError(`distribution ${id} has no domain name`, { code: 'DEPLOY_REFUSED' });
   return domain;
 }
 

@@ -58,7 +58,7 @@ export async function createInvalidation(cf: CloudFrontClient, distributionId: s
     }),
   );
   const id = out.Invalidation?.Id;
-  if (!id) throw new EdgelockError(`CloudFront accepted the invalidation for ${distributionId} but returned no ID`);
+  if (!id) throw new EdgelockError(`CloudFront accepted the invalidation for ${distributionId} but returned no ID`, { code: 'DEPLOY_FAILED' });
   return { id, paths, status: out.Invalidation?.Status ?? 'InProgress' };
 }
 
@@ -77,7 +77,7 @@ export async function waitForInvalidation(
     const status = out.Invalidation?.Status ?? 'Unknown';
     if (status === 'Completed') return status;
     if (Date.now() >= deadline) {
-      throw new EdgelockError(`invalidation ${id} on ${distributionId} is still ${status} after ${Math.round(options.timeoutMs / 1000)} s; old content may still be served. Raise deploy.invalidation.waitSeconds or check the CloudFront console.`);
+      throw new EdgelockError(`invalidation ${id} on ${distributionId} is still ${status} after ${Math.round(options.timeoutMs / 1000)} s; old content may still be served. Raise deploy.invalidation.waitSeconds or check the CloudFront console.`, { code: 'DEPLOY_FAILED' });
     }
     await sleep(options.intervalMs ?? 10_000);
   }

@@ -60,16 +60,16 @@ export function parseUserParameters(config: ResolvedConfig, raw: string | undefi
         ...(str('siteParameter') ? { siteParameter: str('siteParameter') } : {}),
       };
     } catch {
-      throw new EdgelockError(`UserParameters is not valid JSON: ${text.slice(0, 100)}; use an environment name such as "dev" or {"env":"dev"}`);
+      throw new EdgelockError(`UserParameters is not valid JSON: ${text.slice(0, 100)}; use an environment name such as "dev" or {"env":"dev"}`, { code: 'DEPLOY_REFUSED' });
     }
   }
-  if (!params.env) throw new EdgelockError('the action\'s UserParameters must name the environment to deploy, e.g. "dev"');
+  if (!params.env) throw new EdgelockError('the action\'s UserParameters must name the environment to deploy, e.g. "dev"', { code: 'DEPLOY_REFUSED' });
   const env = config.environments[params.env];
   if (!env) {
-    throw new EdgelockError(`UserParameters names environment "${params.env}", but this deploy function was built with ${Object.keys(config.environments).map((n) => `"${n}"`).join(', ')}; rebuild it (edgelock build) after changing the config`);
+    throw new EdgelockError(`UserParameters names environment "${params.env}", but this deploy function was built with ${Object.keys(config.environments).map((n) => `"${n}"`).join(', ')}; rebuild it (edgelock build) after changing the config`, { code: 'DEPLOY_REFUSED' });
   }
   if (params.bucket && params.bucket !== env.bucket) {
-    throw new EdgelockError(`UserParameters name bucket ${params.bucket} for "${env.name}", but this deploy function was built for ${env.bucket}; rebuild it (edgelock build) and redeploy the pipeline`);
+    throw new EdgelockError(`UserParameters name bucket ${params.bucket} for "${env.name}", but this deploy function was built for ${env.bucket}; rebuild it (edgelock build) and redeploy the pipeline`, { code: 'DEPLOY_REFUSED' });
   }
   return params;
 }
@@ -87,10 +87,10 @@ async function withSiteParameter(config: ResolvedConfig, params: PipelineParamet
   if (env.distributionId || !params.siteParameter) return config;
   const site = await readSiteParameter(params.siteParameter, { region: params.region ?? env.region, credentials });
   if (site.bucket && site.bucket !== env.bucket) {
-    throw new EdgelockError(`the site parameter ${params.siteParameter} names bucket ${site.bucket}, but this deploy function was built for ${env.bucket}; rebuild it (edgelock build)`);
+    throw new EdgelockError(`the site parameter ${params.siteParameter} names bucket ${site.bucket}, but this deploy function was built for ${env.bucket}; rebuild it (edgelock build)`, { code: 'DEPLOY_REFUSED' });
   }
   if (!site.distributionId) return config;
-  if (!DISTRIBUTION_ID.test(site.distributionId)) throw new EdgelockError(`the site parameter ${params.siteParameter} holds an invalid distribution ID "${site.distributionId}"`);
+  if (!DISTRIBUTION_ID.test(site.distributionId)) throw new EdgelockError(`the site parameter ${params.siteParameter} holds an invalid distribution ID "${site.distributionId}"`, { code: 'DEPLOY_REFUSED' });
   return { ...config, environments: { ...config.environments, [env.name]: { ...env, distributionId: site.distributionId } } };
 }
 
@@ -112,15 +112,15 @@ export function createHandler(config: ResolvedConfig, deps: LambdaDeps = {}): (e
       const env = config.environments[params.env]!;
       const roleArn = params.roleArn ?? `arn:aws:iam::${env.accountId}:role/${config.deploy.roleName}`;
       if (roleAccount(roleArn) !== env.accountId) {
-        throw new EdgelockError(`UserParameters name role ${roleArn}, which is not in environment "${env.name}"'s account ${env.accountId}`);
+        throw new EdgelockError(`UserParameters name role ${roleArn}, which is not in environment "${env.name}"'s account ${env.accountId}`, { code: 'DEPLOY_REFUSED' });
       }
       const input = job.data.inputArtifacts[0];
-      if (!input) throw new EdgelockError('the deploy action has no input artifact: give it the build output (the site) as its input');
+      if (!input) throw new EdgelockError('the deploy action has no input artifact: give it the build output (the site) as its input', { code: 'DEPLOY_REFUSED' });
       const creds = job.data.artifactCredentials;
       const artifactS3 = deps.artifactS3?.(creds) ?? new S3Client({ credentials: creds });
       const zip = await downloadArtifact(artifactS3, input.location.s3Location.bucketName, input.location.s3Location.objectKey);
       const files = await extractZip(zip, work);
-      if (files === 0) throw new EdgelockError(`the input artifact "${input.name}" is empty: nothing to deploy`);
+      if (files === 0) throw new EdgelockError(`the input artifact "${input.name}" is empty: nothing to deploy`, { code: 'DEPLOY_REFUSED' });
       const sts = deps.sts ?? new STSClient({ region: env.region });
       const credentials = await assumeRole(sts, roleArn, `edgelock-deploy-${config.project}-${env.name}`);
       const effective = await withSiteParameter(config, params, credentials);

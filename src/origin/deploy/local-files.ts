@@ -55,18 +55,18 @@ async function walk(dir: string, realRoot: string, out: string[], visiting: Set<
         real = await realpath(full);
       } catch (err) {
         const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ELOOP') throw new EdgelockError(`the site folder has a symbolic link loop at ${full}: remove or fix the link; nothing was uploaded`, { cause: err });
-        throw new EdgelockError(`the symbolic link ${full} in the site folder points to ${await linkText(full)}, which cannot be read (${code ?? (err as Error).message}): remove or fix the link; nothing was uploaded`, { cause: err });
+        if (code === 'ELOOP') throw new EdgelockError(`the site folder has a symbolic link loop at ${full}: remove or fix the link; nothing was uploaded`, { code: 'DEPLOY_REFUSED', cause: err });
+        throw new EdgelockError(`the symbolic link ${full} in the site folder points to ${await linkText(full)}, which cannot be read (${code ?? (err as Error).message}): remove or fix the link; nothing was uploaded`, { code: 'DEPLOY_REFUSED', cause: err });
       }
       if (!inside(realRoot, real)) {
         throw new EdgelockError(
           `refusing to deploy: the symbolic link ${full} points to ${real}, outside the site folder ${realRoot}. Nothing was uploaded. ` +
-            'Copy the file into the site folder if it belongs to the site, or remove the link.',
+            'Copy the file into the site folder if it belongs to the site, or remove the link.', { code: 'DEPLOY_REFUSED' }
         );
       }
       const s = await stat(real);
       if (s.isDirectory()) {
-        if (visiting.has(real)) throw new EdgelockError(`the site folder has a symbolic link loop: ${full} leads back to ${real}, a folder already being read. Remove or fix the link; nothing was uploaded`);
+        if (visiting.has(real)) throw new EdgelockError(`the site folder has a symbolic link loop: ${full} leads back to ${real}, a folder already being read. Remove or fix the link; nothing was uploaded`, { code: 'DEPLOY_REFUSED' });
         visiting.add(real);
         try {
           await walk(full, realRoot, out, visiting);
@@ -127,13 +127,13 @@ export async function scanSite(dir: string): Promise<LocalFile[]> {
   try {
     rootStat = await stat(root);
   } catch {
-    throw new EdgelockError(`no site folder at ${root}: pass the folder your static site generator wrote (e.g. "public" or "dist")`);
+    throw new EdgelockError(`no site folder at ${root}: pass the folder your static site generator wrote (e.g. "public" or "dist")`, { code: 'DEPLOY_REFUSED' });
   }
-  if (!rootStat.isDirectory()) throw new EdgelockError(`${root} is not a folder: pass the folder that holds the site`);
+  if (!rootStat.isDirectory()) throw new EdgelockError(`${root} is not a folder: pass the folder that holds the site`, { code: 'DEPLOY_REFUSED' });
   const files: string[] = [];
   const realRoot = await realpath(root);
   await walk(root, realRoot, files, new Set([realRoot]));
-  if (files.length === 0) throw new EdgelockError(`the site folder ${root} is empty: nothing to deploy (build the site first)`);
+  if (files.length === 0) throw new EdgelockError(`the site folder ${root} is empty: nothing to deploy (build the site first)`, { code: 'DEPLOY_REFUSED' });
   const out: LocalFile[] = [];
   await runPool(files, HASH_CONCURRENCY, async (file) => {
     const s = await stat(file);

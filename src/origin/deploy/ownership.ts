@@ -61,6 +61,7 @@ export function decideAcl(ctx: AclContext): AclDecision {
         `refusing to deploy to ${env.bucket}: its Object Ownership is unreadable (s3:GetBucketOwnershipControls denied) and the deploy runs from ${who}, not the bucket owner ${env.accountId}. ` +
           'If the bucket is ObjectWriter, every changed object would be replaced by one the bucket owner does not own, which the distribution may not be able to read. Nothing was written. ' +
           `Fix: allow s3:GetBucketOwnershipControls on arn:aws:s3:::${env.bucket} to the deploy role, or deploy through a role in account ${env.accountId}.`,
+        { code: 'DEPLOY_REFUSED_OWNERSHIP_UNREADABLE' },
       );
     }
     return {
@@ -103,6 +104,7 @@ function decideObjectWriter(ctx: AclContext): AclDecision {
       `refusing to deploy to ${env.bucket}: it uses ObjectWriter ownership and the deploy runs from ${who}, not the bucket owner ${env.accountId}, ` +
         'so every object would belong to the deploying account and the bucket policy that lets CloudFront (OAC) read could not cover it (the outage in the "Tale of Two Buckets"). ' +
         `Nothing was written. Fix: switch the bucket to BucketOwnerEnforced: ${ENFORCE_FIX(env.bucket)}`,
+      { code: 'DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER' },
     );
   }
   const oais = env.oaiCanonicalUserIds ?? [];
@@ -111,6 +113,7 @@ function decideObjectWriter(ctx: AclContext): AclDecision {
       `refusing to deploy to ${env.bucket}: it uses ObjectWriter ownership, the deploy runs from ${who}, and the distribution reads through an OAI, ` +
         `so objects need a read grant for the OAI, but environments.${env.name}.oaiCanonicalUserIds is empty. Nothing was written. ` +
         `Fix: set oaiCanonicalUserIds to the OAI's S3CanonicalUserId (aws cloudfront list-cloud-front-origin-access-identities), or better, switch the bucket to BucketOwnerEnforced: ${ENFORCE_FIX(env.bucket)}`,
+      { code: 'DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER' },
     );
   }
   if (!bucketOwnerCanonicalId) {
@@ -118,6 +121,7 @@ function decideObjectWriter(ctx: AclContext): AclDecision {
       `refusing to deploy to ${env.bucket}: it uses ObjectWriter ownership and the deploy runs from ${who}; edgelock must grant the bucket owner full control by canonical ID, ` +
         'but could not read it (s3:GetBucketAcl denied). Nothing was written. Allow s3:GetBucketAcl to the deploy role, or switch the bucket to BucketOwnerEnforced: ' +
         ENFORCE_FIX(env.bucket),
+      { code: 'DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER' },
     );
   }
   return {
@@ -137,12 +141,12 @@ const PUBLIC_GROUPS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|Authentica
 export function assertNoPublicGrant(params: { ACL?: string; GrantRead?: string; GrantFullControl?: string; GrantReadACP?: string; GrantWriteACP?: string }, key: string): void {
   const acl = params.ACL;
   if (acl !== undefined && acl !== 'bucket-owner-full-control' && acl !== 'private') {
-    throw new EdgelockError(`refusing to upload ${key} with ACL "${acl}": edgelock never makes objects public; the distribution reads them through OAC or an OAI grant`);
+    throw new EdgelockError(`refusing to upload ${key} with ACL "${acl}": edgelock never makes objects public; the distribution reads them through OAC or an OAI grant`, { code: 'DEPLOY_REFUSED_PUBLIC_ACL' });
   }
   for (const field of ['GrantRead', 'GrantFullControl', 'GrantReadACP', 'GrantWriteACP'] as const) {
     const v = params[field];
     if (v && PUBLIC_GROUPS.test(v)) {
-      throw new EdgelockError(`refusing to upload ${key} with ${field} to a public group (${v}): edgelock never makes objects public`);
+      throw new EdgelockError(`refusing to upload ${key} with ${field} to a public group (${v}): edgelock never makes objects public`, { code: 'DEPLOY_REFUSED_PUBLIC_ACL' });
     }
   }
 }

@@ -41,7 +41,7 @@ export function s3Error(io: S3Io, what: string, err: unknown): EdgelockError {
   let hint = '';
   if (name === 'NoSuchBucket') hint = ' (check environments.<env>.bucket, the region and --endpoint)';
   else if (name === 'AccessDenied' || status(err) === 403) hint = ' (check the deploy role\'s permissions on this bucket)';
-  return new EdgelockError(`${what} in bucket ${io.bucket} failed: ${name ? `${name}: ` : ''}${msg}${hint}`, { cause: err });
+  return new EdgelockError(`${what} in bucket ${io.bucket} failed: ${name ? `${name}: ` : ''}${msg}${hint}`, { code: 'AWS_ERROR', cause: err });
 }
 
 export async function listBucket(io: S3Io): Promise<RemoteObject[]> {
@@ -108,7 +108,7 @@ export async function putFile(io: S3Io, file: LocalFile, headers: PutHeaders, on
     async () => {
       // Small files are read synchronously (see hashFile); large ones without blocking.
       const body = file.multipart ? await readFile(file.path) : readFileSync(file.path);
-      if (body.length !== file.size) throw new EdgelockError(`${file.path} changed while deploying (${file.size} → ${body.length} bytes); rerun once the site build has finished`);
+      if (body.length !== file.size) throw new EdgelockError(`${file.path} changed while deploying (${file.size} → ${body.length} bytes); rerun once the site build has finished`, { code: 'DEPLOY_REFUSED' });
       onRequest?.(file.key);
       if (!file.multipart) {
         await io.s3.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: Buffer.from(file.md5, 'hex').toString('base64') }));
@@ -136,7 +136,7 @@ export async function deleteKeys(io: S3Io, keys: readonly string[], concurrency:
     });
     const failed = out.Errors ?? [];
     if (failed.length > 0) {
-      throw new EdgelockError(`deleting ${failed.length} old object(s) from ${io.bucket} failed, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`.trim());
+      throw new EdgelockError(`deleting ${failed.length} old object(s) from ${io.bucket} failed, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`.trim(), { code: 'DEPLOY_REFUSED' });
     }
   });
 }

@@ -27,12 +27,12 @@ export async function readSiteParameter(
     throw new EdgelockError(
       `could not read the site parameter ${name} in ${options.region}: ${e.name ?? 'error'}${e.message ? `: ${e.message}` : ''}. ` +
         'It is written by the environment stack (cdktf deploy) and read with the deploy role; deploy that stack first.',
-      { cause: err },
+      { code: 'DEPLOY_REFUSED', cause: err },
     );
   }
   try {
     return JSON.parse(value ?? '') as SiteParameter;
   } catch {
-    throw new EdgelockError(`the site parameter ${name} does not hold JSON; it is written by the environment stack: redeploy that stack`);
+    throw new EdgelockError(`the site parameter ${name} does not hold JSON; it is written by the environment stack: redeploy that stack`, { code: 'DEPLOY_REFUSED' });
   }
 }

@@ -38,7 +38,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
     await ctx.callerIdentity();
   } catch (err) {
     const e = err as Error;
-    throw new EdgelockError(`cannot reach AWS: ${e.name}: ${e.message} (give credentials for account ${options.env.accountId}, e.g. AWS_PROFILE)`, { cause: err });
+    throw new EdgelockError(`cannot reach AWS: ${e.name}: ${e.message} (give credentials for account ${options.env.accountId}, e.g. AWS_PROFILE)`, { code: 'AWS_UNREACHABLE', cause: err });
   }
   const results = rank(await Promise.all(CHECKS.map((check) => check(ctx))));
   const { key } = await ctx.key();

@@ -75,10 +75,10 @@ export function parsePolicy(json: string, what: string): PolicyDocument {
   try {
     doc = JSON.parse(json);
   } catch (err) {
-    throw new EdgelockError(`${what} is not valid JSON: ${(err as Error).message}`);
+    throw new EdgelockError(`${what} is not valid JSON: ${(err as Error).message}`, { code: 'AWS_ERROR' });
   }
   const st = (doc as { Statement?: unknown })?.Statement;
-  if (st === undefined) throw new EdgelockError(`${what} has no Statement`);
+  if (st === undefined) throw new EdgelockError(`${what} has no Statement`, { code: 'AWS_ERROR' });
   return { ...(doc as object), Statement: (Array.isArray(st) ? st : [st]) as PolicyStatement[] };
 }
 

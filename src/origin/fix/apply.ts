@@ -69,7 +69,7 @@ export async function applyOwnershipFix(plan: OwnershipPlan, o: ApplyOptions): P
           await o.s3.send(new PutBucketOwnershipControlsCommand({ Bucket: bucket, OwnershipControls: { Rules: [{ ObjectOwnership: step.to }] } }));
           const check = await o.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket }));
           const now = check.OwnershipControls?.Rules?.[0]?.ObjectOwnership;
-          if (now !== step.to) throw new EdgelockError(`Object Ownership of ${bucket} reads ${now ?? 'nothing'} after setting ${step.to}`);
+          if (now !== step.to) throw new EdgelockError(`Object Ownership of ${bucket} reads ${now ?? 'nothing'} after setting ${step.to}`, { code: 'FIX_REFUSED' });
           done.push(`Object Ownership: ${step.from} → ${step.to} (verified)`);
           break;
         }
@@ -122,7 +122,7 @@ export async function applyOwnershipFix(plan: OwnershipPlan, o: ApplyOptions): P
       if (err instanceof EdgelockError) throw err;
       const e = err as Error;
       const sofar = done.length ? ` Already done: ${done.join('; ')}.` : '';
-      throw new EdgelockError(`step "${step.kind}" failed on ${bucket}: ${e.name}: ${e.message}.${sofar} Fix the cause and run the command again: completed steps are skipped because the plan is recomputed.`, { cause: err });
+      throw new EdgelockError(`step "${step.kind}" failed on ${bucket}: ${e.name}: ${e.message}.${sofar} Fix the cause and run the command again: completed steps are skipped because the plan is recomputed.`, { code: 'AWS_ERROR', cause: err });
     }
   }
   return { done, copied, ...(jobId ? { jobId } : {}) };

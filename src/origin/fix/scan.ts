@@ -63,7 +63,7 @@ export async function scanOwnership(s3: S3Client, bucket: string, options: { acl
     const mode = (controls?.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'ObjectWriter') as OwnershipMode;
     const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
     const ownerId = acl.Owner?.ID;
-    if (!ownerId) throw new EdgelockError(`GetBucketAcl on ${bucket} returned no owner`);
+    if (!ownerId) throw new EdgelockError(`GetBucketAcl on ${bucket} returned no owner`, { code: 'AWS_ERROR' });
     const pol = await orNull(s3.send(new GetBucketPolicyCommand({ Bucket: bucket })), 'NoSuchBucketPolicy');
     const enc = await orNull(s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })), 'ServerSideEncryptionConfigurationNotFoundError');
     const def = enc?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
@@ -112,6 +112,6 @@ export async function scanOwnership(s3: S3Client, bucket: string, options: { acl
     };
   } catch (err) {
     if (err instanceof EdgelockError) throw err;
-    throw new EdgelockError(`cannot read the ownership of bucket ${bucket}: ${errName(err)}: ${(err as Error).message} (run with the bucket owner's credentials: s3:GetBucketOwnershipControls, GetBucketAcl, GetBucketPolicy, ListBucket, GetObjectAcl)`, { cause: err });
+    throw new EdgelockError(`cannot read the ownership of bucket ${bucket}: ${errName(err)}: ${(err as Error).message} (run with the bucket owner's credentials: s3:GetBucketOwnershipControls, GetBucketAcl, GetBucketPolicy, ListBucket, GetObjectAcl)`, { code: 'AWS_ERROR', cause: err });
   }
 }

@@ -25,7 +25,7 @@ export async function listS3(client: S3Client, bucket: string, prefix: string): 
     } while (token);
   } catch (err) {
     const e = err as { name?: string; message?: string };
-    throw new EdgelockError(`cannot list s3://${bucket}/${prefix}: ${e.name ?? 'Error'}: ${e.message ?? ''} (check the bucket name, the region (AWS_REGION) and s3:ListBucket permission)`, { cause: err });
+    throw new EdgelockError(`cannot list s3://${bucket}/${prefix}: ${e.name ?? 'Error'}: ${e.message ?? ''} (check the bucket name, the region (AWS_REGION) and s3:ListBucket permission)`, { code: 'LOGS_UNREADABLE', cause: err });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
