@@ -9,7 +9,7 @@ export { buildEdge, type BuildOptions, type BuildResult } from './build';
 export type { Manifest, HandlerArtifact, ArtifactEntry } from './build/manifest';
 export { HANDLERS, type HandlerName, type HandlerSpec } from './build/handlers';
 export type { EdgeConfig } from './edge/config';
-export { EdgelockError, ConfigError, UsageError } from './errors';
+export { EdgelockError, ConfigError, UsageError, ERROR_CODES, isEdgelockError, type ErrorCode } from './errors';
 export { deploySite, DeployError, type DeployOptions, type DeploySummary, type DeployEvent } from './origin/deploy';
 export { validateResult, assertValidResult, LambdaEdgeValidationError, type LambdaEdgeProblem, type EdgeEventType } from './edge/cloudfront';
 export { toResponseHeadersPolicy, responseHeadersPolicyLimits, type ResponseHeadersPolicyDescription } from './edge/security-headers';

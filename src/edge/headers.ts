@@ -1,7 +1,9 @@
 /**
  * A small library over CloudFront's header map: lower-case names mapping to arrays of
- * `{ key, value }` (one element per occurrence). Every write keeps that shape, so a handler
- * cannot produce a map CloudFront rejects. Pure functions; the map is changed in place.
+ * `{ key, value }` (one element per occurrence). Its writes keep that shape. The handlers read and
+ * write requests through it; the one exception is src/edge/security-headers.ts, which writes its
+ * precomputed entries (lower-case name, key, value) into the map directly, in the same shape, on
+ * the per-request path. Pure functions; the map is changed in place.
  */
 
 import type { CfHeader, CfHeaders } from './cloudfront/types';
