@@ -6,10 +6,10 @@ import { buildEdge } from '../../src/build';
 import { HANDLERS, bundleLimits } from '../../src/build/handlers';
 import { TRIGGER_LIMITS } from '../../src/edge/cloudfront';
 import type { Manifest } from '../../src/build/manifest';
-import { loadConfig, parseConfig, resolveConfig } from '../../src/config/load';
+import { loadConfig } from '../../src/config/load';
 import { sha256 } from '../../src/build/bundle';
-import { ROOT, runCli } from '../helpers/cli';
-import { tempDir, validConfig } from '../helpers/config';
+import { ROOT, runCli, runInProcess } from '../helpers/cli';
+import { resolvedConfig, tempDir, validConfig } from '../helpers/config';
 
 const EXAMPLE = path.join(ROOT, 'examples', 'edgelock.config.ts');
 
@@ -80,9 +80,9 @@ describe('edgelock build', () => {
     }
   });
 
-  test('building twice gives byte-identical zips and the same manifest', () => {
+  test('building twice gives byte-identical zips and the same manifest', async () => {
     const again = path.join(tempDir(), 'dist');
-    expect(runCli(['build', '-c', EXAMPLE, '-o', again]).status).toBe(0);
+    expect((await runInProcess(['build', '-c', EXAMPLE, '-o', again])).status).toBe(0);
     expect(readFileSync(path.join(again, 'manifest.json'), 'utf8')).toBe(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     for (const handlers of Object.values(manifest.environments)) {
       for (const a of Object.values(handlers)) {
@@ -107,8 +107,7 @@ describe('build limits and partial builds', () => {
       const bytes = createHash('sha512').update(`user${i}`).digest();
       return { user: `user${i}`, hash: `$2b$08$${Array.from(bytes.subarray(0, 53), (b) => alphabet[b & 63]).join('')}` };
     });
-    const raw = { ...validConfig(), auth: { realm: 'Big', users } };
-    return resolveConfig(parseConfig(raw, 'big.json'), '/big.json', '/');
+    return resolvedConfig(validConfig({ auth: { realm: 'Big', users } }), '/big.json');
   }
 
   test('the limits checked by default are Lambda@Edge\'s: 1 MB zipped for viewer triggers, 50 MB for origin triggers', () => {
@@ -138,9 +137,9 @@ describe('build limits and partial builds', () => {
 
   test('a header config whose generated 401 would exceed the 40 KB viewer limit fails the build and writes nothing', async () => {
     const hashes = Array.from({ length: 800 }, (_, i) => `'sha256-${createHash('sha256').update(String(i)).digest('base64')}'`).join(' ');
-    const raw = { ...validConfig(), headers: { contentSecurityPolicy: `default-src 'self'; script-src ${hashes}` } };
+    const raw = validConfig({ headers: { contentSecurityPolicy: `default-src 'self'; script-src ${hashes}` } });
     const out = path.join(tempDir(), 'dist');
-    await expect(buildEdge(resolveConfig(parseConfig(raw, 'csp.json'), '/csp.json', '/'), { outDir: out })).rejects.toThrow(
+    await expect(buildEdge(resolvedConfig(raw, '/csp.json'), { outDir: out })).rejects.toThrow(
       /viewer-request for acme-web\/dev: its 401 breaks Lambda@Edge's rule response-size: .*Nothing was written: shorten the configured headers/,
     );
     expect(existsSync(out)).toBe(false);
@@ -155,12 +154,12 @@ describe('build limits and partial builds', () => {
     expect(warnings).toEqual([expect.stringMatching(/viewer-request for acme-web\/dev: the minified bundle is \d+ bytes, over edgelock's 4000-byte budget \(it still fits Lambda@Edge's limit\)/)]);
   });
 
-  test('--env rebuilds one environment and keeps the others in the manifest', () => {
+  test('--env rebuilds one environment and keeps the others in the manifest', async () => {
     const out = path.join(tempDir(), 'dist');
-    expect(runCli(['build', '-c', EXAMPLE, '-o', out]).status).toBe(0);
+    expect((await runInProcess(['build', '-c', EXAMPLE, '-o', out])).status).toBe(0);
     const before = readManifest(out);
     writeFileSync(path.join(out, 'prod', 'stale.txt'), 'old');
-    const r = runCli(['build', '-c', EXAMPLE, '-o', out, '--env', 'prod', '--json']);
+    const r = await runInProcess(['build', '-c', EXAMPLE, '-o', out, '--env', 'prod', '--json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(before);
     expect(readManifest(out)).toEqual(before);

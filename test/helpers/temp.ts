@@ -2,6 +2,10 @@
  * Temporary folders that remove themselves: each folder `tempDir` makes is deleted (rm -rf) after
  * the test file that made it has run. Importing this module from a test file registers the
  * clean-up; outside jest nothing is registered and the folders stay.
+ *
+ * The clean-up is registered when this module loads, so it runs before the test file's own
+ * afterAll hooks: a folder a process still writes to until then (a browser profile) is made and
+ * removed by the test file itself.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
