@@ -13,7 +13,7 @@ import { VERSION } from '../version';
 import { bundleHandler, sha256, sourcePath } from './bundle';
 import { checkGeneratedResponses } from './check-responses';
 import { toEdgeConfig } from './edge-config';
-import { HANDLERS, type HandlerName, type HandlerSpec } from './handlers';
+import { HANDLERS, bundleLimits, type BundleLimitOverrides, type BundleLimits, type HandlerName, type HandlerSpec } from './handlers';
 import { MANIFEST_FILE, type ArtifactEntry, type HandlerArtifact, type Manifest } from './manifest';
 import { deterministicZip } from './zip';
 
@@ -24,6 +24,12 @@ export interface BuildOptions {
   readonly env?: string;
   /** Receives warnings (over the project's own budget, not over AWS's limits). */
   readonly warn?: (message: string) => void;
+  /**
+   * Size limits to check the bundles against instead of Lambda@Edge's (each handler's zip limit
+   * and edgelock's bundle budget). For tests that prove a limit without building megabytes.
+   * @default the real limits of each trigger (src/edge/cloudfront TRIGGER_LIMITS)
+   */
+  readonly limits?: BundleLimitOverrides;
 }
 
 export interface BuiltFile {
@@ -64,15 +70,15 @@ export async function packageBundle(js: string, dir: string): Promise<{ files: B
   };
 }
 
-function checkLimits(spec: HandlerSpec, label: string, entry: ArtifactEntry, warnings: string[]): void {
-  if (entry.zipBytes > spec.maxZipBytes) {
+function checkLimits(spec: HandlerSpec, limits: BundleLimits, label: string, entry: ArtifactEntry, warnings: string[]): void {
+  if (entry.zipBytes > limits.maxZipBytes) {
     throw new EdgelockError(
-      `${label}: the zipped bundle is ${entry.zipBytes} bytes, over Lambda@Edge's ${spec.maxZipBytes}-byte limit for ${spec.eventType} functions; ` +
+      `${label}: the zipped bundle is ${entry.zipBytes} bytes, over Lambda@Edge's ${limits.maxZipBytes}-byte limit for ${spec.eventType} functions; ` +
         'nothing was written. Reduce what is baked in (fewer users, shorter header values).', { code: 'BUILD_LIMIT' }
     );
   }
-  if (entry.bundleBytes > spec.budgetBundleBytes) {
-    warnings.push(`${label}: the minified bundle is ${entry.bundleBytes} bytes, over edgelock's ${spec.budgetBundleBytes}-byte budget (it still fits Lambda@Edge's limit)`);
+  if (entry.bundleBytes > limits.budgetBundleBytes) {
+    warnings.push(`${label}: the minified bundle is ${entry.bundleBytes} bytes, over edgelock's ${limits.budgetBundleBytes}-byte budget (it still fits Lambda@Edge's limit)`);
   }
 }
 
@@ -121,7 +127,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
       const baked = spec.name === 'viewer-request' ? edgeConfig : { ...edgeConfig, auth: null };
       const js = await bundleHandler({ factory: sourcePath('edge', spec.name, 'index.ts'), config: baked, label });
       const packaged = await packageBundle(js, `${env.name}/${spec.name}`);
-      checkLimits(spec, label, packaged.entry, warnings);
+      checkLimits(spec, bundleLimits(spec, options.limits), label, packaged.entry, warnings);
       const problems = await checkGeneratedResponses(spec, js, env);
       if (problems.length) {
         throw new EdgelockError(`${label}: ${problems.join('; ')}. Nothing was written: shorten the configured headers (headers.*).`, { code: 'BUILD_LIMIT' });

@@ -11,33 +11,42 @@ import { registerFix } from './commands/fix';
 import { registerHash } from './commands/hash';
 import { registerLogs } from './commands/logs';
 import { registerStart } from './commands/start';
-import { fail } from './run';
+import { CliRun, PROCESS_IO, fail, type CliIo } from './run';
 
-export function createProgram(): Command {
+export function createProgram(run: CliRun = new CliRun()): Command {
   const program = new Command('edgelock')
     .version(VERSION)
     .description('Lock a static site behind CloudFront: edge auth, security headers, an origin guard, grant-aware deploys and a 403 doctor.')
     .showHelpAfterError()
-    .exitOverride();
-  registerBuild(program);
-  registerDeploy(program);
-  registerHash(program);
-  registerDev(program);
-  registerStart(program);
-  registerDoctor(program);
-  registerFix(program);
-  registerLogs(program);
+    .exitOverride()
+    // Set before the commands are added: each command inherits it.
+    .configureOutput({ writeOut: run.io.stdout, writeErr: run.io.stderr });
+  registerBuild(program, run);
+  registerDeploy(program, run);
+  registerHash(program, run);
+  registerDev(program, run);
+  registerStart(program, run);
+  registerDoctor(program, run);
+  registerFix(program, run);
+  registerLogs(program, run);
   return program;
 }
 
-export async function main(argv: readonly string[] = process.argv): Promise<void> {
+/**
+ * Runs the program on `args` (the arguments after `edgelock`), writing through `io`, and resolves
+ * to the exit code: 2 for a usage error commander caught, else the command's. Never exits.
+ */
+export async function runProgram(args: readonly string[], io: CliIo = PROCESS_IO): Promise<number> {
+  const run = new CliRun(io);
   try {
-    await createProgram().parseAsync([...argv]);
+    await createProgram(run).parseAsync([...args], { from: 'user' });
+    return run.exitCode;
   } catch (err) {
-    if (err instanceof CommanderError) {
-      process.exitCode = err.exitCode === 0 ? 0 : 2;
-      return;
-    }
-    process.exitCode = fail(err);
+    if (err instanceof CommanderError) return err.exitCode === 0 ? 0 : 2;
+    return fail(err, io);
   }
+}
+
+export async function main(argv: readonly string[] = process.argv): Promise<void> {
+  process.exitCode = await runProgram(argv.slice(2));
 }

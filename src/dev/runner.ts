@@ -1,7 +1,8 @@
 /**
  * Runs one built edge bundle the way Lambda@Edge does, and no more kindly: in worker threads
  * (each instance its own heap and globals), with an empty `process.env`, only Node's built-in
- * modules to require, the result passed back as JSON, and the trigger's timeout enforced. An
+ * modules to require, the result passed back as JSON, and the trigger's timeout enforced on the
+ * handler's own run (loading the bundle is the init phase, bounded on its own). An
  * instance that hangs or crashes is discarded; the next call starts a fresh one (a cold start).
  */
 import { randomUUID } from 'node:crypto';
@@ -27,10 +28,18 @@ export interface RunnerOptions {
   readonly memoryMb: number;
   /** Most instances (worker threads) run at once. @default 2 */
   readonly instances?: number;
+  /**
+   * Longest an instance may take to load the bundle (Lambda's init phase), apart from the
+   * trigger's timeout, which measures only the handler's own run. @default 10000
+   */
+  readonly initTimeoutMs?: number;
 }
 
 /** @default instances per handler: enough that one slow call does not stall the rest */
 export const DEFAULT_INSTANCES = 2;
+
+/** @default init phase limit: Lambda stops an instance whose initialisation runs past 10 s */
+export const DEFAULT_INIT_TIMEOUT_MS = 10_000;
 
 /**
  * The worker's code, evaluated as a CommonJS script. It loads the bundle with a `require` that
@@ -53,6 +62,8 @@ const wrapper = vm.runInThisContext('(function (exports, require, module, __file
 wrapper.call(module_.exports, module_.exports, edgeRequire, module_, workerData.file, path.dirname(workerData.file));
 const handler = module_.exports.handler;
 if (typeof handler !== 'function') throw new Error('the bundle does not export a function named "handler"');
+// Loaded: from now on each invocation's timeout measures the handler's own run only.
+parentPort.postMessage({ ready: true });
 function invoke(event, context) {
   return new Promise((resolve, reject) => {
     let done = false;
@@ -88,10 +99,28 @@ parentPort.on('message', async (msg) => {
 });
 `;
 
+/** What the worker is sent for one invocation. */
+interface InvokeMessage {
+  readonly id: number;
+  readonly event: string;
+  readonly timeoutMs: number;
+  readonly requestId: string;
+}
+
+/** One call: queued until its instance has loaded the bundle, then timed while the handler runs. */
 interface Pending {
   readonly resolve: (o: InvokeOutcome) => void;
-  readonly timer: NodeJS.Timeout;
-  readonly started: number;
+  readonly message: InvokeMessage;
+  /** When the call was made. */
+  readonly queued: number;
+  /** When the call was handed to a loaded handler; the timeout runs from here. */
+  started?: number;
+  timer?: NodeJS.Timeout;
+}
+
+/** The worker's first message, once the bundle is loaded and exports a handler. */
+interface WorkerReady {
+  readonly ready: true;
 }
 
 interface WorkerReply {
@@ -105,6 +134,10 @@ interface WorkerReply {
 interface Instance {
   readonly worker: Worker;
   readonly pending: Map<number, Pending>;
+  /** Whether the bundle has loaded (the init phase is over). */
+  ready: boolean;
+  /** Bounds the init phase; cleared once the bundle has loaded. */
+  loadTimer?: NodeJS.Timeout;
 }
 
 /**
@@ -135,16 +168,11 @@ export class BundleRunner {
     if (this.closed) return Promise.resolve({ ok: false, failure: 'crashed', message: 'the local edge is shutting down', ms: 0 });
     const instance = this.pick();
     const id = this.nextId++;
-    const started = performance.now();
+    const message: InvokeMessage = { id, event: JSON.stringify(event), timeoutMs: this.options.timeoutMs, requestId: randomUUID() };
     return new Promise<InvokeOutcome>((resolve) => {
-      const timer = setTimeout(() => {
-        instance.pending.delete(id);
-        resolve({ ok: false, failure: 'timeout', message: `timed out after ${this.options.timeoutMs} ms`, ms: performance.now() - started });
-        // A handler past its deadline may be spinning: its instance is discarded, as Lambda does.
-        this.discard(instance, 'another call on the same instance timed out');
-      }, this.options.timeoutMs);
-      instance.pending.set(id, { resolve, timer, started });
-      instance.worker.postMessage({ id, event: JSON.stringify(event), timeoutMs: this.options.timeoutMs, requestId: randomUUID() });
+      const pending: Pending = { resolve, message, queued: performance.now() };
+      instance.pending.set(id, pending);
+      if (instance.ready) this.dispatch(instance, pending);
     });
   }
 
@@ -153,7 +181,10 @@ export class BundleRunner {
     this.closed = true;
     const running = this.slots.filter((i): i is Instance => i !== undefined);
     this.slots.fill(undefined);
-    for (const i of running) this.failAll(i, 'the local edge is shutting down');
+    for (const i of running) {
+      clearTimeout(i.loadTimer);
+      this.failAll(i, 'the local edge is shutting down');
+    }
     await Promise.all(running.map((i) => i.worker.terminate()));
   }
 
@@ -165,6 +196,36 @@ export class BundleRunner {
     const free = this.slots.indexOf(undefined);
     if (free >= 0) return (this.slots[free] = this.start());
     return best!;
+  }
+
+  /** Hands a call to a loaded handler and starts the trigger's timeout. */
+  private dispatch(instance: Instance, p: Pending): void {
+    const { id } = p.message;
+    p.started = performance.now();
+    p.timer = setTimeout(() => {
+      instance.pending.delete(id);
+      p.resolve({ ok: false, failure: 'timeout', message: `timed out after ${this.options.timeoutMs} ms`, ms: elapsed(p) });
+      // A handler past its deadline may be spinning: its instance is discarded, as Lambda does.
+      this.discard(instance, 'another call on the same instance timed out');
+    }, this.options.timeoutMs);
+    instance.worker.postMessage(p.message);
+  }
+
+  /** The bundle has loaded: the calls that waited for it start now. */
+  private loaded(instance: Instance): void {
+    instance.ready = true;
+    clearTimeout(instance.loadTimer);
+    for (const p of instance.pending.values()) if (p.timer === undefined) this.dispatch(instance, p);
+  }
+
+  /** The bundle did not load in time: its calls time out and the instance is discarded. */
+  private loadTimedOut(instance: Instance): void {
+    const limit = this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS;
+    for (const [id, p] of instance.pending) {
+      instance.pending.delete(id);
+      p.resolve({ ok: false, failure: 'timeout', message: `the bundle did not load within ${limit} ms`, ms: elapsed(p) });
+    }
+    this.discard(instance, 'the bundle did not load in time');
   }
 
   private start(): Instance {
@@ -179,8 +240,9 @@ export class BundleRunner {
       },
       resourceLimits: { maxOldGenerationSizeMb: Math.max(16, this.options.memoryMb) },
     });
-    const instance: Instance = { worker, pending: new Map() };
-    worker.on('message', (reply: WorkerReply) => this.settle(instance, reply));
+    const instance: Instance = { worker, pending: new Map(), ready: false };
+    instance.loadTimer = setTimeout(() => this.loadTimedOut(instance), this.options.initTimeoutMs ?? DEFAULT_INIT_TIMEOUT_MS);
+    worker.on('message', (reply: WorkerReply | WorkerReady) => ('ready' in reply ? this.loaded(instance) : this.settle(instance, reply)));
     worker.on('error', (err) => this.discard(instance, `the function crashed: ${err.name}: ${err.message}`));
     worker.on('exit', () => this.discard(instance, 'the function instance exited'));
     return instance;
@@ -191,7 +253,7 @@ export class BundleRunner {
     if (!p) return;
     instance.pending.delete(reply.id);
     clearTimeout(p.timer);
-    const ms = performance.now() - p.started;
+    const ms = elapsed(p);
     if (!reply.ok) {
       p.resolve({ ok: false, failure: 'threw', message: reply.message ?? 'unknown error', ms });
       return;
@@ -203,6 +265,7 @@ export class BundleRunner {
     const slot = this.slots.indexOf(instance);
     if (slot < 0) return;
     this.slots[slot] = undefined;
+    clearTimeout(instance.loadTimer);
     this.failAll(instance, message);
     void instance.worker.terminate();
   }
@@ -211,7 +274,12 @@ export class BundleRunner {
     for (const [id, p] of instance.pending) {
       clearTimeout(p.timer);
       instance.pending.delete(id);
-      p.resolve({ ok: false, failure: 'crashed', message, ms: performance.now() - p.started });
+      p.resolve({ ok: false, failure: 'crashed', message, ms: elapsed(p) });
     }
   }
+}
+
+/** How long the handler has run, or, for a call that never reached one, how long it waited. */
+function elapsed(p: Pending): number {
+  return performance.now() - (p.started ?? p.queued);
 }

@@ -3,11 +3,13 @@ import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildEdge } from '../../src/build';
+import { HANDLERS, bundleLimits } from '../../src/build/handlers';
+import { TRIGGER_LIMITS } from '../../src/edge/cloudfront';
 import type { Manifest } from '../../src/build/manifest';
-import { loadConfig, parseConfig, resolveConfig } from '../../src/config/load';
+import { loadConfig } from '../../src/config/load';
 import { sha256 } from '../../src/build/bundle';
-import { ROOT, runCli } from '../helpers/cli';
-import { tempDir, validConfig } from '../helpers/config';
+import { ROOT, runCli, runInProcess } from '../helpers/cli';
+import { resolvedConfig, tempDir, validConfig } from '../helpers/config';
 
 const EXAMPLE = path.join(ROOT, 'examples', 'edgelock.config.ts');
 
@@ -78,9 +80,9 @@ describe('edgelock build', () => {
     }
   });
 
-  test('building twice gives byte-identical zips and the same manifest', () => {
+  test('building twice gives byte-identical zips and the same manifest', async () => {
     const again = path.join(tempDir(), 'dist');
-    expect(runCli(['build', '-c', EXAMPLE, '-o', again]).status).toBe(0);
+    expect((await runInProcess(['build', '-c', EXAMPLE, '-o', again])).status).toBe(0);
     expect(readFileSync(path.join(again, 'manifest.json'), 'utf8')).toBe(readFileSync(path.join(out, 'manifest.json'), 'utf8'));
     for (const handlers of Object.values(manifest.environments)) {
       for (const a of Object.values(handlers)) {
@@ -105,41 +107,59 @@ describe('build limits and partial builds', () => {
       const bytes = createHash('sha512').update(`user${i}`).digest();
       return { user: `user${i}`, hash: `$2b$08$${Array.from(bytes.subarray(0, 53), (b) => alphabet[b & 63]).join('')}` };
     });
-    const raw = { ...validConfig(), auth: { realm: 'Big', users } };
-    return resolveConfig(parseConfig(raw, 'big.json'), '/big.json', '/');
+    return resolvedConfig(validConfig({ auth: { realm: 'Big', users } }), '/big.json');
   }
 
-  test('a viewer-request zip over 1 MB fails the build and writes nothing', async () => {
+  test('the limits checked by default are Lambda@Edge\'s: 1 MB zipped for viewer triggers, 50 MB for origin triggers', () => {
+    const limits = Object.fromEntries(HANDLERS.map((h) => [h.name, bundleLimits(h)]));
+    expect(limits).toEqual({
+      'viewer-request': { maxZipBytes: 1_048_576, budgetBundleBytes: 40_960 },
+      'origin-request': { maxZipBytes: 52_428_800, budgetBundleBytes: 40_960 },
+      'origin-response': { maxZipBytes: 52_428_800, budgetBundleBytes: 40_960 },
+    });
+    for (const h of HANDLERS) {
+      expect(h.maxZipBytes).toBe(TRIGGER_LIMITS[h.eventType].maxZipBytes);
+      expect(h.timeoutSeconds).toBe(TRIGGER_LIMITS[h.eventType].maxTimeoutSeconds);
+      expect(h.memoryMb).toBeLessThanOrEqual(TRIGGER_LIMITS[h.eventType].maxMemoryMb);
+    }
+    expect(bundleLimits(HANDLERS[0]!, { 'origin-request': { maxZipBytes: 1 } })).toEqual({ maxZipBytes: 1_048_576, budgetBundleBytes: 40_960 });
+  });
+
+  test('a viewer-request zip over its limit fails the build, names the limit and writes nothing', async () => {
     const out = path.join(tempDir(), 'dist');
-    await expect(buildEdge(configWithUsers(30_000), { outDir: out })).rejects.toThrow(
-      /viewer-request for acme-web\/dev: the zipped bundle is \d+ bytes, over Lambda@Edge's 1048576-byte limit .*nothing was written/,
+    // A tiny limit stands in for Lambda@Edge's 1 MB: the same check, without baking 30,000 users.
+    const limits = { 'viewer-request': { maxZipBytes: 2_000 } };
+    await expect(buildEdge(configWithUsers(5), { outDir: out, limits })).rejects.toThrow(
+      /viewer-request for acme-web\/dev: the zipped bundle is \d+ bytes, over Lambda@Edge's 2000-byte limit for viewer-request functions; nothing was written/,
     );
     expect(existsSync(out)).toBe(false);
   });
 
   test('a header config whose generated 401 would exceed the 40 KB viewer limit fails the build and writes nothing', async () => {
     const hashes = Array.from({ length: 800 }, (_, i) => `'sha256-${createHash('sha256').update(String(i)).digest('base64')}'`).join(' ');
-    const raw = { ...validConfig(), headers: { contentSecurityPolicy: `default-src 'self'; script-src ${hashes}` } };
+    const raw = validConfig({ headers: { contentSecurityPolicy: `default-src 'self'; script-src ${hashes}` } });
     const out = path.join(tempDir(), 'dist');
-    await expect(buildEdge(resolveConfig(parseConfig(raw, 'csp.json'), '/csp.json', '/'), { outDir: out })).rejects.toThrow(
+    await expect(buildEdge(resolvedConfig(raw, '/csp.json'), { outDir: out })).rejects.toThrow(
       /viewer-request for acme-web\/dev: its 401 breaks Lambda@Edge's rule response-size: .*Nothing was written: shorten the configured headers/,
     );
     expect(existsSync(out)).toBe(false);
   });
 
-  test('a bundle over the 40 KB budget builds with a warning', async () => {
+  test('a bundle over the budget builds with a warning', async () => {
     const warnings: string[] = [];
-    const result = await buildEdge(configWithUsers(1_000), { outDir: path.join(tempDir(), 'dist'), warn: (w) => warnings.push(w) });
-    expect(result.manifest.environments.dev!['viewer-request']!.bundleBytes).toBeGreaterThan(40 * 1024);
-    expect(warnings).toEqual([expect.stringMatching(/viewer-request for acme-web\/dev: the minified bundle is \d+ bytes, over edgelock's 40960-byte budget/)]);
+    // A small budget stands in for the 40 KB one (asserted above as the default).
+    const limits = { 'viewer-request': { budgetBundleBytes: 4_000 } };
+    const result = await buildEdge(configWithUsers(5), { outDir: path.join(tempDir(), 'dist'), env: 'dev', warn: (w) => warnings.push(w), limits });
+    expect(result.manifest.environments.dev!['viewer-request']!.bundleBytes).toBeGreaterThan(4_000);
+    expect(warnings).toEqual([expect.stringMatching(/viewer-request for acme-web\/dev: the minified bundle is \d+ bytes, over edgelock's 4000-byte budget \(it still fits Lambda@Edge's limit\)/)]);
   });
 
-  test('--env rebuilds one environment and keeps the others in the manifest', () => {
+  test('--env rebuilds one environment and keeps the others in the manifest', async () => {
     const out = path.join(tempDir(), 'dist');
-    expect(runCli(['build', '-c', EXAMPLE, '-o', out]).status).toBe(0);
+    expect((await runInProcess(['build', '-c', EXAMPLE, '-o', out])).status).toBe(0);
     const before = readManifest(out);
     writeFileSync(path.join(out, 'prod', 'stale.txt'), 'old');
-    const r = runCli(['build', '-c', EXAMPLE, '-o', out, '--env', 'prod', '--json']);
+    const r = await runInProcess(['build', '-c', EXAMPLE, '-o', out, '--env', 'prod', '--json']);
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual(before);
     expect(readManifest(out)).toEqual(before);

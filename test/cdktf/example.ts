@@ -2,8 +2,6 @@
  * The example config built into a temporary dist folder (edge bundles and the deploy function),
  * and variants of it for the stacks under test.
  */
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { App, Testing } from 'cdktf';
 import { buildEdge } from '../../src/build';
@@ -11,6 +9,7 @@ import { parseConfig, readConfigFile, resolveConfig } from '../../src/config/loa
 import type { ResolvedConfig } from '../../src/config/schema';
 import { BuildArtifacts } from '../../cdktf/artifacts';
 import { createStacks, type EdgelockStacks } from '../../cdktf/app';
+import { tempDir } from '../helpers/temp';
 
 export const EXAMPLE_CONFIG = path.join(__dirname, '..', '..', 'examples', 'edgelock.config.ts');
 
@@ -22,9 +21,9 @@ export function exampleConfig(change: (raw: Raw) => Raw = (r) => r): ResolvedCon
   return resolveConfig(parseConfig(change(raw), EXAMPLE_CONFIG), EXAMPLE_CONFIG, path.dirname(EXAMPLE_CONFIG));
 }
 
-/** Builds the example (`edgelock build`) into a fresh temporary folder. */
+/** Builds the example (`edgelock build`) into a fresh temporary folder, removed after the test file. */
 export async function buildExample(): Promise<string> {
-  const outDir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-cdktf-'));
+  const outDir = tempDir('edgelock-cdktf-');
   await buildEdge(exampleConfig(), { outDir });
   return outDir;
 }

@@ -1,75 +1,88 @@
 /**
  * `CHECKPOINT_DISABLE=1 npx cdktf synth` for the example config, offline, as CI and users run it:
  * it exits 0 and writes the tools stack and one stack per environment. A missing build exits
- * non-zero with the message, not a stack trace.
+ * non-zero with the message, not a stack trace. The example is built once, and the runs start
+ * together (each cdktf synth spends most of its time starting up).
  */
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { tempDir } from '../helpers/temp';
 import { buildExample } from './example';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
 
-function synth(dist: string, output: string) {
-  return spawnSync(CDKTF, ['synth', '--output', output], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, CHECKPOINT_DISABLE: '1', EDGELOCK_DIST: dist, CI: '1', FORCE_COLOR: '0' },
-    timeout: 60_000,
+interface Run {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 85_000): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => {
+      clearTimeout(timer);
+      resolve({ status, stdout, stderr });
+    });
   });
 }
 
+function synth(dist: string, output: string): Promise<Run> {
+  return run(CDKTF, ['synth', '--output', output], { ...process.env, CHECKPOINT_DISABLE: '1', EDGELOCK_DIST: dist, CI: '1', FORCE_COLOR: '0' });
+}
+
 let tmp: string;
-beforeAll(() => {
-  tmp = mkdtempSync(path.join(os.tmpdir(), 'edgelock-synth-'));
-});
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+let ok: Promise<Run>;
+let missing: Promise<Run>;
+let broken: Promise<Run>;
+
+beforeAll(async () => {
+  tmp = tempDir('edgelock-synth-');
+  missing = synth(path.join(tmp, 'no-such-dist'), path.join(tmp, 'fail'));
+  const dist = await buildExample();
+  ok = synth(dist, path.join(tmp, 'ok'));
+  const config = path.join(tmp, 'broken.config.ts');
+  const example = path.join(ROOT, 'examples');
+  writeFileSync(
+    config,
+    `import base from ${JSON.stringify(path.join(example, 'edgelock.config.ts'))};\n` +
+      `export default { ...base, auth: { ...base.auth, users: ${JSON.stringify(path.join(example, 'users.htpasswd'))} },\n` +
+      `  stacks: { behaviors: [{ pathPattern: '/public/*', handlers: ['origin-request', 'origin-response'] }] } };\n`,
+  );
+  broken = run(process.execPath, ['--import', 'tsx', 'cdktf/main.ts'], { ...process.env, EDGELOCK_CONFIG: config, EDGELOCK_DIST: dist, CDKTF_OUTDIR: path.join(tmp, 'broken-out') });
+  // Every run is awaited here, so none outlives the folder's removal.
+  await Promise.all([ok, missing, broken]);
+}, 120_000);
 
 it('synthesizes the example app offline: tools, dev and prod', async () => {
-  const dist = await buildExample();
-  try {
-    const out = path.join(tmp, 'ok');
-    const r = synth(dist, out);
-    expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr + r.stdout }).toEqual({ status: 0, stderr: '' });
-    for (const stack of ['acme-web-tools', 'acme-web-dev', 'acme-web-prod']) {
-      const json = JSON.parse(readFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
-      expect(Object.keys(json.resource).length).toBeGreaterThan(3);
-    }
-    expect(existsSync(path.join(out, 'stacks', 'acme-web-dev', 'assets'))).toBe(true);
-  } finally {
-    rmSync(dist, { recursive: true, force: true });
+  const r = await ok;
+  const out = path.join(tmp, 'ok');
+  expect({ status: r.status, stderr: r.status === 0 ? '' : r.stderr + r.stdout }).toEqual({ status: 0, stderr: '' });
+  for (const stack of ['acme-web-tools', 'acme-web-dev', 'acme-web-prod']) {
+    const json = JSON.parse(readFileSync(path.join(out, 'stacks', stack, 'cdk.tf.json'), 'utf8'));
+    expect(Object.keys(json.resource).length).toBeGreaterThan(3);
   }
-}, 90_000);
+  expect(existsSync(path.join(out, 'stacks', 'acme-web-dev', 'assets'))).toBe(true);
+});
 
-it('fails without a build, telling the user to build first', () => {
-  const r = synth(path.join(tmp, 'no-such-dist'), path.join(tmp, 'fail'));
+it('fails without a build, telling the user to build first', async () => {
+  const r = await missing;
   expect(r.status).not.toBe(0);
   expect(r.stdout + r.stderr).toMatch(/edgelock: no build manifest at .*no-such-dist\/manifest\.json: run `npm run build`/);
   expect(r.stdout + r.stderr).not.toMatch(/\n\s+at .*\.ts:\d+/);
-}, 90_000);
+});
 
 it('fails a config with an unprotected behaviour in an auth environment, naming it, with no hint to skip the check', async () => {
-  const dist = await buildExample();
-  try {
-    const config = path.join(tmp, 'broken.config.ts');
-    const example = path.join(ROOT, 'examples');
-    writeFileSync(
-      config,
-      `import base from ${JSON.stringify(path.join(example, 'edgelock.config.ts'))};\n` +
-        `export default { ...base, auth: { ...base.auth, users: ${JSON.stringify(path.join(example, 'users.htpasswd'))} },\n` +
-        `  stacks: { behaviors: [{ pathPattern: '/public/*', handlers: ['origin-request', 'origin-response'] }] } };\n`,
-    );
-    const r = spawnSync(process.execPath, ['--import', 'tsx', 'cdktf/main.ts'], {
-      cwd: ROOT,
-      encoding: 'utf8',
-      env: { ...process.env, EDGELOCK_CONFIG: config, EDGELOCK_DIST: dist, CDKTF_OUTDIR: path.join(tmp, 'broken-out') },
-    });
-    expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/^edgelock: .*\n.*\[acme-web-dev\/cdn\] environment "dev" has auth: true but the cache behaviour "\/public\/\*" has no viewer-request/);
-    expect(r.stderr).not.toMatch(/skipValidation|\n\s+at /);
-  } finally {
-    rmSync(dist, { recursive: true, force: true });
-  }
-}, 60_000);
+  const r = await broken;
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/^edgelock: .*\n.*\[acme-web-dev\/cdn\] environment "dev" has auth: true but the cache behaviour "\/public\/\*" has no viewer-request/);
+  expect(r.stderr).not.toMatch(/skipValidation|\n\s+at /);
+});

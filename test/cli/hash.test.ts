@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import bcrypt from 'bcryptjs';
 import { parseHtpasswdText } from '../../src/config/htpasswd';
-import { runCli } from '../helpers/cli';
+import { runCli, runInProcess } from '../helpers/cli';
 
 describe('edgelock hash', () => {
   test('prints an htpasswd line whose bcrypt hash verifies the password read from stdin', () => {
@@ -25,12 +25,34 @@ describe('edgelock hash', () => {
   });
 
   test.each([
-    [['hash', 'a', '--cost', '4'], 'pw\n', /--cost must be a whole number from 8 to 14 \(got "4"\)/],
-    [['hash', 'a', '--cost', 'ten'], 'pw\n', /--cost must be a whole number/],
-    [['hash', 'a:b'], 'pw\n', /contains ":"/],
+    [['hash', 'a', '--cost', '4'], /--cost must be a whole number from 8 to 14 \(got "4"\)/],
+    [['hash', 'a', '--cost', 'ten'], /--cost must be a whole number/],
+    [['hash', 'a:b'], /contains ":"/],
+  ])('refuses %j with exit 2 and a reason', async (args, message) => {
+    const r = await runInProcess(args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test.each([
+    [['hash', '--cost'], /error: option '--cost <n>' argument missing/],
+    [['hash', '--salt', 'x'], /error: unknown option '--salt'/],
+    [['hash', 'a', 'b'], /error: too many arguments for 'hash'/],
+  ])('commander refuses %j with exit 2, the error and the usage', async (args, message) => {
+    const r = await runInProcess(args);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(/Usage: edgelock hash \[options\] \[user\]/);
+  });
+
+  // The password comes from a real, non-TTY stdin: these run the binary.
+  test.each([
     [['hash', 'a'], '\n', /empty password/],
     [['hash', 'a'], `${'x'.repeat(73)}\n`, /first 72 bytes/],
-  ])('refuses %j with exit 2 and a reason', (args, input, message) => {
+  ])('the binary refuses %j with exit 2 and a reason', (args, input, message) => {
     const r = runCli(args, { input });
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');

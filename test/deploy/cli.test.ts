@@ -1,25 +1,13 @@
 /**
- * `edgelock deploy` as users run it (the compiled CLI in a child process) against s3rver.
+ * `edgelock deploy` as users run it (the compiled CLI in a child process, which must not block
+ * this one: s3rver answers from here) against s3rver; usage errors through the program in-process.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
-import { BIN, type CliResult } from '../helpers/cli';
+import { runCliAsync, runInProcess } from '../helpers/cli';
+import { tempDir } from '../helpers/temp';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
 import { BUCKET, listKeys, makeSite, sampleSite, type Site } from './fixtures';
-
-/** Like runCli, but asynchronous: s3rver runs in this process and must keep answering. */
-function runCli(args: readonly string[], options: { cwd: string; env: NodeJS.ProcessEnv }): Promise<CliResult> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd, env: options.env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
 
 let server: S3rverHandle;
 let site: Site;
@@ -29,7 +17,7 @@ let env: NodeJS.ProcessEnv;
 beforeAll(async () => {
   server = await startS3rver([BUCKET]);
   site = makeSite(sampleSite());
-  dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-cli-'));
+  dir = tempDir('edgelock-cli-');
   writeFileSync(
     path.join(dir, 'edgelock.config.json'),
     JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, environments: { dev: { accountId: '222222222222', region: 'eu-west-1', auth: false, bucket: BUCKET } } }),
@@ -38,13 +26,12 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   site.cleanup();
-  rmSync(dir, { recursive: true, force: true });
   await server.stop();
 });
 
 describe('edgelock deploy', () => {
   test('--dry-run prints the plan and changes nothing', async () => {
-    const r = await runCli(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint, '--dry-run'], { cwd: dir, env });
+    const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint, '--dry-run'], { cwd: dir, env });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/^dry run: deploying to acme-site-dev at http:\/\/127\.0\.0\.1:\d+ \(dev\) would\n  add \(6\):\n    about\/index\.html/);
@@ -53,7 +40,7 @@ describe('edgelock deploy', () => {
   });
 
   test('--json prints a summary with counts, bytes, duration, invalidation and verification', async () => {
-    const r = await runCli(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint, '--json'], { cwd: dir, env });
+    const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint, '--json'], { cwd: dir, env });
     expect(r.status).toBe(0);
     const s = JSON.parse(r.stdout);
     expect(s).toMatchObject({
@@ -70,7 +57,7 @@ describe('edgelock deploy', () => {
   });
 
   test('a second run reports everything unchanged in text', async () => {
-    const r = await runCli(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint], { cwd: dir, env });
+    const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint], { cwd: dir, env });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/files: 0 added, 0 changed, 6 unchanged, 0 deleted; 0 B uploaded/);
   });
@@ -80,16 +67,26 @@ describe('edgelock deploy', () => {
     [['--endpoint', 'localhost:4568'], /--endpoint must be a base URL/],
     [['--probe-credentials', 'nocolon'], /--probe-credentials must be "user:password"/],
     [['--role-arn', 'arn:aws:iam::999999999999:role/x'], /is in account 999999999999, but environment "dev" lives in 222222222222/],
+    [['--concurrency'], /error: option '--concurrency <n>' argument missing/],
+    [['--no-such-flag'], /error: unknown option '--no-such-flag'/],
   ])('bad option %j is a usage error', async (extra, message) => {
-    const r = await runCli(['deploy', site.dir, '--env', 'dev', ...extra], { cwd: dir, env });
+    const r = await runInProcess(['deploy', site.dir, '--config', path.join(dir, 'edgelock.config.json'), '--env', 'dev', ...extra]);
     expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
     expect(r.stderr).toMatch(message);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  test('an unknown environment names the ones that exist', async () => {
-    const r = await runCli(['deploy', site.dir, '--env', 'prod', '--endpoint', server.endpoint], { cwd: dir, env });
+  test('the binary: an unknown environment is a usage error that names the ones that exist', async () => {
+    const r = await runCliAsync(['deploy', site.dir, '--env', 'prod', '--endpoint', server.endpoint], { cwd: dir, env });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/no environment "prod"; this config has "dev"/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('a missing site folder argument is a usage error', async () => {
+    const r = await runInProcess(['deploy', '--config', path.join(dir, 'edgelock.config.json'), '--env', 'dev']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/error: missing required argument 'dir'/);
   });
 });

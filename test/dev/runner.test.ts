@@ -9,10 +9,10 @@ import { tempDir } from '../helpers/config';
 const dir = tempDir('edgelock-runner-');
 const runners: BundleRunner[] = [];
 
-function runner(code: string, timeoutMs = 2_000): BundleRunner {
+function runner(code: string, timeoutMs = 2_000, initTimeoutMs?: number): BundleRunner {
   const file = path.join(dir, `b${runners.length}.js`);
   writeFileSync(file, code);
-  const r = new BundleRunner({ name: 'viewer-request', bundle: file, timeoutMs, memoryMb: 128 });
+  const r = new BundleRunner({ name: 'viewer-request', bundle: file, timeoutMs, memoryMb: 128, ...(initTimeoutMs !== undefined ? { initTimeoutMs } : {}) });
   runners.push(r);
   return r;
 }
@@ -60,6 +60,25 @@ describe('BundleRunner', () => {
     const first = await r.invoke({ spin: true });
     expect(first).toMatchObject({ ok: false, failure: 'timeout', message: 'timed out after 300 ms' });
     expect(await r.invoke({ spin: false })).toMatchObject({ ok: true, result: { calls: 1 } });
+  });
+
+  test('the timeout measures the handler, not the loading of the bundle', async () => {
+    // Loading takes 600 ms of CPU, twice the 300 ms timeout; the handler itself answers at once.
+    const slowLoad = 'const t = Date.now(); while (Date.now() - t < 600) {}\n';
+    const r = runner(`${slowLoad}exports.handler = async (e) => { if (e.spin) for (;;) {} return { loaded: true }; };`, 300);
+    const first = await r.invoke({});
+    expect(first).toMatchObject({ ok: true, result: { loaded: true } });
+    expect(first.ms).toBeLessThan(300);
+    // The same timeout still stops a handler that runs past it, and only after the load.
+    expect(await r.invoke({ spin: true })).toMatchObject({ ok: false, failure: 'timeout', message: 'timed out after 300 ms' });
+    // Calls made while the fresh instance loads wait for it and are timed from the hand-over.
+    const both = await Promise.all([r.invoke({}), r.invoke({})]);
+    expect(both).toEqual([expect.objectContaining({ ok: true }), expect.objectContaining({ ok: true })]);
+  });
+
+  test('a bundle that never finishes loading fails after the init limit', async () => {
+    const r = runner('for (;;) {}\nexports.handler = async () => ({});', 300, 500);
+    expect(await r.invoke({})).toMatchObject({ ok: false, failure: 'timeout', message: 'the bundle did not load within 500 ms' });
   });
 
   test('a CPU-bound call holds up only its own instance', async () => {

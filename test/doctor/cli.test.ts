@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { doctorCommand } from '../../src/cli/commands/doctor';
-import { runCli } from '../helpers/cli';
+import { runCli, runInProcess } from '../helpers/cli';
 import { SEED_ENV, seedWorld } from './scenarios';
 import { DIST, healthyWorld, mockWorld } from './world';
 
@@ -48,9 +48,18 @@ test.each([
   [['--env', 'prod', '--distribution', 'd123'], /--distribution "d123" is not a CloudFront distribution ID/],
   [['--env', 'staging'], /no environment "staging"; this config has "prod", "legacy"/],
   [['--env', 'prod', '--key', '/'], /--key is empty/],
-])('usage error: %j', (args, message) => {
-  const r = runCli(['doctor', '--config', config(), ...args]);
+  [[], /error: required option '-e, --env <name>' not specified/],
+])('usage error: %j', async (args, message) => {
+  const r = await runInProcess(['doctor', '--config', config(), ...args]);
   expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(message);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+});
+
+test('the binary exits 2 on a usage error, with the message and no stack', () => {
+  const r = runCli(['doctor', '--config', config(), '--env', 'staging']);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toMatch(/no environment "staging"; this config has "prod", "legacy"/);
   expect(r.stderr).not.toMatch(/\n\s+at /);
 });

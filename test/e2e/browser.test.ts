@@ -3,6 +3,9 @@
  * the local edge over https with the demo credentials: no CSP violation, no console error, and
  * the security headers arrive.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import type { RunningLocalEdge } from '../../src/dev';
 import { tempDir } from '../helpers/config';
@@ -22,12 +25,14 @@ export const CHROMIUM_FLAGS = [
 
 let edge: RunningLocalEdge;
 let context: BrowserContext;
+// Not a self-removing tempDir: chromium writes to its profile until the context closes below.
+const profile = mkdtempSync(path.join(os.tmpdir(), 'edgelock-chromium-'));
 const problems: string[] = [];
 
 beforeAll(async () => {
   const built = await buildExample();
   edge = await startExample(built, { https: { certDir: tempDir('edgelock-e2e-tls-'), redirectPort: 0 } });
-  context = await chromium.launchPersistentContext(tempDir('edgelock-chromium-'), {
+  context = await chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_FLAGS,
@@ -53,6 +58,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await context?.close();
   await edge?.close();
+  rmSync(profile, { recursive: true, force: true });
 });
 
 test.each([

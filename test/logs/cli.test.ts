@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { runCli } from '../helpers/cli';
+import { runCli, runInProcess } from '../helpers/cli';
 
 const FIX = path.join(__dirname, 'fixtures');
 
@@ -12,8 +12,8 @@ test('text report on the seed\'s logs: status counts, 403s by key and by URI', (
   expect(r.stdout).toMatch(/predate the aclRequired field/);
 });
 
-test('--json is machine-readable and lists skipped files', () => {
-  const r = runCli(['logs', FIX, '--json', '--since', '2024-01-01']);
+test('--json is machine-readable and lists skipped files', async () => {
+  const r = await runInProcess(['logs', FIX, '--json', '--since', '2024-01-01']);
   expect(r.status).toBe(0);
   const j = JSON.parse(r.stdout);
   expect(j.records).toEqual({ s3: 5, cloudfront: 3 });
@@ -25,9 +25,12 @@ test.each([
   [['logs', 'no/such/dir'], /no such file or folder: no\/such\/dir/],
   [['logs', FIX, '--since', 'last tuesday'], /--since "last tuesday" is not a time/],
   [['logs', FIX, '--top', '0'], /--top must be a whole number from 1 to 1000/],
-])('usage errors exit 2 with a message: %j', (args, message) => {
-  const r = runCli(args);
+  [['logs'], /error: missing required argument 'targets'/],
+  [['logs', FIX, '--top'], /error: option '--top <n>' argument missing/],
+])('usage errors exit 2 with a message: %j', async (args, message) => {
+  const r = await runInProcess(args);
   expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(message);
   expect(r.stderr).not.toMatch(/\n\s+at /);
 });

@@ -2,13 +2,12 @@
  * s3://bucket/prefix against a real S3 endpoint on loopback (s3rver), through the library and
  * through the CLI as users run it.
  */
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { analyzeLogs } from '../../src/origin/logs';
-import { BIN } from '../helpers/cli';
+import { runCliAsync } from '../helpers/cli';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
 
 const FIX = path.join(__dirname, 'fixtures');
@@ -41,20 +40,9 @@ test('a bucket that does not exist is an error naming the bucket and what to che
   await expect(analyzeLogs(['s3://no-such-logs/x'], { s3: () => client })).rejects.toThrow(/cannot list s3:\/\/no-such-logs\/x: NoSuchBucket.*check the bucket name/);
 });
 
-/** Runs the compiled CLI without blocking this process (s3rver answers from it). */
-function runCliAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
-}
-
 test('the CLI reads s3:// with the SDK\'s standard settings (endpoint and credentials from the environment)', async () => {
-  const r = await runCliAsync(['logs', `s3://${BUCKET}/s3/`, '--json'], {
+  // Asynchronous: s3rver answers from this process.
+  const r = await runCliAsync(['logs', `s3://${BUCKET}/s3/`, '--json'], { env: {
     PATH: process.env.PATH,
     HOME: server.directory,
     AWS_ENDPOINT_URL_S3: server.endpoint,
@@ -63,7 +51,7 @@ test('the CLI reads s3:// with the SDK\'s standard settings (endpoint and creden
     AWS_REGION: 'us-east-1',
     AWS_REQUEST_CHECKSUM_CALCULATION: 'WHEN_REQUIRED',
     AWS_RESPONSE_CHECKSUM_VALIDATION: 'WHEN_REQUIRED',
-  });
+  } });
   expect(r.stderr).not.toMatch(/edgelock:/);
   const j = JSON.parse(r.stdout);
   expect(j.records).toEqual({ s3: 7, cloudfront: 0 });

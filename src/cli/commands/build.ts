@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { buildEdge } from '../../build';
 import type { Manifest } from '../../build/manifest';
 import { loadConfig } from '../../config/load';
-import { action } from '../run';
+import type { CliRun } from '../run';
 
 export function formatManifest(m: Manifest, outDir: string): string {
   const rows = [['environment', 'handler', 'bundle bytes', 'zip bytes', 'sha256']];
@@ -17,7 +17,7 @@ export function formatManifest(m: Manifest, outDir: string): string {
   return `built ${m.project} into ${outDir}\n${lines.join('\n')}\n`;
 }
 
-export function registerBuild(program: Command): void {
+export function registerBuild(program: Command, run: CliRun): void {
   program
     .command('build')
     .description('bundle the edge handlers of each environment with its config baked in, zip them deterministically and write a manifest')
@@ -26,14 +26,14 @@ export function registerBuild(program: Command): void {
     .option('-o, --out <dir>', 'output folder', 'dist')
     .option('--json', 'print the manifest as JSON')
     .action(
-      action(async (opts: { config?: string; env?: string; out: string; json?: boolean }) => {
+      run.action(async (opts: { config?: string; env?: string; out: string; json?: boolean }) => {
         const config = loadConfig(opts.config);
         const result = await buildEdge(config, {
           outDir: opts.out,
           ...(opts.env ? { env: opts.env } : {}),
-          warn: (m) => process.stderr.write(`warning: ${m}\n`),
+          warn: (m) => run.io.stderr(`warning: ${m}\n`),
         });
-        process.stdout.write(opts.json ? `${JSON.stringify(result.manifest, null, 2)}\n` : formatManifest(result.manifest, result.outDir));
+        run.io.stdout(opts.json ? `${JSON.stringify(result.manifest, null, 2)}\n` : formatManifest(result.manifest, result.outDir));
       }),
     );
 }

@@ -3,7 +3,7 @@ import { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config/load';
 import { UsageError } from '../../errors';
 import type { DeployEvent, DeploySummary } from '../../origin/deploy';
-import { action } from '../run';
+import type { CliRun } from '../run';
 
 interface DeployFlags {
   env?: string;
@@ -27,7 +27,7 @@ const PHASE_LABEL: Record<string, string> = {
 };
 
 /** A progress bar on a TTY (stderr), nothing otherwise; warnings always go to stderr. */
-function progressReporter(tty: boolean): { onEvent: (e: DeployEvent) => void; stop: () => void } {
+function progressReporter(tty: boolean, warn: (text: string) => void): { onEvent: (e: DeployEvent) => void; stop: () => void } {
   let bar: SingleBar | undefined;
   const stop = (): void => {
     bar?.stop();
@@ -38,7 +38,7 @@ function progressReporter(tty: boolean): { onEvent: (e: DeployEvent) => void; st
     onEvent(e) {
       if (e.type === 'warning') {
         if (bar) bar.stop();
-        process.stderr.write(`warning: ${e.message}\n`);
+        warn(`warning: ${e.message}\n`);
         bar = undefined;
       } else if (tty && e.type === 'phase' && PHASE_LABEL[e.phase] && e.total > 0) {
         stop();
@@ -51,7 +51,7 @@ function progressReporter(tty: boolean): { onEvent: (e: DeployEvent) => void; st
   };
 }
 
-export function registerDeploy(program: Command): void {
+export function registerDeploy(program: Command, run: CliRun): void {
   program
     .command('deploy')
     .argument('<dir>', 'the site folder to deploy')
@@ -67,7 +67,7 @@ export function registerDeploy(program: Command): void {
     .option('--probe-credentials <user:password>', 'Basic auth credentials for the probe (default: $EDGELOCK_PROBE_CREDENTIALS or deploy.verify.probeCredentialsEnv)')
     .option('--no-verify', 'skip the ownership check and the probe')
     .action(
-      action(async (dir: string, opts: DeployFlags) => {
+      run.action(async (dir: string, opts: DeployFlags) => {
         const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
         if (concurrency !== undefined && (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 256)) {
           throw new UsageError(`--concurrency must be a whole number from 1 to 256 (got "${opts.concurrency}")`);
@@ -82,7 +82,7 @@ export function registerDeploy(program: Command): void {
         // Loaded here, not at the top: other commands need not load the AWS SDK.
         const { DeployError, deploySite } = await import('../../origin/deploy');
         const { formatSummary } = await import('../../origin/deploy/report');
-        const progress = progressReporter(!opts.json && process.stderr.isTTY === true);
+        const progress = progressReporter(!opts.json && process.stderr.isTTY === true, run.io.stderr);
         let summary: DeploySummary;
         try {
           summary = await deploySite({
@@ -100,11 +100,11 @@ export function registerDeploy(program: Command): void {
           });
         } catch (err) {
           progress.stop();
-          if (opts.json && err instanceof DeployError) process.stdout.write(`${JSON.stringify(err.summary, null, 2)}\n`);
+          if (opts.json && err instanceof DeployError) run.io.stdout(`${JSON.stringify(err.summary, null, 2)}\n`);
           throw err;
         }
         progress.stop();
-        process.stdout.write(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
+        run.io.stdout(opts.json ? `${JSON.stringify(summary, null, 2)}\n` : formatSummary(summary));
       }),
     );
 }

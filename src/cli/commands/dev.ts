@@ -10,7 +10,7 @@ import { loadConfig } from '../../config/load';
 import type { ResolvedConfig } from '../../config/schema';
 import { DEFAULT_DEV_PORT, startLocalEdge, type LocalEdgeOptions, type RunningLocalEdge } from '../../dev';
 import { UsageError } from '../../errors';
-import { action } from '../run';
+import { PROCESS_IO, type CliIo, type CliRun } from '../run';
 
 export interface DevCliOptions {
   config?: string;
@@ -69,7 +69,7 @@ export function jsonSummary(running: RunningLocalEdge, extra: Record<string, unk
  * Stops on the first SIGINT or SIGTERM, or when the parent process goes away (a wrapper such as
  * npm killed without passing the signal on), then lets the process end on its own.
  */
-export function stopOnSignal(running: RunningLocalEdge): Promise<void> {
+export function stopOnSignal(running: RunningLocalEdge, io: CliIo = PROCESS_IO): Promise<void> {
   return new Promise((resolve) => {
     let stopping = false;
     const parent = process.ppid;
@@ -77,7 +77,7 @@ export function stopOnSignal(running: RunningLocalEdge): Promise<void> {
       if (stopping) return;
       stopping = true;
       clearInterval(orphanCheck);
-      process.stderr.write(`\n${why}: stopping the local edge\n`);
+      io.stderr(`\n${why}: stopping the local edge\n`);
       void running.close().then(() => {
         process.off('SIGINT', stop);
         process.off('SIGTERM', stop);
@@ -101,11 +101,14 @@ export interface ServeInput {
   readonly siteDir?: string;
   readonly extraBanner?: readonly string[];
   readonly extraJson?: Record<string, unknown>;
+  /** Where the banner, the access log and warnings go. @default the process's streams */
+  readonly io?: CliIo;
 }
 
 /** Builds (unless told not to), starts the local edge, prints where it is, serves until a signal. */
 export async function serve(input: ServeInput): Promise<void> {
   const { opts, config } = input;
+  const io = input.io ?? PROCESS_IO;
   const port = parsePort(opts.port, '--port');
   const httpPort = opts.httpPort === undefined ? (port === 0 ? 0 : port + 1) : parsePort(opts.httpPort, '--http-port');
   if (opts.httpPort !== undefined && !opts.https) throw new UsageError('--http-port only applies with --https');
@@ -113,7 +116,7 @@ export async function serve(input: ServeInput): Promise<void> {
   // The embedded S3 upload uses the AWS SDK, whose notice about future Node versions is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (opts.build) {
-    await buildEdge(config, { outDir: input.distDir, env: input.env, warn: (m) => process.stderr.write(`warning: ${m}\n`) });
+    await buildEdge(config, { outDir: input.distDir, env: input.env, warn: (m) => io.stderr(`warning: ${m}\n`) });
   }
   // esbuild keeps helper processes alive for later builds; a long-running server needs none.
   await stopEsbuild();
@@ -125,12 +128,12 @@ export async function serve(input: ServeInput): Promise<void> {
     ...(opts.https ? { https: { certDir: path.resolve('.edgelock', 'dev-tls'), redirectPort: httpPort } } : {}),
     ...(opts.origin ? { originDir: path.resolve(opts.origin) } : {}),
     ...(input.siteDir ? { siteDir: input.siteDir } : {}),
-    log: (line) => process.stderr.write(`edge: ${line}\n`),
-    ...(opts.quiet ? {} : { accessLog: (line: string) => process.stdout.write(`${line}\n`) }),
+    log: (line) => io.stderr(`edge: ${line}\n`),
+    ...(opts.quiet ? {} : { accessLog: (line: string) => io.stdout(`${line}\n`) }),
   };
   const running = await startLocalEdge(options);
-  process.stdout.write(opts.json ? jsonSummary(running, input.extraJson) : banner(running, input.extraBanner));
-  await stopOnSignal(running);
+  io.stdout(opts.json ? jsonSummary(running, input.extraJson) : banner(running, input.extraBanner));
+  await stopOnSignal(running, io);
 }
 
 export function addServeOptions(cmd: Command): Command {
@@ -144,7 +147,7 @@ export function addServeOptions(cmd: Command): Command {
     .option('--json', 'print where everything is as one JSON line instead of the banner');
 }
 
-export function registerDev(program: Command): void {
+export function registerDev(program: Command, run: CliRun): void {
   addServeOptions(
     program
       .command('dev')
@@ -154,10 +157,10 @@ export function registerDev(program: Command): void {
       .option('--origin <dir>', 'serve this folder as the origin instead of the embedded S3')
       .option('--site <dir>', 'upload this folder into the embedded bucket at start'),
   ).action(
-    action(async (opts: DevCliOptions) => {
+    run.action(async (opts: DevCliOptions) => {
       const config = loadConfig(opts.config);
       const env = opts.env ?? Object.keys(config.environments)[0]!;
-      await serve({ config, env, opts, distDir: path.resolve(opts.dist), ...(opts.site ? { siteDir: path.resolve(opts.site) } : {}) });
+      await serve({ config, env, opts, io: run.io, distDir: path.resolve(opts.dist), ...(opts.site ? { siteDir: path.resolve(opts.site) } : {}) });
     }),
   );
 }

@@ -3,7 +3,7 @@ import { toEdgeConfig } from '../../build/edge-config';
 import { loadConfig, selectEnvironment } from '../../config/load';
 import { UsageError } from '../../errors';
 import type { DoctorClients } from '../../origin/doctor';
-import { action } from '../run';
+import { PROCESS_IO, type CliRun } from '../run';
 
 const DISTRIBUTION_ID = /^E[A-Z0-9]{7,20}$/;
 
@@ -17,7 +17,7 @@ export interface DoctorCliOptions {
 }
 
 /** Runs the doctor for the CLI; `clients` is injectable for tests. Returns the exit code. */
-export async function doctorCommand(opts: DoctorCliOptions, clients?: DoctorClients, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+export async function doctorCommand(opts: DoctorCliOptions, clients?: DoctorClients, out: (s: string) => void = PROCESS_IO.stdout, err: (s: string) => void = PROCESS_IO.stderr): Promise<number> {
   const config = loadConfig(opts.config);
   const env = selectEnvironment(config, opts.env);
   const distributionId = opts.distribution ?? env.distributionId;
@@ -28,7 +28,7 @@ export async function doctorCommand(opts: DoctorCliOptions, clients?: DoctorClie
   if (opts.key !== undefined && opts.key.replace(/^\/+/, '') === '') throw new UsageError('--key is empty: give an object key such as index.html, or leave it out to check the root object');
   // Loaded here, not at start-up: the AWS SDK clients take a while to load and other commands do not need them.
   const { createClients, renderReport, runDoctor } = await import('../../origin/doctor');
-  if (!opts.json && process.stderr.isTTY) process.stderr.write(`checking ${env.name}: distribution ${distributionId}, bucket ${env.bucket}...\n`);
+  if (!opts.json && process.stderr.isTTY) err(`checking ${env.name}: distribution ${distributionId}, bucket ${env.bucket}...\n`);
   const report = await runDoctor({
     env,
     distributionId,
@@ -40,7 +40,7 @@ export async function doctorCommand(opts: DoctorCliOptions, clients?: DoctorClie
   return report.cause ? 1 : 0;
 }
 
-export function registerDoctor(program: Command): void {
+export function registerDoctor(program: Command, run: CliRun): void {
   program
     .command('doctor')
     .description('explain a CloudFront→S3 403: walk the distribution, bucket policy, Block Public Access, object ownership, KMS, the key, Organizations policies and the edge guard, and name the likeliest cause first')
@@ -51,8 +51,8 @@ export function registerDoctor(program: Command): void {
     .option('--json', 'print the report as JSON')
     .option('-v, --verbose', 'show the evidence of passing checks too')
     .action(
-      action(async (opts: DoctorCliOptions) => {
-        process.exitCode = await doctorCommand(opts);
+      run.action(async (opts: DoctorCliOptions) => {
+        return doctorCommand(opts, undefined, run.io.stdout, run.io.stderr);
       }),
     );
 }

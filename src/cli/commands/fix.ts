@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { loadConfig, selectEnvironment } from '../../config/load';
 import type { ResolvedEnvironment } from '../../config/schema';
 import { UsageError } from '../../errors';
-import { action } from '../run';
+import { PROCESS_IO, type CliRun } from '../run';
 
 export interface FixOwnershipOptions {
   config?: string;
@@ -48,7 +48,7 @@ async function oaiCanonicalIds(env: ResolvedEnvironment, cloudfront: CloudFrontC
 }
 
 /** `edgelock fix ownership`; clients are injectable for tests. */
-export async function fixOwnershipCommand(opts: FixOwnershipOptions, clients?: FixClients, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
+export async function fixOwnershipCommand(opts: FixOwnershipOptions, clients?: FixClients, out: (s: string) => void = PROCESS_IO.stdout, err: (s: string) => void = PROCESS_IO.stderr): Promise<void> {
   const config = loadConfig(opts.config);
   const env = selectEnvironment(config, opts.env);
   if (opts.manifestBucket !== undefined && !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(opts.manifestBucket)) {
@@ -69,7 +69,7 @@ export async function fixOwnershipCommand(opts: FixOwnershipOptions, clients?: F
   }
   const tty = !opts.json && process.stderr.isTTY;
   const progress = (what: string) => (done: number, total: number) => {
-    if (tty && (done === total || done % 100 === 0)) process.stderr.write(`\r${what} ${done}/${total}${done === total ? '\n' : ''}`);
+    if (tty && (done === total || done % 100 === 0)) err(`\r${what} ${done}/${total}${done === total ? '\n' : ''}`);
   };
   const scan = await fix.scanOwnership(s3, env.bucket, { aclScanLimit: config.doctor.batchThreshold, onProgress: progress('reading object ACLs') });
   const oais = await oaiCanonicalIds(env, cloudfront);
@@ -113,7 +113,7 @@ export async function fixOwnershipCommand(opts: FixOwnershipOptions, clients?: F
   out(opts.json ? `${JSON.stringify({ dryRun: false, plan, result }, null, 2)}\n` : `Done:\n${result.done.map((d) => `  - ${d}`).join('\n') || '  - nothing to change'}\n`);
 }
 
-export function registerFix(program: Command): void {
+export function registerFix(program: Command, run: CliRun): void {
   const fixCmd = program.command('fix').description('repair what the doctor finds');
   fixCmd
     .command('ownership')
@@ -126,8 +126,8 @@ export function registerFix(program: Command): void {
     .option('--out <dir>', 'also write the Batch Operations manifest.csv and job.json here')
     .option('--json', 'print the plan (and result) as JSON')
     .action(
-      action(async (opts: FixOwnershipOptions) => {
-        await fixOwnershipCommand(opts);
+      run.action(async (opts: FixOwnershipOptions) => {
+        await fixOwnershipCommand(opts, undefined, run.io.stdout, run.io.stderr);
       }),
     );
 }

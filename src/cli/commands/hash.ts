@@ -3,7 +3,7 @@ import bcrypt from 'bcryptjs';
 import { MAX_BCRYPT_COST, MIN_BCRYPT_COST, userNameProblem } from '../../config/bcrypt';
 import { UsageError } from '../../errors';
 import { readSecret } from '../prompt';
-import { action } from '../run';
+import type { CliRun } from '../run';
 
 /** Hashes a password into an htpasswd line (or a bare hash when no user is given). */
 export function htpasswdLine(user: string | undefined, password: string, cost: number): string {
@@ -11,14 +11,14 @@ export function htpasswdLine(user: string | undefined, password: string, cost: n
   return user === undefined ? hash : `${user}:${hash}`;
 }
 
-export function registerHash(program: Command): void {
+export function registerHash(program: Command, run: CliRun): void {
   program
     .command('hash')
     .argument('[user]', 'user name; without it only the hash is printed')
     .description('read a password (no echo on a terminal, otherwise the first line of stdin) and print an htpasswd line with a bcrypt hash')
     .option('--cost <n>', `bcrypt cost, ${MIN_BCRYPT_COST}-${MAX_BCRYPT_COST}`, '10')
     .action(
-      action(async (user: string | undefined, opts: { cost: string }) => {
+      run.action(async (user: string | undefined, opts: { cost: string }) => {
         const cost = Number(opts.cost);
         if (!Number.isInteger(cost) || cost < MIN_BCRYPT_COST || cost > MAX_BCRYPT_COST) {
           throw new UsageError(`--cost must be a whole number from ${MIN_BCRYPT_COST} to ${MAX_BCRYPT_COST} (got "${opts.cost}"); 10 is a good default`);
@@ -32,7 +32,7 @@ export function registerHash(program: Command): void {
         if (Buffer.byteLength(password) > 72) {
           throw new UsageError('bcrypt uses only the first 72 bytes of a password: choose one of 72 bytes or fewer');
         }
-        process.stdout.write(`${htpasswdLine(user, password, cost)}\n`);
+        run.io.stdout(`${htpasswdLine(user, password, cost)}\n`);
       }),
     );
 }

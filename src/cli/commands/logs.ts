@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILES, loadConfig } from '../../config/load';
 import { UsageError } from '../../errors';
 import { analyzeLogs, parseSince, renderSummary } from '../../origin/logs';
-import { action } from '../run';
+import { PROCESS_IO, type CliRun } from '../run';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
@@ -25,7 +25,7 @@ function topRows(opts: LogsCliOptions): number {
   return hasConfig ? loadConfig(opts.config).doctor.logTop : 10;
 }
 
-export async function logsCommand(targets: string[], opts: LogsCliOptions, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<void> {
+export async function logsCommand(targets: string[], opts: LogsCliOptions, out: (s: string) => void = PROCESS_IO.stdout, err: (s: string) => void = PROCESS_IO.stderr): Promise<void> {
   const top = topRows(opts);
   const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
   const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: 'reading logs {bar} {percentage}% | {value}/{total} MB | {file}', stream: process.stderr, hideCursor: true }) : undefined;
@@ -48,10 +48,10 @@ export async function logsCommand(targets: string[], opts: LogsCliOptions, out: 
   }).finally(() => started && bar?.stop());
   if (opts.json) out(`${JSON.stringify({ ...summary.toJSON(top), skipped }, null, 2)}\n`);
   else out(renderSummary(summary, { top, skipped }));
-  if (summary.files === 0 && skipped.length === 0) process.stderr.write(`warning: no log files found in ${targets.join(', ')}\n`);
+  if (summary.files === 0 && skipped.length === 0) err(`warning: no log files found in ${targets.join(', ')}\n`);
 }
 
-export function registerLogs(program: Command): void {
+export function registerLogs(program: Command, run: CliRun): void {
   program
     .command('logs')
     .argument('<targets...>', 'log files, folders (read recursively) or s3://bucket/prefix')
@@ -61,8 +61,8 @@ export function registerLogs(program: Command): void {
     .option('-c, --config <file>', 'config file for doctor.logTop')
     .option('--json', 'print the summary as JSON')
     .action(
-      action(async (targets: string[], opts: LogsCliOptions) => {
-        await logsCommand(targets, opts);
+      run.action(async (targets: string[], opts: LogsCliOptions) => {
+        await logsCommand(targets, opts, run.io.stdout, run.io.stderr);
       }),
     );
 }
