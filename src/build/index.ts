@@ -111,6 +111,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
   const warnings: string[] = [];
   const files: BuiltFile[] = [];
   const environments: Manifest['environments'] = {};
+  const origins: NonNullable<Manifest['origins']> = {};
 
   for (const env of envs) {
     const edgeConfig = toEdgeConfig(config, env);
@@ -130,6 +131,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
       handlers[spec.name] = { eventType: spec.eventType, ...packaged.entry };
     }
     environments[env.name] = handlers;
+    origins[env.name] = { bucket: env.bucket, bucketDomain: env.bucketDomain, region: env.region, originAccess: env.originAccess, auth: env.auth };
   }
 
   const outDir = path.resolve(options.outDir);
@@ -147,6 +149,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
     edgelock: VERSION,
     project: config.project,
     environments: { ...(previous?.environments ?? {}), ...environments },
+    origins: { ...(previous?.origins ?? {}), ...origins },
     functions,
   };
 
