@@ -117,6 +117,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
   const warnings: string[] = [];
   const files: BuiltFile[] = [];
   const environments: Manifest['environments'] = {};
+  const origins: NonNullable<Manifest['origins']> = {};
 
   for (const env of envs) {
     const edgeConfig = toEdgeConfig(config, env);
@@ -136,6 +137,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
       handlers[spec.name] = { eventType: spec.eventType, ...packaged.entry };
     }
     environments[env.name] = handlers;
+    origins[env.name] = { bucket: env.bucket, bucketDomain: env.bucketDomain, region: env.region, originAccess: env.originAccess, auth: env.auth };
   }
 
   const outDir = path.resolve(options.outDir);
@@ -153,6 +155,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
     edgelock: VERSION,
     project: config.project,
     environments: { ...(previous?.environments ?? {}), ...environments },
+    origins: { ...(previous?.origins ?? {}), ...origins },
     functions,
   };
 

@@ -19,11 +19,24 @@ export interface HandlerArtifact extends ArtifactEntry {
   readonly eventType: HandlerName;
 }
 
+/** What one environment's distribution looks like to its functions: enough to replay CloudFront's flow. */
+export interface EnvironmentOrigin {
+  readonly bucket: string;
+  /** The bucket's REST endpoint, the S3 origin's domain name. */
+  readonly bucketDomain: string;
+  readonly region: string;
+  readonly originAccess: 'oac' | 'oai';
+  /** Whether the environment asks for credentials (a viewer-request function is built). */
+  readonly auth: boolean;
+}
+
 export interface Manifest {
   readonly edgelock: string;
   readonly project: string;
   /** Environment name → handler name → artifact. Handlers an environment does not use are absent. */
   readonly environments: Record<string, Partial<Record<HandlerName, HandlerArtifact>>>;
+  /** Environment name → its S3 origin (absent in manifests older edgelock versions wrote). */
+  readonly origins?: Record<string, EnvironmentOrigin>;
   /** Bundles that are not edge handlers (e.g. the pipeline's deploy function), by name. */
   readonly functions: Record<string, ArtifactEntry>;
 }

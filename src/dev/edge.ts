@@ -31,6 +31,7 @@ import {
 } from '../edge/cloudfront';
 import { splitTarget, toCfHeaders } from './event';
 import type { Origin, OriginResponse } from './origin';
+import type { TriggerRecord } from './record';
 import type { InvokeOutcome } from './runner';
 
 /** Anything that can run a handler: a {@link BundleRunner}, or a stub in tests. */
@@ -50,6 +51,8 @@ export interface EdgeOptions {
   readonly cacheBytes?: number;
   /** One line per handler failure. @default nothing */
   readonly log?: (line: string) => void;
+  /** Called after every function invocation (`edgelock dev --record`). */
+  readonly record?: (entry: TriggerRecord) => void;
 }
 
 /** A viewer request as read from the socket. */
@@ -162,12 +165,13 @@ export class LocalEdge {
     const runner = this.o.handlers[type];
     if (!runner) return { ok: true, value: original as T };
     const outcome = await runner.invoke(event);
+    const problems = outcome.ok ? validateResult(type, outcome.result, original) : [];
+    this.o.record?.({ trigger: type, event, outcome, problems });
     if (!outcome.ok) {
       const what = outcome.failure === 'timeout' ? 'timed out' : outcome.failure === 'threw' ? 'threw' : 'crashed';
       this.log(`${type}: the function ${what}: ${outcome.message} → 503 LambdaExecutionError`);
       return { ok: false, response: errorPage(503, 'LambdaExecutionError', `The Lambda function associated with the CloudFront distribution (${type}) ${what}: ${outcome.message}`) };
     }
-    const problems = validateResult(type, outcome.result, original);
     if (problems.length > 0) {
       const why = describeProblems(problems);
       this.log(`${type}: invalid result → 502 LambdaValidationError: ${why}`);

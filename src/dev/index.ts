@@ -14,6 +14,7 @@ import { LocalEdge, type Invoker } from './edge';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3';
 import type { EdgeEventType as EventType } from '../edge/cloudfront';
 import { directoryOrigin, s3Origin, type Origin } from './origin';
+import { createRecorder, type Recorder } from './record';
 import { BundleRunner } from './runner';
 import { startDevServer, type DevServer } from './server';
 import { devCertificate } from './tls';
@@ -21,6 +22,7 @@ import { devCertificate } from './tls';
 export { LocalEdge } from './edge';
 export { startEmbeddedS3, type EmbeddedS3, type S3LogEntry } from './embedded-s3';
 export { startDevServer } from './server';
+export { REDACTED, redactCredentials, type RecordedInvocation, type Recorder } from './record';
 
 /** @default the port `edgelock dev` listens on */
 export const DEFAULT_DEV_PORT = 8787;
@@ -47,6 +49,8 @@ export interface LocalEdgeOptions {
   readonly log?: (line: string) => void;
   /** One line per request answered. */
   readonly accessLog?: (line: string) => void;
+  /** Write every function invocation (event, result) into this folder, credentials redacted. */
+  readonly recordDir?: string;
 }
 
 export interface RunningLocalEdge {
@@ -63,6 +67,8 @@ export interface RunningLocalEdge {
   readonly certFile?: string;
   /** Files uploaded from `siteDir` by the deployer. */
   readonly uploaded: number;
+  /** The recorder, with `recordDir`. */
+  readonly recorder?: Recorder;
   close(): Promise<void>;
 }
 
@@ -135,7 +141,14 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       origin = s3Origin({ endpoint: started.endpoint, credentials: started.readerCredentials });
     }
 
-    const edge = new LocalEdge({ handlers: runners, origin, env, ...(options.log ? { log: options.log } : {}) });
+    const recorder = options.recordDir ? createRecorder(options.recordDir, options.log) : undefined;
+    const edge = new LocalEdge({
+      handlers: runners,
+      origin,
+      env,
+      ...(options.log ? { log: options.log } : {}),
+      ...(recorder ? { record: (entry: Parameters<Recorder['record']>[0]) => recorder.record(entry) } : {}),
+    });
     const cert = options.https ? await devCertificate(options.https.certDir) : undefined;
     const server = await startDevServer({
       edge,
@@ -154,6 +167,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       handlers: names,
       ...(cert ? { certFile: cert.certFile } : {}),
       uploaded,
+      ...(recorder ? { recorder } : {}),
       close: stopAll,
     };
   } catch (err) {

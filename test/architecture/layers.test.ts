@@ -7,9 +7,10 @@
  *   config                                    → the edge contract, base
  *   edge handlers (src/edge, the rest)        → the edge contract (nothing above: they are bundled)
  *   build                                     → config, edge, base
- *   origin/*                                  → never dev or cli
+ *   origin/*                                  → never dev, testing or cli
  *   dev (the local edge)                      → build, edge, config, origin/deploy, base
- *   cdktf/                                    → never dev or cli
+ *   testing (edgelock/testing)                → build, edge, the edge contract, config, base
+ *   cdktf/                                    → never dev, testing or cli
  *   cli                                       → anything; nothing imports cli
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -37,7 +38,7 @@ function importsOf(file: string): string[] {
   return out;
 }
 
-type Layer = 'base' | 'contract' | 'config' | 'edge' | 'build' | 'origin' | 'origin/deploy' | 'dev' | 'cli' | 'index' | 'cdktf';
+type Layer = 'base' | 'contract' | 'config' | 'edge' | 'build' | 'origin' | 'origin/deploy' | 'dev' | 'testing' | 'cli' | 'index' | 'cdktf';
 
 function layerOf(mod: string): Layer {
   const m = mod.replace(/\/index$/, '');
@@ -49,13 +50,14 @@ function layerOf(mod: string): Layer {
   if (m.startsWith('src/origin/deploy')) return 'origin/deploy';
   if (m.startsWith('src/origin')) return 'origin';
   if (m.startsWith('src/dev')) return 'dev';
+  if (m.startsWith('src/testing')) return 'testing';
   if (m.startsWith('src/cli')) return 'cli';
   if (m.startsWith('cdktf')) return 'cdktf';
   if (m.startsWith('src/types') || /^src\/[^/]+$/.test(m)) return 'base';
   throw new Error(`no layer for ${mod}`);
 }
 
-const ALL: readonly Layer[] = ['base', 'contract', 'config', 'edge', 'build', 'origin', 'origin/deploy', 'dev', 'cli', 'index', 'cdktf'];
+const ALL: readonly Layer[] = ['base', 'contract', 'config', 'edge', 'build', 'origin', 'origin/deploy', 'dev', 'testing', 'cli', 'index', 'cdktf'];
 const except = (...no: Layer[]): Layer[] => ALL.filter((l) => !no.includes(l));
 
 /** What each layer may import. */
@@ -65,10 +67,11 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   config: ['config', 'contract', 'base'],
   edge: ['edge', 'contract'],
   build: ['build', 'config', 'edge', 'contract', 'base'],
-  origin: except('dev', 'cli', 'index', 'cdktf'),
-  'origin/deploy': except('dev', 'cli', 'index', 'cdktf'),
+  origin: except('dev', 'testing', 'cli', 'index', 'cdktf'),
+  'origin/deploy': except('dev', 'testing', 'cli', 'index', 'cdktf'),
   dev: ['dev', 'build', 'edge', 'contract', 'config', 'origin/deploy', 'base'],
-  cdktf: except('dev', 'cli', 'index'),
+  testing: ['testing', 'build', 'edge', 'contract', 'config', 'base'],
+  cdktf: except('dev', 'testing', 'cli', 'index'),
   index: except('cli'),
   cli: ALL,
 };
@@ -91,5 +94,6 @@ test('the rules catch a wrong-way import', () => {
   // The check itself can fail: an import from the emulator into the build is named.
   expect(MAY_IMPORT.build).not.toContain(layerOf('src/dev/event'));
   expect(importsOf('src/build/check-responses.ts')).toContain('src/edge/cloudfront');
+  expect(MAY_IMPORT.testing).not.toContain(layerOf('src/dev/edge'));
   expect(importsOf('src/dev/origin.ts')).toEqual(expect.arrayContaining(['src/edge/cloudfront', 'src/errors', 'src/dev/event']));
 });

@@ -172,8 +172,8 @@ describe('LocalEdge flow', () => {
   });
 });
 
-describe('events the emulator sends have the recorded CloudFront shapes (test/events)', () => {
-  const recorded = (name: string) => (require(`../events/${name}.json`) as CfEvent).Records[0].cf;
+describe('events the emulator sends have the recorded CloudFront shapes (src/testing/recorded)', () => {
+  const recorded = (name: string) => (require(`../../src/testing/recorded/${name}.json`) as CfEvent).Records[0].cf;
   const keys = (o: object | undefined) => Object.keys(o ?? {}).sort();
 
   test.each<[EventType, string]>([

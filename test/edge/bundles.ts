@@ -85,9 +85,9 @@ export async function buildBundles(input: Record<string, unknown> = testConfigIn
   };
 }
 
-/** A recorded event from test/events, deep-copied so each test may change it. */
+/** A recorded event from src/testing/recorded, deep-copied so each test may change it. */
 export function recordedEvent<T = any>(name: string): T { // eslint-disable-line @typescript-eslint/no-explicit-any
-  return JSON.parse(readFileSync(path.join(__dirname, '..', 'events', `${name}.json`), 'utf8')) as T;
+  return JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'src', 'testing', 'recorded', `${name}.json`), 'utf8')) as T;
 }
 
 function lambdaContext(name: string): object {

@@ -24,6 +24,7 @@ export interface DevCliOptions {
   build: boolean;
   quiet?: boolean;
   json?: boolean;
+  record?: string;
 }
 
 export function parsePort(value: string, flag: string): number {
@@ -46,6 +47,7 @@ export function banner(running: RunningLocalEdge, extra: readonly string[] = [])
     lines.push(`  S3 keys: ${running.s3.credentials.accessKeyId} / ${running.s3.credentials.secretAccessKey} (path-style requests to ${running.s3.endpoint})`);
   }
   if (running.uploaded) lines.push(`  deployed ${running.uploaded} files into the bucket`);
+  if (running.recorder) lines.push(`  record:  ${running.recorder.dir} (one file per function call; Authorization values redacted)`);
   lines.push(...extra, 'Press Ctrl-C to stop.');
   return `${lines.join('\n')}\n`;
 }
@@ -61,6 +63,7 @@ export function jsonSummary(running: RunningLocalEdge, extra: Record<string, unk
     s3: running.s3 ? { endpoint: running.s3.endpoint, bucket: running.environment.bucket, accessKeyId: running.s3.credentials.accessKeyId, secretAccessKey: running.s3.credentials.secretAccessKey } : null,
     certFile: running.certFile ?? null,
     uploaded: running.uploaded,
+    record: running.recorder?.dir ?? null,
     ...extra,
   })}\n`;
 }
@@ -130,6 +133,7 @@ export async function serve(input: ServeInput): Promise<void> {
     ...(input.siteDir ? { siteDir: input.siteDir } : {}),
     log: (line) => io.stderr(`edge: ${line}\n`),
     ...(opts.quiet ? {} : { accessLog: (line: string) => io.stdout(`${line}\n`) }),
+    ...(opts.record ? { recordDir: path.resolve(opts.record) } : {}),
   };
   const running = await startLocalEdge(options);
   io.stdout(opts.json ? jsonSummary(running, input.extraJson) : banner(running, input.extraBanner));
@@ -155,7 +159,8 @@ export function registerDev(program: Command, run: CliRun): void {
       .option('-c, --config <file>', 'config file (default: ./edgelock.config.ts, .mjs, .js or .json)')
       .option('-e, --env <name>', 'environment (default: the first one in the config)')
       .option('--origin <dir>', 'serve this folder as the origin instead of the embedded S3')
-      .option('--site <dir>', 'upload this folder into the embedded bucket at start'),
+      .option('--site <dir>', 'upload this folder into the embedded bucket at start')
+      .option('--record <dir>', 'write every function call (event and result) into this folder as JSON, credentials redacted, to replay in tests'),
   ).action(
     run.action(async (opts: DevCliOptions) => {
       const config = loadConfig(opts.config);
