@@ -4,4 +4,4 @@
 import { createRequire } from 'node:module';
 
 const require = createRequire(import.meta.url);
-await require('./lib/cli/main.js').main([process.argv[0], 'edgelock', 'build', ...process.argv.slice(2)]);
+await require('./lib/src/cli/main.js').main([process.argv[0], 'edgelock', 'build', ...process.argv.slice(2)]);

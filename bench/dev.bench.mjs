@@ -16,7 +16,7 @@ import { fileURLToPath } from 'node:url';
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { loadConfig, buildEdge, startLocalEdge } = require(path.join(root, 'lib'));
+const { loadConfig, buildEdge, startLocalEdge } = require(path.join(root, 'lib/src'));
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 4);
 const CONCURRENCY = 16;

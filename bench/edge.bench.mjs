@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { loadConfig, buildEdge } = require(path.join(root, 'lib'));
+const { loadConfig, buildEdge } = require(path.join(root, 'lib/src'));
 const { compareSync, getRounds } = require('bcryptjs');
 
 const BATCHES = 300;

@@ -11,8 +11,8 @@ import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
-const { loadConfig } = require(path.join(root, 'lib/config/load.js'));
-const { buildEdge } = require(path.join(root, 'lib/build/index.js'));
+const { loadConfig } = require(path.join(root, 'lib/src/config/load.js'));
+const { buildEdge } = require(path.join(root, 'lib/src/build/index.js'));
 
 const RUNS = Number(process.env.BENCH_RUNS || 5);
 const TARGET_S = 3;

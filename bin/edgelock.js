@@ -1,3 +1,3 @@
 #!/usr/bin/env node
 'use strict';
-require('../lib/cli/main.js').main(process.argv);
+require('../lib/src/cli/main.js').main(process.argv);

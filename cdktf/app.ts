@@ -1,8 +1,9 @@
 /** Builds the edgelock stacks for a resolved config: `<project>-tools` and one `<project>-<env>` per environment. */
+import path from 'node:path';
 import type { App } from 'cdktf';
 import type { ResolvedConfig } from '../src/config/schema';
 import { ConfigError, type ConfigIssue } from '../src/errors';
-import type { BuildArtifacts } from './artifacts';
+import { BuildArtifacts } from './artifacts';
 import { EnvironmentStack } from './environment-stack';
 import { ToolsStack } from './tools-stack';
 
@@ -25,7 +26,19 @@ export function checkStackSettings(config: ResolvedConfig): void {
   if (issues.length) throw new ConfigError(config.configPath, issues);
 }
 
-export function createStacks(app: App, config: ResolvedConfig, artifacts: BuildArtifacts): EdgelockStacks {
+/** Where the build is: the folder `edgelock build` wrote (its manifest.json and zips). */
+export interface StacksBuildOptions {
+  /** The build folder, absolute or relative to the working directory. @default 'dist' */
+  readonly dist?: string;
+}
+
+/**
+ * Adds the tools stack and one stack per environment to `app`, for `config` (as `loadConfig`
+ * returns it) and the build in `dist`. The build is checked against its manifest first: a missing
+ * or stale build fails here (BUILD_MISSING, BUILD_STALE), not at deploy.
+ */
+export function createStacks(app: App, config: ResolvedConfig, build?: StacksBuildOptions | BuildArtifacts): EdgelockStacks {
+  const artifacts = build instanceof BuildArtifacts ? build : BuildArtifacts.load(path.resolve(build?.dist ?? 'dist'), config.project);
   checkStackSettings(config);
   const tools = new ToolsStack(app, `${config.project}-tools`, { config, artifacts });
   const environments: Record<string, EnvironmentStack> = {};

@@ -8,6 +8,7 @@ import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { deployRolePermissions, deployRoleTrustPolicy } from '../src/origin/policy';
+import { PropsCheck } from './props';
 
 /** Where each environment publishes its site description for the deployer. */
 export const siteParameterName = (project: string, environment: string): string => `/edgelock/${project}/${environment}/site`;
@@ -26,8 +27,9 @@ export interface DeployAccessProps {
   readonly distributionArn: string;
   readonly distributionId: string;
   readonly distributionDomainName: string;
+  /** The site bucket's KMS key, when it uses SSE-KMS: the role may use it for this bucket only. @default none (SSE-S3) */
   readonly kmsKeyArn?: string;
-  /** Legacy OAI buckets (ACLs enabled) require `bucket-owner-full-control` on uploads. */
+  /** Legacy OAI buckets (ACLs enabled) require `bucket-owner-full-control` on uploads. @default false */
   readonly requireBucketOwnerFullControl?: boolean;
 }
 
@@ -37,6 +39,22 @@ export class DeployAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: DeployAccessProps) {
     super(scope, id);
+    const check = new PropsCheck(`DeployAccess ${this.node.path}`)
+      .name(props.project, 'project')
+      .name(props.environment, 'environment')
+      .accountId(props.accountId, 'accountId')
+      .region(props.region, 'region')
+      .that(typeof props.roleName !== 'string' || /^[\w+=,.@-]{1,64}$/.test(props.roleName), 'roleName', `expected an IAM role name (up to 64 of letters, digits and +=,.@_-), got ${JSON.stringify(props.roleName)}`)
+      .text(props.roleName, 'roleName')
+      .arn(props.trustedRoleArn, 'trustedRoleArn', 'iam', /^role\//)
+      .bucketName(props.bucketName, 'bucketName')
+      .arn(props.bucketArn, 'bucketArn', 's3')
+      .arn(props.distributionArn, 'distributionArn', 'cloudfront', /^distribution\//)
+      .text(props.distributionId, 'distributionId')
+      .text(props.distributionDomainName, 'distributionDomainName')
+      .that(props.requireBucketOwnerFullControl === undefined || typeof props.requireBucketOwnerFullControl === 'boolean', 'requireBucketOwnerFullControl', 'expected true or false');
+    if (props.kmsKeyArn !== undefined) check.arn(props.kmsKeyArn, 'kmsKeyArn', 'kms', /^key\//);
+    check.done();
     const parameterName = siteParameterName(props.project, props.environment);
     this.parameter = new SsmParameter(this, 'site', {
       name: parameterName,

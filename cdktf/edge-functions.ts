@@ -10,21 +10,26 @@ import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { HANDLERS, type HandlerName } from '../src/build/handlers';
 import { EdgelockError } from '../src/errors';
 import { policy, serviceTrustPolicy } from '../src/origin/policy';
-import type { BuildArtifacts } from './artifacts';
+import { BuildArtifacts } from './artifacts';
+import { PropsCheck } from './props';
 
 /** Lambda@Edge's runtime for edgelock's bundles. */
 export const EDGE_RUNTIME = 'nodejs22.x';
 
 export interface EdgeFunctionsProps {
+  /** Project name (config `project`): prefixes the function and role names. */
   readonly project: string;
+  /** Environment name: which bundles of the build are published. */
   readonly environment: string;
+  /** The environment's account: the only one whose log groups the role may write. */
   readonly accountId: string;
   /** Whether the environment has Basic auth: its build must (and must only then) hold a viewer-request bundle. */
   readonly auth: boolean;
+  /** The build (`BuildArtifacts.load(dist, project)`): zips checked against the manifest. */
   readonly artifacts: BuildArtifacts;
   /** The environment account's us-east-1 provider. */
   readonly provider: TerraformProvider;
-  /** @default '6h' */
+  /** How long Terraform waits for CloudFront to drop the replicas on delete. @default '6h' */
   readonly deleteTimeout?: string;
 }
 
@@ -35,6 +40,16 @@ export class EdgeFunctions extends Construct {
 
   constructor(scope: Construct, id: string, props: EdgeFunctionsProps) {
     super(scope, id);
+    new PropsCheck(`EdgeFunctions ${this.node.path}`)
+      .name(props.project, 'project')
+      .name(props.environment, 'environment')
+      .accountId(props.accountId, 'accountId')
+      .that(typeof props.auth === 'boolean', 'auth', 'expected true or false')
+      .that(props.artifacts instanceof BuildArtifacts, 'artifacts', 'expected the build, from BuildArtifacts.load(dist, project)')
+      .that(props.provider !== undefined && props.provider !== null, 'provider', "expected the environment account's us-east-1 AwsProvider (Lambda@Edge functions live in us-east-1)")
+      .that(props.deleteTimeout === undefined || /^\d+[smh]$/.test(props.deleteTimeout), 'deleteTimeout', `expected a duration such as "6h", got ${JSON.stringify(props.deleteTimeout)}`)
+      .that(`${props.project}-${props.environment}-origin-response`.length <= 64, 'project', 'project and environment names together are too long: function names must fit in 64 characters')
+      .done();
     const prefix = `${props.project}-${props.environment}`;
     this.role = new IamRole(this, 'role', {
       provider: props.provider,

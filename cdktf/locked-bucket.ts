@@ -13,14 +13,16 @@ import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versionin
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { bucketArn, type PolicyDocument } from '../src/origin/policy';
+import { PropsCheck } from './props';
 
 export type BucketEncryption = { readonly kind: 'sse-s3' } | { readonly kind: 'sse-kms'; readonly keyArn: string };
 
 export interface LockedBucketProps {
+  /** The S3 bucket name (3-63 lowercase letters, digits, dots and hyphens). */
   readonly bucketName: string;
-  /** @default { kind: 'sse-s3' } */
+  /** Default encryption; SSE-KMS with a bucket key when a key ARN is given. @default { kind: 'sse-s3' } */
   readonly encryption?: BucketEncryption;
-  /** @default true */
+  /** Object versioning. @default true */
   readonly versioning?: boolean;
   /**
    * 'BucketOwnerEnforced' disables ACLs. 'BucketOwnerPreferred' only where ACLs are needed:
@@ -28,9 +30,9 @@ export interface LockedBucketProps {
    * @default 'BucketOwnerEnforced'
    */
   readonly objectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
-  /** Write S3 server access logs to this bucket and prefix. */
+  /** Write S3 server access logs to this bucket and prefix. @default no access logs */
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
-  /** Expire objects (and old versions) after this many days. */
+  /** Expire objects (and old versions) after this many days. @default never */
   readonly expireAfterDays?: number;
 }
 
@@ -44,6 +46,7 @@ export class LockedBucket extends Construct {
 
   constructor(scope: Construct, id: string, props: LockedBucketProps) {
     super(scope, id);
+    checkLockedBucketProps(props, `LockedBucket ${this.node.path}`);
     this.bucketName = props.bucketName;
     this.arn = bucketArn(props.bucketName);
     this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName });
@@ -100,4 +103,20 @@ export class LockedBucket extends Construct {
       dependsOn: [this.publicAccessBlock, this.ownership],
     });
   }
+}
+
+function checkLockedBucketProps(props: LockedBucketProps, source: string): void {
+  const check = new PropsCheck(source).bucketName(props.bucketName, 'bucketName');
+  const encryption = props.encryption as { kind?: unknown; keyArn?: unknown } | undefined;
+  if (encryption !== undefined) {
+    check.oneOf(encryption.kind, 'encryption.kind', ['sse-s3', 'sse-kms']).that(encryption.kind !== undefined, 'encryption.kind', 'expected "sse-s3" or "sse-kms"');
+    if (encryption.kind === 'sse-kms') check.arn(encryption.keyArn, 'encryption.keyArn', 'kms', /^key\//);
+  }
+  check.that(props.versioning === undefined || typeof props.versioning === 'boolean', 'versioning', 'expected true or false');
+  check.oneOf(props.objectOwnership, 'objectOwnership', ['BucketOwnerEnforced', 'BucketOwnerPreferred']);
+  if (props.accessLogs !== undefined) {
+    check.bucketName(props.accessLogs.bucket, 'accessLogs.bucket');
+    check.that(typeof props.accessLogs.prefix === 'string', 'accessLogs.prefix', 'expected a key prefix such as "s3/" (may be empty)');
+  }
+  check.positiveInteger(props.expireAfterDays, 'expireAfterDays', 36500).done();
 }

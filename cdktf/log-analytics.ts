@@ -9,6 +9,7 @@ import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-databa
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { bucketArn, logBucketPolicy } from '../src/origin/policy';
 import { LockedBucket } from './locked-bucket';
+import { PropsCheck } from './props';
 import { CLOUDFRONT_LOG_COLUMNS, S3_ACCESS_LOG_COLUMNS, S3_ACCESS_LOG_REGEX, savedQueries, type LogColumn } from './log-tables';
 
 export const S3_LOG_PREFIX = 's3/';
@@ -20,11 +21,13 @@ export const CLOUDFRONT_TABLE = 'cloudfront_logs';
 export interface LogAnalyticsProps {
   readonly project: string;
   readonly environment: string;
+  /** The account that owns the log bucket (the only one whose log delivery it admits). */
   readonly accountId: string;
+  /** Name of the log bucket this construct creates. */
   readonly bucketName: string;
   /** Buckets whose server access logs land here (by name). */
   readonly sourceBuckets: readonly string[];
-  /** @default 365 */
+  /** Days before logs (and old versions) expire. @default 365 */
   readonly retentionDays?: number;
 }
 
@@ -38,6 +41,15 @@ export class LogAnalytics extends Construct {
 
   constructor(scope: Construct, id: string, props: LogAnalyticsProps) {
     super(scope, id);
+    const check = new PropsCheck(`LogAnalytics ${this.node.path}`)
+      .name(props.project, 'project')
+      .name(props.environment, 'environment')
+      .accountId(props.accountId, 'accountId')
+      .bucketName(props.bucketName, 'bucketName')
+      .that(Array.isArray(props.sourceBuckets), 'sourceBuckets', 'expected a list of bucket names (may be empty)')
+      .positiveInteger(props.retentionDays, 'retentionDays', 3650);
+    (Array.isArray(props.sourceBuckets) ? props.sourceBuckets : []).forEach((b, i) => check.bucketName(b, `sourceBuckets[${i}]`));
+    check.done();
     // CloudFront standard logging writes through an ACL grant, so this bucket keeps ACLs
     // (BucketOwnerPreferred: the bucket owner still owns what is written). SSE-S3: CloudFront
     // standard logs cannot be written with SSE-KMS.

@@ -1,5 +1,7 @@
 /**
- * The CDKTF app: `cdktf synth` / `cdktf deploy` run this (see cdktf.json).
+ * This repository's CDKTF app: `cdktf synth` / `cdktf deploy` run this (see cdktf.json). It uses
+ * the package surface as a user's app does (`edgelock`, `edgelock/cdktf`); tsconfig paths point
+ * those at the sources, so it runs through tsx without a compile.
  *
  * Config file: $EDGELOCK_CONFIG, else the cdktf.json context key "edgelockConfig", else
  * ./edgelock.config.ts (and the other default names). Build output: $EDGELOCK_DIST, else the
@@ -7,10 +9,8 @@
  */
 import path from 'node:path';
 import { App } from 'cdktf';
-import { loadConfig } from '../src/config/load';
-import { EdgelockError } from '../src/errors';
-import { BuildArtifacts } from './artifacts';
-import { createStacks } from './app';
+import { EdgelockError, loadConfig } from 'edgelock';
+import { createStacks } from 'edgelock/cdktf';
 
 function main(): void {
   const app = new App();
@@ -19,8 +19,7 @@ function main(): void {
     return typeof v === 'string' && v ? v : undefined;
   };
   const config = loadConfig(process.env.EDGELOCK_CONFIG || context('edgelockConfig'));
-  const outDir = path.resolve(process.env.EDGELOCK_DIST || context('edgelockDist') || 'dist');
-  createStacks(app, config, BuildArtifacts.load(outDir, config.project));
+  createStacks(app, config, { dist: path.resolve(process.env.EDGELOCK_DIST || context('edgelockDist') || 'dist') });
   app.synth();
 }
 

@@ -20,6 +20,7 @@ import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscrip
 import { artifactKeyPolicy, policy, roleArn, serviceTrustPolicy, tlsOnlyStatement, type Statement } from '../src/origin/policy';
 import type { VerifiedZip } from './artifacts';
 import { LockedBucket } from './locked-bucket';
+import { PropsCheck } from './props';
 
 /** Name of the deploy function's role: fixed, because each environment's DeployAccess trusts it by ARN. */
 export const deployFunctionRoleName = (project: string): string => `${project}-deploy-function`;
@@ -47,12 +48,13 @@ export interface PipelineEnvironment {
 
 export interface PipelineProps {
   readonly project: string;
+  /** The tools account, where the pipeline runs. */
   readonly accountId: string;
   readonly region: string;
   /** "owner/name" of the Git repository. */
   readonly repository: string;
   readonly branch: string;
-  /** An existing CodeStar connection; without it one is created (activate it once in the console). */
+  /** An existing CodeStar connection. @default a new connection (activate it once in the console) */
   readonly connectionArn?: string;
   /** Environments in deploy order. */
   readonly environments: readonly PipelineEnvironment[];
@@ -60,10 +62,15 @@ export interface PipelineProps {
   readonly deployRoleName: string;
   /** edgelock's deploy function bundle. */
   readonly deployFunction: VerifiedZip;
+  /** The folder (relative to the repository) the build leaves the site in. */
   readonly siteDir: string;
+  /** Commands CodeBuild runs, in order (config `stacks.pipeline.buildCommands`). */
   readonly buildCommands: readonly string[];
+  /** CodeBuild image, e.g. 'aws/codebuild/standard:7.0'. */
   readonly buildImage: string;
+  /** CodeBuild compute type, e.g. 'BUILD_GENERAL1_SMALL'. */
   readonly computeType: string;
+  /** Who is e-mailed for each manual approval (may be empty: approve in the console). */
   readonly approvalEmails: readonly string[];
 }
 
@@ -77,6 +84,7 @@ export class Pipeline extends Construct {
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
+    checkPipelineProps(props, `Pipeline ${this.node.path}`);
     const { project, accountId } = props;
     const names = { pipeline: `${project}-pipeline`, build: `${project}-build`, deploy: deployFunctionRoleName(project) };
     const role = (id: string, name: string, service: string) =>
@@ -212,4 +220,28 @@ export function buildspec(commands: readonly string[], siteDir: string): string 
     phases: { install: { 'runtime-versions': { nodejs: 20 } }, build: { commands: [...commands] } },
     artifacts: { 'base-directory': siteDir, files: ['**/*'] },
   }, null, 2);
+}
+
+function checkPipelineProps(props: PipelineProps, source: string): void {
+  const check = new PropsCheck(source)
+    .name(props.project, 'project')
+    .accountId(props.accountId, 'accountId')
+    .region(props.region, 'region')
+    .that(typeof props.repository === 'string' && /^[^/\s]+\/[^/\s]+$/.test(props.repository), 'repository', `expected "owner/name" of the Git repository, got ${JSON.stringify(props.repository)}`)
+    .text(props.branch, 'branch')
+    .that(Array.isArray(props.environments) && props.environments.length > 0, 'environments', 'expected at least one environment, in deploy order')
+    .text(props.deployRoleName, 'deployRoleName')
+    .that(typeof props.deployFunction === 'object' && props.deployFunction !== null && typeof props.deployFunction.file === 'string', 'deployFunction',
+      'expected the deploy function bundle: BuildArtifacts.fn("deploy", ...) of the build')
+    .text(props.siteDir, 'siteDir')
+    .that(Array.isArray(props.buildCommands) && props.buildCommands.length > 0 && props.buildCommands.every((c) => typeof c === 'string' && c.trim() !== ''), 'buildCommands', 'expected one or more non-empty commands')
+    .text(props.buildImage, 'buildImage')
+    .text(props.computeType, 'computeType')
+    .that(Array.isArray(props.approvalEmails) && props.approvalEmails.every((e) => typeof e === 'string' && /^[^@\s]+@[^@\s]+$/.test(e)), 'approvalEmails', 'expected a list of e-mail addresses (may be empty)');
+  if (props.connectionArn !== undefined) check.arn(props.connectionArn, 'connectionArn', props.connectionArn.includes(':codeconnections:') ? 'codeconnections' : 'codestar-connections', /^connection\//);
+  (Array.isArray(props.environments) ? props.environments : []).forEach((env, i) => {
+    check.name(env.name, `environments[${i}].name`).accountId(env.accountId, `environments[${i}].accountId`).region(env.region, `environments[${i}].region`)
+      .bucketName(env.bucket, `environments[${i}].bucket`).text(env.siteParameter, `environments[${i}].siteParameter`);
+  });
+  check.done();
 }

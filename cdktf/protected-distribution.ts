@@ -13,6 +13,7 @@ import { CloudfrontOriginAccessIdentity } from '@cdktf/provider-aws/lib/cloudfro
 import type { HandlerName } from '../src/build/handlers';
 import type { SiteReader } from '../src/origin/policy';
 import { checkAuthAssociations } from './association-check';
+import { PropsCheck } from './props';
 
 /** AWS managed cache policy "Managed-CachingOptimized". */
 export const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
@@ -25,9 +26,13 @@ const METHOD_SETS = [
   ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
 ] as const;
 
+const ALL_METHODS: readonly string[] = METHOD_SETS[2];
+
 export function allowedMethodSet(methods: readonly string[]): string[] {
   return [...METHOD_SETS.find((set) => methods.every((m) => (set as readonly string[]).includes(m)))!];
 }
+
+const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'];
 
 export interface BehaviourSpec {
   readonly pathPattern: string;
@@ -54,11 +59,13 @@ export interface ProtectedDistributionProps {
   readonly defaultRootObject?: string;
   /** @default 'PriceClass_100' */
   readonly priceClass?: string;
-  /** A custom domain and its us-east-1 ACM certificate; TLS 1.2_2021 at minimum. */
+  /** A custom domain and its us-east-1 ACM certificate; TLS 1.2_2021 at minimum. @default the CloudFront domain and certificate */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
-  /** Domain name of the log bucket for CloudFront standard logs (`<bucket>.s3.amazonaws.com`). */
+  /** Domain name of the log bucket for CloudFront standard logs (`<bucket>.s3.amazonaws.com`). @default no standard logs */
   readonly logBucketDomainName?: string;
+  /** A WAFv2 web ACL (scope CLOUDFRONT) in front of the distribution. @default none */
   readonly webAclArn?: string;
+  /** A response headers policy on every behaviour (the origin-response handler sets the headers either way). @default none */
   readonly responseHeadersPolicyId?: string;
 }
 
@@ -71,6 +78,7 @@ export class ProtectedDistribution extends Construct {
 
   constructor(scope: Construct, id: string, props: ProtectedDistributionProps) {
     super(scope, id);
+    checkDistributionProps(props, `ProtectedDistribution ${this.node.path}`);
     const name = `${props.project}-${props.environment}`;
     const access = props.originAccess ?? 'oac';
     const methods = allowedMethodSet(props.allowedMethods ?? ['GET', 'HEAD']);
@@ -139,4 +147,31 @@ export class ProtectedDistribution extends Construct {
       },
     });
   }
+}
+
+function checkDistributionProps(props: ProtectedDistributionProps, source: string): void {
+  const check = new PropsCheck(source)
+    .name(props.project, 'project')
+    .name(props.environment, 'environment')
+    .that(typeof props.auth === 'boolean', 'auth', 'expected true or false')
+    .text(props.bucketRegionalDomainName, 'bucketRegionalDomainName')
+    .that(!/s3-website/.test(String(props.bucketRegionalDomainName)), 'bucketRegionalDomainName', "expected the bucket's REST domain (<bucket>.s3.<region>.amazonaws.com), not a website endpoint: website endpoints are public and cannot use OAC or OAI")
+    .oneOf(props.originAccess, 'originAccess', ['oac', 'oai'])
+    .that(typeof props.functions === 'object' && props.functions !== null, 'functions', 'expected the qualified ARNs of the edge functions (EdgeFunctions.qualifiedArns)')
+    .oneOf(props.priceClass, 'priceClass', PRICE_CLASSES)
+    .that(props.defaultRootObject === undefined || (props.defaultRootObject !== '' && !props.defaultRootObject.startsWith('/')), 'defaultRootObject', 'expected an object key without a leading slash, such as "index.html"');
+  const unknownMethods = (props.allowedMethods ?? []).filter((m) => !ALL_METHODS.includes(m));
+  check.that(unknownMethods.length === 0, 'allowedMethods', `unknown HTTP methods ${JSON.stringify(unknownMethods)}: expected some of ${ALL_METHODS.join(', ')}`);
+  (props.behaviors ?? []).forEach((b, i) => {
+    check.text(b.pathPattern, `behaviors[${i}].pathPattern`).text(b.cachePolicyId, `behaviors[${i}].cachePolicyId`);
+    const bad = (b.handlers ?? []).filter((h) => !ALL_HANDLERS.includes(h));
+    check.that(Array.isArray(b.handlers) && bad.length === 0, `behaviors[${i}].handlers`, `expected some of ${ALL_HANDLERS.join(', ')}${bad.length ? `, got ${JSON.stringify(bad)}` : ''}`);
+  });
+  if (props.domain !== undefined) {
+    check.text(props.domain.name, 'domain.name').arn(props.domain.certificateArn, 'domain.certificateArn', 'acm', /^certificate\//);
+    const region = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):/.exec(String(props.domain.certificateArn))?.[1];
+    check.that(region === undefined || region === 'us-east-1', 'domain.certificateArn', `CloudFront uses ACM certificates from us-east-1 only, this one is in ${region}`);
+  }
+  if (props.webAclArn !== undefined) check.arn(props.webAclArn, 'webAclArn', 'wafv2', /^global\/webacl\//);
+  check.done();
 }

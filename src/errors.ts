@@ -56,6 +56,8 @@ export const ERROR_CODES = {
   LOGS_UNREADABLE: 'LOGS_UNREADABLE',
   /** The CDKTF stacks cannot be synthesized from this config and build. */
   STACKS_INVALID: 'STACKS_INVALID',
+  /** `edgelock/cdktf` was loaded without its peer packages (cdktf, @cdktf/provider-aws, constructs): install them. */
+  STACKS_PEERS_MISSING: 'STACKS_PEERS_MISSING',
   /** A password prompt or hash input was refused. */
   INPUT_REFUSED: 'INPUT_REFUSED',
 } as const;
