@@ -30,7 +30,7 @@ import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import type { ResolvedEnvironment } from '../../config/schema';
 import type { EdgeConfig } from '../../edge/config';
 import { fetchAws, type DoctorClients, type Fetched } from './aws';
-import { parsePolicy, wildcardMatch, type EvalPrincipal, type EvalRequest, type PolicyDocument } from './policy-eval';
+import { parsePolicy, wildcardMatch, type EvalPrincipal, type EvalRequest, type PolicyDocument } from '../policy';
 
 export interface DoctorOptions {
   readonly env: ResolvedEnvironment;

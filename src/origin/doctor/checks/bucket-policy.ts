@@ -3,7 +3,7 @@
  * key, and no Deny matches (conditions the doctor cannot evaluate are reported as unknown).
  */
 import { describeAccess, type DoctorContext, type OriginAccess } from '../context';
-import { describeStatement, evaluatePolicy, type PolicyDocument } from '../policy-eval';
+import { describeStatement, evaluatePolicy, type PolicyDocument } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 

@@ -4,7 +4,7 @@
  * and the AWS managed key aws/s3 cannot be granted to CloudFront.
  */
 import type { DoctorContext } from '../context';
-import { describeStatement, evaluatePolicy } from '../policy-eval';
+import { describeStatement, evaluatePolicy } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
 import { ownershipFacts } from './ownership';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';

@@ -3,7 +3,7 @@
  * the bucket; Requester Pays refuses CloudFront; Object Lock only matters for deletes.
  */
 import type { DoctorContext } from '../context';
-import { evaluatePolicy } from '../policy-eval';
+import { evaluatePolicy } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
 import { ev, ok, problem, unknown, type CheckMeta } from './result';
 

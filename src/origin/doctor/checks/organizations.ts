@@ -13,7 +13,7 @@ import {
 } from '@aws-sdk/client-organizations';
 import { fetchAws, seenError, type Fetched } from '../aws';
 import type { DoctorContext } from '../context';
-import { describeStatement, evaluatePolicy, parsePolicy, type StatementResult } from '../policy-eval';
+import { describeStatement, evaluatePolicy, parsePolicy, type StatementResult } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ok, problem, unknown, type CheckMeta } from './result';
 
