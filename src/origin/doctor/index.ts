@@ -35,7 +35,7 @@ export const CHECKS: readonly ((ctx: DoctorContext) => Promise<CheckResult>)[] =
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const ctx = new DoctorContext(options);
   try {
-    await ctx.callerIdentity();
+    await ctx.aws.callerIdentity();
   } catch (err) {
     const e = err as Error;
     throw new EdgelockError(`cannot reach AWS: ${e.name}: ${e.message} (give credentials for account ${options.env.accountId}, e.g. AWS_PROFILE)`, { code: 'AWS_UNREACHABLE', cause: err });

@@ -34,7 +34,7 @@ function grantees(doc: PolicyDocument): string[] {
 export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult> {
   const { key } = await ctx.key();
   const access = await ctx.access();
-  const policy = await ctx.bucketPolicy();
+  const policy = await ctx.aws.bucketPolicy();
   const evidence: Evidence[] = [ev(policy, (p) => (p ? `${p.Statement.length} statement(s)` : 'NoSuchBucketPolicy: the bucket has no policy'))];
   const fixGrant = `add to the bucket policy: ${grantStatement(access, ctx.bucket, ctx.distributionArn)}`;
   if (!policy.ok) {

@@ -9,7 +9,7 @@ import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 const META: CheckMeta = { id: 'distribution', order: 1, title: 'Distribution origin and origin access' };
 
 export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult> {
-  const d = await ctx.distributionConfig();
+  const d = await ctx.aws.distributionConfig();
   const evidence: Evidence[] = [ev(d, (c) => `${c.Origins?.Quantity ?? 0} origin(s), DefaultRootObject=${c.DefaultRootObject || '(none)'}`)];
   if (!d.ok) {
     if (d.denied) return unknown(META, 'the distribution could not be read', evidence, deniedFix('cloudfront:GetDistributionConfig'));
@@ -41,7 +41,7 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
   }
   const a = o.access;
   if (a.kind === 'oac') {
-    const oac = await ctx.originAccessControl(a.id);
+    const oac = await ctx.aws.originAccessControl(a.id);
     evidence.push(ev(oac, (c) => `SigningBehavior=${c.SigningBehavior}, SigningProtocol=${c.SigningProtocol}, OriginType=${c.OriginAccessControlOriginType}`));
     if (!oac.ok) {
       return oac.denied
@@ -58,7 +58,7 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
     return ok(META, `the origin is ${o.origin.DomainName}, signed by origin access control ${a.id}${note}`, evidence);
   }
   if (a.kind === 'oai') {
-    const oai = await ctx.originAccessIdentity(a.id);
+    const oai = await ctx.aws.originAccessIdentity(a.id);
     evidence.push(ev(oai, (i) => `S3CanonicalUserId=${i.S3CanonicalUserId}`));
     if (!oai.ok) {
       return oai.denied

@@ -10,7 +10,7 @@ import { ok, problem, unknown, type CheckMeta } from './result';
 const META: CheckMeta = { id: 'edge', order: 8, title: 'Lambda@Edge origin guard and associations' };
 
 export async function checkEdge(ctx: DoctorContext): Promise<CheckResult> {
-  const d = await ctx.distributionConfig();
+  const d = await ctx.aws.distributionConfig();
   const o = await ctx.origin();
   if (!d.ok || !o) return unknown(META, 'the distribution could not be read', [], 'see check 1');
   const evidence: Evidence[] = [];

@@ -6,13 +6,12 @@
 import type { DoctorContext } from '../context';
 import { describeStatement, evaluatePolicy } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
-import { ownershipFacts } from './ownership';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta = { id: 'encryption', order: 5, title: 'Encryption (SSE-KMS key policy)' };
 
 export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> {
-  const [head, def] = await Promise.all([ctx.headObject(), ctx.bucketEncryption()]);
+  const [head, def] = await Promise.all([ctx.headObject(), ctx.aws.bucketEncryption()]);
   const evidence: Evidence[] = [
     ev(head, (h) => `ServerSideEncryption=${h.ServerSideEncryption ?? '(none)'}${h.SSEKMSKeyId ? `, SSEKMSKeyId=${h.SSEKMSKeyId}` : ''}`),
     ev(def, (d) => (d ? `default SSEAlgorithm=${d.SSEAlgorithm}${d.KMSMasterKeyID ? `, KMSMasterKeyID=${d.KMSMasterKeyID}` : ''}` : 'no default encryption configuration')),
@@ -28,7 +27,7 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
     keyId = head.value.SSEKMSKeyId;
   } else if (head.denied) {
     // An object owned by another account refuses the bucket owner's HeadObject whatever its IAM permissions.
-    if ((await ownershipFacts(ctx)).foreign) {
+    if ((await ctx.ownership()).foreign) {
       return unknown(META, 'the object\'s encryption could not be read: HeadObject was refused because another account owns the object, and the bucket default does not tell how an existing object is encrypted', evidence, 'fix the object\'s ownership (check 4), then run the doctor again');
     }
     return unknown(META, 'the object\'s encryption could not be read (HeadObject was refused), and the bucket default does not tell how an existing object is encrypted', evidence, deniedFix('s3:GetObject on the object'));
@@ -55,7 +54,7 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
   if (!keyId) {
     return problem(META, `${source} is encrypted with the AWS managed key aws/s3, whose policy cannot grant CloudFront`, evidence, 'encrypt with a customer managed key whose policy grants cloudfront.amazonaws.com kms:Decrypt (with AWS:SourceArn), or use SSE-S3', 80);
   }
-  const meta = await ctx.describeKey(keyId);
+  const meta = await ctx.aws.describeKey(keyId);
   evidence.push(ev(meta, (m) => `KeyManager=${m.KeyManager}, KeyState=${m.KeyState}, Arn=${m.Arn}`));
   if (meta.ok && meta.value.KeyManager === 'AWS') {
     return problem(META, `${source} is encrypted with an AWS managed key (${keyId}), whose policy cannot grant CloudFront`, evidence, 'encrypt with a customer managed key whose policy grants cloudfront.amazonaws.com kms:Decrypt (with AWS:SourceArn), or use SSE-S3', 80);
@@ -63,7 +62,7 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
   if (meta.ok && meta.value.KeyState && meta.value.KeyState !== 'Enabled') {
     return problem(META, `KMS key ${keyId} is ${meta.value.KeyState}`, evidence, 'enable the key (or cancel its deletion)', 85);
   }
-  const kp = await ctx.keyPolicy(keyId);
+  const kp = await ctx.aws.keyPolicy(keyId);
   evidence.push(ev(kp, (p) => `${p.Statement.length} statement(s)`));
   if (!kp.ok) return unknown(META, `the policy of KMS key ${keyId} could not be read`, evidence, deniedFix('kms:GetKeyPolicy on the key'));
   const keyArn = meta.ok && meta.value.Arn ? meta.value.Arn : keyId;

@@ -11,7 +11,7 @@ const META: CheckMeta = { id: 'key', order: 6, title: 'The key: missing object, 
 
 export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
   const { key, source } = await ctx.key();
-  const [listing, payer, lock] = await Promise.all([ctx.listing(), ctx.requestPayment(), ctx.objectLock()]);
+  const [listing, payer, lock] = await Promise.all([ctx.listing(), ctx.aws.requestPayment(), ctx.aws.objectLock()]);
   const evidence: Evidence[] = [
     { call: 'key asked about', seen: `${key || '(empty)'} (from ${source})` },
     ev(listing, (c) => (c ? `found ${c.Key}, ${c.Size} bytes` : `no object with key ${key}`)),
@@ -35,7 +35,7 @@ export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
   const lockNote = lock.ok && lock.value?.ObjectLockEnabled === 'Enabled' ? ' Object Lock is on (it only refuses deletes and overwrites of locked versions, not reads).' : '';
   if (exists) return ok(META, `${key} exists.${lockNote}`, evidence);
 
-  const bp = await ctx.bucketPolicy();
+  const bp = await ctx.aws.bucketPolicy();
   const list = evaluatePolicy(bp.ok && bp.value ? bp.value : { Statement: [] }, await ctx.request('s3:ListBucket', `arn:aws:s3:::${ctx.bucket}`));
   evidence.push({ call: 'evaluate the bucket policy for s3:ListBucket', seen: list.outcome });
   if (list.outcome === 'allow') {

@@ -14,40 +14,6 @@ const META: CheckMeta = { id: 'object-ownership', order: 4, title: 'Object Owner
 export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 
-export interface OwnershipFacts {
-  readonly mode?: string;
-  readonly bucketOwnerId?: string;
-  readonly objectOwnerId?: string;
-  /** The key exists (from the listing); undefined when the listing was refused. */
-  readonly exists?: boolean;
-  /** The object belongs to another account; undefined when it cannot be told. */
-  readonly foreign?: boolean;
-  /** The bucket owner was refused the object's ACL. */
-  readonly aclDenied: boolean;
-  readonly grants?: readonly Grant[];
-}
-
-export async function ownershipFacts(ctx: DoctorContext): Promise<OwnershipFacts> {
-  const [own, bacl, listing] = await Promise.all([ctx.ownership(), ctx.bucketAcl(), ctx.listing()]);
-  const exists = listing.ok ? listing.value !== undefined : undefined;
-  const acl = exists === false ? undefined : await ctx.objectAcl();
-  const bucketOwnerId = bacl.ok ? bacl.value.Owner?.ID : undefined;
-  const objectOwnerId = listing.ok ? listing.value?.Owner?.ID : acl?.ok ? acl.value.Owner?.ID : undefined;
-  const aclDenied = acl?.ok === false && acl.denied;
-  let foreign: boolean | undefined;
-  if (own.ok && own.value.mode === 'BucketOwnerEnforced') foreign = false;
-  else if (bucketOwnerId && objectOwnerId) foreign = bucketOwnerId !== objectOwnerId;
-  return {
-    ...(own.ok ? { mode: own.value.mode } : {}),
-    ...(bucketOwnerId ? { bucketOwnerId } : {}),
-    ...(objectOwnerId ? { objectOwnerId } : {}),
-    ...(exists === undefined ? {} : { exists }),
-    ...(foreign === undefined ? {} : { foreign }),
-    aclDenied,
-    ...(acl?.ok ? { grants: acl.value.Grants ?? [] } : {}),
-  };
-}
-
 function describeGrant(g: Grant): string {
   const who = g.Grantee?.URI ?? g.Grantee?.ID ?? g.Grantee?.EmailAddress ?? '?';
   return `${g.Permission} to ${who === ALL_USERS ? 'AllUsers (public)' : who}`;
@@ -55,8 +21,8 @@ function describeGrant(g: Grant): string {
 
 export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
   const { key } = await ctx.key();
-  const [own, bacl, listing, ident] = await Promise.all([ctx.ownership(), ctx.bucketAcl(), ctx.listing(), ctx.callerIdentity()]);
-  const facts = await ownershipFacts(ctx);
+  const [own, bacl, listing, ident] = await Promise.all([ctx.aws.ownershipControls(), ctx.aws.bucketAcl(), ctx.listing(), ctx.aws.callerIdentity()]);
+  const facts = await ctx.ownership();
   const access = await ctx.access();
   const evidence: Evidence[] = [
     ev(own, (o) => (o.set ? `ObjectOwnership=${o.mode}` : 'OwnershipControlsNotFoundError: no ownership controls, so ObjectWriter (ACLs enabled)')),

@@ -5,7 +5,7 @@
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
-import { ALL_USERS, AUTHENTICATED_USERS, ownershipFacts } from './ownership';
+import { ALL_USERS, AUTHENTICATED_USERS } from './ownership';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta = { id: 'block-public-access', order: 3, title: 'Block Public Access against public reliance' };
@@ -19,7 +19,7 @@ function describePab(p: PublicAccessBlockConfiguration | null): string {
 }
 
 export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult> {
-  const [bucketPab, accountPab] = await Promise.all([ctx.bucketPublicAccessBlock(), ctx.accountPublicAccessBlock()]);
+  const [bucketPab, accountPab] = await Promise.all([ctx.aws.bucketPublicAccessBlock(), ctx.aws.accountPublicAccessBlock()]);
   const evidence: Evidence[] = [ev(bucketPab, describePab), ev(accountPab, describePab)];
   const eff: Pab = {};
   for (const f of [bucketPab, accountPab]) {
@@ -27,9 +27,9 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
     for (const k of PAB_KEYS) eff[k] = eff[k] || !!f.value[k];
   }
   const access = await ctx.access();
-  const owner = await ownershipFacts(ctx);
+  const owner = await ctx.ownership();
   const publicAcl = owner.grants?.some((g) => (g.Grantee?.URI === ALL_USERS || g.Grantee?.URI === AUTHENTICATED_USERS) && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));
-  const policy = await ctx.bucketPolicy();
+  const policy = await ctx.aws.bucketPolicy();
   const publicPolicy = policy.ok && policy.value?.Statement.some((s) => s.Effect === 'Allow' && (s.Principal === '*' || (s.Principal as { AWS?: unknown })?.AWS === '*') && !s.Condition);
   const ignored: string[] = [];
   if (eff.IgnorePublicAcls && publicAcl) ignored.push('the public-read grant in the object\'s ACL (IgnorePublicAcls)');
