@@ -10,7 +10,7 @@ import { describeStatement, evaluatePolicy, parsePolicy, type StatementResult } 
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'organizations', order: 7, title: 'Organizations SCPs and RCPs' };
+const META: CheckMeta<'organizations'> = { id: 'organizations', order: 7, title: 'Organizations SCPs and RCPs' };
 
 export async function checkOrganizations(ctx: DoctorContext): Promise<CheckResult> {
   const { steps, result: attached } = await ctx.organizationPolicies();
@@ -58,10 +58,10 @@ export async function checkOrganizations(ctx: DoctorContext): Promise<CheckResul
     const first = rcpDenies[0]!;
     return problem(
       META,
+      'rcp-denies-distribution',
       `${first.name} ${describeStatement(first.s)} denies s3:GetObject on ${key} to the distribution: ${JSON.stringify(first.s.statement)}`,
       evidence,
       `exempt the CloudFront principal in that RCP statement, e.g. with ${exempt}`,
-      60,
     );
   }
   if (rcpUnknown.length > 0) {

@@ -9,7 +9,7 @@ import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
 import { ev, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'object-ownership', order: 4, title: 'Object Ownership and the object\'s owner' };
+const META: CheckMeta<'object-ownership'> = { id: 'object-ownership', order: 4, title: 'Object Ownership and the object\'s owner' };
 
 export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
@@ -60,10 +60,10 @@ export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
     else if (access.kind === 'oai') grantNote = ` Unless its unreadable ACL grants the OAI's canonical user read, the OAI cannot read it either (${publicNote}).`;
     return problem(
       META,
+      'object-foreign-owner',
       `${key} is owned by ${owner}, not by the bucket owner${facts.bucketOwnerId ? ` ${facts.bucketOwnerId}` : ''} (ObjectOwnership=${facts.mode ?? 'unknown'}): bucket-policy grants do not apply to it.${mark}${grantNote}`,
       evidence,
       fix,
-      100,
     );
   }
   if (facts.aclDenied && sameAccount === undefined) {

@@ -8,7 +8,7 @@ import type { CheckResult, Evidence } from '../types';
 import { ALL_USERS, AUTHENTICATED_USERS } from './ownership';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'block-public-access', order: 3, title: 'Block Public Access against public reliance' };
+const META: CheckMeta<'block-public-access'> = { id: 'block-public-access', order: 3, title: 'Block Public Access against public reliance' };
 
 const PAB_KEYS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 type Pab = Partial<Record<(typeof PAB_KEYS)[number], boolean>>;
@@ -44,21 +44,21 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
     if (ignored.length) {
       return problem(
         META,
+        website ? 'bpa-ignores-public-grant-website' : 'bpa-ignores-public-grant',
         `the site relies on public access (CloudFront sends anonymous requests${website ? ' to a website endpoint' : ''}) and Block Public Access now ignores ${ignored.join(' and ')}`,
         evidence,
         keepOn,
-        website ? 80 : 95,
       );
     }
-    return problem(META, 'CloudFront sends anonymous requests, and Block Public Access would ignore any public grant that could answer them', evidence, keepOn, 50);
+    return problem(META, 'bpa-blocks-anonymous', 'CloudFront sends anonymous requests, and Block Public Access would ignore any public grant that could answer them', evidence, keepOn);
   }
   if (owner.foreign && eff.IgnorePublicAcls) {
     return problem(
       META,
+      'bpa-blocks-acl-grant',
       'IgnorePublicAcls is on: a foreign-owned object that was readable only through a public-read ACL became unreadable when Block Public Access was turned on (the trigger, not the cause)',
       evidence,
       'keep Block Public Access on and fix the object\'s ownership (check 4)',
-      70,
     );
   }
   // A level that could not be read may hold settings the other does not: only when the readable
