@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { REASONS } from '../../src/origin/doctor/reasons';
 
 const DIR = path.join(__dirname, '..', '..', 'src', 'origin', 'doctor');
 const files = (dir: string): string[] =>
@@ -30,4 +31,9 @@ test('no check or fact reaches the clients', () => {
 test('the import scan can fail: it sees the value imports of read.ts', () => {
   expect(sdkValueImports(path.join(DIR, 'read.ts'))).toEqual(expect.arrayContaining(['@aws-sdk/client-s3', '@aws-sdk/client-organizations']));
   expect(sdkValueImports(path.join(DIR, 'checks', 'ownership.ts'))).toEqual([]);
+});
+
+test('every reason in the table is given by a check', () => {
+  const checks = files(path.join(DIR, 'checks')).map((f) => readFileSync(f, 'utf8')).join('\n');
+  expect(Object.keys(REASONS).filter((r) => !checks.includes(`'${r}'`))).toEqual([]);
 });
