@@ -17,6 +17,7 @@ import type { CheckResult, DoctorReport } from './types';
 
 export type { DoctorOptions } from './context';
 export type { CheckResult, DoctorReport, Evidence } from './types';
+export { REASONS, type Reason } from './reasons';
 export { createClients, type DoctorClients } from './aws';
 export { renderReport } from './render';
 
