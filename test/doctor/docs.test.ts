@@ -1,7 +1,8 @@
 /**
  * The README's "When you get a 403" shows real output of edgelock on the seed scenario. This test
  * keeps it real: it fails when the output changes and the README does not (UPDATE_DOCS=1 rewrites
- * the blocks).
+ * the blocks). docs/doctor.md lists the reasons a check can find a problem with, and their
+ * likelihoods: that list must be the doctor's own table.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { fixOwnershipCommand } from '../../src/cli/commands/fix';
 import { logsCommand } from '../../src/cli/commands/logs';
 import { renderReport, runDoctor } from '../../src/origin/doctor';
+import { REASONS } from '../../src/origin/doctor/reasons';
 import { mockFixBucket, ownerGrant } from './fix-world';
 import { SEED_ENV, seedWorld } from './scenarios';
 import { DIST, TOOLS_ID, mockWorld } from './world';
@@ -47,4 +49,31 @@ test('"When you get a 403": the seed\'s S3 access log lines', async () => {
   const file = path.join(__dirname, '..', 'logs', 'fixtures', 'seed-s3.log');
   await logsCommand([file], { top: '10' }, (s) => (text += s));
   check('seed-logs', `$ edgelock logs seed-s3.log\n${text}`);
+});
+
+describe('docs/doctor.md lists the reasons of the doctor\'s table', () => {
+  const doc = readFileSync(path.join(__dirname, '..', '..', 'docs', 'doctor.md'), 'utf8');
+  const section = /#### Reasons, likeliest first\n([\s\S]*?)\n#{2,4} /.exec(doc)?.[1] ?? '';
+  const rows = [...section.matchAll(/^\| `([a-z0-9-]+)` \| (\d) \| (\d+) \|/gm)].map((m) => ({ reason: m[1]!, check: Number(m[2]), likelihood: Number(m[3]) }));
+
+  test('every reason of the table appears with its likelihood, and no other', () => {
+    expect(rows.length).toBeGreaterThan(0);
+    // Every row of the section was read (a malformed row is not silently skipped).
+    expect(rows).toHaveLength(section.split('\n').filter((l) => l.startsWith('| `')).length);
+    const documented = Object.fromEntries(rows.map((r) => [r.reason, r.likelihood]));
+    const table = Object.fromEntries(Object.entries(REASONS).map(([reason, e]) => [reason, e.likelihood]));
+    expect(documented).toEqual(table);
+    expect(rows).toHaveLength(Object.keys(REASONS).length);
+  });
+
+  test('each reason names its check by the number the report gives it', async () => {
+    const report = await runDoctor({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
+    const order = Object.fromEntries(report.results.map((r) => [r.id, r.order]));
+    expect(Object.fromEntries(rows.map((r) => [r.reason, r.check]))).toEqual(Object.fromEntries(Object.entries(REASONS).map(([reason, e]) => [reason, order[e.check]])));
+  });
+
+  test('the list is likeliest first', () => {
+    const likelihoods = rows.map((r) => r.likelihood);
+    expect(likelihoods).toEqual([...likelihoods].sort((a, b) => b - a));
+  });
 });

@@ -4,37 +4,41 @@
 import { toEdgeConfig } from '../../src/build/edge-config';
 import type { ResolvedConfig } from '../../src/config/schema';
 import { runDoctor } from '../../src/origin/doctor';
+import type { Reason } from '../../src/origin/doctor/reasons';
 import { ACCOUNT, BUCKET, DIST, ENV, KMS_KEY, OAC_ID, OAI_CANONICAL, OWNER_ID, TOOLS_ID, distribution, healthyWorld, mockWorld, oacPolicy, type World } from './world';
 
 const healthy = healthyWorld();
-const cases: [string, Partial<World>, string, RegExp][] = [
-  ['distribution does not exist', { distribution: 'missing' }, 'distribution', /does not exist \(NoSuchDistribution\)/],
-  ['OAC never signs', { oac: { SigningBehavior: 'never' } }, 'distribution', /SigningBehavior "never"/],
-  ['origin is another bucket', { distribution: distribution({ oacId: OAC_ID, domain: 'acme-web-staging-site.s3.eu-west-1.amazonaws.com' }) }, 'distribution', /bucket "acme-web-staging-site", not the environment's bucket/],
-  ['policy pinned to another distribution', { bucketPolicy: oacPolicy(`arn:aws:cloudfront::${ACCOUNT}:distribution/EOTHERDIST123`) }, 'bucket-policy', /no statement grants origin access control .*EOTHERDIST123/s],
-  ['no bucket policy', { bucketPolicy: null }, 'bucket-policy', /the bucket has no policy/],
+const cases: [string, Partial<World>, string, RegExp, Reason][] = [
+  ['distribution does not exist', { distribution: 'missing' }, 'distribution', /does not exist \(NoSuchDistribution\)/, 'distribution-missing'],
+  ['OAC never signs', { oac: { SigningBehavior: 'never' } }, 'distribution', /SigningBehavior "never"/, 'oac-never-signs'],
+  ['origin is another bucket', { distribution: distribution({ oacId: OAC_ID, domain: 'acme-web-staging-site.s3.eu-west-1.amazonaws.com' }) }, 'distribution', /bucket "acme-web-staging-site", not the environment's bucket/, 'origin-other-bucket'],
+  ['policy pinned to another distribution', { bucketPolicy: oacPolicy(`arn:aws:cloudfront::${ACCOUNT}:distribution/EOTHERDIST123`) }, 'bucket-policy', /no statement grants origin access control .*EOTHERDIST123/s, 'policy-missing-oac-allow'],
+  ['no bucket policy', { bucketPolicy: null }, 'bucket-policy', /the bucket has no policy/, 'policy-absent'],
   [
     'an explicit Deny in the bucket policy',
     { bucketPolicy: { Version: '2012-10-17', Statement: [...(oacPolicy() as { Statement: object[] }).Statement, { Sid: 'DenyOutsideVpc', Effect: 'Deny', Principal: '*', Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*`, Condition: { StringNotEquals: { 'aws:SourceVpce': 'vpce-1a2b3c4d' } } }] } },
     'bucket-policy',
     /"DenyOutsideVpc" \(Deny\) of the bucket policy denies/,
+    'policy-denies-distribution',
   ],
-  ['Requester Pays', { payer: 'Requester' }, 'key', /Requester Pays/],
-  ['no DefaultRootObject', { distribution: { ...(distribution({ oacId: OAC_ID }) as object), DefaultRootObject: '' } as World['distribution'] }, 'key', /no DefaultRootObject/],
+  ['Requester Pays', { payer: 'Requester' }, 'key', /Requester Pays/, 'requester-pays'],
+  ['no DefaultRootObject', { distribution: { ...(distribution({ oacId: OAC_ID }) as object), DefaultRootObject: '' } as World['distribution'] }, 'key', /no DefaultRootObject/, 'no-default-root-object'],
   [
     'SSE-KMS with the AWS managed key',
     { objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } }, kms: { manager: 'AWS', policy: {} } },
     'encryption',
     /AWS managed key/,
+    'kms-aws-managed-key',
   ],
-  ['SSE-KMS behind an OAI', { distribution: distribution({ oaiId: 'E1SEEDOAI0ABCD' }), oac: undefined, bucketPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1SEEDOAI0ABCD' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }] }, objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } } }, 'encryption', /an OAI cannot decrypt SSE-KMS/],
+  ['SSE-KMS behind an OAI', { distribution: distribution({ oaiId: 'E1SEEDOAI0ABCD' }), oac: undefined, bucketPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1SEEDOAI0ABCD' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }] }, objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } } }, 'encryption', /an OAI cannot decrypt SSE-KMS/, 'kms-behind-oai'],
 ];
 
-test.each(cases)('%s', async (_name, change, cause, says) => {
+test.each(cases)('%s', async (_name, change, cause, says, reason) => {
   const env = change.oac === undefined && 'oac' in change ? { ...ENV, originAccess: 'oai' as const } : ENV;
   const report = await runDoctor({ env, distributionId: DIST, clients: mockWorld({ ...healthy, ...change }) });
   expect([report.results[0]!.id, report.results[0]!.status]).toEqual([cause, 'problem']);
   expect(report.results[0]!.summary).toMatch(says);
+  expect(report.results[0]!.reason).toBe(reason);
 });
 
 describe('the origin guard (check 8)', () => {
@@ -43,19 +47,19 @@ describe('the origin guard (check 8)', () => {
   test('a guard built for OAI behind an OAC origin refuses every request', async () => {
     const edge = toEdgeConfig(config, { ...ENV, originAccess: 'oai' });
     const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
-    expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', summary: expect.stringMatching(/built for originAccess "oai" \(authMethod "origin-access-identity"\), but the origin shows authMethod "none" \(OAC\): the guard fails closed on every request with a 502/) });
+    expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', reason: 'guard-access-mismatch', summary: expect.stringMatching(/built for originAccess "oai" \(authMethod "origin-access-identity"\), but the origin shows authMethod "none" \(OAC\): the guard fails closed on every request with a 502/) });
   });
 
   test('a guard built for another bucket refuses every request', async () => {
     const edge = toEdgeConfig(config, { ...ENV, bucket: 'acme-web-old', bucketDomain: 'acme-web-old.s3.eu-west-1.amazonaws.com' });
     const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
-    expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', summary: expect.stringMatching(/accepts only acme-web-old\.s3\.eu-west-1\.amazonaws\.com or acme-web-old\.s3\.amazonaws\.com, but the origin is acme-web-prod-site/) });
+    expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', reason: 'guard-domain-mismatch', summary: expect.stringMatching(/accepts only acme-web-old\.s3\.eu-west-1\.amazonaws\.com or acme-web-old\.s3\.amazonaws\.com, but the origin is acme-web-prod-site/) });
   });
 
   test('a guard built for OAI in front of an origin without any access also refuses (authMethod "none")', async () => {
     const edge = toEdgeConfig(config, { ...ENV, originAccess: 'oai' });
     const report = await runDoctor({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({}), oac: undefined }), edge });
-    expect(report.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'problem', summary: expect.stringMatching(/authMethod "none" \(no origin access\)/) });
+    expect(report.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'problem', reason: 'guard-access-mismatch', summary: expect.stringMatching(/authMethod "none" \(no origin access\)/) });
   });
 
   test('a matching guard is fine, and missing edge functions are reported without blaming them for a 403', async () => {
@@ -76,6 +80,7 @@ test('a distribution the doctor may not read is unknown; the other checks go on 
 test('a bucket policy that is not JSON is an error naming the bucket, not a finding', async () => {
   const clients = mockWorld({ ...healthy, bucketPolicy: '{"Statement": [' });
   await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/the bucket policy of acme-web-prod-site-333333333333 is not valid JSON/);
+  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toMatchObject({ code: 'AWS_ERROR' });
 });
 
 test('no credentials: one clear error instead of eight unknowns', async () => {
@@ -84,6 +89,7 @@ test('no credentials: one clear error instead of eight unknowns', async () => {
   const { mockClient } = await import('aws-sdk-client-mock');
   mockClient(clients.sts).on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
   await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/cannot reach AWS: CredentialsProviderError: Could not load credentials from any providers \(give credentials for account 333333333333/);
+  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toMatchObject({ code: 'AWS_UNREACHABLE' });
 });
 
 test('an SCP that denies s3:GetObject outright is shown, and not blamed: SCPs never limit the CloudFront principal', async () => {
@@ -107,7 +113,7 @@ test('a foreign object whose readable ACL grants another OAI: the report names b
     objects: { 'index.html': { ownerId: TOOLS_ID, grants: [{ Grantee: { Type: 'CanonicalUser', ID: TOOLS_ID }, Permission: 'FULL_CONTROL' }, { Grantee: { Type: 'CanonicalUser', ID: OWNER_ID }, Permission: 'READ_ACP' }, { Grantee: { Type: 'CanonicalUser', ID: other }, Permission: 'READ' }] } },
   };
   const report = await runDoctor({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld(w) });
-  expect(report.results[0]).toMatchObject({ id: 'object-ownership', status: 'problem' });
+  expect(report.results[0]).toMatchObject({ id: 'object-ownership', status: 'problem', reason: 'object-foreign-owner' });
   expect(report.results[0]!.summary).toMatch(new RegExp(`does not grant read to the OAI's canonical user ${OAI_CANONICAL}; it grants read to ${other}`));
 });
 
@@ -120,7 +126,7 @@ test('the key\'s own behaviour decides which origin is checked (path patterns)',
   };
   const w = { ...healthy, distribution: cfg, objects: { ...healthy.objects, 'legacy/old.html': { ownerId: OWNER_ID } } };
   const legacy = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(w), key: '/legacy/old.html' });
-  expect(legacy.results[0]).toMatchObject({ id: 'distribution', status: 'problem', summary: expect.stringMatching(/website endpoint/) });
+  expect(legacy.results[0]).toMatchObject({ id: 'distribution', status: 'problem', reason: 'origin-website-endpoint', summary: expect.stringMatching(/website endpoint/) });
   expect(legacy.results[0]!.evidence).toContainEqual(expect.objectContaining({ call: 'behaviour legacy/* → origin legacy' }));
   const root = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(w) });
   expect(root.cause).toBeUndefined();
@@ -129,5 +135,6 @@ test('the key\'s own behaviour decides which origin is checked (path patterns)',
 test('origin access detached from a private bucket: the missing origin access ranks first, not Block Public Access', async () => {
   const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({}), oac: undefined }) });
   expect(report.results.slice(0, 3).map((r) => `${r.id}:${r.status}`)).toEqual(['distribution:problem', 'bucket-policy:problem', 'block-public-access:problem']);
+  expect(report.results.slice(0, 3).map((r) => r.reason)).toEqual(['origin-access-none', 'policy-missing-anonymous-allow', 'bpa-blocks-anonymous']);
   expect(report.results[0]!.summary).toMatch(/neither an origin access control nor an origin access identity/);
 });

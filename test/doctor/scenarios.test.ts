@@ -8,6 +8,7 @@ describe('doctor scenarios: the likeliest cause ranks first', () => {
     const report = await runDoctor({ env: s.env, distributionId: DIST, clients: mockWorld(s.world), ...(s.key ? { key: s.key } : {}) });
     const first = report.results[0]!;
     expect({ id: first.id, status: first.status }).toEqual({ id: s.cause, status: 'problem' });
+    expect(first.reason).toBe(s.reason);
     expect(first.summary).toMatch(s.says);
     expect(first.fix).toBeTruthy();
     expect(report.verdict).toBe(`Fix: ${first.fix}`);
@@ -22,7 +23,9 @@ describe('the seed incident in detail', () => {
     const [first, second] = report.results;
     expect(first!.evidence).toContainEqual({ call: 's3:GetObjectAcl(Bucket=acme-web-prod-site-333333333333, Key=index.html)', seen: 'AccessDenied (HTTP 403): Access Denied' });
     expect(first!.fix).toMatch(/edgelock fix ownership --env prod/);
+    expect(first!.reason).toBe('object-foreign-owner');
     expect(second!.id).toBe('block-public-access');
+    expect(second!.reason).toBe('bpa-blocks-acl-grant');
     expect(second!.summary).toMatch(/trigger, not the cause/);
     // The red herrings of the seed are cleared, not blamed.
     const byId = Object.fromEntries(report.results.map((r) => [r.id, r]));

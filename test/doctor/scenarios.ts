@@ -3,6 +3,7 @@
  * seed incident exactly as "A Tale of Two Buckets" tells it.
  */
 import type { ResolvedEnvironment } from '../../src/config/schema';
+import type { Reason } from '../../src/origin/doctor/reasons';
 import { ACCOUNT, ALL_ON, BUCKET, DIST_ARN, ENV, KMS_KEY, OAI_CANONICAL, OAI_ID, OWNER_ID, TOOLS_ID, distribution, healthyWorld, oaiPolicy, type World } from './world';
 
 function orgOf(w: World): Exclude<World['org'], string> {
@@ -19,6 +20,8 @@ export interface Scenario {
   readonly cause: string;
   /** Words the first result's summary must contain. */
   readonly says: RegExp;
+  /** The reason code of the first result. */
+  readonly reason: Reason;
 }
 
 /** The seed's MFA SCP, word for word. */
@@ -77,13 +80,14 @@ export const SEED_ENV: ResolvedEnvironment = { ...ENV, originAccess: 'oai', oaiC
 export function scenarios(): Scenario[] {
   const healthy = healthyWorld();
   return [
-    { name: 'the seed incident: foreign-owned objects after Block Public Access', world: seedWorld(), env: SEED_ENV, cause: 'object-ownership', says: /owned by canonical user 79a59df9.*not by the bucket owner.*refused GetObjectAcl/s },
+    { name: 'the seed incident: foreign-owned objects after Block Public Access', world: seedWorld(), env: SEED_ENV, cause: 'object-ownership', says: /owned by canonical user 79a59df9.*not by the bucket owner.*refused GetObjectAcl/s, reason: 'object-foreign-owner' },
     {
       name: 'the bucket policy names another OAI',
       world: { ...healthy, distribution: distribution({ oaiId: OAI_ID }), oac: undefined, bucketPolicy: oaiPolicy('E9OTHEROAI0XYZ') },
       env: { ...ENV, originAccess: 'oai' },
       cause: 'bucket-policy',
       says: /no statement grants origin access identity E1SEEDOAI0ABCD.*E9OTHEROAI0XYZ/s,
+      reason: 'policy-missing-oai-allow',
     },
     {
       name: 'a website-endpoint origin',
@@ -91,6 +95,7 @@ export function scenarios(): Scenario[] {
       env: ENV,
       cause: 'distribution',
       says: /website endpoint/,
+      reason: 'origin-website-endpoint',
     },
     {
       name: 'an SSE-KMS key without the CloudFront principal',
@@ -113,6 +118,7 @@ export function scenarios(): Scenario[] {
       env: ENV,
       cause: 'encryption',
       says: /KMS key .*does not grant the distribution \(cloudfront\.amazonaws\.com\) kms:Decrypt/,
+      reason: 'kms-key-lacks-cloudfront-grant',
     },
     {
       name: 'an organization policy denies the distribution (RCP data perimeter without the service-principal exemption)',
@@ -140,6 +146,7 @@ export function scenarios(): Scenario[] {
       env: ENV,
       cause: 'organizations',
       says: /RCP S3OrgPerimeter .*"EnforceOrgIdentities".*denies s3:GetObject/,
+      reason: 'rcp-denies-distribution',
     },
     {
       name: 'a missing key without s3:ListBucket',
@@ -148,6 +155,7 @@ export function scenarios(): Scenario[] {
       key: 'about/team.html',
       cause: 'key',
       says: /about\/team\.html does not exist.*403 AccessDenied instead of 404/,
+      reason: 'object-missing-403',
     },
     {
       name: 'Block Public Access against a site that relied on public-read',
@@ -171,6 +179,7 @@ export function scenarios(): Scenario[] {
       env: ENV,
       cause: 'block-public-access',
       says: /relies on public access .*ignores the public-read grant/,
+      reason: 'bpa-ignores-public-grant',
     },
   ];
 }

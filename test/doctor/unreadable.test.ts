@@ -56,6 +56,6 @@ describe('origin access identity (check 1)', () => {
 
   test('a deleted identity is a problem', async () => {
     const r = await check({ ...oai, oai: 'missing' }, 'distribution', env);
-    expect(r).toMatchObject({ status: 'problem', summary: expect.stringMatching(/does not exist \(NoSuchCloudFrontOriginAccessIdentity\)/) });
+    expect(r).toMatchObject({ status: 'problem', reason: 'oai-missing', summary: expect.stringMatching(/does not exist \(NoSuchCloudFrontOriginAccessIdentity\)/) });
   });
 });

@@ -1,36 +1,19 @@
 /**
- * What the doctor knows about one environment: every AWS call is made at most once (memoized)
- * and shared by the checks, plus the facts derived from them (which origin serves the key, which
- * CloudFront principal reaches the bucket, and the request context S3 evaluates).
+ * What the doctor knows about one environment, and the only way a check learns anything: every
+ * AWS answer comes from the read module ({@link AwsReads}, each call made at most once and shared
+ * by the checks), and every derived fact (the key, the origin serving it, the CloudFront principal,
+ * the request S3 evaluates, the object's ownership) from the pure functions in facts.ts. A check
+ * is a function of this context alone.
  */
-import {
-  GetCloudFrontOriginAccessIdentityCommand,
-  GetDistributionConfigCommand,
-  GetOriginAccessControlCommand,
-  type CacheBehavior,
-  type DefaultCacheBehavior,
-  type DistributionConfig,
-  type Origin,
-} from '@aws-sdk/client-cloudfront';
-import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
-import {
-  GetBucketAclCommand,
-  GetBucketEncryptionCommand,
-  GetBucketOwnershipControlsCommand,
-  GetBucketPolicyCommand,
-  GetBucketRequestPaymentCommand,
-  GetObjectAclCommand,
-  GetObjectLockConfigurationCommand,
-  GetPublicAccessBlockCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-} from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import type { PolicySummary, PolicyType } from '@aws-sdk/client-organizations';
 import type { ResolvedEnvironment } from '../../config/schema';
 import type { EdgeConfig } from '../../edge/config';
-import { fetchAws, type DoctorClients, type Fetched } from './aws';
-import { parsePolicy, wildcardMatch, type EvalPrincipal, type EvalRequest, type PolicyDocument } from './policy-eval';
+import { bucketArn, distributionArn, type EvalRequest } from '../policy';
+import type { DoctorClients, Fetched } from './aws';
+import { cloudFrontRequest, configuredAccess, keyToCheck, originFacts, ownershipFacts, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
+import { AwsReads } from './read';
+
+export { describeAccess, type EndpointKind, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 
 export interface DoctorOptions {
   readonly env: ResolvedEnvironment;
@@ -42,43 +25,24 @@ export interface DoctorOptions {
   readonly edge?: EdgeConfig;
 }
 
-/** How the distribution reaches the bucket. */
-export type OriginAccess =
-  | { readonly kind: 'oac'; readonly id: string; readonly signing?: string; readonly originType?: string }
-  | { readonly kind: 'oai'; readonly id: string; readonly canonicalUserId?: string }
-  | { readonly kind: 'none' };
-
-export type EndpointKind = 'rest' | 'website' | 'custom';
-
-export interface OriginFacts {
-  readonly behavior: { readonly pathPattern: string; readonly value: DefaultCacheBehavior | CacheBehavior };
-  readonly origin?: Origin;
-  readonly endpoint: EndpointKind;
-  /** The bucket named by the origin's domain, for S3 endpoints. */
-  readonly originBucket?: string;
-  readonly access: OriginAccess;
+/** An Organizations policy attached to the account, one of its OUs or the root. */
+export interface AttachedPolicy {
+  readonly target: string;
+  readonly summary: PolicySummary;
+  /** The policy document as JSON text. */
+  readonly content: string;
 }
 
-const OAI_PREFIX = 'origin-access-identity/cloudfront/';
-const REST_ENDPOINT = /^(.+?)\.s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$/;
-const WEBSITE_ENDPOINT = /^(.+?)\.s3-website[.-]([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+/** One step of the walk through the organization, in the order it was made. */
+export type OrganizationStep =
+  | { readonly kind: 'parents'; readonly fetched: Fetched<{ Parents?: { Id?: string; Type?: string }[] }> }
+  | { readonly kind: 'policies'; readonly fetched: Fetched<{ Policies?: PolicySummary[] }> };
 
-/** Classifies an origin domain: the bucket's REST endpoint, a website endpoint, or something else. */
-export function classifyEndpoint(domain: string): { kind: EndpointKind; bucket?: string } {
-  const web = WEBSITE_ENDPOINT.exec(domain);
-  if (web) return { kind: 'website', bucket: web[1]! };
-  const rest = REST_ENDPOINT.exec(domain);
-  if (rest) return { kind: 'rest', bucket: rest[1]! };
-  return { kind: 'custom' };
-}
-
-/** CloudFront path patterns: `*` and `?` wildcards, matched against the path with its leading slash. */
-function behaviorFor(cfg: DistributionConfig, path: string): OriginFacts['behavior'] {
-  for (const b of cfg.CacheBehaviors?.Items ?? []) {
-    const pattern = b.PathPattern!.startsWith('/') ? b.PathPattern! : `/${b.PathPattern}`;
-    if (wildcardMatch(pattern, path)) return { pathPattern: b.PathPattern!, value: b };
-  }
-  return { pathPattern: 'Default (*)', value: cfg.DefaultCacheBehavior! };
+export interface OrganizationPolicies {
+  /** The ListParents and ListPoliciesForTarget answers, in order (the evidence). */
+  readonly steps: readonly OrganizationStep[];
+  /** The attached policies, or the answer that stopped the walk. */
+  readonly result: Fetched<AttachedPolicy[]>;
 }
 
 export class DoctorContext {
@@ -86,8 +50,9 @@ export class DoctorContext {
   readonly bucket: string;
   readonly distributionId: string;
   readonly distributionArn: string;
-  readonly clients: DoctorClients;
   readonly edge?: EdgeConfig;
+  /** Every AWS answer the checks use. */
+  readonly aws: AwsReads;
   private readonly givenKey?: string;
   private readonly memo = new Map<string, Promise<unknown>>();
 
@@ -95,8 +60,8 @@ export class DoctorContext {
     this.env = o.env;
     this.bucket = o.env.bucket;
     this.distributionId = o.distributionId;
-    this.distributionArn = `arn:aws:cloudfront::${o.env.accountId}:distribution/${o.distributionId}`;
-    this.clients = o.clients;
+    this.distributionArn = distributionArn(o.env.accountId, o.distributionId);
+    this.aws = new AwsReads({ clients: o.clients, accountId: o.env.accountId, bucket: o.env.bucket, distributionId: o.distributionId });
     if (o.edge) this.edge = o.edge;
     if (o.key !== undefined) this.givenKey = o.key.replace(/^\/+/, '');
   }
@@ -110,243 +75,95 @@ export class DoctorContext {
     return p;
   }
 
-  private s3<T>(name: string, args: string, fn: () => Promise<T>): Promise<Fetched<T>> {
-    return this.once(`${name}(${args})`, () => fetchAws(`s3:${name}(${args})`, fn));
-  }
-
-  private get b(): string {
-    return `Bucket=${this.bucket}`;
-  }
-
-  callerIdentity() {
-    return this.once('sts', () => fetchAws('sts:GetCallerIdentity()', () => this.clients.sts.send(new GetCallerIdentityCommand({}))));
-  }
-
-  distributionConfig() {
-    return this.once('dist', () =>
-      fetchAws(`cloudfront:GetDistributionConfig(Id=${this.distributionId})`, async () => {
-        const r = await this.clients.cloudfront.send(new GetDistributionConfigCommand({ Id: this.distributionId }));
-        return r.DistributionConfig!;
-      }),
-    );
-  }
-
-  originAccessControl(id: string) {
-    return this.once(`oac:${id}`, () =>
-      fetchAws(`cloudfront:GetOriginAccessControl(Id=${id})`, async () => {
-        const r = await this.clients.cloudfront.send(new GetOriginAccessControlCommand({ Id: id }));
-        return r.OriginAccessControl!.OriginAccessControlConfig!;
-      }),
-    );
-  }
-
-  originAccessIdentity(id: string) {
-    return this.once(`oai:${id}`, () =>
-      fetchAws(`cloudfront:GetCloudFrontOriginAccessIdentity(Id=${id})`, async () => {
-        const r = await this.clients.cloudfront.send(new GetCloudFrontOriginAccessIdentityCommand({ Id: id }));
-        return r.CloudFrontOriginAccessIdentity!;
-      }),
-    );
-  }
-
   /** The object key the doctor asks about: --key, else the distribution's root object. */
   async key(): Promise<{ key: string; source: string }> {
     if (this.givenKey !== undefined) return { key: this.givenKey, source: '--key' };
-    const d = await this.distributionConfig();
-    if (d.ok) return { key: (d.value.DefaultRootObject ?? '').replace(/^\/+/, ''), source: 'DefaultRootObject' };
-    return { key: 'index.html', source: 'assumed (the distribution could not be read)' };
+    return keyToCheck(undefined, await this.aws.distributionConfig());
   }
 
   /** Which behaviour and origin serve the key, and how the origin is accessed. Undefined when the distribution is unreadable. */
-  async origin(): Promise<OriginFacts | undefined> {
+  origin(): Promise<OriginFacts | undefined> {
     return this.once('origin', async () => {
-      const d = await this.distributionConfig();
+      const d = await this.aws.distributionConfig();
       if (!d.ok) return undefined;
-      const { key } = await this.key();
-      const behavior = behaviorFor(d.value, `/${key}`);
-      const origin = d.value.Origins?.Items?.find((o) => o.Id === behavior.value.TargetOriginId);
-      if (!origin) return { behavior, endpoint: 'custom' as const, access: { kind: 'none' as const } };
-      const ep = classifyEndpoint(origin.DomainName ?? '');
-      let access: OriginAccess = { kind: 'none' };
-      if (origin.OriginAccessControlId) {
-        const oac = await this.originAccessControl(origin.OriginAccessControlId);
-        access = {
-          kind: 'oac',
-          id: origin.OriginAccessControlId,
-          ...(oac.ok ? { signing: oac.value.SigningBehavior!, originType: oac.value.OriginAccessControlOriginType! } : {}),
-        };
-      } else if (origin.S3OriginConfig?.OriginAccessIdentity) {
-        const id = origin.S3OriginConfig.OriginAccessIdentity.replace(OAI_PREFIX, '');
-        const oai = await this.originAccessIdentity(id);
-        access = { kind: 'oai', id, ...(oai.ok && oai.value.S3CanonicalUserId ? { canonicalUserId: oai.value.S3CanonicalUserId } : {}) };
-      }
-      return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), access };
+      const route = routeFor(d.value, (await this.key()).key);
+      const ref = route.accessRef;
+      const oac = ref.kind === 'oac' ? await this.aws.originAccessControl(ref.id) : undefined;
+      const oai = ref.kind === 'oai' ? await this.aws.originAccessIdentity(ref.id) : undefined;
+      return originFacts(route, oac, oai);
     });
   }
 
   /** The access the checks evaluate policies for: the distribution's, else what the config says. */
   async access(): Promise<OriginAccess> {
     const o = await this.origin();
-    if (o) return o.access;
-    return this.env.originAccess === 'oac' ? { kind: 'oac', id: '(unknown)' } : { kind: 'oai', id: '(unknown)' };
+    return o ? o.access : configuredAccess(this.env.originAccess);
   }
 
   /** The request S3 (or KMS, or an RCP) evaluates when CloudFront fetches the key. */
   async request(action: string, resource: string): Promise<EvalRequest> {
-    const access = await this.access();
-    const common = { action, resource };
-    // Keys CloudFront's requests never carry; any other key that is not in `context` is unknown.
-    const absentKeys = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principaltag/*'];
-    if (access.kind === 'oac') {
-      const principal: EvalPrincipal = { service: 'cloudfront.amazonaws.com' };
-      return {
-        ...common,
-        principal,
-        context: {
-          'aws:sourcearn': [this.distributionArn],
-          'aws:sourceaccount': [this.env.accountId],
-          'aws:principalisawsservice': ['true'],
-          'aws:principalservicename': ['cloudfront.amazonaws.com'],
-          'aws:securetransport': ['true'],
-        },
-        // A service principal has no ARN or account of its own (hence aws:PrincipalIsAWSService).
-        absentKeys: [...absentKeys, 'aws:principalarn', 'aws:principalaccount'],
-      };
-    }
-    if (access.kind === 'oai') {
-      const arn = `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${access.id}`;
-      return {
-        ...common,
-        principal: { aws: [arn], ...(access.canonicalUserId ? { canonicalUser: access.canonicalUserId } : {}) },
-        context: { 'aws:principalarn': [arn], 'aws:principalisawsservice': ['false'], 'aws:securetransport': ['true'] },
-        absentKeys,
-      };
-    }
-    return { ...common, principal: {}, context: { 'aws:principalisawsservice': ['false'] }, absentKeys: [...absentKeys, 'aws:principalarn', 'aws:sourcearn', 'aws:sourceaccount'] };
-  }
-
-  bucketPolicy(): Promise<Fetched<PolicyDocument | null>> {
-    return this.s3('GetBucketPolicy', this.b, async () => {
-      try {
-        const r = await this.clients.s3.send(new GetBucketPolicyCommand({ Bucket: this.bucket }));
-        return parsePolicy(r.Policy ?? '{"Statement":[]}', `the bucket policy of ${this.bucket}`);
-      } catch (err) {
-        if ((err as Error).name === 'NoSuchBucketPolicy') return null;
-        throw err;
-      }
-    });
-  }
-
-  bucketAcl() {
-    return this.s3('GetBucketAcl', this.b, () => this.clients.s3.send(new GetBucketAclCommand({ Bucket: this.bucket })));
-  }
-
-  bucketPublicAccessBlock() {
-    return this.s3('GetPublicAccessBlock', this.b, async () => {
-      try {
-        return (await this.clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: this.bucket }))).PublicAccessBlockConfiguration ?? null;
-      } catch (err) {
-        if ((err as Error).name === 'NoSuchPublicAccessBlockConfiguration') return null;
-        throw err;
-      }
-    });
-  }
-
-  accountPublicAccessBlock() {
-    return this.once('account-pab', () =>
-      fetchAws(`s3control:GetPublicAccessBlock(AccountId=${this.env.accountId})`, async () => {
-        try {
-          return (await this.clients.s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: this.env.accountId }))).PublicAccessBlockConfiguration ?? null;
-        } catch (err) {
-          if ((err as Error).name === 'NoSuchPublicAccessBlockConfiguration') return null;
-          throw err;
-        }
-      }),
-    );
-  }
-
-  /** The bucket's Object Ownership setting; a bucket without ownership controls is ObjectWriter. */
-  ownership() {
-    return this.s3('GetBucketOwnershipControls', this.b, async () => {
-      try {
-        const r = await this.clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: this.bucket }));
-        return { mode: r.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'ObjectWriter', set: true };
-      } catch (err) {
-        if ((err as Error).name === 'OwnershipControlsNotFoundError') return { mode: 'ObjectWriter', set: false };
-        throw err;
-      }
-    });
+    return cloudFrontRequest(await this.access(), { distributionArn: this.distributionArn, accountId: this.env.accountId }, action, resource);
   }
 
   /** The key's listing entry with its owner (undefined: no such key). */
   async listing() {
-    const { key } = await this.key();
-    return this.s3('ListObjectsV2', `${this.b}, Prefix=${key}, MaxKeys=1, FetchOwner=true`, async () => {
-      const r = await this.clients.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: key, MaxKeys: 1, FetchOwner: true }));
-      return r.Contents?.find((c) => c.Key === key);
-    });
+    return this.aws.listObject((await this.key()).key);
   }
 
   async objectAcl() {
-    const { key } = await this.key();
-    return this.s3('GetObjectAcl', `${this.b}, Key=${key}`, () => this.clients.s3.send(new GetObjectAclCommand({ Bucket: this.bucket, Key: key })));
+    return this.aws.objectAcl((await this.key()).key);
   }
 
   async headObject() {
-    const { key } = await this.key();
-    return this.s3('HeadObject', `${this.b}, Key=${key}`, () => this.clients.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+    return this.aws.headObject((await this.key()).key);
   }
 
-  bucketEncryption() {
-    return this.s3('GetBucketEncryption', this.b, async () => {
-      try {
-        const r = await this.clients.s3.send(new GetBucketEncryptionCommand({ Bucket: this.bucket }));
-        return r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault ?? null;
-      } catch (err) {
-        if ((err as Error).name === 'ServerSideEncryptionConfigurationNotFoundError') return null;
-        throw err;
+  /** Who owns the key against who owns the bucket (the object's ACL is read only when the key may exist). */
+  async ownership(): Promise<OwnershipFacts> {
+    const [own, bacl, listing] = await Promise.all([this.aws.ownershipControls(), this.aws.bucketAcl(), this.listing()]);
+    const acl = listing.ok && listing.value === undefined ? undefined : await this.objectAcl();
+    return ownershipFacts(own, bacl, listing, acl);
+  }
+
+  /** The SCPs and RCPs attached to the account and its parents (OUs, root), walking up from the account. */
+  organizationPolicies(): Promise<OrganizationPolicies> {
+    return this.once('organizations', async () => {
+      const steps: OrganizationStep[] = [];
+      const stop = (result: Fetched<never>): OrganizationPolicies => ({ steps, result });
+      const targets = [this.env.accountId];
+      // Walk up: account → OUs → root.
+      for (let child = this.env.accountId, depth = 0; depth < 6; depth++) {
+        const parents = await this.aws.listParents(child);
+        steps.push({ kind: 'parents', fetched: parents });
+        if (!parents.ok) return stop(parents);
+        const p = parents.value.Parents?.[0];
+        if (!p?.Id) break;
+        targets.push(p.Id);
+        if (p.Type === 'ROOT') break;
+        child = p.Id;
       }
-    });
-  }
-
-  requestPayment() {
-    return this.s3('GetBucketRequestPayment', this.b, async () => (await this.clients.s3.send(new GetBucketRequestPaymentCommand({ Bucket: this.bucket }))).Payer ?? 'BucketOwner');
-  }
-
-  objectLock() {
-    return this.s3('GetObjectLockConfiguration', this.b, async () => {
-      try {
-        return (await this.clients.s3.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }))).ObjectLockConfiguration ?? null;
-      } catch (err) {
-        if ((err as Error).name === 'ObjectLockConfigurationNotFoundError') return null;
-        throw err;
+      const out: AttachedPolicy[] = [];
+      for (const target of targets) {
+        for (const type of ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'] as PolicyType[]) {
+          const list = await this.aws.listPoliciesForTarget(target, type);
+          steps.push({ kind: 'policies', fetched: list });
+          if (!list.ok) {
+            // RCPs may simply not be enabled in the organization.
+            if (type === 'RESOURCE_CONTROL_POLICY' && list.code === 'PolicyTypeNotEnabledException') continue;
+            return stop(list);
+          }
+          for (const summary of list.value.Policies ?? []) {
+            const d = await this.aws.describePolicy(summary.Id!);
+            if (!d.ok) return stop(d);
+            out.push({ target, summary: { ...summary, Type: summary.Type ?? type }, content: d.value.Policy?.Content ?? '{"Statement":[]}' });
+          }
+        }
       }
+      return { steps, result: { ok: true, value: out, call: 'organizations policies' } };
     });
-  }
-
-  keyPolicy(keyId: string) {
-    return this.once(`kms-policy:${keyId}`, () =>
-      fetchAws(`kms:GetKeyPolicy(KeyId=${keyId}, PolicyName=default)`, async () => {
-        const r = await this.clients.kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
-        return parsePolicy(r.Policy ?? '{"Statement":[]}', `the key policy of ${keyId}`);
-      }),
-    );
-  }
-
-  describeKey(keyId: string) {
-    return this.once(`kms-describe:${keyId}`, () =>
-      fetchAws(`kms:DescribeKey(KeyId=${keyId})`, async () => (await this.clients.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!),
-    );
   }
 
   objectArn(key: string): string {
-    return `arn:aws:s3:::${this.bucket}/${key}`;
+    return `${bucketArn(this.bucket)}/${key}`;
   }
-}
-
-/** "the distribution's OAC" / "OAI E123" / "anonymous requests", for report sentences. */
-export function describeAccess(a: OriginAccess): string {
-  if (a.kind === 'oac') return `origin access control ${a.id}`;
-  if (a.kind === 'oai') return `origin access identity ${a.id}`;
-  return 'unsigned (anonymous) requests';
 }

@@ -17,6 +17,7 @@ import type { CheckResult, DoctorReport } from './types';
 
 export type { DoctorOptions } from './context';
 export type { CheckResult, DoctorReport, Evidence } from './types';
+export { REASONS, type Reason } from './reasons';
 export { createClients, type DoctorClients } from './aws';
 export { renderReport } from './render';
 
@@ -35,7 +36,7 @@ export const CHECKS: readonly ((ctx: DoctorContext) => Promise<CheckResult>)[] =
 export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   const ctx = new DoctorContext(options);
   try {
-    await ctx.callerIdentity();
+    await ctx.aws.callerIdentity();
   } catch (err) {
     const e = err as Error;
     throw new EdgelockError(`cannot reach AWS: ${e.name}: ${e.message} (give credentials for account ${options.env.accountId}, e.g. AWS_PROFILE)`, { code: 'AWS_UNREACHABLE', cause: err });

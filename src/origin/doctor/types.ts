@@ -1,6 +1,7 @@
 /**
  * The shape of a doctor check and its report.
  */
+import type { Reason } from './reasons';
 
 export type CheckStatus = 'ok' | 'problem' | 'unknown';
 
@@ -33,9 +34,11 @@ export interface CheckResult {
   readonly evidence: readonly Evidence[];
   /** What to do about it (problems and unknowns). */
   readonly fix?: string;
+  /** Why it is a problem: a stable code from the table in reasons.ts. Set exactly on problems. */
+  readonly reason?: Reason;
   /**
-   * How likely this problem is the cause of the 403, 0-100 (horses before zebras): used to rank
-   * problems. 0 for ok results.
+   * How likely this problem is the cause of the 403, 0-100 (horses before zebras), as the reasons
+   * table gives it for `reason`. 0 for ok and unknown results.
    */
   readonly likelihood: number;
 }

@@ -26,7 +26,10 @@ export function tlsOnlyStatement(bucketArn: string): Statement {
   };
 }
 
-/** Lets the distribution read objects: OAC pinned to one distribution ARN, or the legacy OAI principal. */
+/**
+ * Lets the distribution read objects: OAC pinned to one distribution ARN, or the legacy OAI
+ * principal. Also the grant the doctor suggests for a bucket policy that lacks it.
+ */
 export function siteReadStatement(bucketArn: string, reader: SiteReader): Statement {
   if (reader.kind === 'oac') {
     return {

@@ -25,14 +25,22 @@ export interface SiteKeyPolicyInput {
  */
 export function siteKeyPolicy(input: SiteKeyPolicyInput): PolicyDocument {
   const partition = input.partition ?? 'aws';
-  return policy(adminStatement(input.accountId, partition), {
+  return policy(adminStatement(input.accountId, partition), siteKeyReadStatement(input.distributionArn));
+}
+
+/**
+ * Lets CloudFront use the site key on behalf of one distribution (OAC): the statement of
+ * {@link siteKeyPolicy}, and the grant the doctor suggests for a key policy that lacks it.
+ */
+export function siteKeyReadStatement(distributionArn: string): Statement {
+  return {
     Sid: 'AllowCloudFrontServicePrincipalDecrypt',
     Effect: 'Allow',
     Principal: { Service: 'cloudfront.amazonaws.com' },
     Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*'],
     Resource: '*',
-    Condition: { StringEquals: { 'AWS:SourceArn': input.distributionArn } },
-  });
+    Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } },
+  };
 }
 
 export interface ArtifactKeyPolicyInput {

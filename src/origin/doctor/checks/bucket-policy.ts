@@ -3,19 +3,16 @@
  * key, and no Deny matches (conditions the doctor cannot evaluate are reported as unknown).
  */
 import { describeAccess, type DoctorContext, type OriginAccess } from '../context';
-import { describeStatement, evaluatePolicy, type PolicyDocument } from '../policy-eval';
+import { bucketArn, describeStatement, evaluatePolicy, oaiArn, siteReadStatement, type PolicyDocument, type SiteReader } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'bucket-policy', order: 2, title: 'Bucket policy grants the distribution' };
+const META: CheckMeta<'bucket-policy'> = { id: 'bucket-policy', order: 2, title: 'Bucket policy grants the distribution' };
 
-/** The statement that would grant the distribution, as a one-line fix. */
+/** The statement that would grant the distribution (the stacks' own), as a one-line fix. */
 export function grantStatement(access: OriginAccess, bucket: string, distributionArn: string): string {
-  const resource = `arn:aws:s3:::${bucket}/*`;
-  if (access.kind === 'oai') {
-    return JSON.stringify({ Effect: 'Allow', Principal: { AWS: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${access.id}` }, Action: 's3:GetObject', Resource: resource });
-  }
-  return JSON.stringify({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: resource, Condition: { StringEquals: { 'AWS:SourceArn': distributionArn } } });
+  const reader: SiteReader = access.kind === 'oai' ? { kind: 'oai', oaiArn: oaiArn(access.id) } : { kind: 'oac', distributionArn };
+  return JSON.stringify(siteReadStatement(bucketArn(bucket), reader));
 }
 
 /** Who the policy's GetObject grants name, to show next to who asks. */
@@ -34,7 +31,7 @@ function grantees(doc: PolicyDocument): string[] {
 export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult> {
   const { key } = await ctx.key();
   const access = await ctx.access();
-  const policy = await ctx.bucketPolicy();
+  const policy = await ctx.aws.bucketPolicy();
   const evidence: Evidence[] = [ev(policy, (p) => (p ? `${p.Statement.length} statement(s)` : 'NoSuchBucketPolicy: the bucket has no policy'))];
   const fixGrant = `add to the bucket policy: ${grantStatement(access, ctx.bucket, ctx.distributionArn)}`;
   if (!policy.ok) {
@@ -44,10 +41,10 @@ export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult
   }
   if (access.kind === 'none') {
     // Check 1 reports the missing origin access; here only a public grant could help.
-    if (!policy.value) return problem(META, 'the bucket has no policy, and CloudFront sends anonymous requests', evidence, 'attach an origin access control and grant it in the bucket policy', 60);
+    if (!policy.value) return problem(META, 'policy-absent-anonymous', 'the bucket has no policy, and CloudFront sends anonymous requests', evidence, 'attach an origin access control and grant it in the bucket policy');
   }
   if (!policy.value) {
-    return problem(META, `the bucket has no policy, so nothing grants ${describeAccess(access)} s3:GetObject`, evidence, fixGrant, 85);
+    return problem(META, 'policy-absent', `the bucket has no policy, so nothing grants ${describeAccess(access)} s3:GetObject`, evidence, fixGrant);
   }
   const req = await ctx.request('s3:GetObject', ctx.objectArn(key));
   const result = evaluatePolicy(policy.value, req);
@@ -58,10 +55,10 @@ export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult
   if (deny.length > 0) {
     return problem(
       META,
+      'policy-denies-distribution',
       `${deny.map(describeStatement).join(', ')} of the bucket policy denies ${describeAccess(access)} s3:GetObject on ${key}`,
       evidence,
       `narrow the Deny so it exempts the distribution (e.g. a condition on AWS:SourceArn ${ctx.distributionArn}): ${JSON.stringify(deny[0]!.statement)}`,
-      88,
     );
   }
   if (result.outcome === 'allow') {
@@ -74,12 +71,12 @@ export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult
   }
   const named = grantees(policy.value);
   evidence.push({ call: 's3:GetObject grants in the policy name', seen: named.length ? named.join('; ') : '(no statement grants s3:GetObject)' });
-  const who = access.kind === 'oac' ? `service cloudfront.amazonaws.com with AWS:SourceArn ${ctx.distributionArn}` : access.kind === 'oai' ? `"arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${access.id}"` : 'anonymous requests';
+  const who = access.kind === 'oac' ? `service cloudfront.amazonaws.com with AWS:SourceArn ${ctx.distributionArn}` : access.kind === 'oai' ? `"${oaiArn(access.id)}"` : 'anonymous requests';
   return problem(
     META,
+    access.kind === 'none' ? 'policy-missing-anonymous-allow' : access.kind === 'oai' ? 'policy-missing-oai-allow' : 'policy-missing-oac-allow',
     `no statement grants ${describeAccess(access)} s3:GetObject on ${key}: the distribution asks as ${who}${named.length ? `, but the policy grants ${named.join('; ')}` : ''}`,
     evidence,
     access.kind === 'none' ? 'attach an origin access control and grant it in the bucket policy' : fixGrant,
-    access.kind === 'none' ? 55 : 85,
   );
 }

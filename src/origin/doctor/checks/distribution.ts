@@ -6,19 +6,19 @@ import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'distribution', order: 1, title: 'Distribution origin and origin access' };
+const META: CheckMeta<'distribution'> = { id: 'distribution', order: 1, title: 'Distribution origin and origin access' };
 
 export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult> {
-  const d = await ctx.distributionConfig();
+  const d = await ctx.aws.distributionConfig();
   const evidence: Evidence[] = [ev(d, (c) => `${c.Origins?.Quantity ?? 0} origin(s), DefaultRootObject=${c.DefaultRootObject || '(none)'}`)];
   if (!d.ok) {
     if (d.denied) return unknown(META, 'the distribution could not be read', evidence, deniedFix('cloudfront:GetDistributionConfig'));
-    return problem(META, `distribution ${ctx.distributionId} does not exist (${d.code})`, evidence, 'check --distribution or the environment\'s distributionId in the config', 90);
+    return problem(META, 'distribution-missing', `distribution ${ctx.distributionId} does not exist (${d.code})`, evidence, 'check --distribution or the environment\'s distributionId in the config');
   }
   const o = (await ctx.origin())!;
   const rest = ctx.env.bucketDomain;
   if (!o.origin) {
-    return problem(META, `behaviour ${o.behavior.pathPattern} targets origin "${o.behavior.value.TargetOriginId}", which the distribution does not define`, evidence, `point the behaviour at an origin for ${rest}`, 90);
+    return problem(META, 'origin-undefined', `behaviour ${o.behavior.pathPattern} targets origin "${o.behavior.value.TargetOriginId}", which the distribution does not define`, evidence, `point the behaviour at an origin for ${rest}`);
   }
   evidence.push({
     call: `behaviour ${o.behavior.pathPattern} → origin ${o.origin.Id}`,
@@ -27,51 +27,51 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
   if (o.endpoint === 'website') {
     return problem(
       META,
+      'origin-website-endpoint',
       `the origin is the S3 website endpoint ${o.origin.DomainName}: website endpoints serve only public objects and ignore OAC and OAI, so a locked bucket answers 403`,
       evidence,
       `change the origin's domain to the bucket's REST endpoint ${rest} and attach an origin access control`,
-      92,
     );
   }
   if (o.endpoint === 'custom') {
-    return problem(META, `the origin ${o.origin.DomainName} is not an S3 REST endpoint`, evidence, `change the origin's domain to ${rest}`, 60);
+    return problem(META, 'origin-not-s3', `the origin ${o.origin.DomainName} is not an S3 REST endpoint`, evidence, `change the origin's domain to ${rest}`);
   }
   if (o.originBucket !== ctx.bucket) {
-    return problem(META, `the origin is bucket "${o.originBucket}", not the environment's bucket "${ctx.bucket}"`, evidence, `change the origin's domain to ${rest} (or fix the environment's bucket in the config)`, 90);
+    return problem(META, 'origin-other-bucket', `the origin is bucket "${o.originBucket}", not the environment's bucket "${ctx.bucket}"`, evidence, `change the origin's domain to ${rest} (or fix the environment's bucket in the config)`);
   }
   const a = o.access;
   if (a.kind === 'oac') {
-    const oac = await ctx.originAccessControl(a.id);
+    const oac = await ctx.aws.originAccessControl(a.id);
     evidence.push(ev(oac, (c) => `SigningBehavior=${c.SigningBehavior}, SigningProtocol=${c.SigningProtocol}, OriginType=${c.OriginAccessControlOriginType}`));
     if (!oac.ok) {
       return oac.denied
         ? unknown(META, `origin access control ${a.id} could not be read`, evidence, deniedFix('cloudfront:GetOriginAccessControl'))
-        : problem(META, `origin access control ${a.id} does not exist (${oac.code})`, evidence, 'attach an existing origin access control to the origin', 85);
+        : problem(META, 'oac-missing', `origin access control ${a.id} does not exist (${oac.code})`, evidence, 'attach an existing origin access control to the origin');
     }
     if (oac.value.SigningBehavior === 'never') {
-      return problem(META, `origin access control ${a.id} has SigningBehavior "never": CloudFront sends unsigned requests, which a locked bucket refuses`, evidence, `set the origin access control's SigningBehavior to "always"`, 85);
+      return problem(META, 'oac-never-signs', `origin access control ${a.id} has SigningBehavior "never": CloudFront sends unsigned requests, which a locked bucket refuses`, evidence, `set the origin access control's SigningBehavior to "always"`);
     }
     if (oac.value.OriginAccessControlOriginType && oac.value.OriginAccessControlOriginType !== 's3') {
-      return problem(META, `origin access control ${a.id} is for "${oac.value.OriginAccessControlOriginType}" origins, not s3`, evidence, 'attach an origin access control of type s3', 85);
+      return problem(META, 'oac-not-for-s3', `origin access control ${a.id} is for "${oac.value.OriginAccessControlOriginType}" origins, not s3`, evidence, 'attach an origin access control of type s3');
     }
     const note = oac.value.SigningBehavior === 'no-override' ? ' (no-override: a viewer Authorization header, if forwarded, is sent instead of the signature; prefer "always")' : '';
     return ok(META, `the origin is ${o.origin.DomainName}, signed by origin access control ${a.id}${note}`, evidence);
   }
   if (a.kind === 'oai') {
-    const oai = await ctx.originAccessIdentity(a.id);
+    const oai = await ctx.aws.originAccessIdentity(a.id);
     evidence.push(ev(oai, (i) => `S3CanonicalUserId=${i.S3CanonicalUserId}`));
     if (!oai.ok) {
       return oai.denied
         ? unknown(META, `origin access identity ${a.id} could not be read`, evidence, deniedFix('cloudfront:GetCloudFrontOriginAccessIdentity'))
-        : problem(META, `origin access identity ${a.id} does not exist (${oai.code})`, evidence, 'attach an existing origin access identity, or better an origin access control', 88);
+        : problem(META, 'oai-missing', `origin access identity ${a.id} does not exist (${oai.code})`, evidence, 'attach an existing origin access identity, or better an origin access control');
     }
     return ok(META, `the origin is ${o.origin.DomainName}, reached with origin access identity ${a.id} (legacy: an origin access control is recommended)`, evidence);
   }
   return problem(
     META,
+    'origin-access-none',
     `the origin ${o.origin.DomainName} has neither an origin access control nor an origin access identity: CloudFront's requests are anonymous and only public objects can be served`,
     evidence,
     `attach an origin access control (signing "always") to the origin and grant it in the bucket policy`,
-    65,
   );
 }

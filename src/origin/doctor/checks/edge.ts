@@ -7,10 +7,10 @@ import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
 import { ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'edge', order: 8, title: 'Lambda@Edge origin guard and associations' };
+const META: CheckMeta<'edge'> = { id: 'edge', order: 8, title: 'Lambda@Edge origin guard and associations' };
 
 export async function checkEdge(ctx: DoctorContext): Promise<CheckResult> {
-  const d = await ctx.distributionConfig();
+  const d = await ctx.aws.distributionConfig();
   const o = await ctx.origin();
   if (!d.ok || !o) return unknown(META, 'the distribution could not be read', [], 'see check 1');
   const evidence: Evidence[] = [];
@@ -34,10 +34,10 @@ export async function checkEdge(ctx: DoctorContext): Promise<CheckResult> {
     const wanted = guard.access === 'oai' ? 'origin-access-identity' : 'none';
     const refuses = 'the guard fails closed on every request with a 502 (not a 403)';
     if (!guard.domains.includes(domain)) {
-      return problem(META, `the origin guard accepts only ${guard.domains.join(' or ')}, but the origin is ${domain}: ${refuses}`, evidence, 'point the origin at the bucket\'s REST endpoint, or fix the environment\'s bucket/region, then rebuild and redeploy the edge functions', 40);
+      return problem(META, 'guard-domain-mismatch', `the origin guard accepts only ${guard.domains.join(' or ')}, but the origin is ${domain}: ${refuses}`, evidence, 'point the origin at the bucket\'s REST endpoint, or fix the environment\'s bucket/region, then rebuild and redeploy the edge functions');
     }
     if (shown !== wanted) {
-      return problem(META, `the origin guard was built for originAccess "${guard.access}" (authMethod "${wanted}"), but the origin shows authMethod "${shown}" (${o.access.kind === 'none' ? 'no origin access' : o.access.kind.toUpperCase()}): ${refuses}`, evidence, `set originAccess: "${o.access.kind === 'oai' ? 'oai' : 'oac'}" for the environment (or change the origin's access), then rebuild and redeploy the edge functions`, 40);
+      return problem(META, 'guard-access-mismatch', `the origin guard was built for originAccess "${guard.access}" (authMethod "${wanted}"), but the origin shows authMethod "${shown}" (${o.access.kind === 'none' ? 'no origin access' : o.access.kind.toUpperCase()}): ${refuses}`, evidence, `set originAccess: "${o.access.kind === 'oai' ? 'oai' : 'oac'}" for the environment (or change the origin's access), then rebuild and redeploy the edge functions`);
     }
   }
   if (missing.length) {

@@ -4,15 +4,14 @@
  * and the AWS managed key aws/s3 cannot be granted to CloudFront.
  */
 import type { DoctorContext } from '../context';
-import { describeStatement, evaluatePolicy } from '../policy-eval';
+import { describeStatement, evaluatePolicy, siteKeyReadStatement } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
-import { ownershipFacts } from './ownership';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'encryption', order: 5, title: 'Encryption (SSE-KMS key policy)' };
+const META: CheckMeta<'encryption'> = { id: 'encryption', order: 5, title: 'Encryption (SSE-KMS key policy)' };
 
 export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> {
-  const [head, def] = await Promise.all([ctx.headObject(), ctx.bucketEncryption()]);
+  const [head, def] = await Promise.all([ctx.headObject(), ctx.aws.bucketEncryption()]);
   const evidence: Evidence[] = [
     ev(head, (h) => `ServerSideEncryption=${h.ServerSideEncryption ?? '(none)'}${h.SSEKMSKeyId ? `, SSEKMSKeyId=${h.SSEKMSKeyId}` : ''}`),
     ev(def, (d) => (d ? `default SSEAlgorithm=${d.SSEAlgorithm}${d.KMSMasterKeyID ? `, KMSMasterKeyID=${d.KMSMasterKeyID}` : ''}` : 'no default encryption configuration')),
@@ -28,7 +27,7 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
     keyId = head.value.SSEKMSKeyId;
   } else if (head.denied) {
     // An object owned by another account refuses the bucket owner's HeadObject whatever its IAM permissions.
-    if ((await ownershipFacts(ctx)).foreign) {
+    if ((await ctx.ownership()).foreign) {
       return unknown(META, 'the object\'s encryption could not be read: HeadObject was refused because another account owns the object, and the bucket default does not tell how an existing object is encrypted', evidence, 'fix the object\'s ownership (check 4), then run the doctor again');
     }
     return unknown(META, 'the object\'s encryption could not be read (HeadObject was refused), and the bucket default does not tell how an existing object is encrypted', evidence, deniedFix('s3:GetObject on the object'));
@@ -50,33 +49,33 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
   }
   const access = await ctx.access();
   if (access.kind === 'oai') {
-    return problem(META, `${source} is encrypted with SSE-KMS and the distribution uses an origin access identity: an OAI cannot decrypt SSE-KMS objects`, evidence, 'move the origin to an origin access control and grant it kms:Decrypt in the key policy', 80);
+    return problem(META, 'kms-behind-oai', `${source} is encrypted with SSE-KMS and the distribution uses an origin access identity: an OAI cannot decrypt SSE-KMS objects`, evidence, 'move the origin to an origin access control and grant it kms:Decrypt in the key policy');
   }
   if (!keyId) {
-    return problem(META, `${source} is encrypted with the AWS managed key aws/s3, whose policy cannot grant CloudFront`, evidence, 'encrypt with a customer managed key whose policy grants cloudfront.amazonaws.com kms:Decrypt (with AWS:SourceArn), or use SSE-S3', 80);
+    return problem(META, 'kms-aws-managed-key', `${source} is encrypted with the AWS managed key aws/s3, whose policy cannot grant CloudFront`, evidence, 'encrypt with a customer managed key whose policy grants cloudfront.amazonaws.com kms:Decrypt (with AWS:SourceArn), or use SSE-S3');
   }
-  const meta = await ctx.describeKey(keyId);
+  const meta = await ctx.aws.describeKey(keyId);
   evidence.push(ev(meta, (m) => `KeyManager=${m.KeyManager}, KeyState=${m.KeyState}, Arn=${m.Arn}`));
   if (meta.ok && meta.value.KeyManager === 'AWS') {
-    return problem(META, `${source} is encrypted with an AWS managed key (${keyId}), whose policy cannot grant CloudFront`, evidence, 'encrypt with a customer managed key whose policy grants cloudfront.amazonaws.com kms:Decrypt (with AWS:SourceArn), or use SSE-S3', 80);
+    return problem(META, 'kms-aws-managed-key', `${source} is encrypted with an AWS managed key (${keyId}), whose policy cannot grant CloudFront`, evidence, 'encrypt with a customer managed key whose policy grants cloudfront.amazonaws.com kms:Decrypt (with AWS:SourceArn), or use SSE-S3');
   }
   if (meta.ok && meta.value.KeyState && meta.value.KeyState !== 'Enabled') {
-    return problem(META, `KMS key ${keyId} is ${meta.value.KeyState}`, evidence, 'enable the key (or cancel its deletion)', 85);
+    return problem(META, 'kms-key-disabled', `KMS key ${keyId} is ${meta.value.KeyState}`, evidence, 'enable the key (or cancel its deletion)');
   }
-  const kp = await ctx.keyPolicy(keyId);
+  const kp = await ctx.aws.keyPolicy(keyId);
   evidence.push(ev(kp, (p) => `${p.Statement.length} statement(s)`));
   if (!kp.ok) return unknown(META, `the policy of KMS key ${keyId} could not be read`, evidence, deniedFix('kms:GetKeyPolicy on the key'));
   const keyArn = meta.ok && meta.value.Arn ? meta.value.Arn : keyId;
   const result = evaluatePolicy(kp.value, await ctx.request('kms:Decrypt', keyArn));
-  const grant = JSON.stringify({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 'kms:Decrypt', Resource: '*', Condition: { StringEquals: { 'AWS:SourceArn': ctx.distributionArn } } });
+  const grant = JSON.stringify(siteKeyReadStatement(ctx.distributionArn));
   for (const s of result.statements) if (s.match !== 'no') evidence.push({ call: `evaluate key policy ${describeStatement(s)} for kms:Decrypt`, seen: s.match === 'yes' ? 'matches' : `unknown: ${s.reason}` });
   if (result.outcome === 'allow') return ok(META, `the key policy of ${keyId} grants the distribution kms:Decrypt`, evidence);
   if (result.outcome === 'unknown') return unknown(META, `the key policy of ${keyId} has statements edgelock cannot evaluate for the distribution`, evidence, `review them; the grant needed is ${grant}`);
   return problem(
     META,
+    result.outcome === 'deny' ? 'kms-key-denies-cloudfront' : 'kms-key-lacks-cloudfront-grant',
     `${source} is encrypted with KMS key ${keyId}, whose policy ${result.outcome === 'deny' ? 'denies' : 'does not grant'} the distribution (cloudfront.amazonaws.com) kms:Decrypt`,
     evidence,
     `add to the key policy: ${grant}`,
-    80,
   );
 }

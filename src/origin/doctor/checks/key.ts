@@ -3,15 +3,15 @@
  * the bucket; Requester Pays refuses CloudFront; Object Lock only matters for deletes.
  */
 import type { DoctorContext } from '../context';
-import { evaluatePolicy } from '../policy-eval';
+import { bucketArn, evaluatePolicy } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
 import { ev, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'key', order: 6, title: 'The key: missing object, Requester Pays, Object Lock' };
+const META: CheckMeta<'key'> = { id: 'key', order: 6, title: 'The key: missing object, Requester Pays, Object Lock' };
 
 export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
   const { key, source } = await ctx.key();
-  const [listing, payer, lock] = await Promise.all([ctx.listing(), ctx.requestPayment(), ctx.objectLock()]);
+  const [listing, payer, lock] = await Promise.all([ctx.listing(), ctx.aws.requestPayment(), ctx.aws.objectLock()]);
   const evidence: Evidence[] = [
     { call: 'key asked about', seen: `${key || '(empty)'} (from ${source})` },
     ev(listing, (c) => (c ? `found ${c.Key}, ${c.Size} bytes` : `no object with key ${key}`)),
@@ -19,10 +19,10 @@ export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
     ev(lock, (l) => (l ? `ObjectLockEnabled=${l.ObjectLockEnabled}${l.Rule?.DefaultRetention ? `, default retention ${l.Rule.DefaultRetention.Mode}` : ''}` : 'no Object Lock configuration')),
   ];
   if (payer.ok && payer.value === 'Requester') {
-    return problem(META, 'the bucket has Requester Pays on: CloudFront never sends x-amz-request-payer, so S3 refuses it', evidence, 'turn Requester Pays off for a bucket served by CloudFront', 75);
+    return problem(META, 'requester-pays', 'the bucket has Requester Pays on: CloudFront never sends x-amz-request-payer, so S3 refuses it', evidence, 'turn Requester Pays off for a bucket served by CloudFront');
   }
   if (key === '') {
-    return problem(META, 'the distribution has no DefaultRootObject: a request for "/" asks S3 for the bucket itself, which is refused', evidence, 'set DefaultRootObject to "index.html" (or pass --key to check a specific object)', 70);
+    return problem(META, 'no-default-root-object', 'the distribution has no DefaultRootObject: a request for "/" asks S3 for the bucket itself, which is refused', evidence, 'set DefaultRootObject to "index.html" (or pass --key to check a specific object)');
   }
   let exists: boolean | undefined = listing.ok ? listing.value !== undefined : undefined;
   if (exists === undefined) {
@@ -35,17 +35,17 @@ export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
   const lockNote = lock.ok && lock.value?.ObjectLockEnabled === 'Enabled' ? ' Object Lock is on (it only refuses deletes and overwrites of locked versions, not reads).' : '';
   if (exists) return ok(META, `${key} exists.${lockNote}`, evidence);
 
-  const bp = await ctx.bucketPolicy();
-  const list = evaluatePolicy(bp.ok && bp.value ? bp.value : { Statement: [] }, await ctx.request('s3:ListBucket', `arn:aws:s3:::${ctx.bucket}`));
+  const bp = await ctx.aws.bucketPolicy();
+  const list = evaluatePolicy(bp.ok && bp.value ? bp.value : { Statement: [] }, await ctx.request('s3:ListBucket', bucketArn(ctx.bucket)));
   evidence.push({ call: 'evaluate the bucket policy for s3:ListBucket', seen: list.outcome });
   if (list.outcome === 'allow') {
-    return problem(META, `${key} does not exist; the distribution may list the bucket, so viewers get 404, not 403`, evidence, `upload ${key} or fix the link that asks for it`, 30);
+    return problem(META, 'object-missing-404', `${key} does not exist; the distribution may list the bucket, so viewers get 404, not 403`, evidence, `upload ${key} or fix the link that asks for it`);
   }
   return problem(
     META,
+    'object-missing-403',
     `${key} does not exist, and the distribution may not s3:ListBucket, so S3 answers 403 AccessDenied instead of 404 (a 403 that means "not found")`,
     evidence,
-    `upload ${key} (or fix the path that asks for it); if you want viewers to see 404, grant the distribution s3:ListBucket on arn:aws:s3:::${ctx.bucket}`,
-    80,
+    `upload ${key} (or fix the path that asks for it); if you want viewers to see 404, grant the distribution s3:ListBucket on ${bucketArn(ctx.bucket)}`,
   );
 }

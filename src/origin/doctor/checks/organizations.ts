@@ -4,65 +4,24 @@
  * principal, so matching SCP statements are shown and set aside. RCPs limit access to the
  * account's resources, from any principal, and can deny CloudFront.
  */
-import {
-  DescribePolicyCommand,
-  ListParentsCommand,
-  ListPoliciesForTargetCommand,
-  type PolicySummary,
-  type PolicyType,
-} from '@aws-sdk/client-organizations';
-import { fetchAws, seenError, type Fetched } from '../aws';
+import { seenError } from '../aws';
 import type { DoctorContext } from '../context';
-import { describeStatement, evaluatePolicy, parsePolicy, type StatementResult } from '../policy-eval';
+import { describeStatement, evaluatePolicy, parsePolicy, type StatementResult } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'organizations', order: 7, title: 'Organizations SCPs and RCPs' };
-
-interface Attached {
-  readonly target: string;
-  readonly summary: PolicySummary;
-  readonly content: string;
-}
-
-async function attachedPolicies(ctx: DoctorContext, evidence: Evidence[]): Promise<Fetched<Attached[]>> {
-  const org = ctx.clients.organizations;
-  const targets = [ctx.env.accountId];
-  // Walk up: account → OUs → root.
-  for (let child = ctx.env.accountId, depth = 0; depth < 6; depth++) {
-    const parents = await fetchAws(`organizations:ListParents(ChildId=${child})`, () => org.send(new ListParentsCommand({ ChildId: child })));
-    evidence.push({ call: parents.call, seen: parents.ok ? (parents.value.Parents ?? []).map((p) => `${p.Type} ${p.Id}`).join(', ') || '(none)' : seenError(parents) });
-    if (!parents.ok) return parents;
-    const p = parents.value.Parents?.[0];
-    if (!p?.Id) break;
-    targets.push(p.Id);
-    if (p.Type === 'ROOT') break;
-    child = p.Id;
-  }
-  const out: Attached[] = [];
-  for (const target of targets) {
-    for (const type of ['SERVICE_CONTROL_POLICY', 'RESOURCE_CONTROL_POLICY'] as PolicyType[]) {
-      const list = await fetchAws(`organizations:ListPoliciesForTarget(TargetId=${target}, Filter=${type})`, () => org.send(new ListPoliciesForTargetCommand({ TargetId: target, Filter: type })));
-      if (!list.ok) {
-        evidence.push({ call: list.call, seen: seenError(list) });
-        // RCPs may simply not be enabled in the organization.
-        if (type === 'RESOURCE_CONTROL_POLICY' && list.code === 'PolicyTypeNotEnabledException') continue;
-        return list;
-      }
-      evidence.push({ call: list.call, seen: (list.value.Policies ?? []).map((p) => `${p.Name} (${p.Id})`).join(', ') || '(none)' });
-      for (const summary of list.value.Policies ?? []) {
-        const d = await fetchAws(`organizations:DescribePolicy(PolicyId=${summary.Id})`, () => org.send(new DescribePolicyCommand({ PolicyId: summary.Id! })));
-        if (!d.ok) return d;
-        out.push({ target, summary: { ...summary, Type: summary.Type ?? type }, content: d.value.Policy?.Content ?? '{"Statement":[]}' });
-      }
-    }
-  }
-  return { ok: true, value: out, call: 'organizations policies' };
-}
+const META: CheckMeta<'organizations'> = { id: 'organizations', order: 7, title: 'Organizations SCPs and RCPs' };
 
 export async function checkOrganizations(ctx: DoctorContext): Promise<CheckResult> {
-  const evidence: Evidence[] = [];
-  const attached = await attachedPolicies(ctx, evidence);
+  const { steps, result: attached } = await ctx.organizationPolicies();
+  const evidence: Evidence[] = steps.map((s) => ({
+    call: s.fetched.call,
+    seen: !s.fetched.ok
+      ? seenError(s.fetched)
+      : s.kind === 'parents'
+        ? (s.fetched.value.Parents ?? []).map((p) => `${p.Type} ${p.Id}`).join(', ') || '(none)'
+        : (s.fetched.value.Policies ?? []).map((p) => `${p.Name} (${p.Id})`).join(', ') || '(none)',
+  }));
   if (!attached.ok) {
     if (attached.code === 'AWSOrganizationsNotInUseException') return ok(META, 'the account is not in an organization: no SCPs or RCPs', evidence);
     return unknown(
@@ -99,10 +58,10 @@ export async function checkOrganizations(ctx: DoctorContext): Promise<CheckResul
     const first = rcpDenies[0]!;
     return problem(
       META,
+      'rcp-denies-distribution',
       `${first.name} ${describeStatement(first.s)} denies s3:GetObject on ${key} to the distribution: ${JSON.stringify(first.s.statement)}`,
       evidence,
       `exempt the CloudFront principal in that RCP statement, e.g. with ${exempt}`,
-      60,
     );
   }
   if (rcpUnknown.length > 0) {

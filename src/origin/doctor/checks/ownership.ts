@@ -9,44 +9,10 @@ import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
 import { ev, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'object-ownership', order: 4, title: 'Object Ownership and the object\'s owner' };
+const META: CheckMeta<'object-ownership'> = { id: 'object-ownership', order: 4, title: 'Object Ownership and the object\'s owner' };
 
 export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
 export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
-
-export interface OwnershipFacts {
-  readonly mode?: string;
-  readonly bucketOwnerId?: string;
-  readonly objectOwnerId?: string;
-  /** The key exists (from the listing); undefined when the listing was refused. */
-  readonly exists?: boolean;
-  /** The object belongs to another account; undefined when it cannot be told. */
-  readonly foreign?: boolean;
-  /** The bucket owner was refused the object's ACL. */
-  readonly aclDenied: boolean;
-  readonly grants?: readonly Grant[];
-}
-
-export async function ownershipFacts(ctx: DoctorContext): Promise<OwnershipFacts> {
-  const [own, bacl, listing] = await Promise.all([ctx.ownership(), ctx.bucketAcl(), ctx.listing()]);
-  const exists = listing.ok ? listing.value !== undefined : undefined;
-  const acl = exists === false ? undefined : await ctx.objectAcl();
-  const bucketOwnerId = bacl.ok ? bacl.value.Owner?.ID : undefined;
-  const objectOwnerId = listing.ok ? listing.value?.Owner?.ID : acl?.ok ? acl.value.Owner?.ID : undefined;
-  const aclDenied = acl?.ok === false && acl.denied;
-  let foreign: boolean | undefined;
-  if (own.ok && own.value.mode === 'BucketOwnerEnforced') foreign = false;
-  else if (bucketOwnerId && objectOwnerId) foreign = bucketOwnerId !== objectOwnerId;
-  return {
-    ...(own.ok ? { mode: own.value.mode } : {}),
-    ...(bucketOwnerId ? { bucketOwnerId } : {}),
-    ...(objectOwnerId ? { objectOwnerId } : {}),
-    ...(exists === undefined ? {} : { exists }),
-    ...(foreign === undefined ? {} : { foreign }),
-    aclDenied,
-    ...(acl?.ok ? { grants: acl.value.Grants ?? [] } : {}),
-  };
-}
 
 function describeGrant(g: Grant): string {
   const who = g.Grantee?.URI ?? g.Grantee?.ID ?? g.Grantee?.EmailAddress ?? '?';
@@ -55,8 +21,8 @@ function describeGrant(g: Grant): string {
 
 export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
   const { key } = await ctx.key();
-  const [own, bacl, listing, ident] = await Promise.all([ctx.ownership(), ctx.bucketAcl(), ctx.listing(), ctx.callerIdentity()]);
-  const facts = await ownershipFacts(ctx);
+  const [own, bacl, listing, ident] = await Promise.all([ctx.aws.ownershipControls(), ctx.aws.bucketAcl(), ctx.listing(), ctx.aws.callerIdentity()]);
+  const facts = await ctx.ownership();
   const access = await ctx.access();
   const evidence: Evidence[] = [
     ev(own, (o) => (o.set ? `ObjectOwnership=${o.mode}` : 'OwnershipControlsNotFoundError: no ownership controls, so ObjectWriter (ACLs enabled)')),
@@ -94,10 +60,10 @@ export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
     else if (access.kind === 'oai') grantNote = ` Unless its unreadable ACL grants the OAI's canonical user read, the OAI cannot read it either (${publicNote}).`;
     return problem(
       META,
+      'object-foreign-owner',
       `${key} is owned by ${owner}, not by the bucket owner${facts.bucketOwnerId ? ` ${facts.bucketOwnerId}` : ''} (ObjectOwnership=${facts.mode ?? 'unknown'}): bucket-policy grants do not apply to it.${mark}${grantNote}`,
       evidence,
       fix,
-      100,
     );
   }
   if (facts.aclDenied && sameAccount === undefined) {

@@ -5,10 +5,10 @@
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
-import { ALL_USERS, AUTHENTICATED_USERS, ownershipFacts } from './ownership';
+import { ALL_USERS, AUTHENTICATED_USERS } from './ownership';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
-const META: CheckMeta = { id: 'block-public-access', order: 3, title: 'Block Public Access against public reliance' };
+const META: CheckMeta<'block-public-access'> = { id: 'block-public-access', order: 3, title: 'Block Public Access against public reliance' };
 
 const PAB_KEYS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'RestrictPublicBuckets'] as const;
 type Pab = Partial<Record<(typeof PAB_KEYS)[number], boolean>>;
@@ -19,7 +19,7 @@ function describePab(p: PublicAccessBlockConfiguration | null): string {
 }
 
 export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult> {
-  const [bucketPab, accountPab] = await Promise.all([ctx.bucketPublicAccessBlock(), ctx.accountPublicAccessBlock()]);
+  const [bucketPab, accountPab] = await Promise.all([ctx.aws.bucketPublicAccessBlock(), ctx.aws.accountPublicAccessBlock()]);
   const evidence: Evidence[] = [ev(bucketPab, describePab), ev(accountPab, describePab)];
   const eff: Pab = {};
   for (const f of [bucketPab, accountPab]) {
@@ -27,9 +27,9 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
     for (const k of PAB_KEYS) eff[k] = eff[k] || !!f.value[k];
   }
   const access = await ctx.access();
-  const owner = await ownershipFacts(ctx);
+  const owner = await ctx.ownership();
   const publicAcl = owner.grants?.some((g) => (g.Grantee?.URI === ALL_USERS || g.Grantee?.URI === AUTHENTICATED_USERS) && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));
-  const policy = await ctx.bucketPolicy();
+  const policy = await ctx.aws.bucketPolicy();
   const publicPolicy = policy.ok && policy.value?.Statement.some((s) => s.Effect === 'Allow' && (s.Principal === '*' || (s.Principal as { AWS?: unknown })?.AWS === '*') && !s.Condition);
   const ignored: string[] = [];
   if (eff.IgnorePublicAcls && publicAcl) ignored.push('the public-read grant in the object\'s ACL (IgnorePublicAcls)');
@@ -44,21 +44,21 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
     if (ignored.length) {
       return problem(
         META,
+        website ? 'bpa-ignores-public-grant-website' : 'bpa-ignores-public-grant',
         `the site relies on public access (CloudFront sends anonymous requests${website ? ' to a website endpoint' : ''}) and Block Public Access now ignores ${ignored.join(' and ')}`,
         evidence,
         keepOn,
-        website ? 80 : 95,
       );
     }
-    return problem(META, 'CloudFront sends anonymous requests, and Block Public Access would ignore any public grant that could answer them', evidence, keepOn, 50);
+    return problem(META, 'bpa-blocks-anonymous', 'CloudFront sends anonymous requests, and Block Public Access would ignore any public grant that could answer them', evidence, keepOn);
   }
   if (owner.foreign && eff.IgnorePublicAcls) {
     return problem(
       META,
+      'bpa-blocks-acl-grant',
       'IgnorePublicAcls is on: a foreign-owned object that was readable only through a public-read ACL became unreadable when Block Public Access was turned on (the trigger, not the cause)',
       evidence,
       'keep Block Public Access on and fix the object\'s ownership (check 4)',
-      70,
     );
   }
   // A level that could not be read may hold settings the other does not: only when the readable

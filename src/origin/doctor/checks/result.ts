@@ -1,9 +1,10 @@
 /** Small helpers every check uses to build its result. */
 import { seenError, type Fetched } from '../aws';
+import { likelihoodOf, type ReasonOf } from '../reasons';
 import type { CheckId, CheckResult, Evidence } from '../types';
 
-export interface CheckMeta {
-  readonly id: CheckId;
+export interface CheckMeta<Id extends CheckId = CheckId> {
+  readonly id: Id;
   readonly order: number;
   readonly title: string;
 }
@@ -12,8 +13,9 @@ export function ok(meta: CheckMeta, summary: string, evidence: Evidence[]): Chec
   return { ...meta, status: 'ok', summary, evidence, likelihood: 0 };
 }
 
-export function problem(meta: CheckMeta, summary: string, evidence: Evidence[], fix: string, likelihood: number): CheckResult {
-  return { ...meta, status: 'problem', summary, evidence, fix, likelihood };
+/** A problem, with its reason; the likelihood comes from the reasons table. */
+export function problem<Id extends CheckId>(meta: CheckMeta<Id>, reason: ReasonOf<Id>, summary: string, evidence: Evidence[], fix: string): CheckResult {
+  return { ...meta, status: 'problem', summary, evidence, fix, reason, likelihood: likelihoodOf(reason) };
 }
 
 export function unknown(meta: CheckMeta, summary: string, evidence: Evidence[], fix: string): CheckResult {

@@ -1,10 +1,10 @@
 /**
- * The doctor's policy evaluator against an independent IAM simulator (@cloud-copilot/iam-simulate,
+ * The policy evaluator against an independent IAM simulator (@cloud-copilot/iam-simulate,
  * a test-only oracle) on random bucket policies, for the request CloudFront makes through an OAC.
  */
 import { runSimulation } from '@cloud-copilot/iam-simulate';
 import fc from 'fast-check';
-import { evaluatePolicy, type EvalRequest, type PolicyStatement } from '../../src/origin/doctor/policy-eval';
+import { evaluatePolicy, type EvalRequest, type Principal, type Statement } from '../../src/origin/policy';
 
 const DIST_ARN = 'arn:aws:cloudfront::333333333333:distribution/E2QWRUHAPOMQZL';
 const OBJECT = 'arn:aws:s3:::site/index.html';
@@ -25,10 +25,10 @@ const condition = fc.oneof(
   fc.record({ op: ifExists('Bool'), key: fc.constantFrom('aws:SecureTransport', 'aws:PrincipalIsAWSService'), value: fc.constantFrom('true', 'false') }),
   fc.record({ op: fc.constant('Null'), key: fc.constantFrom('aws:PrincipalOrgID', 'aws:SourceArn'), value: fc.constantFrom('true', 'false') }),
 );
-const statement: fc.Arbitrary<PolicyStatement> = fc
+const statement: fc.Arbitrary<Statement> = fc
   .record({
     Effect: fc.constantFrom('Allow' as const, 'Deny' as const),
-    Principal: fc.constantFrom<unknown>('*', { Service: 'cloudfront.amazonaws.com' }, { AWS: 'arn:aws:iam::111111111111:root' }),
+    Principal: fc.constantFrom<Principal>('*', { Service: 'cloudfront.amazonaws.com' }, { AWS: 'arn:aws:iam::111111111111:root' }),
     Action: fc.constantFrom('s3:GetObject', 's3:Get*', 's3:PutObject', 's3:*'),
     Resource: fc.constantFrom('arn:aws:s3:::site/*', OBJECT, 'arn:aws:s3:::other/*'),
     conditions: fc.array(condition, { maxLength: 2 }),

@@ -1,4 +1,4 @@
-import { evaluatePolicy, evaluateStatement, parsePolicy, wildcardMatch, type EvalRequest, type PolicyStatement } from '../../src/origin/doctor/policy-eval';
+import { evaluatePolicy, evaluateStatement, parsePolicy, wildcardMatch, type EvalRequest, type Statement } from '../../src/origin/policy';
 
 const DIST_ARN = 'arn:aws:cloudfront::333333333333:distribution/E2QWRUHAPOMQZL';
 const OAC: EvalRequest = {
@@ -8,10 +8,10 @@ const OAC: EvalRequest = {
   context: { 'aws:sourcearn': [DIST_ARN], 'aws:principalisawsservice': ['true'], 'aws:securetransport': ['true'] },
   absentKeys: ['aws:principalorgid', 'aws:multifactorauthpresent', 'aws:principaltag/*'],
 };
-const allow = (extra: Partial<PolicyStatement>): PolicyStatement => ({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::site/*', ...extra });
+const allow = (extra: Partial<Statement>): Statement => ({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: 'arn:aws:s3:::site/*', ...extra });
 
 describe('evaluateStatement', () => {
-  test.each<[string, PolicyStatement, 'yes' | 'no' | 'unknown']>([
+  test.each<[string, Statement, 'yes' | 'no' | 'unknown']>([
     ['plain grant', allow({}), 'yes'],
     ['SourceArn equals', allow({ Condition: { StringEquals: { 'AWS:SourceArn': DIST_ARN } } }), 'yes'],
     ['SourceArn of another distribution', allow({ Condition: { StringEquals: { 'AWS:SourceArn': 'arn:aws:cloudfront::333333333333:distribution/EOTHER' } } }), 'no'],

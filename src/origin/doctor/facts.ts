@@ -1,0 +1,186 @@
+/**
+ * What the doctor derives from AWS's answers, as pure functions: which behaviour and origin serve
+ * the key and how the origin is reached, the request S3 (or KMS, or an RCP) evaluates when
+ * CloudFront fetches the key, and who owns the object against who owns the bucket.
+ */
+import type { CacheBehavior, CloudFrontOriginAccessIdentity, DefaultCacheBehavior, DistributionConfig, Origin, OriginAccessControlConfig } from '@aws-sdk/client-cloudfront';
+import type { GetBucketAclCommandOutput, GetObjectAclCommandOutput, Grant, _Object } from '@aws-sdk/client-s3';
+import { oaiArn, wildcardMatch, type EvalPrincipal, type EvalRequest } from '../policy';
+import type { Fetched } from './aws';
+
+/** How the distribution reaches the bucket. */
+export type OriginAccess =
+  | { readonly kind: 'oac'; readonly id: string; readonly signing?: string; readonly originType?: string }
+  | { readonly kind: 'oai'; readonly id: string; readonly canonicalUserId?: string }
+  | { readonly kind: 'none' };
+
+export type EndpointKind = 'rest' | 'website' | 'custom';
+
+export interface OriginFacts {
+  readonly behavior: { readonly pathPattern: string; readonly value: DefaultCacheBehavior | CacheBehavior };
+  readonly origin?: Origin;
+  readonly endpoint: EndpointKind;
+  /** The bucket named by the origin's domain, for S3 endpoints. */
+  readonly originBucket?: string;
+  readonly access: OriginAccess;
+}
+
+/** The origin that serves a key, before its access control or identity is read. */
+export interface OriginRoute {
+  readonly behavior: OriginFacts['behavior'];
+  readonly origin?: Origin;
+  readonly endpoint: EndpointKind;
+  readonly originBucket?: string;
+  /** The access the origin names: an OAC id, an OAI id, or none. */
+  readonly accessRef: { readonly kind: 'oac' | 'oai'; readonly id: string } | { readonly kind: 'none' };
+}
+
+const OAI_PREFIX = 'origin-access-identity/cloudfront/';
+const REST_ENDPOINT = /^(.+?)\.s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$/;
+const WEBSITE_ENDPOINT = /^(.+?)\.s3-website[.-]([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+
+/** Classifies an origin domain: the bucket's REST endpoint, a website endpoint, or something else. */
+export function classifyEndpoint(domain: string): { kind: EndpointKind; bucket?: string } {
+  const web = WEBSITE_ENDPOINT.exec(domain);
+  if (web) return { kind: 'website', bucket: web[1]! };
+  const rest = REST_ENDPOINT.exec(domain);
+  if (rest) return { kind: 'rest', bucket: rest[1]! };
+  return { kind: 'custom' };
+}
+
+/** CloudFront path patterns: `*` and `?` wildcards, matched against the path with its leading slash. */
+function behaviorFor(cfg: DistributionConfig, path: string): OriginFacts['behavior'] {
+  for (const b of cfg.CacheBehaviors?.Items ?? []) {
+    const pattern = b.PathPattern!.startsWith('/') ? b.PathPattern! : `/${b.PathPattern}`;
+    if (wildcardMatch(pattern, path)) return { pathPattern: b.PathPattern!, value: b };
+  }
+  return { pathPattern: 'Default (*)', value: cfg.DefaultCacheBehavior! };
+}
+
+/** The key the doctor asks about: the one given, else the distribution's root object. */
+export function keyToCheck(given: string | undefined, distribution: Fetched<DistributionConfig>): { key: string; source: string } {
+  if (given !== undefined) return { key: given, source: '--key' };
+  if (distribution.ok) return { key: (distribution.value.DefaultRootObject ?? '').replace(/^\/+/, ''), source: 'DefaultRootObject' };
+  return { key: 'index.html', source: 'assumed (the distribution could not be read)' };
+}
+
+/** Which behaviour and origin serve `key`, and which access the origin names. */
+export function routeFor(cfg: DistributionConfig, key: string): OriginRoute {
+  const behavior = behaviorFor(cfg, `/${key}`);
+  const origin = cfg.Origins?.Items?.find((o) => o.Id === behavior.value.TargetOriginId);
+  if (!origin) return { behavior, endpoint: 'custom', accessRef: { kind: 'none' } };
+  const ep = classifyEndpoint(origin.DomainName ?? '');
+  const accessRef: OriginRoute['accessRef'] = origin.OriginAccessControlId
+    ? { kind: 'oac', id: origin.OriginAccessControlId }
+    : origin.S3OriginConfig?.OriginAccessIdentity
+      ? { kind: 'oai', id: origin.S3OriginConfig.OriginAccessIdentity.replace(OAI_PREFIX, '') }
+      : { kind: 'none' };
+  return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), accessRef };
+}
+
+/** The route with its access filled in from the OAC or OAI that was read for it. */
+export function originFacts(
+  route: OriginRoute,
+  oac: Fetched<OriginAccessControlConfig> | undefined,
+  oai: Fetched<CloudFrontOriginAccessIdentity> | undefined,
+): OriginFacts {
+  const { accessRef, ...rest } = route;
+  let access: OriginAccess = { kind: 'none' };
+  if (accessRef.kind === 'oac') {
+    access = { kind: 'oac', id: accessRef.id, ...(oac?.ok ? { signing: oac.value.SigningBehavior!, originType: oac.value.OriginAccessControlOriginType! } : {}) };
+  } else if (accessRef.kind === 'oai') {
+    access = { kind: 'oai', id: accessRef.id, ...(oai?.ok && oai.value.S3CanonicalUserId ? { canonicalUserId: oai.value.S3CanonicalUserId } : {}) };
+  }
+  return { ...rest, access };
+}
+
+/** The access the config says, for when the distribution cannot be read. */
+export function configuredAccess(originAccess: 'oac' | 'oai'): OriginAccess {
+  return originAccess === 'oac' ? { kind: 'oac', id: '(unknown)' } : { kind: 'oai', id: '(unknown)' };
+}
+
+/** The request S3 (or KMS, or an RCP) evaluates when CloudFront, reaching the bucket through `access`, asks for `action` on `resource`. */
+export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn: string; accountId: string }, action: string, resource: string): EvalRequest {
+  const common = { action, resource };
+  // Keys CloudFront's requests never carry; any other key that is not in `context` is unknown.
+  const absentKeys = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principaltag/*'];
+  if (access.kind === 'oac') {
+    const principal: EvalPrincipal = { service: 'cloudfront.amazonaws.com' };
+    return {
+      ...common,
+      principal,
+      context: {
+        'aws:sourcearn': [facts.distributionArn],
+        'aws:sourceaccount': [facts.accountId],
+        'aws:principalisawsservice': ['true'],
+        'aws:principalservicename': ['cloudfront.amazonaws.com'],
+        'aws:securetransport': ['true'],
+      },
+      // A service principal has no ARN or account of its own (hence aws:PrincipalIsAWSService).
+      absentKeys: [...absentKeys, 'aws:principalarn', 'aws:principalaccount'],
+    };
+  }
+  if (access.kind === 'oai') {
+    const arn = oaiArn(access.id);
+    return {
+      ...common,
+      principal: { aws: [arn], ...(access.canonicalUserId ? { canonicalUser: access.canonicalUserId } : {}) },
+      context: { 'aws:principalarn': [arn], 'aws:principalisawsservice': ['false'], 'aws:securetransport': ['true'] },
+      absentKeys,
+    };
+  }
+  return { ...common, principal: {}, context: { 'aws:principalisawsservice': ['false'] }, absentKeys: [...absentKeys, 'aws:principalarn', 'aws:sourcearn', 'aws:sourceaccount'] };
+}
+
+/** "origin access control E1" / "origin access identity E2" / "unsigned (anonymous) requests", for report sentences. */
+export function describeAccess(a: OriginAccess): string {
+  if (a.kind === 'oac') return `origin access control ${a.id}`;
+  if (a.kind === 'oai') return `origin access identity ${a.id}`;
+  return 'unsigned (anonymous) requests';
+}
+
+export interface OwnershipFacts {
+  readonly mode?: string;
+  readonly bucketOwnerId?: string;
+  readonly objectOwnerId?: string;
+  /** The key exists (from the listing); undefined when the listing was refused. */
+  readonly exists?: boolean;
+  /** The object belongs to another account; undefined when it cannot be told. */
+  readonly foreign?: boolean;
+  /** The bucket owner was refused the object's ACL. */
+  readonly aclDenied: boolean;
+  readonly grants?: readonly Grant[];
+}
+
+/** Whether the listing says the key exists (undefined: the listing was refused). */
+export function keyExists(listing: Fetched<_Object | undefined>): boolean | undefined {
+  return listing.ok ? listing.value !== undefined : undefined;
+}
+
+/**
+ * Who owns the object against who owns the bucket. `acl` is the object's ACL, read only when the
+ * key may exist (undefined when the listing says it does not).
+ */
+export function ownershipFacts(
+  own: Fetched<{ mode: string; set: boolean }>,
+  bacl: Fetched<GetBucketAclCommandOutput>,
+  listing: Fetched<_Object | undefined>,
+  acl: Fetched<GetObjectAclCommandOutput> | undefined,
+): OwnershipFacts {
+  const exists = keyExists(listing);
+  const bucketOwnerId = bacl.ok ? bacl.value.Owner?.ID : undefined;
+  const objectOwnerId = listing.ok ? listing.value?.Owner?.ID : acl?.ok ? acl.value.Owner?.ID : undefined;
+  const aclDenied = acl?.ok === false && acl.denied;
+  let foreign: boolean | undefined;
+  if (own.ok && own.value.mode === 'BucketOwnerEnforced') foreign = false;
+  else if (bucketOwnerId && objectOwnerId) foreign = bucketOwnerId !== objectOwnerId;
+  return {
+    ...(own.ok ? { mode: own.value.mode } : {}),
+    ...(bucketOwnerId ? { bucketOwnerId } : {}),
+    ...(objectOwnerId ? { objectOwnerId } : {}),
+    ...(exists === undefined ? {} : { exists }),
+    ...(foreign === undefined ? {} : { foreign }),
+    aclDenied,
+    ...(acl?.ok ? { grants: acl.value.Grants ?? [] } : {}),
+  };
+}

@@ -1,0 +1,199 @@
+/**
+ * Every AWS call the doctor makes, one function each, and nothing else: each answers the value,
+ * or a classified error (refused, not found, other; see {@link Fetched}) with the call it made as
+ * evidence. A "not configured" answer that is a fact about the bucket (no policy, no Public Access
+ * Block, no ownership controls, no default encryption, no Object Lock) becomes `null`. Every call
+ * is made at most once per run (memoized), so checks that ask the same question share the answer.
+ */
+import {
+  GetCloudFrontOriginAccessIdentityCommand,
+  GetDistributionConfigCommand,
+  GetOriginAccessControlCommand,
+} from '@aws-sdk/client-cloudfront';
+import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, type PolicyType } from '@aws-sdk/client-organizations';
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketOwnershipControlsCommand,
+  GetBucketPolicyCommand,
+  GetBucketRequestPaymentCommand,
+  GetObjectAclCommand,
+  GetObjectLockConfigurationCommand,
+  GetPublicAccessBlockCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+} from '@aws-sdk/client-s3';
+import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { parsePolicy, type PolicyDocument } from '../policy';
+import { fetchAws, type DoctorClients, type Fetched } from './aws';
+
+/** Runs `fn`; the AWS error `notFound` ("not configured") answers null. */
+async function orNull<T>(notFound: string, fn: () => Promise<T>): Promise<T | null> {
+  try {
+    return await fn();
+  } catch (err) {
+    if ((err as Error).name === notFound) return null;
+    throw err;
+  }
+}
+
+export interface AwsReadsOptions {
+  readonly clients: DoctorClients;
+  readonly accountId: string;
+  readonly bucket: string;
+  readonly distributionId: string;
+}
+
+export class AwsReads {
+  private readonly clients: DoctorClients;
+  private readonly accountId: string;
+  private readonly bucket: string;
+  private readonly distributionId: string;
+  private readonly memo = new Map<string, Promise<unknown>>();
+
+  constructor(o: AwsReadsOptions) {
+    this.clients = o.clients;
+    this.accountId = o.accountId;
+    this.bucket = o.bucket;
+    this.distributionId = o.distributionId;
+  }
+
+  /** Makes the call named `call` once; later asks share its answer. */
+  private once<T>(call: string, fn: () => Promise<T>): Promise<Fetched<T>> {
+    let p = this.memo.get(call) as Promise<Fetched<T>> | undefined;
+    if (!p) {
+      p = fetchAws(call, fn);
+      this.memo.set(call, p);
+    }
+    return p;
+  }
+
+  private get b(): string {
+    return `Bucket=${this.bucket}`;
+  }
+
+  callerIdentity() {
+    return this.once('sts:GetCallerIdentity()', () => this.clients.sts.send(new GetCallerIdentityCommand({})));
+  }
+
+  distributionConfig() {
+    return this.once(`cloudfront:GetDistributionConfig(Id=${this.distributionId})`, async () => {
+      const r = await this.clients.cloudfront.send(new GetDistributionConfigCommand({ Id: this.distributionId }));
+      return r.DistributionConfig!;
+    });
+  }
+
+  originAccessControl(id: string) {
+    return this.once(`cloudfront:GetOriginAccessControl(Id=${id})`, async () => {
+      const r = await this.clients.cloudfront.send(new GetOriginAccessControlCommand({ Id: id }));
+      return r.OriginAccessControl!.OriginAccessControlConfig!;
+    });
+  }
+
+  originAccessIdentity(id: string) {
+    return this.once(`cloudfront:GetCloudFrontOriginAccessIdentity(Id=${id})`, async () => {
+      const r = await this.clients.cloudfront.send(new GetCloudFrontOriginAccessIdentityCommand({ Id: id }));
+      return r.CloudFrontOriginAccessIdentity!;
+    });
+  }
+
+  /** The bucket policy; null: the bucket has none. */
+  bucketPolicy(): Promise<Fetched<PolicyDocument | null>> {
+    return this.once(`s3:GetBucketPolicy(${this.b})`, () =>
+      orNull('NoSuchBucketPolicy', async () => {
+        const r = await this.clients.s3.send(new GetBucketPolicyCommand({ Bucket: this.bucket }));
+        return parsePolicy(r.Policy ?? '{"Statement":[]}', `the bucket policy of ${this.bucket}`);
+      }),
+    );
+  }
+
+  bucketAcl() {
+    return this.once(`s3:GetBucketAcl(${this.b})`, () => this.clients.s3.send(new GetBucketAclCommand({ Bucket: this.bucket })));
+  }
+
+  /** The bucket's Block Public Access settings; null: none set. */
+  bucketPublicAccessBlock() {
+    return this.once(`s3:GetPublicAccessBlock(${this.b})`, () =>
+      orNull('NoSuchPublicAccessBlockConfiguration', async () => (await this.clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: this.bucket }))).PublicAccessBlockConfiguration ?? null),
+    );
+  }
+
+  /** The account's Block Public Access settings; null: none set. */
+  accountPublicAccessBlock() {
+    return this.once(`s3control:GetPublicAccessBlock(AccountId=${this.accountId})`, () =>
+      orNull('NoSuchPublicAccessBlockConfiguration', async () => (await this.clients.s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: this.accountId }))).PublicAccessBlockConfiguration ?? null),
+    );
+  }
+
+  /** The bucket's Object Ownership setting; a bucket without ownership controls is ObjectWriter (`set: false`). */
+  ownershipControls() {
+    return this.once(`s3:GetBucketOwnershipControls(${this.b})`, async () => {
+      const r = await orNull('OwnershipControlsNotFoundError', () => this.clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: this.bucket })));
+      return r === null ? { mode: 'ObjectWriter', set: false } : { mode: r.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'ObjectWriter', set: true };
+    });
+  }
+
+  /** The key's listing entry with its owner (undefined: no such key). */
+  listObject(key: string) {
+    return this.once(`s3:ListObjectsV2(${this.b}, Prefix=${key}, MaxKeys=1, FetchOwner=true)`, async () => {
+      const r = await this.clients.s3.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: key, MaxKeys: 1, FetchOwner: true }));
+      return r.Contents?.find((c) => c.Key === key);
+    });
+  }
+
+  objectAcl(key: string) {
+    return this.once(`s3:GetObjectAcl(${this.b}, Key=${key})`, () => this.clients.s3.send(new GetObjectAclCommand({ Bucket: this.bucket, Key: key })));
+  }
+
+  headObject(key: string) {
+    return this.once(`s3:HeadObject(${this.b}, Key=${key})`, () => this.clients.s3.send(new HeadObjectCommand({ Bucket: this.bucket, Key: key })));
+  }
+
+  /** The bucket's default encryption; null: none configured. */
+  bucketEncryption() {
+    return this.once(`s3:GetBucketEncryption(${this.b})`, () =>
+      orNull('ServerSideEncryptionConfigurationNotFoundError', async () => {
+        const r = await this.clients.s3.send(new GetBucketEncryptionCommand({ Bucket: this.bucket }));
+        return r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault ?? null;
+      }),
+    );
+  }
+
+  requestPayment() {
+    return this.once(`s3:GetBucketRequestPayment(${this.b})`, async () => (await this.clients.s3.send(new GetBucketRequestPaymentCommand({ Bucket: this.bucket }))).Payer ?? 'BucketOwner');
+  }
+
+  /** The bucket's Object Lock configuration; null: none. */
+  objectLock() {
+    return this.once(`s3:GetObjectLockConfiguration(${this.b})`, () =>
+      orNull('ObjectLockConfigurationNotFoundError', async () => (await this.clients.s3.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }))).ObjectLockConfiguration ?? null),
+    );
+  }
+
+  keyPolicy(keyId: string) {
+    return this.once(`kms:GetKeyPolicy(KeyId=${keyId}, PolicyName=default)`, async () => {
+      const r = await this.clients.kms.send(new GetKeyPolicyCommand({ KeyId: keyId, PolicyName: 'default' }));
+      return parsePolicy(r.Policy ?? '{"Statement":[]}', `the key policy of ${keyId}`);
+    });
+  }
+
+  describeKey(keyId: string) {
+    return this.once(`kms:DescribeKey(KeyId=${keyId})`, async () => (await this.clients.kms.send(new DescribeKeyCommand({ KeyId: keyId }))).KeyMetadata!);
+  }
+
+  listParents(childId: string) {
+    return this.once(`organizations:ListParents(ChildId=${childId})`, () => this.clients.organizations.send(new ListParentsCommand({ ChildId: childId })));
+  }
+
+  listPoliciesForTarget(targetId: string, type: PolicyType) {
+    return this.once(`organizations:ListPoliciesForTarget(TargetId=${targetId}, Filter=${type})`, () =>
+      this.clients.organizations.send(new ListPoliciesForTargetCommand({ TargetId: targetId, Filter: type })),
+    );
+  }
+
+  describePolicy(policyId: string) {
+    return this.once(`organizations:DescribePolicy(PolicyId=${policyId})`, () => this.clients.organizations.send(new DescribePolicyCommand({ PolicyId: policyId })));
+  }
+}
