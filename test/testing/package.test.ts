@@ -19,10 +19,10 @@ test('require("edgelock/testing") resolves to lib and gives the kit, recorded ev
       names: t.recorded.names.length,
     }));`;
   const out = JSON.parse(execFileSync(process.execPath, ['-e', script], { cwd: ROOT, encoding: 'utf8' }));
-  expect(out).toEqual({ file: path.join(ROOT, 'lib', 'testing', 'index.js'), exports: [], authMethod: 'origin-access-identity', built: '/x', names: 10 });
+  expect(out).toEqual({ file: path.join(ROOT, 'lib', 'src', 'testing', 'index.js'), exports: [], authMethod: 'origin-access-identity', built: '/x', names: 10 });
 });
 
 test('the package.json exports "./testing" with its types', () => {
   const pkg = require('../../package.json') as { exports: Record<string, unknown> };
-  expect(pkg.exports['./testing']).toEqual({ types: './lib/testing/index.d.ts', default: './lib/testing/index.js' });
+  expect(pkg.exports['./testing']).toEqual({ types: './lib/src/testing/index.d.ts', default: './lib/src/testing/index.js' });
 });
