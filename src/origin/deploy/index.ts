@@ -13,7 +13,7 @@ import { scanSite, type LocalFile } from './local-files';
 import { cacheControlResolver, contentTypeFor } from './object-headers';
 import { decideAcl, type AclDecision, type OwnershipReading } from './ownership';
 import { isHtml, planDeploy, uploadWaves, type DeployPlan } from './plan';
-import { runPool } from './retry';
+import { runPool } from '../pool';
 import { deleteKeys, listBucket, putFile, readBucketOwner, readOwnership, type S3Io } from './s3-io';
 import { probePaths, verifyOwnership, type OwnershipCheck, type ProbeResult } from './verify';
 
