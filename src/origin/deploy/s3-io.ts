@@ -16,7 +16,7 @@ import {
 import { EdgelockError } from '../../errors';
 import { MULTIPART_PART_BYTES, type LocalFile } from './local-files';
 import { assertNoPublicGrant, type AclParams, type OwnershipReading } from './ownership';
-import type { RemoteObject } from './plan';
+import type { RemoteObject } from './changes';
 import { runPool } from '../pool';
 import { errorName as sdkErrorName, httpStatus, NOT_FOUND } from '../s3/errors';
 import { MODE_WITHOUT_CONTROLS, ownershipModeOf } from '../s3/ownership';
