@@ -4,7 +4,7 @@
  * whose summary says how far it got.
  */
 import { randomUUID } from 'node:crypto';
-import { EdgelockError } from '../../errors';
+import { EdgelockError, type ErrorCode } from '../../errors';
 import { runPool } from '../pool';
 import { enforceOwnershipCommand } from '../s3/ownership';
 import type { DeployClients } from './clients';
@@ -44,8 +44,8 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
     emit({ type: 'warning', message });
   };
   const summary = (ok: boolean, error?: string): DeploySummary => summarize(plan, progress, { ok, durationMs: Date.now() - ctx.started, ...(error ? { error } : {}) });
-  const fail = (message: string, cause?: unknown): never => {
-    throw new DeployError(message, summary(false, message), cause);
+  const fail = (message: string, cause?: unknown, code?: ErrorCode): never => {
+    throw new DeployError(message, summary(false, message), cause, code);
   };
   const cacheControl = cacheControlResolver(ctx.cacheControl);
 
@@ -89,6 +89,8 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
         `verification failed: ${result.problems.length} object(s) the distribution cannot rely on, e.g. s3://${env.bucket}/${first.key} ${first.problem}.${stage} ` +
           `Fix: switch the bucket to BucketOwnerEnforced (${enforceOwnershipCommand(env.bucket)}), ` +
           'which makes the bucket owner own every object, or delete those objects and deploy again.',
+        undefined,
+        'DEPLOY_VERIFY_FAILED',
       );
     }
   };
@@ -114,7 +116,7 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
     const results = await probePaths(step.targets, { baseUrl, attempts: step.attempts, ...(step.credentials ? { credentials: step.credentials } : {}) });
     update({ probe: { results } });
     const bad = results.find((r) => !r.ok);
-    if (bad) fail(`verification failed: ${bad.url.split('?')[0]} ${bad.problem}. Nothing was pruned. Run \`edgelock doctor --env ${env.name}\` to explain a 403.`);
+    if (bad) fail(`verification failed: ${bad.url.split('?')[0]} ${bad.problem}. Nothing was pruned. Run \`edgelock doctor --env ${env.name}\` to explain a 403.`, undefined, 'DEPLOY_VERIFY_FAILED');
   };
 
   const prune = async (step: Step<'prune'>): Promise<void> => {

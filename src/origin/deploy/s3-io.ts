@@ -134,7 +134,7 @@ export async function deleteKeys(io: S3Io, keys: readonly string[], concurrency:
     });
     const failed = out.Errors ?? [];
     if (failed.length > 0) {
-      throw new EdgelockError(`deleting ${failed.length} old object(s) from ${io.bucket} failed, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`.trim(), { code: 'DEPLOY_REFUSED' });
+      throw new EdgelockError(`deleting ${failed.length} old object(s) from ${io.bucket} failed, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`.trim(), { code: 'AWS_ERROR' });
     }
   });
 }

@@ -2,7 +2,7 @@
  * What a deploy reports: the summary (also the `--json` output), built from the plan and how far
  * the deploy got, and the error a failed deploy throws with that summary attached.
  */
-import { EdgelockError } from '../../errors';
+import { EdgelockError, type ErrorCode } from '../../errors';
 import type { OwnershipReading } from './ownership';
 import type { DeployPlan } from './plan';
 import type { OwnershipCheck, ProbeResult } from './verify';
@@ -30,9 +30,10 @@ export interface DeploySummary {
 /** A failed deploy: the message says what and how to fix; `summary` says how far it got. */
 export class DeployError extends EdgelockError {
   override name = 'DeployError';
-  constructor(message: string, readonly summary: DeploySummary, cause?: unknown) {
-    // A deploy that stopped on one of edgelock's own refusals keeps that refusal's code.
-    super(message, { code: cause instanceof EdgelockError ? cause.code : 'DEPLOY_FAILED', cause });
+  /** @param code the stable code; by default the cause's, when it is edgelock's own error, else DEPLOY_FAILED */
+  constructor(message: string, readonly summary: DeploySummary, cause?: unknown, code?: ErrorCode) {
+    // A deploy that stopped on one of edgelock's own errors (a refusal, an AWS error it wrapped) keeps that error's code.
+    super(message, { code: code ?? (cause instanceof EdgelockError ? cause.code : 'DEPLOY_FAILED'), cause });
   }
 }
 
