@@ -4,7 +4,6 @@
  */
 import type { CreateInvalidationCommandOutput } from '@aws-sdk/client-cloudfront';
 import {
-  S3ServiceException,
   type GetBucketAclCommandOutput,
   type GetBucketOwnershipControlsCommandOutput,
   type GetObjectAclCommandOutput,
@@ -17,10 +16,6 @@ import type { LocalFile } from '../../src/origin/deploy/local-files';
 export const BUCKET_OWNER_ID = 'b'.repeat(64); // account B, owner of the bucket
 export const DEPLOYER_ID = 'a'.repeat(64); // account A, the tools account
 export const OAI_ID = 'c0ffee'.padEnd(64, '0');
-
-export function s3Error(name: string, status: number, message: string): S3ServiceException {
-  return new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, requestId: 'REQ123', attempts: 1, totalRetryDelay: 0 }, message });
-}
 
 export const ownershipControls = (mode: ObjectOwnership): GetBucketOwnershipControlsCommandOutput => ({
   $metadata: { httpStatusCode: 200 },

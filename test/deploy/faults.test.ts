@@ -4,10 +4,10 @@
  * the bucket never holds HTML that references a missing asset; a rerun converges.
  */
 import { GetObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { deploySite } from '../../src/origin/deploy';
+import { DeployError, deploySite } from '../../src/origin/deploy';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
-import { BUCKET, listKeys, makeSite, testConfig, type Site } from './fixtures';
+import { BUCKET, listKeys, makeSite, rejection, testConfig, type Site } from './fixtures';
 
 let server: S3rverHandle;
 let proxy: FaultProxy;
@@ -77,9 +77,11 @@ describe('deploy under injected faults', () => {
     const site = makeSite(versionedSite('v2', 20));
     proxy.failAlways(/page7\.v21111bb\.js/);
     try {
-      await expect(deployWith(site, 2)).rejects.toThrow(
-        /uploading assets\/page7\.v21111bb\.js in bucket acme-site-dev failed: .*SlowDown.*no HTML was uploaded, so the live pages still reference the previous files/s,
-      );
+      const err = await rejection(deployWith(site, 2));
+      expect(err).toBeInstanceOf(DeployError);
+      expect(err.message).toMatch(/uploading assets\/page7\.v21111bb\.js in bucket acme-site-dev failed: .*SlowDown.*no HTML was uploaded, so the live pages still reference the previous files/s);
+      // S3 kept answering SlowDown: an AWS error, wrapped with the bucket and the operation.
+      expect(err.code).toBe('AWS_ERROR');
       const keys = await listKeys(s3);
       const home = await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: 'index.html' }))).Body!.transformToString();
       expect(home).toContain('site.v10000aa.css');

@@ -5,11 +5,22 @@ import path from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { parseConfig, resolveConfig } from '../../src/config/load';
 import type { ResolvedConfig } from '../../src/config/schema';
+import { EdgelockError } from '../../src/errors';
 
 // The SDK's notice that it will drop Node 20 in 2027 is not what these tests check.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 export const BUCKET = 'acme-site-dev';
+
+/** The edgelock error `p` rejects with (fails the test when it resolves or rejects with something else). */
+export async function rejection(p: Promise<unknown>): Promise<EdgelockError> {
+  const outcome = await p.then(
+    () => new Error('expected a rejection, but it resolved'),
+    (e: unknown) => e,
+  );
+  if (!(outcome instanceof EdgelockError)) throw outcome;
+  return outcome;
+}
 
 /** A real bcrypt entry for user "demo", password "edgelock-demo" (cost 10). */
 export const DEMO_AUTH = { realm: 'Preview', users: [{ user: 'demo', hash: '$2b$10$1DJRc37rEGfRJXOYJC66/OoAH7po1PAZalwX21LTgmlf3rKtkmsH6' }] };

@@ -14,7 +14,7 @@ import { invalidationPaths, keyToPath, MAX_INVALIDATION_PATHS, MAX_INVALIDATION_
 import { scanSite } from '../../src/origin/deploy/local-files';
 import { probePaths } from '../../src/origin/deploy/verify';
 import { asRemote, bucketAcl, invalidation, listing, ownershipControls } from './aws-mocks';
-import { DEMO_AUTH, makeSite, sampleSite, testConfig } from './fixtures';
+import { DEMO_AUTH, makeSite, rejection, sampleSite, testConfig } from './fixtures';
 
 describe('invalidation paths', () => {
   test.each([
@@ -140,9 +140,11 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
     served.set('/index.html', 'stale');
     try {
       const once = testConfig({ env, auth: DEMO_AUTH, deploy: { verify: { probeAttempts: 1 } } });
-      await expect(
+      const err = await rejection(
         deploySite({ config: once, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' }, probeBaseUrl: baseUrl, probeCredentials: 'demo:edgelock-demo' }),
-      ).rejects.toThrow(/verification failed: http:\/\/127\.0\.0\.1:\d+\/index\.html answered 200 with old or different content\. Nothing was pruned/);
+      );
+      expect(err.message).toMatch(/verification failed: http:\/\/127\.0\.0\.1:\d+\/index\.html answered 200 with old or different content\. Nothing was pruned/);
+      expect(err.code).toBe('DEPLOY_VERIFY_FAILED');
       expect(order.some((o) => o.startsWith('delete'))).toBe(false);
     } finally {
       site.cleanup();

@@ -8,8 +8,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { DeployError, deploySite } from '../../src/origin/deploy';
 import { scanSite } from '../../src/origin/deploy/local-files';
 import { assertNoPublicGrant } from '../../src/origin/deploy/ownership';
-import { asRemote, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, listing, OAI_ID, objectAcl, ownershipControls, s3Error } from './aws-mocks';
-import { makeSite, sampleSite, testConfig, type Site } from './fixtures';
+import { s3Error } from '../helpers/aws-errors';
+import { asRemote, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, listing, OAI_ID, objectAcl, ownershipControls } from './aws-mocks';
+import { makeSite, rejection, sampleSite, testConfig, type Site } from './fixtures';
 
 const s3Mock = mockClient(S3Client);
 const stsMock = mockClient(STSClient);
@@ -109,6 +110,7 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
     expect((err as Error).message).toMatch(/refusing to deploy to acme-site-dev: its Object Ownership is unreadable \(s3:GetBucketOwnershipControls denied\)/);
     expect((err as Error).message).toMatch(who);
     expect((err as Error).message).toMatch(/Nothing was written\. Fix: allow s3:GetBucketOwnershipControls on arn:aws:s3:::acme-site-dev to the deploy role/);
+    expect(err).toMatchObject({ code: 'DEPLOY_REFUSED_OWNERSHIP_UNREADABLE' });
     expect(putInputs()).toEqual([]);
   });
 
@@ -118,6 +120,7 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
     s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
     s3Mock.on(ListObjectsV2Command).resolves(listing(local.map((f) => (f.key === asset.key ? { ...asRemote(f), etag: 'older' } : asRemote(f)))));
     await expect(run()).rejects.toThrow(/Nothing was written/);
+    await expect(run()).rejects.toMatchObject({ code: 'DEPLOY_REFUSED_OWNERSHIP_UNREADABLE' });
     expect(putInputs()).toEqual([]);
   });
 
@@ -125,6 +128,7 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
     s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerPreferred'));
     s3Mock.on(GetBucketAclCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
     await expect(run()).rejects.toThrow(/cannot verify object ownership in acme-site-dev: .*s3:GetBucketAcl denied\)\. Nothing was written\./);
+    await expect(run()).rejects.toMatchObject({ code: 'DEPLOY_REFUSED' });
     expect(putInputs()).toEqual([]);
     const summary = await deploySite({ config: testConfig(), env: 'dev', dir: site.dir, verify: false, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' } });
     expect(summary.verification.ownership.skipped).toBe('turned off');
@@ -151,12 +155,14 @@ describe('the seed: ObjectWriter bucket in account B, deploy from account A, Blo
   ])('refuses before writing anything when %s', async (_name, env, message) => {
     await expect(run(env)).rejects.toThrow(message);
     await expect(run(env)).rejects.toThrow(/Nothing was written/);
+    await expect(run(env)).rejects.toMatchObject({ code: 'DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER' });
     expect(putInputs()).toEqual([]);
   });
 
   test('refuses when the bucket owner\'s canonical ID cannot be read', async () => {
     s3Mock.on(GetBucketAclCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
     await expect(run(OAI_ENV)).rejects.toThrow(/could not read it \(s3:GetBucketAcl denied\)/);
+    await expect(run(OAI_ENV)).rejects.toMatchObject({ code: 'DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER' });
     expect(putInputs()).toEqual([]);
   });
 
@@ -183,6 +189,7 @@ describe('the seed: ObjectWriter bucket in account B, deploy from account A, Blo
     expect(err).toBeInstanceOf(DeployError);
     expect(err.message).toMatch(/verification failed: 1 object\(s\) .* s3:\/\/acme-site-dev\/robots\.txt carries a public grant \(READ to AllUsers\)/);
     expect(err.message).toMatch(/No HTML was uploaded\. Fix: switch the bucket to BucketOwnerEnforced/);
+    expect(err.code).toBe('DEPLOY_VERIFY_FAILED');
     expect(putInputs().map((i) => i.Key).filter((k) => k!.endsWith('.html'))).toEqual([]);
     expect(err.summary?.verification.ownership.problems).toEqual([{ key: 'robots.txt', problem: expect.stringMatching(/public grant/) }]);
   });
@@ -191,14 +198,26 @@ describe('the seed: ObjectWriter bucket in account B, deploy from account A, Blo
     s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: OAI_ID, Permission: 'READ' }]));
     s3Mock.on(GetObjectAclCommand, { Key: 'data/feed.json' }).resolves(objectAcl(DEPLOYER_ID));
     await expect(run(OAI_ENV)).rejects.toThrow(new RegExp(`data/feed\\.json is owned by ${DEPLOYER_ID}, not the bucket owner, and has no read grant for OAI ${OAI_ID}`));
+    expect((await rejection(run(OAI_ENV))).code).toBe('DEPLOY_VERIFY_FAILED');
   });
 
   test('in BucketOwnerPreferred, an object owned by another account fails verification', async () => {
     s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerPreferred'));
     s3Mock.on(GetObjectAclCommand, { Key: 'assets/app.3f9a1c2b.css' }).resolves(objectAcl(DEPLOYER_ID));
     await expect(run()).rejects.toThrow(new RegExp(`assets/app\\.3f9a1c2b\\.css is owned by ${DEPLOYER_ID}, not the bucket owner ${BUCKET_OWNER_ID}`));
+    expect((await rejection(run())).code).toBe('DEPLOY_VERIFY_FAILED');
   });
 });
+
+/** What `fn` throws (undefined when it does not throw). */
+function rejectionOf(fn: () => void): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
+}
 
 describe('never a public ACL', () => {
   test.each([
@@ -208,6 +227,7 @@ describe('never a public ACL', () => {
     [{ GrantFullControl: 'uri=http://acs.amazonaws.com/groups/global/AuthenticatedUsers' }, /GrantFullControl to a public group/],
   ])('%j is refused', (params, message) => {
     expect(() => assertNoPublicGrant(params, 'k')).toThrow(message);
+    expect(rejectionOf(() => assertNoPublicGrant(params, 'k'))).toMatchObject({ code: 'DEPLOY_REFUSED_PUBLIC_ACL' });
   });
 
   test.each([[{}], [{ ACL: 'bucket-owner-full-control' }], [{ GrantRead: `id=${OAI_ID}`, GrantFullControl: `id=${BUCKET_OWNER_ID}` }]])('%j is allowed', (params) => {

@@ -8,16 +8,19 @@ import path from 'node:path';
 import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { CodePipelineClient, PutJobFailureResultCommand, PutJobSuccessResultCommand } from '@aws-sdk/client-codepipeline';
 import { DeleteObjectsCommand, GetBucketAclCommand, GetBucketOwnershipControlsCommand, GetObjectAclCommand, GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import * as ssm from '@aws-sdk/client-ssm';
+import { GetParameterCommand, SSMClient, SSMServiceException } from '@aws-sdk/client-ssm';
+import * as sts from '@aws-sdk/client-sts';
+import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import type { CodePipelineEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { ZipFile } from 'yazl';
 import { deterministicZip } from '../../src/build/zip';
 import { createHandler, environmentFromUserParameters } from '../../src/origin/deploy/lambda';
 import { extractZip } from '../../src/origin/deploy/artifact';
+import { awsError } from '../helpers/aws-errors';
 import { assumedRole, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, invalidation, listing, objectAcl, ownershipControls } from './aws-mocks';
-import { sampleSite, testConfig } from './fixtures';
+import { rejection, sampleSite, testConfig } from './fixtures';
 
 const s3Mock = mockClient(S3Client);
 const stsMock = mockClient(STSClient);
@@ -107,7 +110,7 @@ describe('CodePipeline deploy function', () => {
   });
 
   test('a role that cannot be assumed is a failure that names the role and the trust to fix', async () => {
-    stsMock.on(AssumeRoleCommand).rejects(Object.assign(new Error('User: arn:aws:sts::111111111111:assumed-role/pipeline/x is not authorized to perform: sts:AssumeRole'), { name: 'AccessDenied' }));
+    stsMock.on(AssumeRoleCommand).rejects(awsError(sts, STSServiceException, 'AccessDenied', 403, 'User: arn:aws:sts::111111111111:assumed-role/pipeline/x is not authorized to perform: sts:AssumeRole'));
     await createHandler(config)(jobEvent('dev'));
     expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toMatch(
       /could not assume arn:aws:iam::222222222222:role\/edgelock-deploy: .*not authorized.* The role must trust the deploying account/,
@@ -134,7 +137,7 @@ describe('the CDKTF pipeline\'s UserParameters and the SSM site parameter', () =
   const cdktfParams = (over: Record<string, string> = {}) =>
     JSON.stringify({ env: 'dev', project: 'acme-web', roleArn: 'arn:aws:iam::222222222222:role/edgelock-deploy', bucket: 'acme-site-dev', region: 'eu-west-1', siteParameter: SITE, ...over });
   const ssmMock = mockClient(SSMClient);
-  const parameterNotFound = () => Object.assign(new Error(''), { name: 'ParameterNotFound', $fault: 'client', $metadata: { httpStatusCode: 400 } });
+  const parameterNotFound = () => awsError(ssm, SSMServiceException, 'ParameterNotFound', 400, '');
   const noProbe = testConfig({ deploy: { artifactDir: 'public', verify: { probe: false } } });
 
   beforeEach(() => {
@@ -180,9 +183,11 @@ describe('artifact unpacking', () => {
       const zip = await deterministicZip([{ name: 'xx/escape.txt', data: 'x' }]);
       const evil = Buffer.from(zip.toString('latin1').split('xx/escape.txt').join('../escape.txt'), 'latin1');
       await expect(extractZip(evil, dir)).rejects.toThrow(/\.\.\/escape\.txt/);
+      expect((await rejection(extractZip(evil, dir))).code).toBe('DEPLOY_REFUSED');
       expect(readdirSync(dir)).toEqual([]);
       expect(existsSync(path.join(dir, '..', 'escape.txt'))).toBe(false);
       await expect(extractZip(Buffer.from('not a zip'), dir)).rejects.toThrow(/not a valid zip/);
+      expect((await rejection(extractZip(Buffer.from('not a zip'), dir))).code).toBe('DEPLOY_REFUSED');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -193,6 +198,7 @@ describe('artifact unpacking', () => {
     try {
       const clash = await deterministicZip([{ name: 'site/a', data: 'x' }, { name: 'site/a/b.html', data: '<p>b</p>' }]);
       await expect(extractZip(clash, dir)).rejects.toThrow(/could not unpack "site\/a\/b\.html" from the input artifact: .*(EEXIST|ENOTDIR)/);
+      expect((await rejection(extractZip(clash, dir))).code).toBe('DEPLOY_REFUSED');
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -205,6 +211,7 @@ describe('artifact unpacking', () => {
       const zip = await deterministicZip([{ name: 'Q', data: 'xx' }]);
       const dot = Buffer.from(zip.toString('latin1').split('Q').join('.'), 'latin1');
       await expect(extractZip(dot, dir)).rejects.toThrow(/a file entry that names its folder itself \("\."\); refusing to unpack it/);
+      expect((await rejection(extractZip(dot, dir))).code).toBe('DEPLOY_REFUSED');
       expect(readdirSync(dir)).toEqual([]);
       const withRoot = new ZipFile();
       withRoot.addEmptyDirectory('Q', { mtime: new Date(1980, 0, 1) });

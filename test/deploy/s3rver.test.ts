@@ -10,7 +10,7 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { deploySite, type DeployEvent } from '../../src/origin/deploy';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
-import { BUCKET, listKeys, makeSite, sampleSite, testConfig, type Site } from './fixtures';
+import { BUCKET, listKeys, makeSite, rejection, sampleSite, testConfig, type Site } from './fixtures';
 
 let server: S3rverHandle;
 let proxy: FaultProxy;
@@ -139,6 +139,8 @@ describe('deploy against s3rver', () => {
   test('a missing site folder and an unknown environment are clear errors', async () => {
     await expect(deploySite({ config, env: 'dev', dir: '/nonexistent/site', endpoint: proxy.endpoint, credentials: server.credentials })).rejects.toThrow(/no site folder at \/nonexistent\/site/);
     await expect(deploySite({ config, env: 'prod', dir: site.dir, endpoint: proxy.endpoint, credentials: server.credentials })).rejects.toThrow(/no environment "prod"; this config has "dev"/);
+    expect((await rejection(deploySite({ config, env: 'dev', dir: '/nonexistent/site', endpoint: proxy.endpoint, credentials: server.credentials }))).code).toBe('DEPLOY_REFUSED');
+    expect(await rejection(deploySite({ config, env: 'prod', dir: site.dir, endpoint: proxy.endpoint, credentials: server.credentials }))).toMatchObject({ code: 'CONFIG_INVALID', exitCode: 2 });
   });
 });
 
@@ -160,21 +162,25 @@ describe('symbolic links in the site folder', () => {
   test('a link to a file outside the folder is refused, naming the link and its target; nothing is uploaded', async () => {
     symlinkSync(path.join(outside, 'credentials'), path.join(linked.dir, 'assets', 'leak.txt'));
     await expect(deployDir(linked.dir)).rejects.toThrow(/the symbolic link .*assets\/leak\.txt points to .*edgelock-outside-[^/]+\/credentials, outside the site folder .* Nothing was uploaded/);
+    expect((await rejection(deployDir(linked.dir))).code).toBe('DEPLOY_REFUSED');
     expect(puts()).toEqual([]);
   });
 
   test('a link to a folder outside is refused too', async () => {
     symlinkSync(outside, path.join(linked.dir, 'shared'));
     await expect(deployDir(linked.dir)).rejects.toThrow(/the symbolic link .*\/shared points to .*edgelock-outside-[^/]+, outside the site folder/);
+    expect((await rejection(deployDir(linked.dir))).code).toBe('DEPLOY_REFUSED');
     expect(puts()).toEqual([]);
   });
 
   test('a link loop is a clear error, not a raw ELOOP', async () => {
     symlinkSync('..', path.join(linked.dir, 'assets', 'up'));
     await expect(deployDir(linked.dir)).rejects.toThrow(/symbolic link loop: .*assets\/up leads back to/);
+    expect((await rejection(deployDir(linked.dir))).code).toBe('DEPLOY_REFUSED');
     linked.remove('assets/up');
     symlinkSync('self', path.join(linked.dir, 'self'));
     await expect(deployDir(linked.dir)).rejects.toThrow(/symbolic link loop at .*\/self/);
+    expect((await rejection(deployDir(linked.dir))).code).toBe('DEPLOY_REFUSED');
     expect(puts()).toEqual([]);
   });
 

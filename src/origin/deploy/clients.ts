@@ -50,6 +50,26 @@ export function createClients(o: ClientOptions, given: GivenClients = {}): Deplo
   };
 }
 
+export interface ConnectOptions {
+  readonly region: string;
+  readonly endpoint?: string;
+  readonly credentials?: AwsCredentialIdentity;
+  /** Assume this role first (its account was checked against the environment's). */
+  readonly roleArn?: string;
+  readonly sessionName: string;
+  readonly given?: GivenClients;
+}
+
+/** The deploy's clients, through the deploy role when one is given. */
+export async function connect(o: ConnectOptions): Promise<DeployClients> {
+  let credentials = o.credentials;
+  if (o.roleArn) {
+    const base = await createClients({ region: o.region, maxAttempts: 3, ...(credentials ? { credentials } : {}) }, o.given).sts();
+    credentials = await assumeRole(base, o.roleArn, o.sessionName);
+  }
+  return createClients({ region: o.region, maxAttempts: 3, ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(credentials ? { credentials } : {}) }, o.given);
+}
+
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;
 
 /** The account a role ARN belongs to, or a usage error naming the bad value. */

@@ -7,7 +7,7 @@ import { createReadStream, readFileSync } from 'node:fs';
 import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EdgelockError } from '../../errors';
-import { runPool } from './retry';
+import { runPool } from '../pool';
 
 /** Files above this size go up as multipart uploads with parts of this size (as `aws s3` does). */
 export const MULTIPART_PART_BYTES = 8 * 1024 * 1024;

@@ -6,8 +6,8 @@
  */
 import type { ResolvedEnvironment } from '../../config/schema';
 import { EdgelockError } from '../../errors';
-
-export type OwnershipMode = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
+import { BUCKET_OWNER_FULL_CONTROL, namesPublicGroup } from '../s3/acl';
+import { enforceOwnershipCommand, type OwnershipMode } from '../s3/ownership';
 
 /** What reading the bucket's Object Ownership gave. */
 export type OwnershipReading =
@@ -19,7 +19,7 @@ export type OwnershipReading =
 
 /** ACL fields added to every PutObject / CreateMultipartUpload. */
 export interface AclParams {
-  readonly ACL?: 'bucket-owner-full-control';
+  readonly ACL?: typeof BUCKET_OWNER_FULL_CONTROL;
   readonly GrantFullControl?: string;
   readonly GrantRead?: string;
 }
@@ -42,9 +42,6 @@ export interface AclContext {
   readonly bucketOwnerCanonicalId?: string;
 }
 
-const ENFORCE_FIX = (bucket: string): string =>
-  `aws s3api put-bucket-ownership-controls --bucket ${bucket} --ownership-controls 'Rules=[{ObjectOwnership=BucketOwnerEnforced}]'`;
-
 /** Decides the ACL for every object of this deploy, or throws before anything is written. */
 export function decideAcl(ctx: AclContext): AclDecision {
   const { env, reading } = ctx;
@@ -65,7 +62,7 @@ export function decideAcl(ctx: AclContext): AclDecision {
       );
     }
     return {
-      params: { ACL: 'bucket-owner-full-control' },
+      params: { ACL: BUCKET_OWNER_FULL_CONTROL },
       verify: 'owner',
       description: 'Object Ownership unreadable, same account: sending bucket-owner-full-control (accepted by every ownership mode) and checking each object\'s owner',
       warnings: [
@@ -78,14 +75,14 @@ export function decideAcl(ctx: AclContext): AclDecision {
       // With an OAI, edgelock's bucket policy refuses any PutObject without bucket-owner-full-control
       // (the legacy guard against foreign-owned objects); S3 accepts that ACL on an enforced bucket.
       return env.originAccess === 'oai'
-        ? { params: { ACL: 'bucket-owner-full-control' }, verify: 'none-needed', description: 'BucketOwnerEnforced with an OAI: bucket-owner-full-control sent, as the OAI bucket policy requires; the bucket owner owns every object', warnings: [] }
+        ? { params: { ACL: BUCKET_OWNER_FULL_CONTROL }, verify: 'none-needed', description: 'BucketOwnerEnforced with an OAI: bucket-owner-full-control sent, as the OAI bucket policy requires; the bucket owner owns every object', warnings: [] }
         : { params: {}, verify: 'none-needed', description: 'BucketOwnerEnforced: no ACL sent; the bucket owner owns every object', warnings: [] };
     case 'BucketOwnerPreferred':
       return {
-        params: { ACL: 'bucket-owner-full-control' },
+        params: { ACL: BUCKET_OWNER_FULL_CONTROL },
         verify: 'owner',
         description: 'BucketOwnerPreferred: bucket-owner-full-control, so the bucket owner owns each object',
-        warnings: [`bucket ${env.bucket} uses BucketOwnerPreferred; BucketOwnerEnforced (ACLs disabled) is simpler and safer: ${ENFORCE_FIX(env.bucket)}`],
+        warnings: [`bucket ${env.bucket} uses BucketOwnerPreferred; BucketOwnerEnforced (ACLs disabled) is simpler and safer: ${enforceOwnershipCommand(env.bucket)}`],
       };
     case 'ObjectWriter':
       return decideObjectWriter(ctx);
@@ -94,16 +91,16 @@ export function decideAcl(ctx: AclContext): AclDecision {
 
 function decideObjectWriter(ctx: AclContext): AclDecision {
   const { env, callerAccountId, bucketOwnerCanonicalId } = ctx;
-  const warning = `bucket ${env.bucket} uses the legacy ObjectWriter ownership: objects belong to the account that wrote them. Switch it to BucketOwnerEnforced, which also makes the bucket owner own every existing object: ${ENFORCE_FIX(env.bucket)}`;
+  const warning = `bucket ${env.bucket} uses the legacy ObjectWriter ownership: objects belong to the account that wrote them. Switch it to BucketOwnerEnforced, which also makes the bucket owner own every existing object: ${enforceOwnershipCommand(env.bucket)}`;
   if (callerAccountId !== undefined && callerAccountId === env.accountId) {
-    return { params: { ACL: 'bucket-owner-full-control' }, verify: 'owner', description: 'ObjectWriter, same account: the bucket owner writes and owns each object', warnings: [warning] };
+    return { params: { ACL: BUCKET_OWNER_FULL_CONTROL }, verify: 'owner', description: 'ObjectWriter, same account: the bucket owner writes and owns each object', warnings: [warning] };
   }
   const who = callerAccountId ? `account ${callerAccountId}` : 'this (unknown) account';
   if (env.originAccess === 'oac') {
     throw new EdgelockError(
       `refusing to deploy to ${env.bucket}: it uses ObjectWriter ownership and the deploy runs from ${who}, not the bucket owner ${env.accountId}, ` +
         'so every object would belong to the deploying account and the bucket policy that lets CloudFront (OAC) read could not cover it (the outage in the "Tale of Two Buckets"). ' +
-        `Nothing was written. Fix: switch the bucket to BucketOwnerEnforced: ${ENFORCE_FIX(env.bucket)}`,
+        `Nothing was written. Fix: switch the bucket to BucketOwnerEnforced: ${enforceOwnershipCommand(env.bucket)}`,
       { code: 'DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER' },
     );
   }
@@ -112,7 +109,7 @@ function decideObjectWriter(ctx: AclContext): AclDecision {
     throw new EdgelockError(
       `refusing to deploy to ${env.bucket}: it uses ObjectWriter ownership, the deploy runs from ${who}, and the distribution reads through an OAI, ` +
         `so objects need a read grant for the OAI, but environments.${env.name}.oaiCanonicalUserIds is empty. Nothing was written. ` +
-        `Fix: set oaiCanonicalUserIds to the OAI's S3CanonicalUserId (aws cloudfront list-cloud-front-origin-access-identities), or better, switch the bucket to BucketOwnerEnforced: ${ENFORCE_FIX(env.bucket)}`,
+        `Fix: set oaiCanonicalUserIds to the OAI's S3CanonicalUserId (aws cloudfront list-cloud-front-origin-access-identities), or better, switch the bucket to BucketOwnerEnforced: ${enforceOwnershipCommand(env.bucket)}`,
       { code: 'DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER' },
     );
   }
@@ -120,7 +117,7 @@ function decideObjectWriter(ctx: AclContext): AclDecision {
     throw new EdgelockError(
       `refusing to deploy to ${env.bucket}: it uses ObjectWriter ownership and the deploy runs from ${who}; edgelock must grant the bucket owner full control by canonical ID, ` +
         'but could not read it (s3:GetBucketAcl denied). Nothing was written. Allow s3:GetBucketAcl to the deploy role, or switch the bucket to BucketOwnerEnforced: ' +
-        ENFORCE_FIX(env.bucket),
+        enforceOwnershipCommand(env.bucket),
       { code: 'DEPLOY_REFUSED_CROSS_ACCOUNT_OBJECT_WRITER' },
     );
   }
@@ -135,17 +132,15 @@ function decideObjectWriter(ctx: AclContext): AclDecision {
   };
 }
 
-const PUBLIC_GROUPS = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
-
 /** Last line of defence: no PUT ever carries a public canned ACL or a grant to a public group. */
 export function assertNoPublicGrant(params: { ACL?: string; GrantRead?: string; GrantFullControl?: string; GrantReadACP?: string; GrantWriteACP?: string }, key: string): void {
   const acl = params.ACL;
-  if (acl !== undefined && acl !== 'bucket-owner-full-control' && acl !== 'private') {
+  if (acl !== undefined && acl !== BUCKET_OWNER_FULL_CONTROL && acl !== 'private') {
     throw new EdgelockError(`refusing to upload ${key} with ACL "${acl}": edgelock never makes objects public; the distribution reads them through OAC or an OAI grant`, { code: 'DEPLOY_REFUSED_PUBLIC_ACL' });
   }
   for (const field of ['GrantRead', 'GrantFullControl', 'GrantReadACP', 'GrantWriteACP'] as const) {
     const v = params[field];
-    if (v && PUBLIC_GROUPS.test(v)) {
+    if (v && namesPublicGroup(v)) {
       throw new EdgelockError(`refusing to upload ${key} with ${field} to a public group (${v}): edgelock never makes objects public`, { code: 'DEPLOY_REFUSED_PUBLIC_ACL' });
     }
   }

@@ -2,7 +2,7 @@
  * Human-readable output of a deploy: the plan (for --dry-run) and the summary. `--json` prints the
  * {@link DeploySummary} itself.
  */
-import type { DeploySummary } from './index';
+import type { DeploySummary } from './summary';
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;

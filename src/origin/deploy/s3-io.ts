@@ -15,9 +15,12 @@ import {
 } from '@aws-sdk/client-s3';
 import { EdgelockError } from '../../errors';
 import { MULTIPART_PART_BYTES, type LocalFile } from './local-files';
-import { assertNoPublicGrant, type AclParams, type OwnershipMode, type OwnershipReading } from './ownership';
-import type { RemoteObject } from './plan';
-import { runPool, withRetry } from './retry';
+import { assertNoPublicGrant, type AclParams, type OwnershipReading } from './ownership';
+import type { RemoteObject } from './changes';
+import { runPool } from '../pool';
+import { errorName as sdkErrorName, httpStatus, NOT_FOUND } from '../s3/errors';
+import { MODE_WITHOUT_CONTROLS, ownershipModeOf } from '../s3/ownership';
+import { withRetry } from './retry';
 
 export interface S3Io {
   readonly s3: S3Client;
@@ -25,13 +28,8 @@ export interface S3Io {
   readonly attempts: number;
 }
 
-function errorName(err: unknown): string {
-  return (err as { name?: string; Code?: string }).name ?? (err as { Code?: string }).Code ?? '';
-}
-
-function status(err: unknown): number | undefined {
-  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
-}
+const errorName = (err: unknown): string => sdkErrorName(err) ?? '';
+const status = httpStatus;
 
 /** Wraps an SDK failure in a message that names the bucket and the operation. */
 export function s3Error(io: S3Io, what: string, err: unknown): EdgelockError {
@@ -39,7 +37,7 @@ export function s3Error(io: S3Io, what: string, err: unknown): EdgelockError {
   const name = errorName(err);
   const msg = (err as Error).message ?? String(err);
   let hint = '';
-  if (name === 'NoSuchBucket') hint = ' (check environments.<env>.bucket, the region and --endpoint)';
+  if (name === NOT_FOUND.bucket) hint = ' (check environments.<env>.bucket, the region and --endpoint)';
   else if (name === 'AccessDenied' || status(err) === 403) hint = ' (check the deploy role\'s permissions on this bucket)';
   return new EdgelockError(`${what} in bucket ${io.bucket} failed: ${name ? `${name}: ` : ''}${msg}${hint}`, { code: 'AWS_ERROR', cause: err });
 }
@@ -63,13 +61,13 @@ export async function listBucket(io: S3Io): Promise<RemoteObject[]> {
 export async function readOwnership(io: S3Io): Promise<OwnershipReading> {
   try {
     const out = await withRetry(() => io.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: io.bucket })), { attempts: io.attempts });
-    const mode = out.OwnershipControls?.Rules?.[0]?.ObjectOwnership as OwnershipMode | undefined;
+    const mode = ownershipModeOf(out);
     // AWS always answers 200 with a rule; an answer without one comes from an endpoint that ignored the query (s3rver).
     return mode ? { kind: 'read', mode } : { kind: 'unsupported' };
   } catch (err) {
     const name = errorName(err);
     // A bucket without ownership controls behaves as ObjectWriter (buckets made before April 2023).
-    if (name === 'OwnershipControlsNotFoundError') return { kind: 'read', mode: 'ObjectWriter' };
+    if (name === NOT_FOUND.ownershipControls) return { kind: 'read', mode: MODE_WITHOUT_CONTROLS };
     if (name === 'AccessDenied' || status(err) === 403) return { kind: 'denied' };
     if (name === 'NotImplemented' || status(err) === 501) return { kind: 'unsupported' };
     throw s3Error(io, 'reading Object Ownership', err);
@@ -136,7 +134,7 @@ export async function deleteKeys(io: S3Io, keys: readonly string[], concurrency:
     });
     const failed = out.Errors ?? [];
     if (failed.length > 0) {
-      throw new EdgelockError(`deleting ${failed.length} old object(s) from ${io.bucket} failed, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`.trim(), { code: 'DEPLOY_REFUSED' });
+      throw new EdgelockError(`deleting ${failed.length} old object(s) from ${io.bucket} failed, e.g. ${failed[0]!.Key}: ${failed[0]!.Code} ${failed[0]!.Message ?? ''}`.trim(), { code: 'AWS_ERROR' });
     }
   });
 }

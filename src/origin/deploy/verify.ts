@@ -4,9 +4,11 @@
  * new content through the distribution, past every cache.
  */
 import { createHash, randomBytes } from 'node:crypto';
+import { runPool } from '../pool';
+import { namesPublicGroup } from '../s3/acl';
+import { errorName } from '../s3/errors';
 import type { AclDecision } from './ownership';
 import { readObjectAcl, type ObjectAcl, type S3Io } from './s3-io';
-import { runPool } from './retry';
 
 export interface OwnershipProblem {
   readonly key: string;
@@ -20,11 +22,9 @@ export interface OwnershipCheck {
   readonly skipped?: string;
 }
 
-const PUBLIC_GROUP = /acs\.amazonaws\.com\/groups\/global\/(AllUsers|AuthenticatedUsers)/;
-
 /** Judges one object's ACL (pure). Returns the problem, or undefined when the object is fine. */
 export function judgeObjectAcl(acl: ObjectAcl, rule: AclDecision['verify'], bucketOwnerId: string | undefined, oaiIds: readonly string[]): string | undefined {
-  const publicGrant = acl.grants.find((g) => g.granteeUri && PUBLIC_GROUP.test(g.granteeUri));
+  const publicGrant = acl.grants.find((g) => g.granteeUri && namesPublicGroup(g.granteeUri));
   if (publicGrant) return `carries a public grant (${publicGrant.permission} to ${publicGrant.granteeUri?.split('/').pop()}), left by an earlier tool; Block Public Access makes it useless and it must go`;
   const ownedByBucketOwner = bucketOwnerId !== undefined && acl.ownerId === bucketOwnerId;
   if (ownedByBucketOwner) return undefined;
@@ -51,7 +51,7 @@ export async function verifyOwnership(
     try {
       problem = judgeObjectAcl(await readObjectAcl(io, key), decision.verify, context.bucketOwnerId, context.oaiIds);
     } catch (err) {
-      const name = (err as { name?: string }).name ?? 'error';
+      const name = errorName(err) ?? 'error';
       problem = name === 'AccessDenied'
         ? 'its ACL cannot be read (AccessDenied): the deploy account does not own it, so it was left by another account; the bucket owner cannot rely on it'
         : `its ACL could not be read: ${name}: ${(err as Error).message}`;

@@ -16,9 +16,9 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateJobCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
 import { EdgelockError, UsageError } from '../../errors';
+import { runPool } from '../pool';
 import { batchJobDefinition, manifestCsv } from './batch';
 import type { OwnershipPlan } from './plan';
-import { pool } from './scan';
 
 export interface ApplyOptions {
   readonly s3: S3Client;
@@ -74,7 +74,7 @@ export async function applyOwnershipFix(plan: OwnershipPlan, o: ApplyOptions): P
           break;
         }
         case 'copy-in-place':
-          await pool(step.keys, 8, async (key) => {
+          await runPool(step.keys, 8, async (key) => {
             const h = await o.s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
             // REPLACE with the object's own metadata: a copy onto itself must change something.
             await o.s3.send(

@@ -3,10 +3,8 @@
  * (BucketOwnerEnforced). Pure: grants in, statements and notes out.
  */
 import type { Grant } from '@aws-sdk/client-s3';
-import { ALL_USERS, AUTHENTICATED_USERS } from '../doctor/checks/ownership';
 import type { PolicyStatement } from '../doctor/policy-eval';
-
-export const LOG_DELIVERY = 'http://acs.amazonaws.com/groups/s3/LogDelivery';
+import { groupName, isPublicGroup, LOG_DELIVERY } from '../s3/acl';
 
 /** Most object ARNs one statement lists before the plan asks for a review instead. */
 export const MAX_KEYS_PER_STATEMENT = 100;
@@ -44,8 +42,8 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
     const who = grantee(g);
     const perm = g.Permission ?? '';
     if (who === ownerId) continue;
-    if (who === ALL_USERS || who === AUTHENTICATED_USERS) {
-      dropped.push(`bucket ACL ${perm} to ${who === ALL_USERS ? 'AllUsers' : 'AuthenticatedUsers'}: public access is not moved (serve through CloudFront)`);
+    if (isPublicGroup(who)) {
+      dropped.push(`bucket ACL ${perm} to ${groupName(who)}: public access is not moved (serve through CloudFront)`);
       continue;
     }
     if (who === LOG_DELIVERY) {
@@ -76,8 +74,8 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
       const who = grantee(g);
       const perm = g.Permission ?? '';
       if (who === ownerId) continue;
-      if (who === ALL_USERS || who === AUTHENTICATED_USERS) {
-        dropped.push(`${o.key}: ${perm} to ${who === ALL_USERS ? 'AllUsers' : 'AuthenticatedUsers'} (public-read) is not moved: serve it through CloudFront`);
+      if (isPublicGroup(who)) {
+        dropped.push(`${o.key}: ${perm} to ${groupName(who)} (public-read) is not moved: serve it through CloudFront`);
         continue;
       }
       if (!/^(READ|FULL_CONTROL)$/.test(perm)) continue;

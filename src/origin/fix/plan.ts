@@ -9,7 +9,8 @@
  */
 import type { PolicyDocument, PolicyStatement } from '../doctor/policy-eval';
 import { movedGrants } from './grants';
-import type { OwnershipMode, OwnershipScan } from './scan';
+import type { OwnershipMode } from '../s3/ownership';
+import type { OwnershipScan } from './scan';
 
 /** AWS's limit on a bucket policy's size. */
 export const MAX_POLICY_BYTES = 20 * 1024;

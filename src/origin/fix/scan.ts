@@ -14,9 +14,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { EdgelockError } from '../../errors';
 import { parsePolicy, type PolicyDocument } from '../doctor/policy-eval';
+import { runPool } from '../pool';
+import { errorName, NOT_FOUND, orNull } from '../s3/errors';
+import { MODE_WITHOUT_CONTROLS, ownershipModeOf, type OwnershipMode } from '../s3/ownership';
 import type { ObjectGrants } from './grants';
-
-export type OwnershipMode = 'BucketOwnerEnforced' | 'BucketOwnerPreferred' | 'ObjectWriter';
 
 export interface OwnershipScan {
   readonly bucket: string;
@@ -37,35 +38,17 @@ export interface OwnershipScan {
   readonly kmsKeyId?: string;
 }
 
-const errName = (e: unknown) => (e as { name?: string }).name ?? 'Error';
-
-async function orNull<T>(p: Promise<T>, notFound: string): Promise<T | null> {
-  try {
-    return await p;
-  } catch (e) {
-    if (errName(e) === notFound) return null;
-    throw e;
-  }
-}
-
-/** Runs `fn` over `items` with at most `n` in flight. */
-export async function pool<T>(items: readonly T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) await fn(items[next++]!);
-  };
-  await Promise.all(Array.from({ length: Math.min(n, items.length) }, worker));
-}
+const errName = (e: unknown): string => errorName(e) ?? 'Error';
 
 export async function scanOwnership(s3: S3Client, bucket: string, options: { aclScanLimit: number; onProgress?: (done: number, total: number) => void }): Promise<OwnershipScan> {
   try {
-    const controls = await orNull(s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket })), 'OwnershipControlsNotFoundError');
-    const mode = (controls?.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'ObjectWriter') as OwnershipMode;
+    const controls = await orNull(s3.send(new GetBucketOwnershipControlsCommand({ Bucket: bucket })), NOT_FOUND.ownershipControls);
+    const mode: OwnershipMode = ownershipModeOf(controls) ?? MODE_WITHOUT_CONTROLS;
     const acl = await s3.send(new GetBucketAclCommand({ Bucket: bucket }));
     const ownerId = acl.Owner?.ID;
     if (!ownerId) throw new EdgelockError(`GetBucketAcl on ${bucket} returned no owner`, { code: 'AWS_ERROR' });
-    const pol = await orNull(s3.send(new GetBucketPolicyCommand({ Bucket: bucket })), 'NoSuchBucketPolicy');
-    const enc = await orNull(s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })), 'ServerSideEncryptionConfigurationNotFoundError');
+    const pol = await orNull(s3.send(new GetBucketPolicyCommand({ Bucket: bucket })), NOT_FOUND.bucketPolicy);
+    const enc = await orNull(s3.send(new GetBucketEncryptionCommand({ Bucket: bucket })), NOT_FOUND.encryption);
     const def = enc?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault;
 
     const keys: string[] = [];
@@ -84,7 +67,7 @@ export async function scanOwnership(s3: S3Client, bucket: string, options: { acl
     const aclUnreadable: string[] = [];
     const toScan = mode === 'BucketOwnerEnforced' ? [] : keys.slice(0, options.aclScanLimit);
     let done = 0;
-    await pool(toScan, 16, async (key) => {
+    await runPool(toScan, 16, async (key) => {
       try {
         const a = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: key }));
         const others = (a.Grants ?? []).filter((g) => g.Grantee?.ID !== ownerId);

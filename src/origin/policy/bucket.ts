@@ -2,6 +2,7 @@
  * Bucket policies: the site bucket (only this distribution reads it, TLS only) and the
  * statements every edgelock bucket carries.
  */
+import { BUCKET_OWNER_FULL_CONTROL } from '../s3/acl';
 import { policy, type PolicyDocument, type Statement } from './types';
 
 /** How the distribution reaches the bucket. */
@@ -61,7 +62,7 @@ export function requireBucketOwnerFullControlStatement(bucketArn: string): State
     Principal: '*',
     Action: 's3:PutObject',
     Resource: `${bucketArn}/*`,
-    Condition: { StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+    Condition: { StringNotEquals: { 's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL } },
   };
 }
 

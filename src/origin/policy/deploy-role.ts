@@ -2,6 +2,7 @@
  * The deploy role each environment account offers to the tools account's deploy function: its
  * trust policy and the least permissions the deployer needs.
  */
+import { BUCKET_OWNER_FULL_CONTROL } from '../s3/acl';
 import { policy, type PolicyDocument, type Statement } from './types';
 
 export interface DeployTrustInput {
@@ -55,7 +56,7 @@ export function deployRolePermissions(input: DeployPermissionsInput): PolicyDocu
       Effect: 'Allow',
       Action: 's3:PutObjectAcl',
       Resource: objects,
-      Condition: { StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } },
+      Condition: { StringEquals: { 's3:x-amz-acl': BUCKET_OWNER_FULL_CONTROL } },
     });
   }
   if (input.kmsKeyArn) {

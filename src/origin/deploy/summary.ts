@@ -1,0 +1,86 @@
+/**
+ * What a deploy reports: the summary (also the `--json` output), built from the plan and how far
+ * the deploy got, and the error a failed deploy throws with that summary attached.
+ */
+import { EdgelockError, type ErrorCode } from '../../errors';
+import type { OwnershipReading } from './ownership';
+import type { DeployPlan } from './plan';
+import type { OwnershipCheck, ProbeResult } from './verify';
+
+export interface DeploySummary {
+  readonly ok: boolean;
+  readonly environment: string;
+  readonly bucket: string;
+  readonly endpoint?: string;
+  readonly dryRun: boolean;
+  readonly ownership: { readonly reading: string; readonly acl: string };
+  readonly counts: { readonly add: number; readonly change: number; readonly unchanged: number; readonly delete: number; readonly kept: number; readonly uploaded: number; readonly deleted: number };
+  readonly bytes: { readonly toUpload: number; readonly uploaded: number };
+  readonly durationMs: number;
+  readonly invalidation: { readonly paths: readonly string[]; readonly id?: string; readonly status?: string; readonly skipped?: string };
+  readonly verification: {
+    readonly ownership: OwnershipCheck;
+    readonly probe: { readonly results: readonly ProbeResult[]; readonly skipped?: string };
+  };
+  readonly plan?: { readonly add: readonly string[]; readonly change: readonly string[]; readonly delete: readonly string[] };
+  readonly warnings: readonly string[];
+  readonly error?: string;
+}
+
+/** A failed deploy: the message says what and how to fix; `summary` says how far it got. */
+export class DeployError extends EdgelockError {
+  override name = 'DeployError';
+  /** @param code the stable code; by default the cause's, when it is edgelock's own error, else DEPLOY_FAILED */
+  constructor(message: string, readonly summary: DeploySummary, cause?: unknown, code?: ErrorCode) {
+    // A deploy that stopped on one of edgelock's own errors (a refusal, an AWS error it wrapped) keeps that error's code.
+    super(message, { code: code ?? (cause instanceof EdgelockError ? cause.code : 'DEPLOY_FAILED'), cause });
+  }
+}
+
+/** How far a deploy got: what the executor has done so far. */
+export interface DeployProgress {
+  readonly uploaded: number;
+  readonly uploadedBytes: number;
+  readonly deleted: number;
+  readonly invalidation: DeploySummary['invalidation'];
+  readonly ownership: OwnershipCheck;
+  readonly probe: DeploySummary['verification']['probe'];
+  readonly warnings: readonly string[];
+}
+
+/** Progress before the first step: nothing done, each check "not run" for the plan's reason. */
+export function startProgress(plan: DeployPlan): DeployProgress {
+  return {
+    uploaded: 0,
+    uploadedBytes: 0,
+    deleted: 0,
+    invalidation: plan.invalidation,
+    ownership: { checked: 0, problems: [], skipped: plan.notRun.ownership },
+    probe: { results: [], skipped: plan.notRun.probe },
+    warnings: [],
+  };
+}
+
+export function describeReading(r: OwnershipReading): string {
+  return r.kind === 'read' ? r.mode : r.kind === 'denied' ? 'unreadable (AccessDenied)' : 'not implemented by the endpoint';
+}
+
+export function summarize(plan: DeployPlan, p: DeployProgress, result: { readonly ok: boolean; readonly durationMs: number; readonly error?: string }): DeploySummary {
+  const c = plan.changes;
+  return {
+    ok: result.ok,
+    environment: plan.env.name,
+    bucket: plan.env.bucket,
+    ...(plan.endpoint ? { endpoint: plan.endpoint } : {}),
+    dryRun: plan.dryRun,
+    ownership: { reading: describeReading(plan.reading), acl: plan.acl.description },
+    counts: { add: c.add.length, change: c.change.length, unchanged: c.unchanged.length, delete: c.delete.length, kept: c.kept.length, uploaded: p.uploaded, deleted: p.deleted },
+    bytes: { toUpload: plan.uploads.reduce((n, f) => n + f.size, 0), uploaded: p.uploadedBytes },
+    durationMs: result.durationMs,
+    invalidation: Object.fromEntries(Object.entries(p.invalidation).filter(([, v]) => v !== undefined)) as DeploySummary['invalidation'],
+    verification: { ownership: p.ownership, probe: p.probe },
+    ...(plan.dryRun ? { plan: { add: c.add.map((f) => f.key), change: c.change.map((f) => f.key), delete: c.delete } } : {}),
+    warnings: [...p.warnings],
+    ...(result.error ? { error: result.error } : {}),
+  };
+}

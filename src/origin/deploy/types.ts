@@ -1,0 +1,43 @@
+/** What a caller gives `deploySite()` and the events it reports while it runs. */
+import type { AwsCredentialIdentity } from '@smithy/types';
+import type { ResolvedConfig } from '../../config/schema';
+import type { GivenClients } from './clients';
+
+export interface DeployOptions {
+  readonly config: ResolvedConfig;
+  /** Environment name. */
+  readonly env: string;
+  /** The site folder. */
+  readonly dir: string;
+  /** Print the plan, change nothing. @default false */
+  readonly dryRun?: boolean;
+  /** Parallel requests. @default config.deploy.concurrency */
+  readonly concurrency?: number;
+  /** Delete keys the site no longer has, once the new HTML is live. @default true */
+  readonly prune?: boolean;
+  /** Any S3 endpoint (e.g. s3rver on loopback): path-style, no CloudFront. */
+  readonly endpoint?: string;
+  /** Role to assume before deploying (its account must be the environment's). */
+  readonly roleArn?: string;
+  /** Explicit credentials (otherwise the SDK's default chain, or the assumed role's). */
+  readonly credentials?: AwsCredentialIdentity;
+  /** "user:password" for probing an environment with auth. @default process.env[config.deploy.verify.probeCredentialsEnv] */
+  readonly probeCredentials?: string;
+  /** Probe this base URL instead of the distribution (e.g. the local edge). */
+  readonly probeBaseUrl?: string;
+  /** Run the ownership and probe checks (each also switchable in the config). @default true */
+  readonly verify?: boolean;
+  /** Progress and warnings as they happen. */
+  readonly onEvent?: (event: DeployEvent) => void;
+  /** Ready-made clients (tests, the Lambda). */
+  readonly clients?: GivenClients;
+}
+
+export type DeployPhase = 'plan' | 'upload-assets' | 'verify-assets' | 'upload-html' | 'verify-html' | 'invalidate' | 'probe' | 'prune';
+
+export type DeployEvent =
+  | { readonly type: 'phase'; readonly phase: DeployPhase; readonly total: number }
+  | { readonly type: 'progress'; readonly phase: DeployPhase; readonly done: number; readonly total: number; readonly bytes: number }
+  | { readonly type: 'warning'; readonly message: string }
+  /** One object request going out (in order): lets tests record the order of uploads. */
+  | { readonly type: 'request'; readonly key: string };

@@ -1,0 +1,51 @@
+/**
+ * Reading an AWS SDK v3 error: its name (the AWS error code) and HTTP status, and the "not found"
+ * answers that mean "this bucket has no such setting" rather than a failure.
+ *
+ * S3 HEAD answers carry no body, so the SDK names them from the status code: 404 is `NotFound`,
+ * any other status `Unknown`, both with the message "UnknownError".
+ */
+
+/** The AWS error code of an SDK error (`name`, or `Code` on older shapes), or undefined. */
+export function errorName(err: unknown): string | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  const e = err as { name?: unknown; Code?: unknown };
+  return typeof e.name === 'string' ? e.name : typeof e.Code === 'string' ? e.Code : undefined;
+}
+
+/** The HTTP status AWS answered with, when the error carries one. */
+export function httpStatus(err: unknown): number | undefined {
+  if (!err || typeof err !== 'object') return undefined;
+  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+}
+
+/** The error codes S3 uses for "this bucket (or key) has no such thing". */
+export const NOT_FOUND = {
+  bucket: 'NoSuchBucket',
+  key: 'NoSuchKey',
+  /** A HEAD of a missing key (no body: the SDK names it from the 404). */
+  head: 'NotFound',
+  bucketPolicy: 'NoSuchBucketPolicy',
+  /** No ownership controls: the bucket is ObjectWriter (see `MODE_WITHOUT_CONTROLS`). */
+  ownershipControls: 'OwnershipControlsNotFoundError',
+  encryption: 'ServerSideEncryptionConfigurationNotFoundError',
+  publicAccessBlock: 'NoSuchPublicAccessBlockConfiguration',
+  objectLock: 'ObjectLockConfigurationNotFoundError',
+} as const;
+
+export type NotFoundCode = (typeof NOT_FOUND)[keyof typeof NOT_FOUND];
+
+/** Whether `err` is the named "not found" answer. */
+export function isNotFound(err: unknown, code: NotFoundCode): boolean {
+  return errorName(err) === code;
+}
+
+/** The call's value, or null when it answers the named "not found"; any other error is rethrown. */
+export async function orNull<T>(call: Promise<T>, code: NotFoundCode): Promise<T | null> {
+  try {
+    return await call;
+  } catch (err) {
+    if (isNotFound(err, code)) return null;
+    throw err;
+  }
+}

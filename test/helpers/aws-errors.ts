@@ -1,0 +1,53 @@
+/**
+ * AWS SDK v3 errors shaped exactly as a client builds them from the wire, for mocked clients:
+ * the modeled exception class when the service models that code (NoSuchKey, AccessDenied,
+ * NotFound, ParameterNotFound...), otherwise the service's base exception, with `name`, `$fault`,
+ * `$metadata` and `message`; an answer with a body also carries its `Code`, `RequestId` and `HostId`.
+ * test/deploy/aws-errors.test.ts checks these against errors the SDK builds from real responses.
+ */
+import * as s3 from '@aws-sdk/client-s3';
+
+export const REQUEST_ID = 'REQ123';
+export const HOST_ID = 'HOST123';
+
+/** What every SDK v3 service error is. */
+export type ServiceError = Error & { readonly $fault: 'client' | 'server'; readonly $metadata: { readonly httpStatusCode?: number } };
+
+type ExceptionClass = new (options: { name: string; $fault: 'client' | 'server'; $metadata: object; message?: string }) => ServiceError;
+
+function metadata(status: number) {
+  return { httpStatusCode: status, requestId: REQUEST_ID, extendedRequestId: HOST_ID, cfId: undefined, attempts: 1, totalRetryDelay: 0 };
+}
+
+/** The modeled class for `code` among a client package's exports, if it models one. */
+function modeled(exports: Record<string, unknown>, base: ExceptionClass, code: string): ExceptionClass | undefined {
+  const ctor = exports[code];
+  return typeof ctor === 'function' && ctor.prototype instanceof base ? (ctor as ExceptionClass) : undefined;
+}
+
+/**
+ * An error as a client builds it from an error answer with a body.
+ * @param exports the client package (e.g. `import * as ssm from '@aws-sdk/client-ssm'`), to find modeled classes
+ * @param base its base exception (e.g. SSMServiceException)
+ */
+export function awsError(exports: Record<string, unknown>, base: ExceptionClass, code: string, status: number, message: string, extra: Record<string, unknown> = {}): ServiceError {
+  const Ctor = modeled(exports, base, code) ?? base;
+  // Like the SDK: the class is built without a message, then decorated with the body's fields.
+  const err = new Ctor({ name: code, $fault: status < 500 ? 'client' : 'server', $metadata: metadata(status) });
+  delete (err as { $response?: unknown }).$response;
+  return Object.assign(err, { $retryable: undefined, name: code, message, ...extra });
+}
+
+/** An S3 error answer with an XML body (every S3 operation but HEAD). */
+export function s3Error(code: string, status: number, message: string): s3.S3ServiceException {
+  return awsError(s3 as unknown as Record<string, unknown>, s3.S3ServiceException as unknown as ExceptionClass, code, status, message, { Code: code, RequestId: REQUEST_ID, HostId: HOST_ID }) as s3.S3ServiceException;
+}
+
+/**
+ * An S3 HEAD error: no body on the wire, so the SDK names it from the status alone — 404 is
+ * `NotFound` (a modeled class), any other status `Unknown` — and the message is "UnknownError".
+ */
+export function s3HeadError(status: number): s3.S3ServiceException {
+  const code = status === 404 ? 'NotFound' : 'Unknown';
+  return awsError(s3 as unknown as Record<string, unknown>, s3.S3ServiceException as unknown as ExceptionClass, code, status, 'UnknownError') as s3.S3ServiceException;
+}
