@@ -20,7 +20,7 @@ function main(): void {
   };
   const config = loadConfig(process.env.EDGELOCK_CONFIG || context('edgelockConfig'));
   const outDir = path.resolve(process.env.EDGELOCK_DIST || context('edgelockDist') || 'dist');
-  createStacks(app, config, BuildArtifacts.load(outDir, config.project));
+  createStacks(app, config, BuildArtifacts.load(outDir, config));
   app.synth();
 }
 

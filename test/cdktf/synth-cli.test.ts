@@ -7,7 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildExample } from './example';
+import { loadConfig } from '../../src/config/load';
+import { buildConfig, buildExample } from './example';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
@@ -51,7 +52,7 @@ it('fails without a build, telling the user to build first', () => {
 }, 90_000);
 
 it('fails a config with an unprotected behaviour in an auth environment, naming it, with no hint to skip the check', async () => {
-  const dist = await buildExample();
+  let dist: string | undefined;
   try {
     const config = path.join(tmp, 'broken.config.ts');
     const example = path.join(ROOT, 'examples');
@@ -61,6 +62,7 @@ it('fails a config with an unprotected behaviour in an auth environment, naming 
         `export default { ...base, auth: { ...base.auth, users: ${JSON.stringify(path.join(example, 'users.htpasswd'))} },\n` +
         `  stacks: { behaviors: [{ pathPattern: '/public/*', handlers: ['origin-request', 'origin-response'] }] } };\n`,
     );
+    dist = await buildConfig(loadConfig(config));
     const r = spawnSync(process.execPath, ['--import', 'tsx', 'cdktf/main.ts'], {
       cwd: ROOT,
       encoding: 'utf8',
@@ -70,6 +72,6 @@ it('fails a config with an unprotected behaviour in an auth environment, naming 
     expect(r.stderr).toMatch(/^edgelock: .*\n.*\[acme-web-dev\/cdn\] environment "dev" has auth: true but the cache behaviour "\/public\/\*" has no viewer-request/);
     expect(r.stderr).not.toMatch(/skipValidation|\n\s+at /);
   } finally {
-    rmSync(dist, { recursive: true, force: true });
+    if (dist) rmSync(dist, { recursive: true, force: true });
   }
 }, 60_000);
