@@ -9,6 +9,7 @@ import { registerDeploy } from './commands/deploy';
 import { registerDoctor } from './commands/doctor';
 import { registerFix } from './commands/fix';
 import { registerHash } from './commands/hash';
+import { registerInit } from './commands/init';
 import { registerLogs } from './commands/logs';
 import { registerStart } from './commands/start';
 import { fail } from './run';
@@ -22,6 +23,7 @@ export function createProgram(): Command {
   registerBuild(program);
   registerDeploy(program);
   registerHash(program);
+  registerInit(program);
   registerDev(program);
   registerStart(program);
   registerDoctor(program);
