@@ -87,6 +87,15 @@ describe('edgelock deploy', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test.each([
+    ['a missing site folder', () => path.join(dir, 'no-such-site'), /no site folder at .*no-such-site/],
+    ['a file for a site folder', () => path.join(dir, 'edgelock.config.json'), /edgelock\.config\.json is not a folder/],
+  ])('%s is bad input: exit 2', async (_name, target, message) => {
+    const r = await runCli(['deploy', target(), '--env', 'dev', '--endpoint', server.endpoint], { cwd: dir, env });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
   test('an unknown environment names the ones that exist', async () => {
     const r = await runCli(['deploy', site.dir, '--env', 'prod', '--endpoint', server.endpoint], { cwd: dir, env });
     expect(r.status).toBe(2);

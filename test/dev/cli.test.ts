@@ -16,6 +16,9 @@ describe('edgelock dev: option errors', () => {
     [['--http-port', '9000'], 2, /--http-port only applies with --https/],
     [['--origin', 'examples/site', '--site', 'examples/site'], 2, /use one or the other/],
     [['--env', 'staging'], 2, /no environment "staging"; this config has "dev", "prod"/],
+    [['--site', 'no-such-site'], 2, /--site .*no-such-site: no such folder/],
+    [['--site', CONFIG], 2, /--site .*edgelock\.config\.ts is not a folder/],
+    [['--origin', 'no-such-site'], 2, /--origin .*no-such-site: no such folder/],
     [['--no-build', '--dist', 'no-such-dist'], 1, /no .*no-such-dist\/manifest\.json: run "edgelock build" first/],
   ])('dev %j → exit %d', (args, status, message) => {
     const r = runCli(['dev', '--config', CONFIG, '--port', '0', ...(args as string[])], { cwd: tempDir('edgelock-dev-cli-') });
