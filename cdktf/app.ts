@@ -38,7 +38,7 @@ export interface StacksBuildOptions {
  * or stale build fails here (BUILD_MISSING, BUILD_STALE), not at deploy.
  */
 export function createStacks(app: App, config: ResolvedConfig, build?: StacksBuildOptions | BuildArtifacts): EdgelockStacks {
-  const artifacts = build instanceof BuildArtifacts ? build : BuildArtifacts.load(path.resolve(build?.dist ?? 'dist'), config.project);
+  const artifacts = build instanceof BuildArtifacts ? build : BuildArtifacts.load(path.resolve(build?.dist ?? 'dist'), config);
   checkStackSettings(config);
   const tools = new ToolsStack(app, `${config.project}-tools`, { config, artifacts });
   const environments: Record<string, EnvironmentStack> = {};

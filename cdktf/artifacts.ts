@@ -1,12 +1,15 @@
 /**
  * The built bundles the stacks deploy: `<out>/manifest.json` and the zips it lists, checked
- * against their recorded sha256 so a stale or missing build fails the synth, not the deploy.
+ * against their recorded sha256, and the config digests the manifest records checked against the
+ * current config, so a stale or missing build fails the synth, not the deploy.
  */
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { assertFresh } from '../src/build/freshness';
 import type { ArtifactEntry, Manifest } from '../src/build/manifest';
 import type { HandlerName } from '../src/build/handlers';
+import type { ResolvedConfig } from '../src/config/schema';
 import { EdgelockError } from '../src/errors';
 
 const REBUILD = 'run `npm run build` (or `edgelock build`) before synth';
@@ -18,13 +21,21 @@ export interface VerifiedZip {
 }
 
 export class BuildArtifacts {
+  private checked = false;
+
   private constructor(
     readonly outDir: string,
     readonly manifest: Manifest,
+    /** The config the stacks are synthesized from: each bundle handed out must have been built from it. */
+    readonly config: ResolvedConfig,
   ) {}
 
-  /** Reads `<outDir>/manifest.json`; fails when it is missing, unreadable or for another project. */
-  static load(outDir: string, project: string): BuildArtifacts {
+  /**
+   * Reads `<outDir>/manifest.json`; fails when it is missing, unreadable or for another project.
+   * Each bundle handed out later is first checked to be built from `config` (BUILD_STALE if not).
+   */
+  static load(outDir: string, config: ResolvedConfig): BuildArtifacts {
+    const project = config.project;
     const file = path.join(outDir, 'manifest.json');
     if (!existsSync(file)) throw new EdgelockError(`no build manifest at ${file}: ${REBUILD}`, { code: 'BUILD_MISSING' });
     let manifest: Manifest;
@@ -36,13 +47,14 @@ export class BuildArtifacts {
     if (manifest.project !== project) {
       throw new EdgelockError(`the build manifest ${file} is for project "${manifest.project}", the config is "${project}": ${REBUILD}`, { code: 'BUILD_STALE' });
     }
-    return new BuildArtifacts(outDir, manifest);
+    return new BuildArtifacts(outDir, manifest, config);
   }
 
   /** The zip of one environment's handler, or undefined when the manifest has none (auth: false). */
   handler(env: string, name: HandlerName): VerifiedZip | undefined {
     const handlers = this.manifest.environments[env];
     if (!handlers) throw new EdgelockError(`the build manifest has no environment "${env}": ${REBUILD}`, { code: 'BUILD_MISSING' });
+    this.assertFresh();
     const entry = handlers[name];
     return entry ? this.verify(entry, `${name} bundle of environment "${env}"`) : undefined;
   }
@@ -53,7 +65,18 @@ export class BuildArtifacts {
     if (!entry) {
       throw new EdgelockError(`the build manifest lists no "${name}" function bundle (manifest.functions.${name}), which ${neededFor}: ${REBUILD}`, { code: 'BUILD_MISSING' });
     }
+    this.assertFresh();
     return this.verify(entry, `"${name}" function bundle`);
+  }
+
+  /**
+   * Before the first bundle is handed out: every environment of the config (and the deploy function
+   * when the pipeline is on) was built from this config, all stale parts named in one message.
+   */
+  private assertFresh(): void {
+    if (this.checked) return;
+    assertFresh(this.manifest, this.config);
+    this.checked = true;
   }
 
   private verify(entry: ArtifactEntry, what: string): VerifiedZip {

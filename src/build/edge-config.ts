@@ -1,4 +1,5 @@
 import type { ResolvedConfig, ResolvedEnvironment } from '../config/schema';
+import path from 'node:path';
 import type { EdgeConfig } from '../edge/config';
 
 /** The slice of the config that one environment's edge bundles are built with. */
@@ -30,4 +31,12 @@ export function toEdgeConfig(config: ResolvedConfig, env: ResolvedEnvironment): 
       maxUriLength: config.origin.maxUriLength,
     },
   };
+}
+
+/**
+ * The config baked into the pipeline's deploy function: everything but the auth users (it needs no
+ * password hashes), with no absolute paths (the same config builds the same bytes anywhere).
+ */
+export function toDeployConfig(config: ResolvedConfig): ResolvedConfig {
+  return { ...config, auth: undefined, configPath: path.basename(config.configPath), baseDir: '.' };
 }

@@ -12,9 +12,10 @@ import { writeFileAtomic } from '../fs-atomic';
 import { VERSION } from '../version';
 import { bundleHandler, sha256, sourcePath } from './bundle';
 import { checkGeneratedResponses } from './check-responses';
-import { toEdgeConfig } from './edge-config';
+import { toDeployConfig, toEdgeConfig } from './edge-config';
+import { deployFunctionDigest, digestConfig } from './freshness';
 import { HANDLERS, bundleLimits, type BundleLimitOverrides, type BundleLimits, type HandlerName, type HandlerSpec } from './handlers';
-import { MANIFEST_FILE, type ArtifactEntry, type HandlerArtifact, type Manifest } from './manifest';
+import { MANIFEST_FILE, type ArtifactEntry, type BuildDigest, type HandlerArtifact, type Manifest } from './manifest';
 import { deterministicZip } from './zip';
 
 export interface BuildOptions {
@@ -102,8 +103,7 @@ const LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024;
  */
 export async function buildDeployFunction(config: ResolvedConfig): Promise<{ files: BuiltFile[]; entry: ArtifactEntry }> {
   const label = `deploy function for ${config.project}`;
-  const baked = { ...config, auth: undefined, configPath: path.basename(config.configPath), baseDir: '.' };
-  const js = await bundleHandler({ factory: sourcePath('origin', 'deploy', 'lambda.ts'), config: baked, label });
+  const js = await bundleHandler({ factory: sourcePath('origin', 'deploy', 'lambda.ts'), config: toDeployConfig(config), label });
   const packaged = await packageBundle(js, 'origin/deploy');
   if (packaged.entry.zipBytes > LAMBDA_ZIP_LIMIT) {
     throw new EdgelockError(`${label}: the zip is ${packaged.entry.zipBytes} bytes, over Lambda's ${LAMBDA_ZIP_LIMIT}-byte limit; nothing was written`, { code: 'BUILD_LIMIT' });
@@ -118,6 +118,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
   const files: BuiltFile[] = [];
   const environments: Manifest['environments'] = {};
   const origins: NonNullable<Manifest['origins']> = {};
+  const envDigests: Record<string, BuildDigest> = {};
 
   for (const env of envs) {
     const edgeConfig = toEdgeConfig(config, env);
@@ -138,6 +139,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
     }
     environments[env.name] = handlers;
     origins[env.name] = { bucket: env.bucket, bucketDomain: env.bucketDomain, region: env.region, originAccess: env.originAccess, auth: env.auth };
+    envDigests[env.name] = digestConfig(edgeConfig);
   }
 
   const outDir = path.resolve(options.outDir);
@@ -145,10 +147,12 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
   const previous = options.env ? readManifest(manifestPath, config.project) : undefined;
   // The pipeline's deploy function (origin side, Node 22 Lambda): built with every full build.
   const functions: Manifest['functions'] = { ...(previous?.functions ?? {}) };
+  const fnDigests: Record<string, BuildDigest> = { ...(previous?.digests?.functions ?? {}) };
   if (!options.env) {
     const deploy = await buildDeployFunction(config);
     files.push(...deploy.files);
     functions.deploy = deploy.entry;
+    fnDigests.deploy = deployFunctionDigest(config);
   }
 
   const manifest: Manifest = {
@@ -157,6 +161,10 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
     environments: { ...(previous?.environments ?? {}), ...environments },
     origins: { ...(previous?.origins ?? {}), ...origins },
     functions,
+    digests: {
+      environments: { ...(previous?.digests?.environments ?? {}), ...envDigests },
+      functions: fnDigests,
+    },
   };
 
   for (const env of envs) rmSync(path.join(outDir, env.name), { recursive: true, force: true });

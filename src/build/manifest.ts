@@ -30,6 +30,15 @@ export interface EnvironmentOrigin {
   readonly auth: boolean;
 }
 
+/** What a bundle was built from: the edgelock version and digests of the config baked into it. */
+export interface BuildDigest {
+  readonly edgelock: string;
+  /** Hex SHA-256 of the baked config as canonical JSON (keys sorted). */
+  readonly sha256: string;
+  /** Hex SHA-256 per key of the baked config, top-level and one level down (`auth.users`): names what changed. */
+  readonly keys: Readonly<Record<string, string>>;
+}
+
 export interface Manifest {
   readonly edgelock: string;
   readonly project: string;
@@ -39,6 +48,11 @@ export interface Manifest {
   readonly origins?: Record<string, EnvironmentOrigin>;
   /** Bundles that are not edge handlers (e.g. the pipeline's deploy function), by name. */
   readonly functions: Record<string, ArtifactEntry>;
+  /** What each environment's bundles and each function were built from (absent in manifests of edgelock 0.1.0 and older builds). */
+  readonly digests?: {
+    readonly environments: Record<string, BuildDigest>;
+    readonly functions: Record<string, BuildDigest>;
+  };
 }
 
 export const MANIFEST_FILE = 'manifest.json';

@@ -9,6 +9,7 @@ import { registerDeploy } from './commands/deploy';
 import { registerDoctor } from './commands/doctor';
 import { registerFix } from './commands/fix';
 import { registerHash } from './commands/hash';
+import { registerInit } from './commands/init';
 import { registerLogs } from './commands/logs';
 import { registerStart } from './commands/start';
 import { CliRun, PROCESS_IO, fail, type CliIo } from './run';
@@ -24,6 +25,7 @@ export function createProgram(run: CliRun = new CliRun()): Command {
   registerBuild(program, run);
   registerDeploy(program, run);
   registerHash(program, run);
+  registerInit(program, run);
   registerDev(program, run);
   registerStart(program, run);
   registerDoctor(program, run);

@@ -8,7 +8,7 @@ export const MIN_BCRYPT_COST = 8;
 export const MAX_BCRYPT_COST = 14;
 
 const HOW_TO_HASH =
-  'make one with `npx edgelock hash <user>` or `htpasswd -nbB <user> <password>`';
+  'make one with `npx edgelock hash <user>` or `htpasswd -nbBC 10 <user> <password>`';
 
 const BCRYPT = /^\$2[aby]\$(\d{2})\$[./A-Za-z0-9]{53}$/;
 

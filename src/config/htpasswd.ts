@@ -1,6 +1,6 @@
 /**
  * Reads an htpasswd file that holds bcrypt entries only (`user:$2y$10$...`, as written by
- * `htpasswd -nbB` or `edgelock hash`).
+ * `htpasswd -nbBC 10` or `edgelock hash`).
  */
 import { readFileSync } from 'node:fs';
 import { ConfigError, type ConfigIssue } from '../errors';

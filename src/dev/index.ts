@@ -5,6 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { assertFresh } from '../build/freshness';
 import { HANDLERS, type HandlerName } from '../build/handlers';
 import { MANIFEST_FILE, type Manifest } from '../build/manifest';
 import { selectEnvironment } from '../config/load';
@@ -72,7 +73,7 @@ export interface RunningLocalEdge {
   close(): Promise<void>;
 }
 
-/** Reads the manifest and checks it holds the environment's bundles. */
+/** Reads the manifest and checks it holds the environment's bundles, built from this config (BUILD_STALE if not). */
 export function readDevManifest(distDir: string, config: ResolvedConfig, env: ResolvedEnvironment): Manifest {
   const file = path.join(distDir, MANIFEST_FILE);
   if (!existsSync(file)) throw new EdgelockError(`no ${file}: run "edgelock build" first (or drop --no-build)`, { code: 'BUILD_MISSING' });
@@ -90,6 +91,7 @@ export function readDevManifest(distDir: string, config: ResolvedConfig, env: Re
   if (env.auth && !handlers['viewer-request']) {
     throw new EdgelockError(`environment "${env.name}" has auth: true but ${file} has no viewer-request bundle for it; rebuild with "edgelock build"`, { code: 'BUILD_MISSING' });
   }
+  assertFresh(manifest, config, env.name);
   return manifest;
 }
 

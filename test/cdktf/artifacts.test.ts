@@ -27,7 +27,7 @@ const editManifest = (change: (m: Record<string, any>) => void) => {
 
 describe('BuildArtifacts', () => {
   it('returns the zip and the manifest sourceCodeHash of a handler, and nothing for one not built', () => {
-    const a = BuildArtifacts.load(outDir, 'acme-web');
+    const a = BuildArtifacts.load(outDir, exampleConfig());
     expect(a.handler('dev', 'viewer-request')).toEqual({ file: path.join(outDir, 'dev/viewer-request.zip'), sourceCodeHash: a.manifest.environments.dev!['viewer-request']!.sourceCodeHash });
     expect(a.handler('prod', 'viewer-request')).toBeUndefined();
   });
@@ -38,7 +38,7 @@ describe('BuildArtifacts', () => {
     ['a manifest of another project', () => editManifest((m) => { m.project = 'other'; }), /is for project "other", the config is "acme-web"/],
   ])('fails on %s', (_name, breakIt, message) => {
     breakIt();
-    expect(() => BuildArtifacts.load(outDir, 'acme-web')).toThrow(message);
+    expect(() => BuildArtifacts.load(outDir, exampleConfig())).toThrow(message);
   });
 
   it('fails when a zip is missing, naming it', () => {
@@ -52,14 +52,16 @@ describe('BuildArtifacts', () => {
   });
 
   it.each([
-    ['turned auth on', 'prod', true, /environment "prod" has auth: true but the build has no viewer-request \(Basic auth\) bundle for it: the build is older than the config; run `npm run build`/],
-    ['turned auth off', 'dev', false, /environment "dev" has auth: false but the build has a viewer-request \(Basic auth\) bundle for it/],
-  ])('fails when the config %s after the build', (_name, env, auth, message) => {
+    ['turned auth on', 'prod', true],
+    ['turned auth off', 'dev', false],
+  ])('fails when the config %s after the build, naming the environment and the key', (_name, env, auth) => {
     const config = exampleConfig((r) => {
       const envs = r.environments as Record<string, Record<string, unknown>>;
       return { ...r, environments: { ...envs, [env]: { ...envs[env], auth } } };
     });
-    expect(() => synthStacks(config, outDir)).toThrow(message);
+    expect(() => synthStacks(config, outDir)).toThrow(
+      new RegExp(`stale build: the build of environment "${env}" was built from a different config \\(changed since the build: auth\\); the pipeline's deploy function .*environments\\.${env}\\.auth.*Run \`edgelock build\``),
+    );
   });
 
   it('fails when the manifest lacks an environment of the config', () => {

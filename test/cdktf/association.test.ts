@@ -6,13 +6,16 @@
 import { rmSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { behaviourAssociations, checkAuthAssociations } from '../../cdktf/association-check';
-import { buildExample, exampleConfig, synthStacks } from './example';
+import { buildExample, exampleConfig, removeBuilds, synthBuilt, synthStacks } from './example';
 
 let outDir: string;
 beforeAll(async () => {
   outDir = await buildExample();
 });
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(outDir, { recursive: true, force: true });
+  await removeBuilds();
+});
 
 const withBehaviours = (behaviors: unknown[]) => exampleConfig((r) => ({ ...r, stacks: { behaviors } }));
 
@@ -53,8 +56,8 @@ describe('checkAuthAssociations (pure)', () => {
 });
 
 describe('at synth', () => {
-  it('passes extra behaviours that keep every handler', () => {
-    const { stacks } = synthStacks(withBehaviours([{ pathPattern: '/assets/*' }]), outDir);
+  it('passes extra behaviours that keep every handler', async () => {
+    const { stacks } = await synthBuilt(withBehaviours([{ pathPattern: '/assets/*' }]));
     const json = JSON.parse(Testing.synth(stacks.environments.dev!, true));
     const dist = Object.values(json.resource.aws_cloudfront_distribution)[0] as Record<string, unknown>;
     expect(behaviourAssociations(dist)).toEqual([
@@ -63,15 +66,15 @@ describe('at synth', () => {
     ]);
   });
 
-  it('fails a config whose behaviour in an auth environment leaves out viewer-request, naming it', () => {
-    const { stacks } = synthStacks(withBehaviours([{ pathPattern: '/public/*', handlers: ['origin-request', 'origin-response'] }]), outDir);
+  it('fails a config whose behaviour in an auth environment leaves out viewer-request, naming it', async () => {
+    const { stacks } = await synthBuilt(withBehaviours([{ pathPattern: '/public/*', handlers: ['origin-request', 'origin-response'] }]));
     expect(() => Testing.synth(stacks.environments.dev!, true)).toThrow(
       /environment "dev" has auth: true but the cache behaviour "\/public\/\*" has no viewer-request \(Basic auth\) association.*auth\.bypass/,
     );
   });
 
-  it('allows the same behaviour in an environment without auth', () => {
-    const { stacks } = synthStacks(withBehaviours([{ pathPattern: '/public/*', handlers: ['origin-request', 'origin-response'] }]), outDir);
+  it('allows the same behaviour in an environment without auth', async () => {
+    const { stacks } = await synthBuilt(withBehaviours([{ pathPattern: '/public/*', handlers: ['origin-request', 'origin-response'] }]));
     expect(() => Testing.synth(stacks.environments.prod!, true)).not.toThrow();
   });
 

@@ -23,7 +23,7 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
-import { buildExample, exampleConfig, synthStacks } from './example';
+import { buildExample, exampleConfig, removeBuilds, synthBuilt, synthStacks } from './example';
 
 Testing.setupJest();
 
@@ -31,7 +31,10 @@ let outDir: string;
 beforeAll(async () => {
   outDir = await buildExample();
 });
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(outDir, { recursive: true, force: true });
+  await removeBuilds();
+});
 
 type Synth = Record<string, Record<string, Record<string, Record<string, unknown>>>>;
 const parse = (stack: TerraformStack): Synth => JSON.parse(Testing.synth(stack, true)) as Synth;
@@ -210,8 +213,8 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
 });
 
 describe('variants', () => {
-  it('with SSE-KMS, the key policy admits only this distribution and the bucket uses the key', () => {
-    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { encryption: 'sse-kms' } })), outDir);
+  it('with SSE-KMS, the key policy admits only this distribution and the bucket uses the key', async () => {
+    const { stacks } = await synthBuilt(exampleConfig((r) => ({ ...r, stacks: { encryption: 'sse-kms' } })));
     const parsed = parse(stacks.environments.dev!);
     const keyPolicy = JSON.parse(String(resources(parsed, 'aws_kms_key_policy')[0]!.policy));
     expect(keyPolicy.Statement[1]).toMatchObject({
@@ -222,8 +225,8 @@ describe('variants', () => {
     expect(enc.rule).toEqual([expect.objectContaining({ apply_server_side_encryption_by_default: expect.objectContaining({ sse_algorithm: 'aws:kms' }) })]);
   });
 
-  it('with a WAF, attaches a us-east-1 web ACL with a rate-based rule', () => {
-    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { waf: { rateLimit: 500 } } })), outDir);
+  it('with a WAF, attaches a us-east-1 web ACL with a rate-based rule', async () => {
+    const { stacks } = await synthBuilt(exampleConfig((r) => ({ ...r, stacks: { waf: { rateLimit: 500 } } })));
     const json = Testing.synth(stacks.environments.dev!, true);
     expect(json).toHaveResourceWithProperties(Wafv2WebAcl, {
       scope: 'CLOUDFRONT', provider: 'aws.us_east_1',
@@ -232,9 +235,9 @@ describe('variants', () => {
     expect(json).toHaveResourceWithProperties(CloudfrontDistribution, { web_acl_id: expect.stringContaining('aws_wafv2_web_acl') });
   });
 
-  it('with a response-headers policy, builds it from the same header config and attaches it to every behaviour', () => {
+  it('with a response-headers policy, builds it from the same header config and attaches it to every behaviour', async () => {
     const config = exampleConfig((r) => ({ ...r, stacks: { responseHeadersPolicy: true, behaviors: [{ pathPattern: '/assets/*' }] } }));
-    const json = Testing.synth(synthStacks(config, outDir).stacks.environments.dev!, true);
+    const json = Testing.synth((await synthBuilt(config)).stacks.environments.dev!, true);
     expect(json).toHaveResourceWithProperties(CloudfrontResponseHeadersPolicy, {
       name: 'acme-web-dev-security-headers',
       security_headers_config: expect.objectContaining({
@@ -249,15 +252,15 @@ describe('variants', () => {
     }
   });
 
-  it('with a backend, keeps each stack\'s state in S3 under its own key', () => {
-    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, backend: { bucket: 'acme-tfstate', region: 'eu-west-1', lockTable: 'tf-locks' } })), outDir);
+  it('with a backend, keeps each stack\'s state in S3 under its own key', async () => {
+    const { stacks } = await synthBuilt(exampleConfig((r) => ({ ...r, backend: { bucket: 'acme-tfstate', region: 'eu-west-1', lockTable: 'tf-locks' } })));
     stacks.tools.prepareStack();
     const json = parse(stacks.tools);
     expect(json.terraform?.backend).toEqual({ s3: { bucket: 'acme-tfstate', key: 'edgelock/acme-web-tools.tfstate', region: 'eu-west-1', encrypt: true, dynamodb_table: 'tf-locks' } });
   });
 
-  it('without a lock table, uses S3\'s own lock file', () => {
-    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, backend: { bucket: 'acme-tfstate', region: 'eu-west-1' } })), outDir);
+  it('without a lock table, uses S3\'s own lock file', async () => {
+    const { stacks } = await synthBuilt(exampleConfig((r) => ({ ...r, backend: { bucket: 'acme-tfstate', region: 'eu-west-1' } })));
     stacks.environments.prod!.prepareStack();
     expect(parse(stacks.environments.prod!).terraform?.backend).toEqual({ s3: { bucket: 'acme-tfstate', key: 'edgelock/acme-web-prod.tfstate', region: 'eu-west-1', encrypt: true, use_lockfile: true } });
   });
@@ -267,12 +270,12 @@ describe('variants', () => {
     expect(Testing.synth(stacks.tools, true)).not.toHaveResource(Codepipeline);
   });
 
-  it('with a legacy OAI, reaches the bucket through the OAI and keeps uploads bucket-owned', () => {
+  it('with a legacy OAI, reaches the bucket through the OAI and keeps uploads bucket-owned', async () => {
     const config = exampleConfig((r) => {
       const envs = r.environments as Record<string, Record<string, unknown>>;
       return { ...r, environments: { ...envs, dev: { ...envs.dev, originAccess: 'oai' } } };
     });
-    const json = Testing.synth(synthStacks(config, outDir).stacks.environments.dev!, true);
+    const json = Testing.synth((await synthBuilt(config)).stacks.environments.dev!, true);
     expect(json).toHaveResource(CloudfrontOriginAccessIdentity);
     expect(json).not.toHaveResource(CloudfrontOriginAccessControl);
     expect(json).toHaveResourceWithProperties(CloudfrontDistribution, {

@@ -7,8 +7,9 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { loadConfig } from '../../src/config/load';
 import { tempDir } from '../helpers/temp';
-import { buildExample } from './example';
+import { buildConfig, buildExample } from './example';
 
 const ROOT = path.join(__dirname, '..', '..');
 const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
@@ -57,7 +58,9 @@ beforeAll(async () => {
       `export default { ...base, auth: { ...base.auth, users: ${JSON.stringify(path.join(example, 'users.htpasswd'))} },\n` +
       `  stacks: { behaviors: [{ pathPattern: '/public/*', handlers: ['origin-request', 'origin-response'] }] } };\n`,
   );
-  broken = run(process.execPath, ['--import', 'tsx', 'cdktf/main.ts'], { ...process.env, EDGELOCK_CONFIG: config, EDGELOCK_DIST: dist, CDKTF_OUTDIR: path.join(tmp, 'broken-out') });
+  // The broken variant synthesizes from a build of itself: synth refuses a build of another config.
+  const brokenDist = await buildConfig(loadConfig(config));
+  broken = run(process.execPath, ['--import', 'tsx', 'cdktf/main.ts'], { ...process.env, EDGELOCK_CONFIG: config, EDGELOCK_DIST: brokenDist, CDKTF_OUTDIR: path.join(tmp, 'broken-out') });
   // Every run is awaited here, so none outlives the folder's removal.
   await Promise.all([ok, missing, broken]);
 }, 120_000);

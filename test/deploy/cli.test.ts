@@ -77,6 +77,15 @@ describe('edgelock deploy', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test.each([
+    ['a missing site folder', () => path.join(dir, 'no-such-site'), /no site folder at .*no-such-site/],
+    ['a file for a site folder', () => path.join(dir, 'edgelock.config.json'), /edgelock\.config\.json is not a folder/],
+  ])('%s is bad input: exit 2', async (_name, target, message) => {
+    const r = await runInProcess(['deploy', target(), '--config', path.join(dir, 'edgelock.config.json'), '--env', 'dev', '--endpoint', server.endpoint]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
   test('the binary: an unknown environment is a usage error that names the ones that exist', async () => {
     const r = await runCliAsync(['deploy', site.dir, '--env', 'prod', '--endpoint', server.endpoint], { cwd: dir, env });
     expect(r.status).toBe(2);

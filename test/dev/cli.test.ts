@@ -17,6 +17,9 @@ describe('edgelock dev: option errors', () => {
     [['--http-port', '9000'], 2, /--http-port only applies with --https/],
     [['--origin', SITE, '--site', SITE], 2, /use one or the other/],
     [['--env', 'staging'], 2, /no environment "staging"; this config has "dev", "prod"/],
+    [['--site', '{tmp}/no-such-site'], 2, /--site .*no-such-site: no such folder/],
+    [['--site', CONFIG], 2, /--site .*edgelock\.config\.ts is not a folder/],
+    [['--origin', '{tmp}/no-such-site'], 2, /--origin .*no-such-site: no such folder/],
     [['--no-build', '--dist', '{tmp}/no-such-dist'], 1, /no .*no-such-dist\/manifest\.json: run "edgelock build" first/],
     [['--no-such-flag'], 2, /error: unknown option '--no-such-flag'/],
   ])('dev %j → exit %d', async (args, status, message) => {

@@ -1,3 +1,5 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { runCli, runInProcess } from '../helpers/cli';
 
@@ -33,4 +35,31 @@ test.each([
   expect(r.stdout).toBe('');
   expect(r.stderr).toMatch(message);
   expect(r.stderr).not.toMatch(/\n\s+at /);
+});
+
+describe('input with no log records says so and exits 2', () => {
+  let dir: string;
+  beforeAll(() => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-nologs-'));
+    writeFileSync(path.join(dir, 'empty.log'), '');
+    writeFileSync(path.join(dir, 'notes.txt'), 'not a log line\nnor this one\n');
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  test.each([
+    ['an empty file', () => [path.join(dir, 'empty.log')]],
+    ['a file that is not a log', () => [path.join(dir, 'notes.txt')]],
+    ['a folder of neither', () => [dir]],
+  ])('%s', (_name, targets) => {
+    for (const extra of [[], ['--json']]) {
+      const r = runCli(['logs', ...targets(), ...extra]);
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/edgelock: no log records in .*Pass S3 server access logs or CloudFront standard logs/);
+    }
+  });
+
+  test('records all before --since are still records: exit 0', () => {
+    const r = runCli(['logs', path.join(FIX, 'seed-s3.log'), '--since', '2099-01-01']);
+    expect(r.status).toBe(0);
+  });
 });

@@ -5,7 +5,7 @@
 import { rmSync } from 'node:fs';
 import { Testing } from 'cdktf';
 import { anonymousPrincipal, runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
-import { buildExample, exampleConfig, synthStacks } from '../cdktf/example';
+import { buildExample, exampleConfig, removeBuilds, synthBuilt, synthStacks } from '../cdktf/example';
 
 const ACCOUNT = '222222222222';
 const BUCKET = 'acme-web-dev-site-222222222222';
@@ -74,9 +74,12 @@ beforeAll(async () => {
     const envs = r.environments as Record<string, Json>;
     return { ...r, environments: { ...envs, dev: { ...envs.dev, originAccess: 'oai' } } };
   });
-  oai = policiesOf(Testing.synth(synthStacks(oaiConfig, outDir).stacks.environments.dev!));
+  oai = policiesOf(Testing.synth((await synthBuilt(oaiConfig)).stacks.environments.dev!));
 });
-afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+afterAll(async () => {
+  rmSync(outDir, { recursive: true, force: true });
+  await removeBuilds();
+});
 
 describe('OAC site bucket policy', () => {
   it.each<[string, string, Ask]>([

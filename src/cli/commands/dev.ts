@@ -2,6 +2,7 @@
  * `edgelock dev`: the environment's real edge bundles behind a local CloudFront, over an embedded
  * private S3 (or a folder), until Ctrl-C. Also the engine of `edgelock start`.
  */
+import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
 import { stop as stopEsbuild } from 'esbuild';
@@ -108,6 +109,13 @@ export interface ServeInput {
   readonly io?: CliIo;
 }
 
+/** A folder option that names no folder is bad input (exit 2), caught before anything is built. */
+function assertFolder(dir: string, flag: string): void {
+  const stat = statSync(dir, { throwIfNoEntry: false });
+  if (!stat) throw new UsageError(`${flag} ${dir}: no such folder; pass the folder that holds the site (e.g. "public" or "dist")`);
+  if (!stat.isDirectory()) throw new UsageError(`${flag} ${dir} is not a folder: pass the folder that holds the site`);
+}
+
 /** Builds (unless told not to), starts the local edge, prints where it is, serves until a signal. */
 export async function serve(input: ServeInput): Promise<void> {
   const { opts, config } = input;
@@ -116,6 +124,8 @@ export async function serve(input: ServeInput): Promise<void> {
   const httpPort = opts.httpPort === undefined ? (port === 0 ? 0 : port + 1) : parsePort(opts.httpPort, '--http-port');
   if (opts.httpPort !== undefined && !opts.https) throw new UsageError('--http-port only applies with --https');
   if (opts.origin && input.siteDir) throw new UsageError('--site uploads into the embedded S3; with --origin DIR the folder is the origin: use one or the other');
+  if (input.siteDir) assertFolder(input.siteDir, '--site');
+  if (opts.origin) assertFolder(path.resolve(opts.origin), '--origin');
   // The embedded S3 upload uses the AWS SDK, whose notice about future Node versions is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   if (opts.build) {

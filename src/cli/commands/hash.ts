@@ -11,6 +11,16 @@ export function htpasswdLine(user: string | undefined, password: string, cost: n
   return user === undefined ? hash : `${user}:${hash}`;
 }
 
+/** Reads a new password (twice on a terminal): refused when empty or longer than bcrypt reads. */
+export async function readNewPassword(): Promise<string> {
+  const password = await readSecret('Password: ', { confirm: 'Again: ' });
+  if (password.length === 0) throw new UsageError('empty password: type one, or pipe it on stdin');
+  if (Buffer.byteLength(password) > 72) {
+    throw new UsageError('bcrypt uses only the first 72 bytes of a password: choose one of 72 bytes or fewer');
+  }
+  return password;
+}
+
 export function registerHash(program: Command, run: CliRun): void {
   program
     .command('hash')
@@ -27,11 +37,7 @@ export function registerHash(program: Command, run: CliRun): void {
           const problem = userNameProblem(user);
           if (problem) throw new UsageError(problem);
         }
-        const password = await readSecret('Password: ', { confirm: 'Again: ' });
-        if (password.length === 0) throw new UsageError('empty password: type one, or pipe it on stdin');
-        if (Buffer.byteLength(password) > 72) {
-          throw new UsageError('bcrypt uses only the first 72 bytes of a password: choose one of 72 bytes or fewer');
-        }
+        const password = await readNewPassword();
         run.io.stdout(`${htpasswdLine(user, password, cost)}\n`);
       }),
     );

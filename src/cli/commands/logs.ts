@@ -1,7 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILES, loadConfig } from '../../config/load';
-import { UsageError } from '../../errors';
+import { EdgelockError, UsageError } from '../../errors';
 import { analyzeLogs, parseSince, renderSummary } from '../../origin/logs';
 import { PROCESS_IO, type CliRun } from '../run';
 import { existsSync } from 'node:fs';
@@ -48,7 +48,14 @@ export async function logsCommand(targets: string[], opts: LogsCliOptions, out: 
   }).finally(() => started && bar?.stop());
   if (opts.json) out(`${JSON.stringify({ ...summary.toJSON(top), skipped }, null, 2)}\n`);
   else out(renderSummary(summary, { top, skipped }));
-  if (summary.files === 0 && skipped.length === 0) err(`warning: no log files found in ${targets.join(', ')}\n`);
+  // Input that holds no record at all is not a summary of nothing: it is the wrong input (exit 2).
+  if (summary.s3Records + summary.cloudFrontRecords + summary.skippedBefore === 0) {
+    const read = summary.files === 0 && skipped.length === 0 ? 'no log files found' : `${summary.files} file(s) read, ${skipped.length} skipped as not logs, no record in any`;
+    throw new EdgelockError(
+      `no log records in ${targets.join(', ')}: ${read}. Pass S3 server access logs or CloudFront standard logs (plain or gzip), or the folder or s3:// prefix that holds them.`,
+      { code: 'LOGS_UNREADABLE', exitCode: 2 },
+    );
+  }
 }
 
 export function registerLogs(program: Command, run: CliRun): void {

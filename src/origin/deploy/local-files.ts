@@ -127,9 +127,9 @@ export async function scanSite(dir: string): Promise<LocalFile[]> {
   try {
     rootStat = await stat(root);
   } catch {
-    throw new EdgelockError(`no site folder at ${root}: pass the folder your static site generator wrote (e.g. "public" or "dist")`, { code: 'DEPLOY_REFUSED' });
+    throw new EdgelockError(`no site folder at ${root}: pass the folder your static site generator wrote (e.g. "public" or "dist")`, { code: 'DEPLOY_REFUSED', exitCode: 2 });
   }
-  if (!rootStat.isDirectory()) throw new EdgelockError(`${root} is not a folder: pass the folder that holds the site`, { code: 'DEPLOY_REFUSED' });
+  if (!rootStat.isDirectory()) throw new EdgelockError(`${root} is not a folder: pass the folder that holds the site`, { code: 'DEPLOY_REFUSED', exitCode: 2 });
   const files: string[] = [];
   const realRoot = await realpath(root);
   await walk(root, realRoot, files, new Set([realRoot]));
