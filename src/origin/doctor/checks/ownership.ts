@@ -5,14 +5,14 @@
  * foreign-owned object (the seed incident).
  */
 import type { Grant } from '@aws-sdk/client-s3';
+import { ALL_USERS } from '../../s3/acl';
+import { NOT_FOUND } from '../../s3/errors';
+import { MODE_WITHOUT_CONTROLS } from '../../s3/ownership';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
 import { ev, ok, problem, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'object-ownership'> = { id: 'object-ownership', order: 4, title: 'Object Ownership and the object\'s owner' };
-
-export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
-export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 
 function describeGrant(g: Grant): string {
   const who = g.Grantee?.URI ?? g.Grantee?.ID ?? g.Grantee?.EmailAddress ?? '?';
@@ -25,7 +25,7 @@ export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
   const facts = await ctx.ownership();
   const access = await ctx.access();
   const evidence: Evidence[] = [
-    ev(own, (o) => (o.set ? `ObjectOwnership=${o.mode}` : 'OwnershipControlsNotFoundError: no ownership controls, so ObjectWriter (ACLs enabled)')),
+    ev(own, (o) => (o.set ? `ObjectOwnership=${o.mode}` : `${NOT_FOUND.ownershipControls}: no ownership controls, so ${MODE_WITHOUT_CONTROLS} (ACLs enabled)`)),
   ];
   const fix = `run \`edgelock fix ownership --env ${ctx.env.name}\`: it moves needed ACL grants into the bucket policy and switches the bucket to BucketOwnerEnforced, which makes the bucket owner own every existing object`;
   if (facts.mode === 'BucketOwnerEnforced') {
