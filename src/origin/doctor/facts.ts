@@ -5,7 +5,9 @@
  */
 import type { CacheBehavior, CloudFrontOriginAccessIdentity, DefaultCacheBehavior, DistributionConfig, Origin, OriginAccessControlConfig } from '@aws-sdk/client-cloudfront';
 import type { GetBucketAclCommandOutput, GetObjectAclCommandOutput, Grant, _Object } from '@aws-sdk/client-s3';
-import { oaiArn, wildcardMatch, type EvalPrincipal, type EvalRequest } from '../policy';
+import { wildcardMatch, type EvalPrincipal, type EvalRequest } from '../policy';
+import { oaiPrincipalArn } from '../s3/oai';
+import type { OwnershipMode } from '../s3/ownership';
 import type { Fetched } from './aws';
 
 /** How the distribution reaches the bucket. */
@@ -121,7 +123,7 @@ export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn
     };
   }
   if (access.kind === 'oai') {
-    const arn = oaiArn(access.id);
+    const arn = oaiPrincipalArn(access.id);
     return {
       ...common,
       principal: { aws: [arn], ...(access.canonicalUserId ? { canonicalUser: access.canonicalUserId } : {}) },
@@ -139,8 +141,14 @@ export function describeAccess(a: OriginAccess): string {
   return 'unsigned (anonymous) requests';
 }
 
+/** A bucket's Object Ownership mode, and whether ownership controls set it (`set`) or their absence implies it. */
+export interface OwnershipSetting {
+  readonly mode: OwnershipMode;
+  readonly set: boolean;
+}
+
 export interface OwnershipFacts {
-  readonly mode?: string;
+  readonly mode?: OwnershipMode;
   readonly bucketOwnerId?: string;
   readonly objectOwnerId?: string;
   /** The key exists (from the listing); undefined when the listing was refused. */
@@ -162,7 +170,7 @@ export function keyExists(listing: Fetched<_Object | undefined>): boolean | unde
  * key may exist (undefined when the listing says it does not).
  */
 export function ownershipFacts(
-  own: Fetched<{ mode: string; set: boolean }>,
+  own: Fetched<OwnershipSetting>,
   bacl: Fetched<GetBucketAclCommandOutput>,
   listing: Fetched<_Object | undefined>,
   acl: Fetched<GetObjectAclCommandOutput> | undefined,
