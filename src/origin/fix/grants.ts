@@ -3,7 +3,7 @@
  * (BucketOwnerEnforced). Pure: grants in, statements and notes out.
  */
 import type { Grant } from '@aws-sdk/client-s3';
-import type { PolicyStatement } from '../doctor/policy-eval';
+import type { Statement } from '../policy';
 import { groupName, isPublicGroup, LOG_DELIVERY } from '../s3/acl';
 
 /** Most object ARNs one statement lists before the plan asks for a review instead. */
@@ -15,7 +15,7 @@ export interface ObjectGrants {
 }
 
 export interface GrantMove {
-  readonly statements: PolicyStatement[];
+  readonly statements: Statement[];
   /** Grants that are not moved, and why (public grants, the owner's own). */
   readonly dropped: string[];
   /** Grants that cannot be moved safely: the fix refuses to run until they are resolved. */
@@ -31,7 +31,7 @@ function grantee(g: Grant): string {
  * @param oaiIds canonical IDs of OAIs: object READ for them becomes one statement on the bucket's objects
  */
 export function movedGrants(bucket: string, ownerId: string, bucketGrants: readonly Grant[], objects: readonly ObjectGrants[], oaiIds: readonly string[]): GrantMove {
-  const statements: PolicyStatement[] = [];
+  const statements: Statement[] = [];
   const dropped: string[] = [];
   const blockers: string[] = [];
   const bucketArn = `arn:aws:s3:::${bucket}`;
@@ -48,7 +48,7 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
     }
     if (who === LOG_DELIVERY) {
       if (/WRITE|FULL_CONTROL/.test(perm)) {
-        statements.push({ Sid: 'EdgelockFromAclS3LogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `${bucketArn}/*` } as PolicyStatement);
+        statements.push({ Sid: 'EdgelockFromAclS3LogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `${bucketArn}/*` } as Statement);
       } else dropped.push(`bucket ACL ${perm} to the log delivery group: not needed once ACLs are disabled`);
       continue;
     }
@@ -64,7 +64,7 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
       continue;
     }
     const resources = [...(actions.includes('s3:ListBucket') ? [bucketArn] : []), ...(actions.some((a) => a !== 's3:ListBucket') ? [`${bucketArn}/*`] : [])];
-    statements.push({ Sid: sid(`Bucket${perm}${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: actions, Resource: resources.length === 1 ? resources[0]! : resources } as PolicyStatement);
+    statements.push({ Sid: sid(`Bucket${perm}${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: actions, Resource: resources.length === 1 ? resources[0]! : resources } as Statement);
   }
 
   // Object ACLs: READ (or FULL_CONTROL) becomes s3:GetObject.
@@ -90,14 +90,14 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
   }
   for (const [who, keys] of readers) {
     if (oaiIds.includes(who)) {
-      statements.push({ Sid: sid(`OaiRead${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: `${bucketArn}/*` } as PolicyStatement);
+      statements.push({ Sid: sid(`OaiRead${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: `${bucketArn}/*` } as Statement);
       continue;
     }
     if (keys.length > MAX_KEYS_PER_STATEMENT) {
       blockers.push(`${keys.length} objects grant READ to canonical user ${who}: too many to list one by one; grant that principal a prefix in the bucket policy yourself, then run the fix again`);
       continue;
     }
-    statements.push({ Sid: sid(`Read${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: keys.map((k) => `${bucketArn}/${k}`) } as PolicyStatement);
+    statements.push({ Sid: sid(`Read${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: keys.map((k) => `${bucketArn}/${k}`) } as Statement);
   }
   return { statements, dropped, blockers };
 }
