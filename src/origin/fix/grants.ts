@@ -4,7 +4,7 @@
  */
 import type { Grant } from '@aws-sdk/client-s3';
 import type { Statement } from '../policy';
-import { groupName, isPublicGroup, LOG_DELIVERY } from '../s3/acl';
+import { grantsRead, grantsWrite, groupName, isPublicGroup, LOG_DELIVERY } from '../s3/acl';
 
 /** Most object ARNs one statement lists before the plan asks for a review instead. */
 export const MAX_KEYS_PER_STATEMENT = 100;
@@ -57,8 +57,8 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
       continue;
     }
     const actions: string[] = [];
-    if (/^(READ|FULL_CONTROL)$/.test(perm)) actions.push('s3:ListBucket');
-    if (/^(WRITE|FULL_CONTROL)$/.test(perm)) actions.push('s3:PutObject', 's3:DeleteObject');
+    if (grantsRead(perm)) actions.push('s3:ListBucket');
+    if (grantsWrite(perm)) actions.push('s3:PutObject', 's3:DeleteObject');
     if (actions.length === 0) {
       dropped.push(`bucket ACL ${perm} to ${who}: ACL permissions mean nothing once ACLs are disabled`);
       continue;
@@ -78,7 +78,7 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
         dropped.push(`${o.key}: ${perm} to ${groupName(who)} (public-read) is not moved: serve it through CloudFront`);
         continue;
       }
-      if (!/^(READ|FULL_CONTROL)$/.test(perm)) continue;
+      if (!grantsRead(perm)) continue;
       if (!g.Grantee?.ID) {
         blockers.push(`${o.key}: ${perm} to ${who}: an e-mail grantee cannot be named in a bucket policy`);
         continue;

@@ -3,7 +3,7 @@
  * anonymous origin requests, public object ACLs, a public bucket policy.
  */
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
-import { isPublicGroup } from '../../s3/acl';
+import { grantsRead, isPublicGroup } from '../../s3/acl';
 import { NOT_FOUND } from '../../s3/errors';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
@@ -29,7 +29,7 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
   }
   const access = await ctx.access();
   const owner = await ctx.ownership();
-  const publicAcl = owner.grants?.some((g) => isPublicGroup(g.Grantee?.URI) && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));
+  const publicAcl = owner.grants?.some((g) => isPublicGroup(g.Grantee?.URI) && grantsRead(g.Permission));
   const policy = await ctx.aws.bucketPolicy();
   const publicPolicy = policy.ok && policy.value?.Statement.some((s) => s.Effect === 'Allow' && (s.Principal === '*' || (s.Principal as { AWS?: unknown })?.AWS === '*') && !s.Condition);
   const ignored: string[] = [];
