@@ -6,7 +6,7 @@
 import type { CacheBehavior, CloudFrontOriginAccessIdentity, DefaultCacheBehavior, DistributionConfig, Origin, OriginAccessControlConfig } from '@aws-sdk/client-cloudfront';
 import type { GetBucketAclCommandOutput, GetObjectAclCommandOutput, Grant, _Object } from '@aws-sdk/client-s3';
 import { wildcardMatch, type EvalPrincipal, type EvalRequest } from '../policy';
-import { oaiPrincipalArn } from '../s3/oai';
+import { oaiIdOfOriginPath, oaiPrincipalArn } from '../s3/oai';
 import type { OwnershipMode } from '../s3/ownership';
 import type { Fetched } from './aws';
 
@@ -37,7 +37,6 @@ export interface OriginRoute {
   readonly accessRef: { readonly kind: 'oac' | 'oai'; readonly id: string } | { readonly kind: 'none' };
 }
 
-const OAI_PREFIX = 'origin-access-identity/cloudfront/';
 const REST_ENDPOINT = /^(.+?)\.s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$/;
 const WEBSITE_ENDPOINT = /^(.+?)\.s3-website[.-]([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
@@ -75,7 +74,7 @@ export function routeFor(cfg: DistributionConfig, key: string): OriginRoute {
   const accessRef: OriginRoute['accessRef'] = origin.OriginAccessControlId
     ? { kind: 'oac', id: origin.OriginAccessControlId }
     : origin.S3OriginConfig?.OriginAccessIdentity
-      ? { kind: 'oai', id: origin.S3OriginConfig.OriginAccessIdentity.replace(OAI_PREFIX, '') }
+      ? { kind: 'oai', id: oaiIdOfOriginPath(origin.S3OriginConfig.OriginAccessIdentity) }
       : { kind: 'none' };
   return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), accessRef };
 }
