@@ -3,7 +3,7 @@
  * (BucketOwnerEnforced). Pure: grants in, statements and notes out.
  */
 import type { Grant } from '@aws-sdk/client-s3';
-import type { Statement } from '../policy';
+import { bucketArn as arnOfBucket, type Statement } from '../policy';
 import { grantsRead, grantsWrite, groupName, isPublicGroup, LOG_DELIVERY } from '../s3/acl';
 
 /** Most object ARNs one statement lists before the plan asks for a review instead. */
@@ -34,7 +34,7 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
   const statements: Statement[] = [];
   const dropped: string[] = [];
   const blockers: string[] = [];
-  const bucketArn = `arn:aws:s3:::${bucket}`;
+  const bucketArn = arnOfBucket(bucket);
   const sid = (s: string) => `EdgelockFromAcl${s.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}`;
 
   // Bucket ACL.

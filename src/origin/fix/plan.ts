@@ -7,7 +7,7 @@
  * With `keepAcls`: BucketOwnerPreferred, and foreign-owned objects are copied in place by the bucket
  * owner (a CopyObject loop up to the threshold, an S3 Batch Operations job above it).
  */
-import type { PolicyDocument, Statement } from '../policy';
+import { roleArn, type PolicyDocument, type Statement } from '../policy';
 import { movedGrants } from './grants';
 import type { OwnershipMode } from '../s3/ownership';
 import type { OwnershipScan } from './scan';
@@ -76,7 +76,7 @@ export function planOwnershipFix(scan: OwnershipScan, o: PlanOptions): Ownership
 
   if (o.keepAcls && scan.foreign.length) {
     if (scan.foreign.length > o.batchThreshold) {
-      steps.push({ kind: 'batch-copy', keys: scan.foreign, roleArn: `arn:aws:iam::${o.accountId}:role/${o.batchRoleName}` });
+      steps.push({ kind: 'batch-copy', keys: scan.foreign, roleArn: roleArn(o.accountId, o.batchRoleName) });
     } else {
       steps.push({ kind: 'copy-in-place', keys: scan.foreign });
     }
