@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import { loadConfig, selectEnvironment } from '../../config/load';
 import type { ResolvedEnvironment } from '../../config/schema';
 import { UsageError } from '../../errors';
+import { errorName } from '../../origin/s3/errors';
+import { oaiIdOfOriginPath } from '../../origin/s3/oai';
 import { PROCESS_IO, type CliRun } from '../run';
 
 export interface FixOwnershipOptions {
@@ -35,7 +37,8 @@ async function oaiCanonicalIds(env: ResolvedEnvironment, cloudfront: CloudFrontC
   try {
     const d = await cloudfront.send(new GetDistributionConfigCommand({ Id: env.distributionId }));
     for (const o of d.DistributionConfig?.Origins?.Items ?? []) {
-      const oai = o.S3OriginConfig?.OriginAccessIdentity?.replace('origin-access-identity/cloudfront/', '');
+      const path = o.S3OriginConfig?.OriginAccessIdentity;
+      const oai = path ? oaiIdOfOriginPath(path) : undefined;
       if (!oai) continue;
       const r = await cloudfront.send(new GetCloudFrontOriginAccessIdentityCommand({ Id: oai }));
       const id = r.CloudFrontOriginAccessIdentity?.S3CanonicalUserId;
@@ -43,7 +46,7 @@ async function oaiCanonicalIds(env: ResolvedEnvironment, cloudfront: CloudFrontC
     }
     return { ids };
   } catch (err) {
-    return { ids, note: `the OAI of distribution ${env.distributionId} could not be read (${(err as Error).name}); only oaiCanonicalUserIds from the config count as OAIs` };
+    return { ids, note: `the OAI of distribution ${env.distributionId} could not be read (${errorName(err)}); only oaiCanonicalUserIds from the config count as OAIs` };
   }
 }
 

@@ -2,13 +2,15 @@
  * Retries with exponential backoff and full jitter for the errors worth retrying: 5xx, throttling
  * (SlowDown) and network failures. Everything else (403, 404, 400) fails at once.
  */
+import { httpStatus } from '../s3/errors';
+
 const RETRYABLE_NAMES = new Set(['SlowDown', 'Throttling', 'ThrottlingException', 'RequestTimeout', 'RequestTimeoutException', 'InternalError', 'ServiceUnavailable', 'TimeoutError', 'RequestTimeTooSkewed']);
 const NETWORK_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNABORTED', 'UND_ERR_SOCKET']);
 
 export function isRetryable(err: unknown): boolean {
-  const e = err as { name?: string; code?: string; message?: string; $metadata?: { httpStatusCode?: number }; $retryable?: unknown };
+  const e = err as { name?: string; code?: string; message?: string; $retryable?: unknown };
   if (!e || typeof e !== 'object') return false;
-  const status = e.$metadata?.httpStatusCode;
+  const status = httpStatus(err);
   if (status !== undefined && (status >= 500 || status === 429)) return true;
   if (e.name && RETRYABLE_NAMES.has(e.name)) return true;
   if (e.code && NETWORK_CODES.has(e.code)) return true;

@@ -6,6 +6,7 @@
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
 import type { AwsCredentialIdentity } from '@smithy/types';
 import { EdgelockError } from '../../errors';
+import { errorName } from '../s3/errors';
 
 export interface SiteParameter {
   readonly bucket?: string;
@@ -23,9 +24,9 @@ export async function readSiteParameter(
   try {
     value = (await ssm.send(new GetParameterCommand({ Name: name }))).Parameter?.Value;
   } catch (err) {
-    const e = err as { name?: string; message?: string };
+    const message = (err as { message?: string }).message;
     throw new EdgelockError(
-      `could not read the site parameter ${name} in ${options.region}: ${e.name ?? 'error'}${e.message ? `: ${e.message}` : ''}. ` +
+      `could not read the site parameter ${name} in ${options.region}: ${errorName(err) ?? 'error'}${message ? `: ${message}` : ''}. ` +
         'It is written by the environment stack (cdktf deploy) and read with the deploy role; deploy that stack first.',
       { code: 'DEPLOY_REFUSED', cause: err },
     );

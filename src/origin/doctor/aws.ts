@@ -8,6 +8,7 @@ import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
+import { errorName, httpStatus, isServiceError, NOT_FOUND } from '../s3/errors';
 
 export interface DoctorClients {
   readonly s3: S3Client;
@@ -50,18 +51,18 @@ export async function fetchAws<T>(call: string, fn: () => Promise<T>): Promise<F
   try {
     return { ok: true, value: await fn(), call };
   } catch (err) {
-    const e = err as { name?: string; Code?: string; message?: string; $metadata?: { httpStatusCode?: number } };
     // Only answers from AWS become findings; missing credentials, network failures and bugs propagate.
-    if (!e.$metadata) throw err;
-    const code = e.name ?? e.Code ?? 'Error';
-    const status = e.$metadata.httpStatusCode;
+    if (!isServiceError(err)) throw err;
+    const code = errorName(err) ?? 'Error';
+    const status = httpStatus(err);
+    const message = (err as { message?: string }).message;
     return {
       ok: false,
       call,
       code,
       ...(status === undefined ? {} : { status }),
-      denied: DENIED.has(code) || (status === 403 && code !== 'NotFound'),
-      message: e.message ?? code,
+      denied: DENIED.has(code) || (status === 403 && code !== NOT_FOUND.head),
+      message: message ?? code,
     };
   }
 }

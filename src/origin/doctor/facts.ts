@@ -5,7 +5,9 @@
  */
 import type { CacheBehavior, CloudFrontOriginAccessIdentity, DefaultCacheBehavior, DistributionConfig, Origin, OriginAccessControlConfig } from '@aws-sdk/client-cloudfront';
 import type { GetBucketAclCommandOutput, GetObjectAclCommandOutput, Grant, _Object } from '@aws-sdk/client-s3';
-import { oaiArn, wildcardMatch, type EvalPrincipal, type EvalRequest } from '../policy';
+import { wildcardMatch, type EvalPrincipal, type EvalRequest } from '../policy';
+import { oaiIdOfOriginPath, oaiPrincipalArn } from '../s3/oai';
+import type { OwnershipMode } from '../s3/ownership';
 import type { Fetched } from './aws';
 
 /** How the distribution reaches the bucket. */
@@ -35,7 +37,6 @@ export interface OriginRoute {
   readonly accessRef: { readonly kind: 'oac' | 'oai'; readonly id: string } | { readonly kind: 'none' };
 }
 
-const OAI_PREFIX = 'origin-access-identity/cloudfront/';
 const REST_ENDPOINT = /^(.+?)\.s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$/;
 const WEBSITE_ENDPOINT = /^(.+?)\.s3-website[.-]([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
@@ -73,7 +74,7 @@ export function routeFor(cfg: DistributionConfig, key: string): OriginRoute {
   const accessRef: OriginRoute['accessRef'] = origin.OriginAccessControlId
     ? { kind: 'oac', id: origin.OriginAccessControlId }
     : origin.S3OriginConfig?.OriginAccessIdentity
-      ? { kind: 'oai', id: origin.S3OriginConfig.OriginAccessIdentity.replace(OAI_PREFIX, '') }
+      ? { kind: 'oai', id: oaiIdOfOriginPath(origin.S3OriginConfig.OriginAccessIdentity) }
       : { kind: 'none' };
   return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), accessRef };
 }
@@ -121,7 +122,7 @@ export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn
     };
   }
   if (access.kind === 'oai') {
-    const arn = oaiArn(access.id);
+    const arn = oaiPrincipalArn(access.id);
     return {
       ...common,
       principal: { aws: [arn], ...(access.canonicalUserId ? { canonicalUser: access.canonicalUserId } : {}) },
@@ -139,8 +140,14 @@ export function describeAccess(a: OriginAccess): string {
   return 'unsigned (anonymous) requests';
 }
 
+/** A bucket's Object Ownership mode, and whether ownership controls set it (`set`) or their absence implies it. */
+export interface OwnershipSetting {
+  readonly mode: OwnershipMode;
+  readonly set: boolean;
+}
+
 export interface OwnershipFacts {
-  readonly mode?: string;
+  readonly mode?: OwnershipMode;
   readonly bucketOwnerId?: string;
   readonly objectOwnerId?: string;
   /** The key exists (from the listing); undefined when the listing was refused. */
@@ -162,7 +169,7 @@ export function keyExists(listing: Fetched<_Object | undefined>): boolean | unde
  * key may exist (undefined when the listing says it does not).
  */
 export function ownershipFacts(
-  own: Fetched<{ mode: string; set: boolean }>,
+  own: Fetched<OwnershipSetting>,
   bacl: Fetched<GetBucketAclCommandOutput>,
   listing: Fetched<_Object | undefined>,
   acl: Fetched<GetObjectAclCommandOutput> | undefined,

@@ -27,17 +27,10 @@ import {
 import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parsePolicy, type PolicyDocument } from '../policy';
+import { NOT_FOUND, orNull } from '../s3/errors';
+import { MODE_WITHOUT_CONTROLS, ownershipModeOf } from '../s3/ownership';
 import { fetchAws, type DoctorClients, type Fetched } from './aws';
-
-/** Runs `fn`; the AWS error `notFound` ("not configured") answers null. */
-async function orNull<T>(notFound: string, fn: () => Promise<T>): Promise<T | null> {
-  try {
-    return await fn();
-  } catch (err) {
-    if ((err as Error).name === notFound) return null;
-    throw err;
-  }
-}
+import type { OwnershipSetting } from './facts';
 
 export interface AwsReadsOptions {
   readonly clients: DoctorClients;
@@ -101,12 +94,10 @@ export class AwsReads {
 
   /** The bucket policy; null: the bucket has none. */
   bucketPolicy(): Promise<Fetched<PolicyDocument | null>> {
-    return this.once(`s3:GetBucketPolicy(${this.b})`, () =>
-      orNull('NoSuchBucketPolicy', async () => {
-        const r = await this.clients.s3.send(new GetBucketPolicyCommand({ Bucket: this.bucket }));
-        return parsePolicy(r.Policy ?? '{"Statement":[]}', `the bucket policy of ${this.bucket}`);
-      }),
-    );
+    return this.once(`s3:GetBucketPolicy(${this.b})`, async () => {
+      const r = await orNull(this.clients.s3.send(new GetBucketPolicyCommand({ Bucket: this.bucket })), NOT_FOUND.bucketPolicy);
+      return r === null ? null : parsePolicy(r.Policy ?? '{"Statement":[]}', `the bucket policy of ${this.bucket}`);
+    });
   }
 
   bucketAcl() {
@@ -115,23 +106,26 @@ export class AwsReads {
 
   /** The bucket's Block Public Access settings; null: none set. */
   bucketPublicAccessBlock() {
-    return this.once(`s3:GetPublicAccessBlock(${this.b})`, () =>
-      orNull('NoSuchPublicAccessBlockConfiguration', async () => (await this.clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: this.bucket }))).PublicAccessBlockConfiguration ?? null),
+    return this.once(`s3:GetPublicAccessBlock(${this.b})`, async () =>
+      (await orNull(this.clients.s3.send(new GetPublicAccessBlockCommand({ Bucket: this.bucket })), NOT_FOUND.publicAccessBlock))?.PublicAccessBlockConfiguration ?? null,
     );
   }
 
   /** The account's Block Public Access settings; null: none set. */
   accountPublicAccessBlock() {
-    return this.once(`s3control:GetPublicAccessBlock(AccountId=${this.accountId})`, () =>
-      orNull('NoSuchPublicAccessBlockConfiguration', async () => (await this.clients.s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: this.accountId }))).PublicAccessBlockConfiguration ?? null),
+    return this.once(`s3control:GetPublicAccessBlock(AccountId=${this.accountId})`, async () =>
+      (await orNull(this.clients.s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: this.accountId })), NOT_FOUND.publicAccessBlock))?.PublicAccessBlockConfiguration ?? null,
     );
   }
 
-  /** The bucket's Object Ownership setting; a bucket without ownership controls is ObjectWriter (`set: false`). */
+  /**
+   * The bucket's Object Ownership setting; a bucket without ownership controls is ObjectWriter
+   * (`set: false`); so is an answer that holds no rule.
+   */
   ownershipControls() {
-    return this.once(`s3:GetBucketOwnershipControls(${this.b})`, async () => {
-      const r = await orNull('OwnershipControlsNotFoundError', () => this.clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: this.bucket })));
-      return r === null ? { mode: 'ObjectWriter', set: false } : { mode: r.OwnershipControls?.Rules?.[0]?.ObjectOwnership ?? 'ObjectWriter', set: true };
+    return this.once(`s3:GetBucketOwnershipControls(${this.b})`, async (): Promise<OwnershipSetting> => {
+      const r = await orNull(this.clients.s3.send(new GetBucketOwnershipControlsCommand({ Bucket: this.bucket })), NOT_FOUND.ownershipControls);
+      return { mode: ownershipModeOf(r) ?? MODE_WITHOUT_CONTROLS, set: r !== null };
     });
   }
 
@@ -153,12 +147,10 @@ export class AwsReads {
 
   /** The bucket's default encryption; null: none configured. */
   bucketEncryption() {
-    return this.once(`s3:GetBucketEncryption(${this.b})`, () =>
-      orNull('ServerSideEncryptionConfigurationNotFoundError', async () => {
-        const r = await this.clients.s3.send(new GetBucketEncryptionCommand({ Bucket: this.bucket }));
-        return r.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault ?? null;
-      }),
-    );
+    return this.once(`s3:GetBucketEncryption(${this.b})`, async () => {
+      const r = await orNull(this.clients.s3.send(new GetBucketEncryptionCommand({ Bucket: this.bucket })), NOT_FOUND.encryption);
+      return r?.ServerSideEncryptionConfiguration?.Rules?.[0]?.ApplyServerSideEncryptionByDefault ?? null;
+    });
   }
 
   requestPayment() {
@@ -167,8 +159,8 @@ export class AwsReads {
 
   /** The bucket's Object Lock configuration; null: none. */
   objectLock() {
-    return this.once(`s3:GetObjectLockConfiguration(${this.b})`, () =>
-      orNull('ObjectLockConfigurationNotFoundError', async () => (await this.clients.s3.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket }))).ObjectLockConfiguration ?? null),
+    return this.once(`s3:GetObjectLockConfiguration(${this.b})`, async () =>
+      (await orNull(this.clients.s3.send(new GetObjectLockConfigurationCommand({ Bucket: this.bucket })), NOT_FOUND.objectLock))?.ObjectLockConfiguration ?? null,
     );
   }
 

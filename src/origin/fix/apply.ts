@@ -16,6 +16,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { CreateJobCommand, type S3ControlClient } from '@aws-sdk/client-s3-control';
 import { EdgelockError, UsageError } from '../../errors';
+import { bucketArn } from '../policy';
 import { runPool } from '../pool';
 import { batchJobDefinition, manifestCsv } from './batch';
 import type { OwnershipPlan } from './plan';
@@ -105,9 +106,9 @@ export async function applyOwnershipFix(plan: OwnershipPlan, o: ApplyOptions): P
             accountId: o.accountId,
             bucket,
             roleArn: step.roleArn,
-            manifestArn: `arn:aws:s3:::${o.manifestBucket}/${manifestKey}`,
+            manifestArn: `${bucketArn(o.manifestBucket!)}/${manifestKey}`,
             manifestEtag: put.ETag!.replace(/"/g, ''),
-            reportBucketArn: `arn:aws:s3:::${o.manifestBucket}`,
+            reportBucketArn: bucketArn(o.manifestBucket!),
             ...(o.kmsKeyId ? { kmsKeyId: o.kmsKeyId } : {}),
             token: o.token ?? `edgelock-${Date.now()}`,
           });

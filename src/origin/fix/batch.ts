@@ -4,6 +4,7 @@
  * slow. Pure: the caller writes the files and uploads the manifest.
  */
 import type { CreateJobCommandInput } from '@aws-sdk/client-s3-control';
+import { bucketArn } from '../policy';
 
 /** One manifest line per object: bucket,key with the key URL-encoded, as Batch Operations expects. */
 export function manifestCsv(bucket: string, keys: Iterable<string>): string {
@@ -35,7 +36,7 @@ export function batchJobDefinition(i: BatchJobInput): CreateJobCommandInput {
     ClientRequestToken: i.token,
     Operation: {
       S3PutObjectCopy: {
-        TargetResource: `arn:aws:s3:::${i.bucket}`,
+        TargetResource: bucketArn(i.bucket),
         MetadataDirective: 'COPY',
         ...(i.kmsKeyId ? { SSEAwsKmsKeyId: i.kmsKeyId, BucketKeyEnabled: true } : { NewObjectMetadata: { SSEAlgorithm: 'AES256' } }),
       },

@@ -3,8 +3,8 @@
  * (BucketOwnerEnforced). Pure: grants in, statements and notes out.
  */
 import type { Grant } from '@aws-sdk/client-s3';
-import type { PolicyStatement } from '../doctor/policy-eval';
-import { groupName, isPublicGroup, LOG_DELIVERY } from '../s3/acl';
+import { bucketArn as arnOfBucket, type Statement } from '../policy';
+import { grantsRead, grantsWrite, groupName, isPublicGroup, LOG_DELIVERY } from '../s3/acl';
 
 /** Most object ARNs one statement lists before the plan asks for a review instead. */
 export const MAX_KEYS_PER_STATEMENT = 100;
@@ -15,7 +15,7 @@ export interface ObjectGrants {
 }
 
 export interface GrantMove {
-  readonly statements: PolicyStatement[];
+  readonly statements: Statement[];
   /** Grants that are not moved, and why (public grants, the owner's own). */
   readonly dropped: string[];
   /** Grants that cannot be moved safely: the fix refuses to run until they are resolved. */
@@ -31,10 +31,10 @@ function grantee(g: Grant): string {
  * @param oaiIds canonical IDs of OAIs: object READ for them becomes one statement on the bucket's objects
  */
 export function movedGrants(bucket: string, ownerId: string, bucketGrants: readonly Grant[], objects: readonly ObjectGrants[], oaiIds: readonly string[]): GrantMove {
-  const statements: PolicyStatement[] = [];
+  const statements: Statement[] = [];
   const dropped: string[] = [];
   const blockers: string[] = [];
-  const bucketArn = `arn:aws:s3:::${bucket}`;
+  const bucketArn = arnOfBucket(bucket);
   const sid = (s: string) => `EdgelockFromAcl${s.replace(/[^A-Za-z0-9]/g, '').slice(0, 40)}`;
 
   // Bucket ACL.
@@ -48,7 +48,7 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
     }
     if (who === LOG_DELIVERY) {
       if (/WRITE|FULL_CONTROL/.test(perm)) {
-        statements.push({ Sid: 'EdgelockFromAclS3LogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `${bucketArn}/*` } as PolicyStatement);
+        statements.push({ Sid: 'EdgelockFromAclS3LogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `${bucketArn}/*` } as Statement);
       } else dropped.push(`bucket ACL ${perm} to the log delivery group: not needed once ACLs are disabled`);
       continue;
     }
@@ -57,14 +57,14 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
       continue;
     }
     const actions: string[] = [];
-    if (/^(READ|FULL_CONTROL)$/.test(perm)) actions.push('s3:ListBucket');
-    if (/^(WRITE|FULL_CONTROL)$/.test(perm)) actions.push('s3:PutObject', 's3:DeleteObject');
+    if (grantsRead(perm)) actions.push('s3:ListBucket');
+    if (grantsWrite(perm)) actions.push('s3:PutObject', 's3:DeleteObject');
     if (actions.length === 0) {
       dropped.push(`bucket ACL ${perm} to ${who}: ACL permissions mean nothing once ACLs are disabled`);
       continue;
     }
     const resources = [...(actions.includes('s3:ListBucket') ? [bucketArn] : []), ...(actions.some((a) => a !== 's3:ListBucket') ? [`${bucketArn}/*`] : [])];
-    statements.push({ Sid: sid(`Bucket${perm}${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: actions, Resource: resources.length === 1 ? resources[0]! : resources } as PolicyStatement);
+    statements.push({ Sid: sid(`Bucket${perm}${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: actions, Resource: resources.length === 1 ? resources[0]! : resources } as Statement);
   }
 
   // Object ACLs: READ (or FULL_CONTROL) becomes s3:GetObject.
@@ -78,7 +78,7 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
         dropped.push(`${o.key}: ${perm} to ${groupName(who)} (public-read) is not moved: serve it through CloudFront`);
         continue;
       }
-      if (!/^(READ|FULL_CONTROL)$/.test(perm)) continue;
+      if (!grantsRead(perm)) continue;
       if (!g.Grantee?.ID) {
         blockers.push(`${o.key}: ${perm} to ${who}: an e-mail grantee cannot be named in a bucket policy`);
         continue;
@@ -90,14 +90,14 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
   }
   for (const [who, keys] of readers) {
     if (oaiIds.includes(who)) {
-      statements.push({ Sid: sid(`OaiRead${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: `${bucketArn}/*` } as PolicyStatement);
+      statements.push({ Sid: sid(`OaiRead${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: `${bucketArn}/*` } as Statement);
       continue;
     }
     if (keys.length > MAX_KEYS_PER_STATEMENT) {
       blockers.push(`${keys.length} objects grant READ to canonical user ${who}: too many to list one by one; grant that principal a prefix in the bucket policy yourself, then run the fix again`);
       continue;
     }
-    statements.push({ Sid: sid(`Read${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: keys.map((k) => `${bucketArn}/${k}`) } as PolicyStatement);
+    statements.push({ Sid: sid(`Read${who.slice(0, 12)}`), Effect: 'Allow', Principal: { CanonicalUser: who }, Action: 's3:GetObject', Resource: keys.map((k) => `${bucketArn}/${k}`) } as Statement);
   }
   return { statements, dropped, blockers };
 }

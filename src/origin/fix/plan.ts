@@ -7,7 +7,7 @@
  * With `keepAcls`: BucketOwnerPreferred, and foreign-owned objects are copied in place by the bucket
  * owner (a CopyObject loop up to the threshold, an S3 Batch Operations job above it).
  */
-import type { PolicyDocument, PolicyStatement } from '../doctor/policy-eval';
+import { roleArn, type PolicyDocument, type Statement } from '../policy';
 import { movedGrants } from './grants';
 import type { OwnershipMode } from '../s3/ownership';
 import type { OwnershipScan } from './scan';
@@ -16,7 +16,7 @@ import type { OwnershipScan } from './scan';
 export const MAX_POLICY_BYTES = 20 * 1024;
 
 export type FixStep =
-  | { readonly kind: 'put-bucket-policy'; readonly policy: PolicyDocument; readonly added: readonly PolicyStatement[] }
+  | { readonly kind: 'put-bucket-policy'; readonly policy: PolicyDocument; readonly added: readonly Statement[] }
   | { readonly kind: 'reset-bucket-acl'; readonly removed: readonly string[] }
   | { readonly kind: 'put-ownership-controls'; readonly from: OwnershipMode; readonly to: OwnershipMode }
   | { readonly kind: 'copy-in-place'; readonly keys: readonly string[] }
@@ -76,7 +76,7 @@ export function planOwnershipFix(scan: OwnershipScan, o: PlanOptions): Ownership
 
   if (o.keepAcls && scan.foreign.length) {
     if (scan.foreign.length > o.batchThreshold) {
-      steps.push({ kind: 'batch-copy', keys: scan.foreign, roleArn: `arn:aws:iam::${o.accountId}:role/${o.batchRoleName}` });
+      steps.push({ kind: 'batch-copy', keys: scan.foreign, roleArn: roleArn(o.accountId, o.batchRoleName) });
     } else {
       steps.push({ kind: 'copy-in-place', keys: scan.foreign });
     }

@@ -13,7 +13,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import { EdgelockError } from '../../errors';
-import { parsePolicy, type PolicyDocument } from '../doctor/policy-eval';
+import { parsePolicy, type PolicyDocument } from '../policy';
 import { runPool } from '../pool';
 import { errorName, NOT_FOUND, orNull } from '../s3/errors';
 import { MODE_WITHOUT_CONTROLS, ownershipModeOf, type OwnershipMode } from '../s3/ownership';

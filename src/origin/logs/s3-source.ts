@@ -1,6 +1,7 @@
 /** Log files under s3://bucket/prefix, read with the SDK (loaded only for s3:// targets). */
 import { GetObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
 import { EdgelockError } from '../../errors';
+import { errorName } from '../s3/errors';
 import type { LogSource } from './read';
 
 export async function listS3(client: S3Client, bucket: string, prefix: string): Promise<LogSource[]> {
@@ -24,8 +25,8 @@ export async function listS3(client: S3Client, bucket: string, prefix: string): 
       token = r.IsTruncated ? r.NextContinuationToken : undefined;
     } while (token);
   } catch (err) {
-    const e = err as { name?: string; message?: string };
-    throw new EdgelockError(`cannot list s3://${bucket}/${prefix}: ${e.name ?? 'Error'}: ${e.message ?? ''} (check the bucket name, the region (AWS_REGION) and s3:ListBucket permission)`, { code: 'LOGS_UNREADABLE', cause: err });
+    const message = (err as { message?: string }).message;
+    throw new EdgelockError(`cannot list s3://${bucket}/${prefix}: ${errorName(err) ?? 'Error'}: ${message ?? ''} (check the bucket name, the region (AWS_REGION) and s3:ListBucket permission)`, { code: 'LOGS_UNREADABLE', cause: err });
   }
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }

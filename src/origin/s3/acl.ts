@@ -34,5 +34,15 @@ export function groupName(uri: string | undefined): keyof typeof ACL_GROUPS | un
   return (Object.keys(ACL_GROUPS) as (keyof typeof ACL_GROUPS)[]).find((k) => ACL_GROUPS[k] === uri);
 }
 
+/** Whether an ACL permission lets its grantee read: READ or FULL_CONTROL. */
+export function grantsRead(permission: string | undefined): boolean {
+  return permission === 'READ' || permission === 'FULL_CONTROL';
+}
+
+/** Whether an ACL permission lets its grantee write: WRITE or FULL_CONTROL. */
+export function grantsWrite(permission: string | undefined): boolean {
+  return permission === 'WRITE' || permission === 'FULL_CONTROL';
+}
+
 /** The canned ACL that gives the bucket owner full control; accepted by every ownership mode. */
 export const BUCKET_OWNER_FULL_CONTROL = 'bucket-owner-full-control';

@@ -13,6 +13,14 @@ export function errorName(err: unknown): string | undefined {
   return typeof e.name === 'string' ? e.name : typeof e.Code === 'string' ? e.Code : undefined;
 }
 
+/**
+ * Whether `err` is an answer from AWS (the SDK attaches response metadata to every service error),
+ * as opposed to missing credentials, a network failure or a bug.
+ */
+export function isServiceError(err: unknown): boolean {
+  return !!err && typeof err === 'object' && !!(err as { $metadata?: unknown }).$metadata;
+}
+
 /** The HTTP status AWS answered with, when the error carries one. */
 export function httpStatus(err: unknown): number | undefined {
   if (!err || typeof err !== 'object') return undefined;

@@ -16,6 +16,17 @@ export function oaiPrincipalArn(oaiId: string, partition = 'aws'): string {
   return `${oaiPrincipalPrefix(partition)}${oaiId}`;
 }
 
+/**
+ * How a CloudFront S3 origin names its OAI (`S3OriginConfig.OriginAccessIdentity`, Terraform's
+ * `cloudfront_access_identity_path`): this prefix, then the OAI's ID.
+ */
+export const ORIGIN_OAI_PATH_PREFIX = 'origin-access-identity/cloudfront/';
+
+/** The OAI ID in an origin's access identity path (the path itself when it has no prefix). */
+export function oaiIdOfOriginPath(path: string): string {
+  return path.replace(ORIGIN_OAI_PATH_PREFIX, '');
+}
+
 /** The OAI ID a principal ARN names, or undefined when it is not an OAI principal. */
 export function oaiIdOf(principalArn: string): string | undefined {
   const m = /^arn:[a-z-]+:iam::cloudfront:user\/CloudFront Origin Access Identity (\S+)$/.exec(principalArn);

@@ -3,7 +3,9 @@
  * key, and no Deny matches (conditions the doctor cannot evaluate are reported as unknown).
  */
 import { describeAccess, type DoctorContext, type OriginAccess } from '../context';
-import { bucketArn, describeStatement, evaluatePolicy, oaiArn, siteReadStatement, type PolicyDocument, type SiteReader } from '../../policy';
+import { bucketArn, describeStatement, evaluatePolicy, siteReadStatement, type PolicyDocument, type SiteReader } from '../../policy';
+import { NOT_FOUND } from '../../s3/errors';
+import { oaiPrincipalArn } from '../../s3/oai';
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
@@ -11,7 +13,7 @@ const META: CheckMeta<'bucket-policy'> = { id: 'bucket-policy', order: 2, title:
 
 /** The statement that would grant the distribution (the stacks' own), as a one-line fix. */
 export function grantStatement(access: OriginAccess, bucket: string, distributionArn: string): string {
-  const reader: SiteReader = access.kind === 'oai' ? { kind: 'oai', oaiArn: oaiArn(access.id) } : { kind: 'oac', distributionArn };
+  const reader: SiteReader = access.kind === 'oai' ? { kind: 'oai', oaiArn: oaiPrincipalArn(access.id) } : { kind: 'oac', distributionArn };
   return JSON.stringify(siteReadStatement(bucketArn(bucket), reader));
 }
 
@@ -32,7 +34,7 @@ export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult
   const { key } = await ctx.key();
   const access = await ctx.access();
   const policy = await ctx.aws.bucketPolicy();
-  const evidence: Evidence[] = [ev(policy, (p) => (p ? `${p.Statement.length} statement(s)` : 'NoSuchBucketPolicy: the bucket has no policy'))];
+  const evidence: Evidence[] = [ev(policy, (p) => (p ? `${p.Statement.length} statement(s)` : `${NOT_FOUND.bucketPolicy}: the bucket has no policy`))];
   const fixGrant = `add to the bucket policy: ${grantStatement(access, ctx.bucket, ctx.distributionArn)}`;
   if (!policy.ok) {
     return policy.denied
@@ -71,7 +73,7 @@ export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult
   }
   const named = grantees(policy.value);
   evidence.push({ call: 's3:GetObject grants in the policy name', seen: named.length ? named.join('; ') : '(no statement grants s3:GetObject)' });
-  const who = access.kind === 'oac' ? `service cloudfront.amazonaws.com with AWS:SourceArn ${ctx.distributionArn}` : access.kind === 'oai' ? `"${oaiArn(access.id)}"` : 'anonymous requests';
+  const who = access.kind === 'oac' ? `service cloudfront.amazonaws.com with AWS:SourceArn ${ctx.distributionArn}` : access.kind === 'oai' ? `"${oaiPrincipalArn(access.id)}"` : 'anonymous requests';
   return problem(
     META,
     access.kind === 'none' ? 'policy-missing-anonymous-allow' : access.kind === 'oai' ? 'policy-missing-oai-allow' : 'policy-missing-oac-allow',

@@ -5,14 +5,14 @@
  * foreign-owned object (the seed incident).
  */
 import type { Grant } from '@aws-sdk/client-s3';
+import { ALL_USERS, grantsRead } from '../../s3/acl';
+import { NOT_FOUND } from '../../s3/errors';
+import { MODE_WITHOUT_CONTROLS } from '../../s3/ownership';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
 import { ev, ok, problem, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'object-ownership'> = { id: 'object-ownership', order: 4, title: 'Object Ownership and the object\'s owner' };
-
-export const ALL_USERS = 'http://acs.amazonaws.com/groups/global/AllUsers';
-export const AUTHENTICATED_USERS = 'http://acs.amazonaws.com/groups/global/AuthenticatedUsers';
 
 function describeGrant(g: Grant): string {
   const who = g.Grantee?.URI ?? g.Grantee?.ID ?? g.Grantee?.EmailAddress ?? '?';
@@ -25,7 +25,7 @@ export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
   const facts = await ctx.ownership();
   const access = await ctx.access();
   const evidence: Evidence[] = [
-    ev(own, (o) => (o.set ? `ObjectOwnership=${o.mode}` : 'OwnershipControlsNotFoundError: no ownership controls, so ObjectWriter (ACLs enabled)')),
+    ev(own, (o) => (o.set ? `ObjectOwnership=${o.mode}` : `${NOT_FOUND.ownershipControls}: no ownership controls, so ${MODE_WITHOUT_CONTROLS} (ACLs enabled)`)),
   ];
   const fix = `run \`edgelock fix ownership --env ${ctx.env.name}\`: it moves needed ACL grants into the bucket policy and switches the bucket to BucketOwnerEnforced, which makes the bucket owner own every existing object`;
   if (facts.mode === 'BucketOwnerEnforced') {
@@ -47,13 +47,13 @@ export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
     let grantNote = '';
     if (access.kind === 'oai' && facts.grants) {
       const oai = access.canonicalUserId;
-      const toOai = facts.grants.some((g) => oai !== undefined && g.Grantee?.ID === oai && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));
+      const toOai = facts.grants.some((g) => oai !== undefined && g.Grantee?.ID === oai && grantsRead(g.Permission));
       if (toOai) return ok(META, `${key} is owned by ${owner}, but its ACL grants the distribution's OAI read`, evidence);
     }
     const publicNote = 'a public-read grant is ignored once Block Public Access is on';
     if (access.kind === 'oac') grantNote = ' An origin access control cannot be named in an object ACL, so no grant can fix this object while it is foreign-owned.';
     else if (access.kind === 'oai' && facts.grants) {
-      const readers = facts.grants.filter((g) => /^(READ|FULL_CONTROL)$/.test(g.Permission ?? '') && g.Grantee?.ID !== facts.objectOwnerId).map((g) => (g.Grantee?.URI === ALL_USERS ? 'AllUsers (public)' : g.Grantee?.ID ?? g.Grantee?.URI ?? '?'));
+      const readers = facts.grants.filter((g) => grantsRead(g.Permission) && g.Grantee?.ID !== facts.objectOwnerId).map((g) => (g.Grantee?.URI === ALL_USERS ? 'AllUsers (public)' : g.Grantee?.ID ?? g.Grantee?.URI ?? '?'));
       const who = readers.length ? `; it grants read to ${readers.join(', ')}` : '';
       grantNote = ` Its ACL does not grant read to the OAI's canonical user ${access.canonicalUserId ?? '(unknown)'}${who} (${publicNote}).`;
     }

@@ -3,9 +3,10 @@
  * anonymous origin requests, public object ACLs, a public bucket policy.
  */
 import type { PublicAccessBlockConfiguration } from '@aws-sdk/client-s3';
+import { grantsRead, isPublicGroup } from '../../s3/acl';
+import { NOT_FOUND } from '../../s3/errors';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
-import { ALL_USERS, AUTHENTICATED_USERS } from './ownership';
 import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'block-public-access'> = { id: 'block-public-access', order: 3, title: 'Block Public Access against public reliance' };
@@ -14,7 +15,7 @@ const PAB_KEYS = ['BlockPublicAcls', 'IgnorePublicAcls', 'BlockPublicPolicy', 'R
 type Pab = Partial<Record<(typeof PAB_KEYS)[number], boolean>>;
 
 function describePab(p: PublicAccessBlockConfiguration | null): string {
-  if (!p) return 'NoSuchPublicAccessBlockConfiguration: none set';
+  if (!p) return `${NOT_FOUND.publicAccessBlock}: none set`;
   return `BlockPublicAcls=${p.BlockPublicAcls}, IgnorePublicAcls=${p.IgnorePublicAcls}, BlockPublicPolicy=${p.BlockPublicPolicy}, RestrictPublicBuckets=${p.RestrictPublicBuckets}`;
 }
 
@@ -28,7 +29,7 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
   }
   const access = await ctx.access();
   const owner = await ctx.ownership();
-  const publicAcl = owner.grants?.some((g) => (g.Grantee?.URI === ALL_USERS || g.Grantee?.URI === AUTHENTICATED_USERS) && /^(READ|FULL_CONTROL)$/.test(g.Permission ?? ''));
+  const publicAcl = owner.grants?.some((g) => isPublicGroup(g.Grantee?.URI) && grantsRead(g.Permission));
   const policy = await ctx.aws.bucketPolicy();
   const publicPolicy = policy.ok && policy.value?.Statement.some((s) => s.Effect === 'Allow' && (s.Principal === '*' || (s.Principal as { AWS?: unknown })?.AWS === '*') && !s.Condition);
   const ignored: string[] = [];
