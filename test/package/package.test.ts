@@ -7,9 +7,10 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ENTRIES, MB, PEERS, ROOT, installOffline, newProject, ok, pack, run, sizeOf } from './project';
+import { ENTRIES, MB, PEERS, ROOT, installOffline, newProject, ok, pack, placeFromRepository, run, runAsync, sizeOf } from './project';
 
 const TSC = path.join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc');
+const JEST = path.join(ROOT, 'node_modules', 'jest', 'bin', 'jest.js');
 
 let tmp: string;
 let project: string;
@@ -86,8 +87,13 @@ describe('without the cdktf peers', () => {
 describe('with the peers', () => {
   let sizeWithPeers: number;
   beforeAll(() => {
-    const peers = Object.fromEntries([...PEERS, `@types/node@${require('@types/node/package.json').version}`].map((p) => [p.slice(0, p.lastIndexOf('@')), p.slice(p.lastIndexOf('@') + 1)]));
-    installOffline(project, { edgelock: `file:${tarball}`, ...peers }, tarball);
+    // The peers at the exact versions package.json pins, as npm would install them (see placeFromRepository).
+    const placed = ['cdktf', 'constructs', '@cdktf/provider-aws', '@types/node', 'undici-types'];
+    placeFromRepository(project, placed);
+    for (const peer of PEERS) {
+      const name = peer.slice(0, peer.lastIndexOf('@'));
+      expect(JSON.parse(readFileSync(path.join(project, 'node_modules', name, 'package.json'), 'utf8')).version).toBe(peer.slice(peer.lastIndexOf('@') + 1));
+    }
     sizeWithPeers = sizeOf(path.join(project, 'node_modules'));
     process.stdout.write(`installed edgelock: ${(sizeWithoutPeers / MB).toFixed(0)} MB without the cdktf peers, ${(sizeWithPeers / MB).toFixed(0)} MB with them\n`);
   }, 120_000);
@@ -112,7 +118,7 @@ describe('with the peers', () => {
     expect(out.entries.every((n) => n > 3)).toBe(true);
   });
 
-  it.each(['node16', 'bundler'])('TypeScript (moduleResolution %s, skipLibCheck false) type-checks a user app', (resolution) => {
+  const typeCheck = (resolution: 'node16' | 'bundler'): Promise<{ status: number | null; stdout: string; stderr: string }> => {
     const dir = path.join(project, `ts-${resolution}`);
     cpSync(path.join(__dirname, 'fixtures', 'app.ts'), path.join(dir, 'app.ts'));
     writeFileSync(path.join(dir, 'entries.ts'), ENTRIES.map((e, i) => `import * as m${i} from '${e}';\nexport const e${i} = m${i};`).join('\n') + '\n');
@@ -123,10 +129,55 @@ describe('with the peers', () => {
       },
       files: ['app.ts', 'entries.ts'],
     }));
-    const r = run(process.execPath, [TSC, '-p', dir], project);
+    return runAsync(process.execPath, [TSC, '-p', dir], project);
+  };
+  // Both checks start together (each is one tsc process); each test awaits its own.
+  let checks: Record<'node16' | 'bundler', ReturnType<typeof typeCheck>>;
+  beforeAll(() => {
+    checks = { node16: typeCheck('node16'), bundler: typeCheck('bundler') };
+  });
+  // No tsc outlives the test file (and its temporary folder).
+  afterAll(() => Promise.all(Object.values(checks)), 120_000);
+
+  it.each(['node16', 'bundler'] as const)('TypeScript (moduleResolution %s, skipLibCheck false) type-checks a user app', async (resolution) => {
+    const r = await checks[resolution];
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
+  }, 120_000);
+
+  it('a jest test written with edgelock/testing passes on a recorded event and the built example', () => {
+    writeFileSync(path.join(project, 'recorded.test.js'), [
+      "const { loadHandler, recorded, runChain } = require('edgelock/testing');",
+      "const demo = 'Basic ' + Buffer.from('demo:edgelock-demo').toString('base64');",
+      "test('a recorded viewer request without credentials gets the 401', async () => {",
+      "  const viewerRequest = await loadHandler('dist', 'dev', 'viewer-request');",
+      "  const result = await viewerRequest(recorded.viewerRequest());",
+      "  expect(result.status).toBe('401');",
+      '});',
+      "test('the demo user reaches S3, without its credentials', async () => {",
+      "  const r = await runChain('dist', 'dev', { uri: '/', headers: { Authorization: demo } });",
+      '  expect(r.status).toBe(200);',
+      "  expect(r.s3Request.headers.authorization).toBeUndefined();",
+      '});',
+    ].join('\n'));
+    const r = run(process.execPath, [JEST, '--ci', '--rootDir', project, '--config', JSON.stringify({ testEnvironment: 'node', transform: {} }), 'recorded.test.js'], project);
+    expect(r.stderr).toMatch(/Tests:\s+2 passed, 2 total/);
+    expect(r.status).toBe(0);
   }, 60_000);
+
+  it('edgelock init writes a project whose own build and test scripts pass', () => {
+    const scaffold = path.join(project, 'starter');
+    const init = run(path.join(project, 'node_modules', '.bin', 'edgelock'), ['init', 'starter', '--user', 'admin'], project, {}, 'a starter password\n');
+    expect(init.stderr).toBe('');
+    expect(init.status).toBe(0);
+    expect(readFileSync(path.join(scaffold, 'users.htpasswd'), 'utf8')).toMatch(/^admin:\$2[aby]\$10\$/m);
+    // The scaffold's own scripts, with its tools found as npm finds them: edgelock in the
+    // enclosing project's node_modules/.bin, jest from this repository.
+    const test = run('npm', ['test', '--silent'], scaffold, { PATH: `${path.join(ROOT, 'node_modules', '.bin')}${path.delimiter}${process.env.PATH}` });
+    expect(test.stderr).toMatch(/Tests:\s+\d+ passed, \d+ total/);
+    expect(test.status).toBe(0);
+    expect(existsSync(path.join(scaffold, 'dist', 'manifest.json'))).toBe(true);
+  }, 90_000);
 
   it('a plain `node main.js` app synthesizes the stacks', () => {
     cpSync(path.join(installed, 'examples', 'cdktf', 'main.js'), path.join(project, 'main.js'));

@@ -3,14 +3,14 @@
  * `npm pack` of this repository (lib/ must be compiled: `npm test` compiles first), then
  * `npm install --offline` from npm's cache, so the test needs no network.
  */
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
 export const ROOT = path.join(__dirname, '..', '..');
 
 /** The entry points users import. A new entry (e.g. 'edgelock/testing') is one more line here. */
-export const ENTRIES = ['edgelock', 'edgelock/cdktf'] as const;
+export const ENTRIES = ['edgelock', 'edgelock/cdktf', 'edgelock/testing'] as const;
 
 /** The peers `edgelock/cdktf` needs, at the versions package.json pins. */
 export const PEERS = ['cdktf@0.21.0', '@cdktf/provider-aws@21.22.1', 'constructs@10.4.2'];
@@ -22,8 +22,21 @@ export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv 
   return { ...env, CI: '1', CHECKPOINT_DISABLE: '1', FORCE_COLOR: '0', NO_UPDATE_NOTIFIER: '1', ...extra };
 }
 
-export function run(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): SpawnSyncReturns<string> {
-  return spawnSync(cmd, args, { cwd, encoding: 'utf8', env: cleanEnv(env), timeout: 120_000 });
+export function run(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}, input = ''): SpawnSyncReturns<string> {
+  return spawnSync(cmd, args, { cwd, encoding: 'utf8', env: cleanEnv(env), timeout: 120_000, input });
+}
+
+/** Like {@link run}, without blocking the test process: for runs that may go on side by side. */
+export function runAsync(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('error', reject);
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+  });
 }
 
 /** Runs and fails with the command's output unless it exits 0. */
@@ -111,4 +124,18 @@ export function installOffline(project: string, deps: Record<string, string>, ta
   writeFileSync(path.join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, dependencies: deps }, null, 2));
   writeFileSync(path.join(project, 'package-lock.json'), JSON.stringify(consumerLock(deps, tarball), null, 2));
   ok('npm', ['install', '--offline', '--no-audit', '--no-fund', '--loglevel=error'], project);
+}
+
+/**
+ * Places packages into the project's node_modules exactly as this repository's `npm ci` installed
+ * them (hard links: no bytes copied). Used for the cdktf peers only: package.json pins them to
+ * exact versions, so npm would unpack these very files; unpacking @cdktf/provider-aws's 390 MB
+ * is npm's work, not edgelock's, and would take most of this test's time.
+ */
+export function placeFromRepository(project: string, names: readonly string[]): void {
+  for (const name of names) {
+    const to = path.join(project, 'node_modules', name);
+    mkdirSync(path.dirname(to), { recursive: true });
+    ok('cp', ['-al', path.join(ROOT, 'node_modules', name), path.dirname(to)], project);
+  }
 }
