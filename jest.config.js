@@ -7,4 +7,13 @@ module.exports = {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   testTimeout: 30000,
+  // Coverage (`jest --coverage`, as `npm test` runs it) measures the edge handlers and the config,
+  // tested from source; the gate holds each folder as a whole.
+  coverageProvider: 'v8',
+  collectCoverageFrom: ['src/edge/**/*.ts', 'src/config/**/*.ts'],
+  coverageReporters: ['text-summary'],
+  coverageThreshold: {
+    './src/edge/': { lines: 95, statements: 95, branches: 99, functions: 95 },
+    './src/config/': { lines: 95, statements: 95, branches: 96, functions: 95 },
+  },
 };
