@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { bcryptProblem, userNameProblem } from '../../src/config/bcrypt';
+import { defineConfig } from '../../src/config/define';
 import { customHeaderProblem } from '../../src/config/headers';
 import { parseHtpasswdText } from '../../src/config/htpasswd';
 import { findConfigFile, loadConfig, parseConfig, readConfigFile, resolveConfig, selectEnvironment } from '../../src/config/load';
@@ -61,6 +62,14 @@ describe('finding and reading config files', () => {
     const file = path.join(tempDir(), name);
     writeFileSync(file, text);
     expect(readConfigFile(file)).toMatchObject({ project: 'x' });
+  });
+});
+
+describe('defineConfig', () => {
+  it('returns the very object it is given, unvalidated', () => {
+    const config = validConfig();
+    expect(defineConfig(config)).toBe(config);
+    expect(Object.isFrozen(defineConfig(config))).toBe(false);
   });
 });
 
