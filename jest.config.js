@@ -11,7 +11,8 @@ module.exports = {
   // Coverage (`jest --coverage`, as `npm test` runs it) measures the edge handlers and the config,
   // tested from source; the gate holds each folder as a whole.
   coverageProvider: 'v8',
-  collectCoverageFrom: ['src/edge/**/*.ts', 'src/config/**/*.ts'],
+  // src/edge/config.ts holds types only: nothing of it runs, so v8 would count its lines as missed.
+  collectCoverageFrom: ['src/edge/**/*.ts', 'src/config/**/*.ts', '!src/edge/config.ts'],
   coverageReporters: ['text-summary'],
   coverageThreshold: {
     './src/edge/': { lines: 95, statements: 95, branches: 99, functions: 95 },
