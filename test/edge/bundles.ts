@@ -1,17 +1,27 @@
 /**
- * Test support: builds the real edge bundles with `buildEdge` into a temp folder, loads them as
- * Lambda would (`require(bundle).handler`), invokes them with recorded events and a Lambda
- * context, and passes every result through the Lambda@Edge validator.
+ * Test support: the edge handlers from two sources, run through the same tables. `buildBundles`
+ * builds the real edge bundles with `buildEdge` into a temp folder and loads them as Lambda would
+ * (`require(bundle).handler`); `sourceHandlers` calls each handler module's `createHandler` with
+ * the config the build bakes in (same slice, JSON round trip, deep-frozen), so coverage sees the
+ * source. `invoke` runs either with recorded events and a Lambda context, and passes every result
+ * through the Lambda@Edge validator.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashSync } from 'bcryptjs';
 import { loadBundleHandler } from '../../src/build/load-bundle';
-import { buildEdge, type BuildResult } from '../../src/build';
+import { buildEdge, handlersFor, type BuildResult } from '../../src/build';
+import { toEdgeConfig } from '../../src/build/edge-config';
 import type { HandlerName } from '../../src/build/handlers';
 import { parseConfig, resolveConfig } from '../../src/config/load';
+import type { ResolvedConfig } from '../../src/config/schema';
 import { assertValidResult } from '../../src/edge/cloudfront';
+import type { EdgeConfig } from '../../src/edge/config';
+import { createHandler as originRequest } from '../../src/edge/origin-request';
+import { createHandler as originResponse } from '../../src/edge/origin-response';
+import { createHandler as viewerRequest } from '../../src/edge/viewer-request';
+import { deepFreeze } from '../../src/freeze';
 
 // aws-lambda-test-utils has no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -55,21 +65,33 @@ export function testConfigInput(over: Record<string, unknown> = {}): Record<stri
 
 export type Handler = (event: unknown, context?: object) => Promise<unknown>;
 
-export interface Bundles {
-  readonly outDir: string;
-  readonly build: BuildResult;
-  /** The `handler` export of `<out>/<env>/<name>/index.js`, loaded fresh. */
+/** One environment's handlers, from source or from the built bundles. */
+export interface EdgeHandlers {
+  /** "source" or "built bundle": shown in the test names. */
+  readonly kind: string;
+  /** The handler for an environment, created once and reused (a warm instance). */
   handler(env: string, name: HandlerName): Handler;
   cleanup(): void;
+}
+
+export interface Bundles extends EdgeHandlers {
+  readonly outDir: string;
+  readonly build: BuildResult;
+}
+
+/** Parses and resolves a test config; `dir` stands in for the config file's folder. */
+export function resolveTestConfig(input: Record<string, unknown>, dir: string): ResolvedConfig {
+  return resolveConfig(parseConfig(input, '<test config>'), path.join(dir, 'edgelock.config.ts'), path.dirname(EXAMPLE_HTPASSWD));
 }
 
 /** Builds every environment's bundles once (call in beforeAll). */
 export async function buildBundles(input: Record<string, unknown> = testConfigInput()): Promise<Bundles> {
   const outDir = mkdtempSync(path.join(tmpdir(), 'edgelock-edge-'));
-  const config = resolveConfig(parseConfig(input, '<test config>'), path.join(outDir, 'edgelock.config.ts'), path.dirname(EXAMPLE_HTPASSWD));
+  const config = resolveTestConfig(input, outDir);
   const build = await buildEdge(config, { outDir });
   const loaded = new Map<string, Handler>();
   return {
+    kind: 'built bundle',
     outDir,
     build,
     handler(env, name) {
@@ -84,6 +106,49 @@ export async function buildBundles(input: Record<string, unknown> = testConfigIn
     cleanup: () => rmSync(outDir, { recursive: true, force: true }),
   };
 }
+
+const FACTORIES: Readonly<Record<HandlerName, (config: EdgeConfig) => unknown>> = {
+  'viewer-request': viewerRequest,
+  'origin-request': originRequest,
+  'origin-response': originResponse,
+};
+
+/**
+ * The config one bundle is built with, as the bundle sees it: `toEdgeConfig`, without the users
+ * in the origin bundles, through JSON (the build bakes it in as JSON) and deep-frozen.
+ */
+export function bakedConfig(config: ResolvedConfig, env: string, name: HandlerName): EdgeConfig {
+  const edge = toEdgeConfig(config, config.environments[env]!);
+  const baked = name === 'viewer-request' ? edge : { ...edge, auth: null };
+  return deepFreeze(JSON.parse(JSON.stringify(baked)) as EdgeConfig);
+}
+
+/** The same handlers as `buildBundles`, from source: `createHandler(deepFreeze(config))`. */
+export async function sourceHandlers(input: Record<string, unknown> = testConfigInput()): Promise<EdgeHandlers> {
+  const config = resolveTestConfig(input, path.join(tmpdir(), 'edgelock-edge-source'));
+  const created = new Map<string, Handler>();
+  return {
+    kind: 'source',
+    handler(env, name) {
+      const key = `${env}/${name}`;
+      let h = created.get(key);
+      if (!h) {
+        const environment = config.environments[env];
+        if (!environment || !handlersFor(environment).some((spec) => spec.name === name)) throw new Error(`no ${name} handler is built for ${env}`);
+        h = FACTORIES[name](bakedConfig(config, env, name)) as Handler;
+        created.set(key, h);
+      }
+      return h;
+    },
+    cleanup: () => undefined,
+  };
+}
+
+/** Both sources of the handlers, for `describe.each`: every table runs against each. */
+export const HANDLER_SOURCES: readonly (readonly [string, (input?: Record<string, unknown>) => Promise<EdgeHandlers>])[] = [
+  ['source', sourceHandlers],
+  ['built bundle', buildBundles],
+];
 
 /** A recorded event from src/testing/recorded, deep-copied so each test may change it. */
 export function recordedEvent<T = any>(name: string): T { // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -1,22 +1,11 @@
 import { getHeader, getHeaderValues } from '../../src/edge/headers';
-import { buildBundles, invoke, recordedEvent, testConfigInput, type Bundles, type Handler } from './bundles';
+import { HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, type EdgeHandlers, type Handler } from './bundles';
 
 type Result = { status?: string; headers: Record<string, { key?: string; value: string }[]>; uri?: string; querystring?: string; body?: string };
 
-let bundles: Bundles;
-let dev: Handler;
-let legacy: Handler;
-let prod: Handler;
 let logs: string[];
 let logSpy: jest.SpyInstance;
 
-beforeAll(async () => {
-  bundles = await buildBundles();
-  dev = bundles.handler('dev', 'origin-request');
-  legacy = bundles.handler('legacy', 'origin-request');
-  prod = bundles.handler('prod', 'origin-request');
-});
-afterAll(() => bundles.cleanup());
 beforeEach(() => {
   logs = [];
   logSpy = jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
@@ -41,7 +30,19 @@ function expectFailClosed(r: Result, reason: string): void {
   expect(logs[0]).not.toContain('\n');
 }
 
-describe('origin-request guard (built bundle)', () => {
+describe.each(HANDLER_SOURCES)('origin-request guard (%s)', (_kind, load) => {
+  let bundles: EdgeHandlers;
+  let dev: Handler;
+  let legacy: Handler;
+  let prod: Handler;
+  beforeAll(async () => {
+    bundles = await load();
+    dev = bundles.handler('dev', 'origin-request');
+    legacy = bundles.handler('legacy', 'origin-request');
+    prod = bundles.handler('prod', 'origin-request');
+  });
+  afterAll(() => bundles.cleanup());
+
   describe('origin checks', () => {
     it('accepts the OAC environment\'s bucket on its regional REST endpoint with authMethod none', async () => {
       const r = await invoke<Result>(dev, oacEvent());
@@ -143,10 +144,10 @@ describe('origin-request guard (built bundle)', () => {
   });
 
   describe('configured: pretty URLs, cookies, more methods', () => {
-    let b: Bundles;
+    let b: EdgeHandlers;
     let h: Handler;
     beforeAll(async () => {
-      b = await buildBundles(testConfigInput({ origin: { prettyUrls: true, allowCookies: true, allowedMethods: ['GET', 'HEAD', 'OPTIONS'], maxUriLength: 128 } }));
+      b = await load(testConfigInput({ origin: { prettyUrls: true, allowCookies: true, allowedMethods: ['GET', 'HEAD', 'OPTIONS'], maxUriLength: 128 } }));
       h = b.handler('dev', 'origin-request');
     });
     afterAll(() => b.cleanup());
@@ -169,9 +170,9 @@ describe('origin-request guard (built bundle)', () => {
   });
 
   describe('configured: single-page app fallback', () => {
-    let b: Bundles;
+    let b: EdgeHandlers;
     beforeAll(async () => {
-      b = await buildBundles(testConfigInput({ origin: { spaFallback: '/index.html' } }));
+      b = await load(testConfigInput({ origin: { spaFallback: '/index.html' } }));
     });
     afterAll(() => b.cleanup());
 

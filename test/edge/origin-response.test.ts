@@ -1,15 +1,7 @@
 import { getHeader } from '../../src/edge/headers';
-import { buildBundles, invoke, recordedEvent, testConfigInput, type Bundles, type Handler } from './bundles';
+import { HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, type EdgeHandlers, type Handler } from './bundles';
 
 type Result = { status: string; statusDescription?: string; headers: Record<string, { key?: string; value: string }[]>; body?: string };
-
-let bundles: Bundles;
-let handler: Handler;
-beforeAll(async () => {
-  bundles = await buildBundles();
-  handler = bundles.handler('dev', 'origin-response');
-});
-afterAll(() => bundles.cleanup());
 
 const SECURITY = [
   'strict-transport-security',
@@ -22,7 +14,15 @@ const SECURITY = [
   'cross-origin-resource-policy',
 ];
 
-describe('origin-response (built bundle)', () => {
+describe.each(HANDLER_SOURCES)('origin-response (%s)', (_kind, load) => {
+  let bundles: EdgeHandlers;
+  let handler: Handler;
+  beforeAll(async () => {
+    bundles = await load();
+    handler = bundles.handler('dev', 'origin-response');
+  });
+  afterAll(() => bundles.cleanup());
+
   it.each(['origin-response-200', 'origin-response-403', 'origin-response-404'])('%s: adds every security header, strips S3 headers, keeps status and the rest', async (name) => {
     const event = recordedEvent(name);
     const before = structuredClone(event.Records[0].cf.response);
@@ -47,10 +47,10 @@ describe('origin-response (built bundle)', () => {
   });
 
   describe('configured: keep origin values, allow-list metadata, CSP per path', () => {
-    let b: Bundles;
+    let b: EdgeHandlers;
     let h: Handler;
     beforeAll(async () => {
-      b = await buildBundles(
+      b = await load(
         testConfigInput({
           headers: {
             originValues: { 'content-security-policy': 'keep' },

@@ -1,22 +1,12 @@
 /**
- * Property tests over thousands of generated inputs, through the built bundles:
+ * Property tests over thousands of generated inputs, from source and through the built bundles:
  * no throw, every result valid for CloudFront, no pass without valid credentials,
  * no URI reaching the origin outside the site root.
  */
 import fc from 'fast-check';
-import { basic, buildBundles, invoke, recordedEvent, USERS, type Bundles, type Handler } from './bundles';
+import { basic, HANDLER_SOURCES, invoke, recordedEvent, USERS, type EdgeHandlers, type Handler } from './bundles';
 
 type Result = { status?: string; uri?: string; headers: Record<string, unknown> };
-
-let bundles: Bundles;
-let viewer: Handler;
-let origin: Handler;
-beforeAll(async () => {
-  bundles = await buildBundles();
-  viewer = bundles.handler('dev', 'viewer-request');
-  origin = bundles.handler('dev', 'origin-request');
-});
-afterAll(() => bundles.cleanup());
 
 function viewerEvent(uri: string, authorization: string[]) {
   const event = recordedEvent('viewer-request');
@@ -62,7 +52,17 @@ const hostileHeader = fc.oneof(
   fc.tuple(fc.constantFrom('Bearer', 'Digest', 'Negotiate', 'Basic\t', 'Basic  ', ' Basic'), validHeader).map(([s, v]) => `${s} ${v.slice(6)}`),
 );
 
-describe('properties of the built bundles', () => {
+describe.each(HANDLER_SOURCES)('properties of the handlers (%s)', (_kind, load) => {
+  let bundles: EdgeHandlers;
+  let viewer: Handler;
+  let origin: Handler;
+  beforeAll(async () => {
+    bundles = await load();
+    viewer = bundles.handler('dev', 'viewer-request');
+    origin = bundles.handler('dev', 'origin-request');
+  });
+  afterAll(() => bundles.cleanup());
+
   it('viewer-request: hostile or missing credentials never pass a protected path (thousands of inputs)', async () => {
     await fc.assert(
       fc.asyncProperty(uriArb, fc.array(hostileHeader, { maxLength: 2 }), async (uri, headers) => {

@@ -1,6 +1,6 @@
 import { headersSchema } from '../../src/config/headers';
 import { getHeader } from '../../src/edge/headers';
-import { buildSecurityHeaders, responseHeadersPolicyLimits, toResponseHeadersPolicy } from '../../src/edge/security-headers';
+import { basePairs, buildSecurityHeaders, keepsOriginValue, responseHeadersPolicyLimits, toResponseHeadersPolicy } from '../../src/edge/security-headers';
 import { validateResult } from '../../src/edge/cloudfront';
 
 const defaults = headersSchema.parse({});
@@ -152,5 +152,67 @@ describe('toResponseHeadersPolicy', () => {
     expect(limits).toHaveLength(2);
     expect(limits[0]).toContain('/app/*');
     expect(limits[1]).toContain('x-amz-meta-*');
+  });
+});
+
+describe('keepsOriginValue', () => {
+  const values = { 'x-robots-*': 'keep', 'x-robots-tag-*': 'replace', 'x-frame-options': 'keep', 'x-a*': 'replace', 'x-ab*': 'keep', 'server': 'replace' } as const;
+  it.each<[string, boolean]>([
+    ['x-frame-options', true],
+    ['server', false],
+    ['x-robots-tag', true],
+    ['x-robots-tag-extra', false],
+    ['x-robots', false],
+    ['x-a', false],
+    ['x-abc', true],
+    ['x-ac', false],
+    ['content-type', false],
+  ])('%s → keep %s (exact beats prefix, the longest prefix wins, unlisted is replaced)', (name, keep) => {
+    expect(keepsOriginValue(values, name)).toBe(keep);
+  });
+});
+
+describe('basePairs and minimal header sets', () => {
+  it('writes HSTS without includeSubDomains when it is off', () => {
+    const config = headersSchema.parse({ hsts: { maxAge: 300, includeSubDomains: false } });
+    expect(basePairs(config)[0]).toEqual(['Strict-Transport-Security', 'max-age=300']);
+  });
+
+  it('with every header off, sends only the custom ones and no CSP, on generated and origin responses alike', () => {
+    const config = headersSchema.parse({
+      hsts: false,
+      contentSecurityPolicy: false,
+      frameOptions: false,
+      contentTypeOptions: false,
+      referrerPolicy: false,
+      permissionsPolicy: false,
+      crossOriginOpenerPolicy: false,
+      crossOriginResourcePolicy: false,
+      xssProtectionOff: false,
+      custom: { 'X-Robots-Tag': 'noindex' },
+    });
+    const sec = buildSecurityHeaders(config);
+    expect(basePairs(config)).toEqual([['X-Robots-Tag', 'noindex']]);
+    expect(sec.pairs('/')).toEqual([['X-Robots-Tag', 'noindex']]);
+    expect(sec.forGenerated('/')).toEqual({ 'x-robots-tag': [{ key: 'X-Robots-Tag', value: 'noindex' }] });
+    const headers = { 'content-security-policy': [{ key: 'Content-Security-Policy', value: "default-src *" }] };
+    sec.apply(headers, '/');
+    expect(getHeader(headers, 'content-security-policy')).toBe('default-src *');
+    const policy = toResponseHeadersPolicy(config);
+    expect(policy.securityHeadersConfig).toEqual({});
+    expect(policy.customHeadersConfig).toEqual({ items: [{ header: 'X-Robots-Tag', value: 'noindex', override: true }] });
+  });
+
+  it('a per-path CSP applies even when the default CSP is off', () => {
+    const sec = buildSecurityHeaders(headersSchema.parse({ contentSecurityPolicy: false, cspOverrides: [{ path: '/app/*', policy: "default-src 'self'" }] }));
+    expect(getHeader(sec.forGenerated('/app/x'), 'content-security-policy')).toBe("default-src 'self'");
+    expect(sec.forGenerated('/')['content-security-policy']).toBeUndefined();
+  });
+
+  it('a policy has no remove list when every stripped header is a wildcard or kept', () => {
+    const config = headersSchema.parse({ stripOriginHeaders: ['server', 'x-amz-meta-*'], keepOriginHeaders: ['server'] });
+    expect(toResponseHeadersPolicy(config).removeHeadersConfig).toBeUndefined();
+    expect(responseHeadersPolicyLimits(config)).toEqual(['a policy removes headers by exact name only: x-amz-meta-* are not removed']);
+    expect(responseHeadersPolicyLimits(headersSchema.parse({ stripOriginHeaders: ['server'] }))).toEqual([]);
   });
 });

@@ -58,6 +58,24 @@ describe('validateResult', () => {
     ['a relative uri', 'viewer-request', { ...request(), uri: 'index.html' }, 'request-shape'],
     ['a request without headers', 'viewer-request', { ...request(), headers: undefined }, 'header-format'],
     ['an origin with both s3 and custom', 'origin-request', { ...request(), origin: { s3: {}, custom: {} } }, 'request-shape'],
+    ['an origin with neither s3 nor custom', 'origin-request', { ...request(), origin: {} }, 'request-shape'],
+    ['an origin that is not an object', 'origin-request', { ...request(), origin: 'example.org' }, 'request-shape'],
+    ['headers that are not an object', 'origin-response', response({ headers: [] }), 'header-format'],
+    ['headers that are a string', 'viewer-request', { ...request(), headers: 'host: x' }, 'header-format'],
+    ['a header occurrence that is not an object', 'origin-response', response({ headers: { age: ['5'] } }), 'header-format'],
+    ['a header occurrence that is null', 'origin-response', response({ headers: { age: [null] } }), 'header-format'],
+    ['a non-string header key', 'origin-response', response({ headers: { age: [{ key: 5, value: '5' }] } }), 'header-format'],
+    ['a null header value', 'origin-response', response({ headers: { age: [{ key: 'Age', value: null }] } }), 'header-format'],
+    ['a header name with a space', 'origin-response', response({ headers: { 'x y': [{ value: '1' }] } }), 'header-format'],
+    ['a header value with a NUL', 'viewer-request', { ...request(), headers: { ...request().headers, a: [{ value: 'x\0y' }] } }, 'header-format'],
+    ['a non-string statusDescription', 'origin-response', response({ statusDescription: 200 }), 'result-shape'],
+    ['a missing status', 'origin-response', { status: undefined, headers: {} }, 'status'],
+    ['a numeric querystring', 'origin-request', { ...request(), querystring: 1 }, 'request-shape'],
+    ['a non-string method', 'viewer-request', { ...request(), method: 1 }, 'request-shape'],
+    ['a null body', 'viewer-request', response({ body: null }), 'result-shape'],
+    ['a response from a response event without status', 'viewer-response', { headers: {} }, 'result-shape'],
+    ['an array', 'viewer-request', [request()], 'result-shape'],
+    ['a string', 'origin-request', '/index.html', 'result-shape'],
   ])('rejects %s', (_name, eventType, result, rule) => {
     expect(rules(eventType, result)).toContain(rule);
   });
@@ -102,6 +120,28 @@ describe('validateResult', () => {
     });
   });
 
+  it.each<[string, unknown, RegExp]>([
+    ['null', null, /\(got null\)/],
+    ['an array', [], /\(got an array\)/],
+    ['undefined', undefined, /\(got undefined\)/],
+  ])('says what it got instead of a result: %s', (_name, result, message) => {
+    const [p] = validateResult('viewer-request', result);
+    expect(p!.message).toMatch(/the request or a generated response/);
+    expect(p!.message).toMatch(message);
+    expect(validateResult('origin-response', result)[0]!.message).toMatch(/must return the response/);
+  });
+
+  it('lets a viewer-request function change the origin only when it keeps it equal, and origin-request change it', () => {
+    const withOrigin = { ...request(), origin: { s3: { domainName: 'a.s3.amazonaws.com' } } };
+    expect(rules('viewer-request', withOrigin, structuredClone(withOrigin))).toEqual([]);
+    expect(rules('origin-request', { ...request(), origin: { custom: { domainName: 'b.example' } } }, withOrigin)).toEqual([]);
+  });
+
+  it('lets viewer-response keep the status, and generated request-event responses skip the original', () => {
+    expect(rules('viewer-response', response(), response())).toEqual([]);
+    expect(rules('origin-request', response({ status: '502' }), request())).toEqual([]);
+  });
+
   it('names where the problem is', () => {
     const [p] = validateResult('origin-response', response({ headers: { age: [{ key: 'Age', value: 5 }] } }));
     expect(p!.message).toContain('response.headers["age"][0].value');
@@ -121,6 +161,9 @@ describe('assertValidResult', () => {
     } catch (err) {
       const e = err as LambdaEdgeValidationError;
       expect(e.problems.map((p) => p.rule)).toEqual(['status', 'body-encoding']);
+      expect(e.code).toBe('LAMBDA_EDGE_INVALID_RESULT');
+      expect(e.status).toBe(502);
+      expect(e.eventType).toBe('viewer-request');
       expect(e.message).toMatch(/viewer-request result \(502\)[\s\S]*\[status\][\s\S]*\[body-encoding\]/);
     }
   });

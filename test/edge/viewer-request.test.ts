@@ -1,13 +1,5 @@
 import { getHeader } from '../../src/edge/headers';
-import { basic, buildBundles, invoke, recordedEvent, USERS, type Bundles, type Handler } from './bundles';
-
-let bundles: Bundles;
-let handler: Handler;
-beforeAll(async () => {
-  bundles = await buildBundles();
-  handler = bundles.handler('dev', 'viewer-request');
-});
-afterAll(() => bundles.cleanup());
+import { basic, buildBundles, HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, testUsers, USERS, type Bundles, type EdgeHandlers, type Handler } from './bundles';
 
 type Result = { status?: string; headers: Record<string, { key?: string; value: string }[]>; uri?: string; body?: string };
 
@@ -20,15 +12,23 @@ function viewerEvent(uri: string, authorization?: string | string[]) {
   return event;
 }
 
-async function run(uri: string, authorization?: string | string[]): Promise<Result> {
-  return invoke<Result>(handler, viewerEvent(uri, authorization));
-}
-
 function expect401(r: Result): void {
   expect(r.status).toBe('401');
 }
 
-describe('viewer-request (built bundle)', () => {
+describe.each(HANDLER_SOURCES)('viewer-request (%s)', (_kind, load) => {
+  let bundles: EdgeHandlers;
+  let handler: Handler;
+  beforeAll(async () => {
+    bundles = await load();
+    handler = bundles.handler('dev', 'viewer-request');
+  });
+  afterAll(() => bundles.cleanup());
+
+  async function run(uri: string, authorization?: string | string[]): Promise<Result> {
+    return invoke<Result>(handler, viewerEvent(uri, authorization));
+  }
+
   it('answers a request without credentials with a generated 401 carrying the challenge and the security headers', async () => {
     const r = await run('/');
     expect(r.status).toBe('401');
@@ -159,11 +159,10 @@ describe('viewer-request (built bundle)', () => {
   });
 
   describe('with protect: ["/admin/*"] only', () => {
-    let b: Bundles;
+    let b: EdgeHandlers;
     let h: Handler;
     beforeAll(async () => {
-      const { testConfigInput, testUsers } = await import('./bundles');
-      b = await buildBundles(testConfigInput({ auth: { realm: 'Admin', users: testUsers(), protect: ['/admin/*'], bypass: ['/admin/public/*'] } }));
+      b = await load(testConfigInput({ auth: { realm: 'Admin', users: testUsers(), protect: ['/admin/*'], bypass: ['/admin/public/*'] } }));
       h = b.handler('dev', 'viewer-request');
     });
     afterAll(() => b.cleanup());
@@ -204,11 +203,10 @@ describe('viewer-request (built bundle)', () => {
       ],
     ];
     describe.each(cases)('%s', (_name, auth, origin, open, closed) => {
-      let b: Bundles;
+      let b: EdgeHandlers;
       let h: Handler;
       beforeAll(async () => {
-        const { testConfigInput, testUsers } = await import('./bundles');
-        b = await buildBundles(testConfigInput({ auth: { users: testUsers(), ...auth }, origin }));
+        b = await load(testConfigInput({ auth: { users: testUsers(), ...auth }, origin }));
         h = b.handler('dev', 'viewer-request');
       });
       afterAll(() => b.cleanup());
@@ -226,8 +224,7 @@ describe('viewer-request (built bundle)', () => {
   });
 
   it('accepts the example htpasswd user (cost 10) when the config points at the file', async () => {
-    const { testConfigInput } = await import('./bundles');
-    const b = await buildBundles(testConfigInput({ auth: { realm: 'Example', users: './users.htpasswd' } }));
+    const b = await load(testConfigInput({ auth: { realm: 'Example', users: './users.htpasswd' } }));
     try {
       const h = b.handler('dev', 'viewer-request');
       const ok = await invoke<Result>(h, recordedEvent('viewer-request-authorization'));
@@ -239,6 +236,19 @@ describe('viewer-request (built bundle)', () => {
       b.cleanup();
     }
   });
+
+  it('has no handler for an environment with auth: false', () => {
+    expect(() => bundles.handler('prod', 'viewer-request')).toThrow();
+    expect(() => bundles.handler('dev', 'viewer-request')).not.toThrow();
+  });
+});
+
+describe('viewer-request (build)', () => {
+  let bundles: Bundles;
+  beforeAll(async () => {
+    bundles = await buildBundles();
+  });
+  afterAll(() => bundles.cleanup());
 
   it('is not built for an environment with auth: false', () => {
     expect(Object.keys(bundles.build.manifest.environments.prod!)).toEqual(['origin-request', 'origin-response']);
