@@ -4,36 +4,19 @@
  * non-zero with the message, not a stack trace. The example is built once, and the runs start
  * together (each cdktf synth spends most of its time starting up).
  */
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { loadConfig } from '../../src/config/load';
+import { ROOT, runProcess, type CliResult } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
 import { buildConfig, buildExample } from './example';
 
-const ROOT = path.join(__dirname, '..', '..');
 const CDKTF = path.join(ROOT, 'node_modules', '.bin', 'cdktf');
 
-interface Run {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+type Run = CliResult;
 
 function run(command: string, args: readonly string[], env: NodeJS.ProcessEnv, timeoutMs = 85_000): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => {
-      clearTimeout(timer);
-      resolve({ status, stdout, stderr });
-    });
-  });
+  return runProcess(command, args, { cwd: ROOT, env, timeoutMs });
 }
 
 function synth(dist: string, output: string): Promise<Run> {

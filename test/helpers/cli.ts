@@ -51,10 +51,10 @@ export function runCli(args: readonly string[], options: ChildOptions = {}): Cli
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-/** `edgelock ...args` in a child process, without blocking this one. */
-export function runCliAsync(args: readonly string[], options: ChildOptions = {}): Promise<CliResult> {
+/** Any command in a child process, without blocking this one; killed after `timeoutMs`. */
+export function runProcess(command: string, args: readonly string[], options: ChildOptions = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: options.cwd ?? ROOT, env: childEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: options.cwd ?? ROOT, env: childEnv(options), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 60_000);
@@ -67,6 +67,11 @@ export function runCliAsync(args: readonly string[], options: ChildOptions = {})
     });
     child.stdin.end(options.input ?? '');
   });
+}
+
+/** `edgelock ...args` in a child process, without blocking this one. */
+export function runCliAsync(args: readonly string[], options: ChildOptions = {}): Promise<CliResult> {
+  return runProcess(process.execPath, [BIN, ...args], options);
 }
 
 /** `edgelock ...args` run by the program in this process, its output captured. */

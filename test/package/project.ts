@@ -3,7 +3,8 @@
  * `npm pack` of this repository (lib/ must be compiled: `npm test` compiles first), then
  * `npm install --offline` from npm's cache, so the test needs no network.
  */
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { runProcess, type CliResult } from '../helpers/cli';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -27,16 +28,8 @@ export function run(cmd: string, args: readonly string[], cwd: string, env: Reco
 }
 
 /** Like {@link run}, without blocking the test process: for runs that may go on side by side. */
-export function runAsync(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env: cleanEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-  });
+export function runAsync(cmd: string, args: readonly string[], cwd: string, env: Record<string, string> = {}): Promise<CliResult> {
+  return runProcess(cmd, args, { cwd, env: cleanEnv(env), timeoutMs: 120_000 });
 }
 
 /** Runs and fails with the command's output unless it exits 0. */
