@@ -9,6 +9,7 @@ import { HANDLERS, type HandlerName } from '../build/handlers';
 import { MANIFEST_FILE, type Manifest } from '../build/manifest';
 import { selectEnvironment } from '../config/load';
 import type { ResolvedConfig, ResolvedEnvironment } from '../config/schema';
+import { describeConfiguredDistribution } from '../distribution';
 import { EdgelockError } from '../errors';
 import { LocalEdge, type Invoker } from './edge';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3';
@@ -146,6 +147,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       handlers: runners,
       origin,
       env,
+      description: describeConfiguredDistribution(options.config),
       ...(options.log ? { log: options.log } : {}),
       ...(recorder ? { record: (entry: Parameters<Recorder['record']>[0]) => recorder.record(entry) } : {}),
     });
