@@ -16,6 +16,7 @@ import { behaviourFor, customErrorFor, describeDistribution, MANAGED_CACHE_POLIC
 import { getHeader, getHeaderValues, headerMatcher, setHeader, type CfHeaders } from '../edge/headers';
 import { EdgelockError } from '../errors';
 import { EdgeCache, ttlFor, ttlsOf, type CachedResponse } from './cache';
+import { compressFor } from './compress';
 import { applyRange } from './range';
 import {
   DEV_DISTRIBUTION,
@@ -104,8 +105,23 @@ export const GENERIC = Object.freeze({
   origin: "CloudFront wasn't able to connect to the origin.",
   lambdaExecution: 'The Lambda function associated with the CloudFront distribution is invalid or doesn\'t have the required permissions.',
   lambdaValidation: 'The Lambda function returned an invalid response to CloudFront.',
+  uriTooLong: 'Bad request. The request URL is longer than CloudFront accepts.',
+  headersTooLarge: 'Bad request. The request headers are larger than CloudFront accepts.',
+  getWithBody: 'Bad request. A GET request may not carry a body.',
   method: 'This distribution is not configured to allow the HTTP request method that was used for this request. The distribution supports only cachable requests.',
 });
+
+/** Longest URL CloudFront accepts, in bytes. */
+export const MAX_URL_BYTES = 8_192;
+/** Longest request CloudFront accepts, request line and headers (not the body), in bytes. */
+export const MAX_REQUEST_HEADER_BYTES = 20_480;
+
+/** Bytes of the request line and headers as sent on the wire (HTTP/1.1 framing). */
+export function requestHeaderBytes(viewer: Pick<ViewerRequest, 'method' | 'target' | 'rawHeaders'>): number {
+  let n = Buffer.byteLength(`${viewer.method} ${viewer.target} HTTP/1.1\r\n`);
+  for (let i = 0; i + 1 < viewer.rawHeaders.length; i += 2) n += Buffer.byteLength(`${viewer.rawHeaders[i]}: ${viewer.rawHeaders[i + 1]}\r\n`);
+  return n;
+}
 
 function errorPage(status: number, cache: CacheResult, detail: string): EdgeResponse {
   const title = status === 502 ? '502 ERROR' : status === 503 ? '503 ERROR' : `${status} ERROR`;
@@ -224,9 +240,13 @@ export class LocalEdge {
 
   private async flow(viewer: ViewerRequest, requestId: string): Promise<EdgeResponse> {
     const { uri, querystring } = splitTarget(viewer.target);
+    // CloudFront's request limits, checked before anything else (Developer Guide, "Quotas").
+    if (Buffer.byteLength(viewer.target) > MAX_URL_BYTES) return errorPage(414, 'Error', GENERIC.uriTooLong);
+    if (requestHeaderBytes(viewer) > MAX_REQUEST_HEADER_BYTES) return errorPage(494, 'Error', GENERIC.headersTooLarge);
     const behaviour = behaviourFor(this.description, uri);
-    // A method the behaviour does not allow is refused before any function runs.
+    // A method the behaviour does not allow is refused before any function runs; so is a GET with a body.
     if (!(behaviour.allowedMethods as readonly string[]).includes(viewer.method)) return errorPage(403, 'Error', GENERIC.method);
+    if ((viewer.method === 'GET' || viewer.method === 'HEAD') && viewer.body && viewer.body.length > 0) return errorPage(403, 'Error', GENERIC.getWithBody);
     const viewerRequest: CfRequest = { clientIp: viewer.clientIp, method: viewer.method, uri, querystring, headers: viewerHeaders(viewer.rawHeaders) };
 
     // 1. viewer-request
@@ -258,7 +278,8 @@ export class LocalEdge {
     if (got.age !== undefined && served.cache === 'Hit') setHeader(served.headers, 'Age', String(got.age));
     served = notModified(getHeader(request.headers, 'if-none-match'), served, getHeader(request.headers, 'if-modified-since'));
     if (served.status === 304) return served;
-    return applyRange(served, getHeader(request.headers, 'range'), getHeader(request.headers, 'if-range'));
+    const ranged = applyRange(served, getHeader(request.headers, 'range'), getHeader(request.headers, 'if-range'));
+    return behaviour.compress ? compressFor(ranged, getHeaderValues(request.headers, 'accept-encoding'), request.method) : ranged;
   }
 
   /**
@@ -274,13 +295,14 @@ export class LocalEdge {
   ): Promise<(Fetched & { readonly age?: number }) | { readonly response: EdgeResponse }> {
     const policy = behaviour.cachePolicy!;
     const cacheable = (behaviour.cachedMethods as readonly string[]).includes(request.method);
-    const key = EdgeCache.key(request.uri);
-    const hit = cacheable ? this.cache.lookup(key) : undefined;
+    // A HEAD is served from a cached GET; a HEAD miss is cached apart (it has no body to give a GET).
+    const key = request.method === 'HEAD' ? `HEAD ${EdgeCache.key(request.uri)}` : EdgeCache.key(request.uri);
+    const hit = cacheable ? (request.method === 'HEAD' ? this.cache.lookup(EdgeCache.key(request.uri)) : undefined) ?? this.cache.lookup(key) : undefined;
     if (hit) return { entry: hit.value, cache: hit.value.status >= 400 ? 'Error' : 'Hit', age: hit.ageSeconds };
 
     const ttls = ttlsOf(policy);
     const store = (entry: CachedResponse): void => {
-      if (request.method !== 'GET' || !cacheable) return;
+      if (!cacheable) return;
       const custom = customErrorFor(this.description, entry.status);
       this.cache.set(key, entry, ttlFor(entry.status, entry.headers, ttls, Date.now(), custom?.errorCachingMinTtl));
     };

@@ -3,7 +3,9 @@
  * private S3 → bundles → viewer. The S3 request log shows what reached the bucket.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
 import path from 'node:path';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { buildEdge } from '../../src/build';
 import { loadConfig } from '../../src/config/load';
 import { startLocalEdge, type RunningLocalEdge } from '../../src/dev';
@@ -276,6 +278,67 @@ describe('conformance with the distribution the stacks deploy', () => {
     } finally {
       await broken.close();
     }
+  });
+
+  /** A request whose answer is kept as bytes (compressed bodies), with an optional body. */
+  function bytes(target: string, options: { headers?: Record<string, string>; method?: string; body?: string } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: Buffer }> {
+    const url = new URL(conf.url);
+    return new Promise((resolve, reject) => {
+      const req = http.request({ host: '127.0.0.1', port: url.port, path: target, method: options.method ?? 'GET', headers: { host: url.host, ...options.headers } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      });
+      req.on('error', reject);
+      req.end(options.body);
+    });
+  }
+
+  test('compression: br preferred over gzip for a compressible object of 1,000 bytes or more, with a weak ETag', async () => {
+    const css = readFileSync(path.join(EXAMPLE_SITE, 'css', 'site.css'));
+    expect(css.length).toBeGreaterThanOrEqual(1_000);
+    const plain = await bytes('/css/site.css', { headers: auth });
+    const br = await bytes('/css/site.css', { headers: { ...auth, 'accept-encoding': 'gzip, deflate, br' } });
+    const gz = await bytes('/css/site.css', { headers: { ...auth, 'accept-encoding': 'gzip' } });
+    expect([plain.headers['content-encoding'], br.headers['content-encoding'], gz.headers['content-encoding']]).toEqual([undefined, 'br', 'gzip']);
+    expect(brotliDecompressSync(br.body).equals(css)).toBe(true);
+    expect(gunzipSync(gz.body).equals(css)).toBe(true);
+    expect(plain.headers.etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(br.headers.etag).toBe(`W/${plain.headers.etag}`);
+    expect(Number(br.headers['content-length'])).toBe(br.body.length);
+    // Under 1,000 bytes, or not a compressible type: sent as stored.
+    const small = await bytes('/docs/', { headers: { ...auth, 'accept-encoding': 'br' } });
+    const png = await bytes('/img/logo.png', { headers: { ...auth, 'accept-encoding': 'br' } });
+    expect([small.headers['content-encoding'], png.headers['content-encoding']]).toEqual([undefined, undefined]);
+  });
+
+  test('limits: a URL over 8,192 bytes is 414, request headers over 20,480 bytes are 494, both before viewer-request', async () => {
+    conf.s3!.clearLog();
+    const longUrl = await raw(conf.url, `/${'a'.repeat(8_200)}`, { headers: auth });
+    expect([longUrl.status, longUrl.headers['www-authenticate']]).toEqual([414, undefined]);
+    const fits = await raw(conf.url, '/index.html', { headers: { ...auth, 'x-pad': 'p'.repeat(19_000) } });
+    expect(fits.status).toBe(200);
+    const big = await raw(conf.url, '/index.html', { headers: { ...auth, 'x-pad': 'p'.repeat(20_500) } });
+    expect([big.status, big.headers['www-authenticate']]).toEqual([494, undefined]);
+  });
+
+  test('a GET with a body is refused 403', async () => {
+    conf.s3!.clearLog();
+    const r = await bytes('/index.html', { headers: { ...auth, 'content-type': 'text/plain', 'content-length': '7' }, body: 'payload' });
+    expect([r.status, r.headers['x-cache']]).toEqual([403, 'Error from cloudfront']);
+    expect(conf.s3!.log).toEqual([]);
+  });
+
+  test('a HEAD miss is cached for later HEADs, and never serves a GET an empty body', async () => {
+    conf.s3!.clearLog();
+    conf.edge.cache.clear();
+    const first = await raw(conf.url, '/404.html?head', { headers: auth, method: 'HEAD' });
+    const second = await raw(conf.url, '/404.html', { headers: auth, method: 'HEAD' });
+    expect([first.headers['x-cache'], second.headers['x-cache']]).toEqual(['Miss from cloudfront', 'Hit from cloudfront']);
+    expect(second.headers['content-length']).toBe(String(readFileSync(path.join(EXAMPLE_SITE, '404.html')).length));
+    const get = await raw(conf.url, '/404.html', { headers: auth });
+    expect([get.status, get.body]).toEqual([200, readFileSync(path.join(EXAMPLE_SITE, '404.html'), 'utf8')]);
+    expect(conf.s3!.log.map((e) => e.method)).toEqual(['HEAD', 'GET']);
   });
 
   test('no handler failed during the conformance run', () => {
