@@ -52,6 +52,8 @@ export interface LocalEdgeOptions {
   readonly accessLog?: (line: string) => void;
   /** Write every function invocation (event, result) into this folder, credentials redacted. */
   readonly recordDir?: string;
+  /** Size of the edge cache in bytes; 0 caches nothing (every request is a miss). @default 64 MiB */
+  readonly cacheBytes?: number;
 }
 
 export interface RunningLocalEdge {
@@ -148,6 +150,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       origin,
       env,
       description: describeConfiguredDistribution(options.config),
+      ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
       ...(options.log ? { log: options.log } : {}),
       ...(recorder ? { record: (entry: Parameters<Recorder['record']>[0]) => recorder.record(entry) } : {}),
     });

@@ -132,3 +132,28 @@ describe('behaviours and policies', () => {
     expect(start).toThrow(expect.objectContaining({ code: 'DEV_UNSUPPORTED_CACHE_POLICY', message: expect.stringContaining('/x/*') }));
   });
 });
+
+describe('stacks.errorPages in the config', () => {
+  test('defaults: status = code, ttlSeconds = 10', () => {
+    const config = exampleConfig((r) => ({ ...r, stacks: { errorPages: [{ code: 404, page: '/404.html' }] } }));
+    expect(config.stacks.errorPages).toEqual([{ code: 404, page: '/404.html', ttlSeconds: 10 }]);
+    expect(describeDistribution({ errorPages: config.stacks.errorPages }).customErrorResponses).toEqual([{ errorCode: 404, responseCode: 404, responsePagePath: '/404.html', errorCachingMinTtl: 10 }]);
+  });
+
+  test.each<[string, unknown, RegExp]>([
+    ['a code CloudFront cannot replace', [{ code: 401, page: '/401.html' }], /stacks\.errorPages\.0\.code.*400, 403, 404/s],
+    ['a page without a leading slash', [{ code: 404, page: '404.html' }], /stacks\.errorPages\.0\.page.*starting with "\/"/s],
+    ['the same code twice', [{ code: 404, page: '/a.html' }, { code: 404, page: '/b.html' }], /each status code at most once/],
+    ['an unknown key', [{ code: 404, page: '/a.html', ttl: 5 }], /ttl/],
+  ])('refuses %s, naming the field', (_name, errorPages, message) => {
+    let error: unknown;
+    try {
+      exampleConfig((r) => ({ ...r, stacks: { errorPages } }));
+    } catch (err) {
+      error = err;
+    }
+    expect(error).toBeInstanceOf(EdgelockError);
+    expect((error as EdgelockError).code).toBe('CONFIG_INVALID');
+    expect((error as Error).message).toMatch(message);
+  });
+});
