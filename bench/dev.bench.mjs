@@ -70,15 +70,18 @@ const dist = mkdtempSync(path.join(tmpdir(), 'edgelock-bench-dev-'));
 const config = loadConfig(path.join(root, 'examples', 'edgelock.config.ts'));
 await buildEdge(config, { outDir: dist, env: 'dev' });
 const edge = await startLocalEdge({ config, env: 'dev', distDir: dist, port: 0, siteDir: site });
+// The same chain with a cache that keeps nothing: every request is a miss (CachingOptimized's 1 s
+// minimum TTL would otherwise serve even no-cache HTML from the cache).
+const uncached = await startLocalEdge({ config, env: 'dev', distDir: dist, port: 0, siteDir: site, cacheBytes: 0 });
 const peer = await startPeer(path.join(site, 'css', 'site.css'));
 const peerUrl = `http://127.0.0.1:${peer.address().port}/css/site.css`;
-const edgeUrl = (p) => edge.url.replace('localhost', '127.0.0.1') + p;
+const edgeUrl = (p, e = edge) => e.url.replace('localhost', '127.0.0.1') + p;
 
 try {
   const rows = [];
   const peerResult = await load(peerUrl);
   const cached = await load(edgeUrl('/css/site.css'), AUTH);
-  const miss = await load(edgeUrl('/index.html'), AUTH); // Cache-Control: no-cache → every request goes to S3
+  const miss = await load(edgeUrl('/css/site.css', uncached), AUTH);
   const denied = await load(edgeUrl('/css/site.css'), undefined, 401);
   const peerAgain = await load(peerUrl);
   const peerRps = (peerResult.rps + peerAgain.rps) / 2;
@@ -96,6 +99,7 @@ try {
   if (cached.errors + miss.errors + denied.errors > 0) process.exitCode = 1;
 } finally {
   await edge.close();
+  await uncached.close();
   peer.close();
   rmSync(dist, { recursive: true, force: true });
 }

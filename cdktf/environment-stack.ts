@@ -107,6 +107,7 @@ export class EnvironmentStack extends AccountStack {
       allowedMethods: config.origin.allowedMethods,
       behaviors: stacks.behaviors,
       defaultRootObject: stacks.defaultRootObject,
+      errorPages: stacks.errorPages,
       priceClass: stacks.priceClass,
       domain: env.domain && env.certificateArn ? { name: env.domain, certificateArn: env.certificateArn } : undefined,
       logBucketDomainName: this.logs.logBucket.bucket.bucketDomainName,

@@ -12,25 +12,15 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudfrontOriginAccessIdentity } from '@cdktf/provider-aws/lib/cloudfront-origin-access-identity';
 import type { HandlerName } from '../src/build/handlers';
 import type { SiteReader } from '../src/origin/policy';
+import { ALL_METHODS, allowedMethodSet, CACHING_OPTIMIZED_ID, describeDistribution, type BehaviourDescription, type DistributionDescription, type DistributionSettings } from '../src/distribution';
 import { checkAuthAssociations } from './association-check';
 import { PropsCheck } from './props';
 
 /** AWS managed cache policy "Managed-CachingOptimized". */
-export const CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6';
+export const CACHING_OPTIMIZED = CACHING_OPTIMIZED_ID;
 const ORIGIN_ID = 'site-bucket';
 
-/** CloudFront accepts only these method sets; pick the smallest that holds the configured methods. */
-const METHOD_SETS = [
-  ['GET', 'HEAD'],
-  ['GET', 'HEAD', 'OPTIONS'],
-  ['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT'],
-] as const;
-
-const ALL_METHODS: readonly string[] = METHOD_SETS[2];
-
-export function allowedMethodSet(methods: readonly string[]): string[] {
-  return [...METHOD_SETS.find((set) => methods.every((m) => (set as readonly string[]).includes(m)))!];
-}
+export { allowedMethodSet };
 
 const PRICE_CLASSES = ['PriceClass_100', 'PriceClass_200', 'PriceClass_All'];
 
@@ -57,6 +47,8 @@ export interface ProtectedDistributionProps {
   readonly behaviors?: readonly BehaviourSpec[];
   /** @default 'index.html' */
   readonly defaultRootObject?: string;
+  /** Custom error responses (the config's `stacks.errorPages`). @default [] */
+  readonly errorPages?: DistributionSettings['errorPages'];
   /** @default 'PriceClass_100' */
   readonly priceClass?: string;
   /** A custom domain and its us-east-1 ACM certificate; TLS 1.2_2021 at minimum. @default the CloudFront domain and certificate */
@@ -75,28 +67,32 @@ export class ProtectedDistribution extends Construct {
   readonly distribution: CloudfrontDistribution;
   /** What the site bucket policy must admit: this distribution (OAC) or its OAI. */
   readonly reader: SiteReader;
+  /** The one description this distribution is synthesized from (src/distribution); the local edge runs by the same. */
+  readonly description: DistributionDescription;
 
   constructor(scope: Construct, id: string, props: ProtectedDistributionProps) {
     super(scope, id);
     checkDistributionProps(props, `ProtectedDistribution ${this.node.path}`);
     const name = `${props.project}-${props.environment}`;
     const access = props.originAccess ?? 'oac';
-    const methods = allowedMethodSet(props.allowedMethods ?? ['GET', 'HEAD']);
+    const description = describeDistribution(props);
+    this.description = description;
 
     const associations = (handlers: readonly HandlerName[]) =>
       handlers.flatMap((h) => {
         const arn = props.functions[h];
         return arn ? [{ eventType: h, lambdaArn: arn, includeBody: false }] : [];
       });
-    const behaviour = (handlers: readonly HandlerName[], cachePolicyId: string): CloudfrontDistributionDefaultCacheBehavior => ({
+    const behaviour = (b: BehaviourDescription): CloudfrontDistributionDefaultCacheBehavior => ({
       targetOriginId: ORIGIN_ID,
-      viewerProtocolPolicy: 'redirect-to-https',
-      allowedMethods: methods,
-      cachedMethods: ['GET', 'HEAD'],
-      compress: true,
-      cachePolicyId,
+      viewerProtocolPolicy: b.viewerProtocolPolicy,
+      allowedMethods: [...b.allowedMethods],
+      cachedMethods: [...b.cachedMethods],
+      compress: b.compress,
+      cachePolicyId: b.cachePolicyId,
+      originRequestPolicyId: b.originRequestPolicyId,
       responseHeadersPolicyId: props.responseHeadersPolicyId,
-      lambdaFunctionAssociation: associations(handlers),
+      lambdaFunctionAssociation: associations(b.handlers),
     });
 
     let originAccessControlId: string | undefined;
@@ -121,13 +117,17 @@ export class ProtectedDistribution extends Construct {
       isIpv6Enabled: true,
       httpVersion: 'http2and3',
       priceClass: props.priceClass ?? 'PriceClass_100',
-      defaultRootObject: props.defaultRootObject ?? 'index.html',
+      defaultRootObject: description.defaultRootObject,
       aliases: props.domain ? [props.domain.name] : undefined,
       origin: [{ originId: ORIGIN_ID, domainName: props.bucketRegionalDomainName, originAccessControlId, s3OriginConfig }],
-      defaultCacheBehavior: behaviour(ALL_HANDLERS, CACHING_OPTIMIZED),
-      orderedCacheBehavior: (props.behaviors ?? []).map(
-        (b): CloudfrontDistributionOrderedCacheBehavior => ({ ...behaviour(b.handlers, b.cachePolicyId), pathPattern: b.pathPattern }),
-      ),
+      defaultCacheBehavior: behaviour(description.defaultBehaviour),
+      orderedCacheBehavior: description.orderedBehaviours.map((b): CloudfrontDistributionOrderedCacheBehavior => ({ ...behaviour(b), pathPattern: b.pathPattern })),
+      customErrorResponse: description.customErrorResponses.length === 0 ? undefined : description.customErrorResponses.map((e) => ({
+        errorCode: e.errorCode,
+        responseCode: e.responseCode,
+        responsePagePath: e.responsePagePath,
+        errorCachingMinTtl: e.errorCachingMinTtl,
+      })),
       viewerCertificate: props.domain
         ? { acmCertificateArn: props.domain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
         : { cloudfrontDefaultCertificate: true },
@@ -166,6 +166,12 @@ function checkDistributionProps(props: ProtectedDistributionProps, source: strin
     check.text(b.pathPattern, `behaviors[${i}].pathPattern`).text(b.cachePolicyId, `behaviors[${i}].cachePolicyId`);
     const bad = (b.handlers ?? []).filter((h) => !ALL_HANDLERS.includes(h));
     check.that(Array.isArray(b.handlers) && bad.length === 0, `behaviors[${i}].handlers`, `expected some of ${ALL_HANDLERS.join(', ')}${bad.length ? `, got ${JSON.stringify(bad)}` : ''}`);
+  });
+  (props.errorPages ?? []).forEach((p, i) => {
+    check
+      .that(Number.isInteger(p.code) && p.code >= 400 && p.code <= 599, `errorPages[${i}].code`, 'expected a 4xx or 5xx status code')
+      .that(typeof p.page === 'string' && p.page.startsWith('/'), `errorPages[${i}].page`, 'expected a path on the site starting with "/", e.g. "/404.html"')
+      .that(p.status === undefined || (Number.isInteger(p.status) && p.status >= 200 && p.status <= 599), `errorPages[${i}].status`, 'expected a status code from 200 to 599');
   });
   if (props.domain !== undefined) {
     check.text(props.domain.name, 'domain.name').arn(props.domain.certificateArn, 'domain.certificateArn', 'acm', /^certificate\//);

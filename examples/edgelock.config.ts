@@ -17,4 +17,11 @@ export default defineConfig({
     users: './users.htpasswd',
     bypass: ['/health', '/.well-known/*'],
   },
+  stacks: {
+    // A missing page is S3's 403 (no s3:ListBucket) or a 404: both show the site's own page.
+    errorPages: [
+      { code: 403, page: '/404.html', status: 404, ttlSeconds: 60 },
+      { code: 404, page: '/404.html', status: 404, ttlSeconds: 60 },
+    ],
+  },
 });

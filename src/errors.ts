@@ -50,6 +50,8 @@ export const ERROR_CODES = {
   ORIGIN_ERROR: 'ORIGIN_ERROR',
   /** The local edge could not start (port in use, bad certificate, missing bundles). */
   DEV_START_FAILED: 'DEV_START_FAILED',
+  /** `edgelock dev` cannot emulate a behaviour's cache policy (not a managed policy it knows): its key and TTLs are unknown locally. */
+  DEV_UNSUPPORTED_CACHE_POLICY: 'DEV_UNSUPPORTED_CACHE_POLICY',
   /** A function of the local edge threw, timed out or could not be loaded. */
   EDGE_FUNCTION_FAILED: 'EDGE_FUNCTION_FAILED',
   /** Log input could not be read or held no records. */

@@ -280,6 +280,23 @@ const loggingSchema = z.strictObject({
   retentionDays: z.number().int().min(1).max(3650).default(365),
 });
 
+/**
+ * A custom error response: what the distribution answers instead of an origin error. CloudFront
+ * fetches `page` through the same behaviours (and caches it), and answers with `status`.
+ */
+export const errorPageSchema = z.strictObject({
+  /** The origin's (or origin-response function's) status to replace. */
+  code: z.union([z.literal(400), z.literal(403), z.literal(404), z.literal(405), z.literal(414), z.literal(416), z.literal(500), z.literal(501), z.literal(502), z.literal(503), z.literal(504)], {
+    error: 'expected one of the status codes CloudFront can replace: 400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504',
+  }),
+  /** The page to serve, a path on the site starting with "/", e.g. "/404.html". */
+  page: z.string().regex(/^\/[A-Za-z0-9._~!$&'()*+,;=:@%\/-]*$/, { error: 'expected a path on the site starting with "/", e.g. "/404.html"' }),
+  /** The status the viewer gets with the page. @default the original code */
+  status: z.number().int().min(200).max(599).optional(),
+  /** Error caching minimum TTL: how long CloudFront keeps this error before asking the origin again, in seconds. @default 10 */
+  ttlSeconds: z.number().int().min(0).max(31_536_000).default(10),
+});
+
 /** What the CDKTF stacks create beyond the environments' own settings. */
 export const stacksSchema = z.strictObject({
   /**
@@ -289,6 +306,14 @@ export const stacksSchema = z.strictObject({
   encryption: z.enum(['sse-s3', 'sse-kms'], { error: 'expected "sse-s3" or "sse-kms"' }).default('sse-s3'),
   /** @default 'index.html' */
   defaultRootObject: z.string().regex(/^[A-Za-z0-9._-]+$/).default('index.html'),
+  /**
+   * Custom error responses, at most one per code, e.g. [{ code: 404, page: '/404.html', status: 404, ttlSeconds: 60 }].
+   * @default [] (the origin's own error answers)
+   */
+  errorPages: z
+    .array(errorPageSchema)
+    .refine((pages) => new Set(pages.map((p) => p.code)).size === pages.length, { error: 'list each status code at most once in errorPages' })
+    .default([]),
   /** @default 'PriceClass_100' */
   priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
   /** Extra behaviours, in order. Each gets the same edge handlers as the default behaviour unless told. @default [] */
@@ -436,6 +461,7 @@ export type OriginConfig = z.output<typeof originSchema>;
 export type DeployConfig = z.output<typeof deploySchema>;
 export type DoctorConfig = z.output<typeof doctorSchema>;
 export type StacksConfig = z.output<typeof stacksSchema>;
+export type ErrorPageConfig = z.output<typeof errorPageSchema>;
 
 export interface BasicUser {
   readonly user: string;

@@ -1,26 +1,32 @@
 /**
  * The edge cache: how long CloudFront keeps a response (from the origin's Cache-Control and
- * Expires, bounded by the cache policy's TTLs) and an in-memory LRU store keyed by path and
- * query string (a cache policy with no headers or cookies in the key).
+ * Expires, bounded by the cache policy's TTLs) and an in-memory LRU store keyed by path only
+ * (the managed CachingOptimized policy: no query string, header or cookie in the key).
  */
+import { CACHING_OPTIMIZED_ID, DEFAULT_ERROR_CACHING_MIN_TTL, MANAGED_CACHE_POLICIES, type CachePolicyDescription } from '../distribution';
 import { getHeader as headerValue, type CfHeaders } from '../edge/headers';
 
-/** A cache policy's TTL bounds, in seconds (CloudFront's defaults for a new cache policy). */
+/** A cache policy's TTL bounds and the error caching minimum TTL, in seconds. */
 export interface CacheTtls {
-  /** @default 0 */
   readonly minTtl: number;
-  /** @default 86400 */
   readonly defaultTtl: number;
-  /** @default 31536000 */
   readonly maxTtl: number;
-  /** Error caching minimum TTL for 4xx/5xx answers. @default 10 */
+  /** Error caching minimum TTL for the errors CloudFront caches by default. @default 10 */
   readonly errorTtl: number;
 }
 
-export const DEFAULT_TTLS: CacheTtls = Object.freeze({ minTtl: 0, defaultTtl: 86_400, maxTtl: 31_536_000, errorTtl: 10 });
+/** The TTLs of a cache policy, with CloudFront's default error caching minimum TTL. */
+export function ttlsOf(policy: Pick<CachePolicyDescription, 'minTtl' | 'defaultTtl' | 'maxTtl'>, errorTtl = DEFAULT_ERROR_CACHING_MIN_TTL): CacheTtls {
+  return Object.freeze({ minTtl: policy.minTtl, defaultTtl: policy.defaultTtl, maxTtl: policy.maxTtl, errorTtl });
+}
 
-/** Status codes CloudFront caches as errors (for the error caching minimum TTL). */
-const CACHED_ERRORS = new Set([400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504]);
+/** The managed CachingOptimized policy's TTLs (min 1, default 86,400, max 31,536,000), the stacks' default behaviour. */
+export const DEFAULT_TTLS: CacheTtls = ttlsOf(MANAGED_CACHE_POLICIES[CACHING_OPTIMIZED_ID]!);
+
+/** Errors CloudFront caches by default, for the error caching minimum TTL (or the origin's max-age). */
+const CACHED_ERRORS = new Set([404, 414, 500, 501, 502, 503, 504]);
+/** Errors CloudFront caches only when the origin sends Cache-Control max-age or s-maxage. */
+const CACHED_WITH_MAX_AGE = new Set([400, 403, 405, 412, 415]);
 /** Status codes CloudFront caches by the origin's headers. */
 const CACHED_OK = new Set([200, 203, 206, 300, 301, 410]);
 
@@ -44,19 +50,26 @@ function seconds(v: string | true | undefined): number | undefined {
 
 /**
  * Seconds CloudFront keeps this response, or 0 for "do not cache". Rules (CloudFront Developer
- * Guide, "Managing how long content stays in the cache"):
- * - `no-store`, `no-cache` or `private` with a minimum TTL of 0: not cached;
- * - `s-maxage`, else `max-age`, else `Expires`, bounded by the minimum and maximum TTL;
- * - no caching header: the default TTL;
- * - cacheable errors (403, 404, 5xx, ...): the error caching minimum TTL.
+ * Guide, "Manage how long content stays in the cache (expiration)" and "How CloudFront processes
+ * HTTP 4xx and 5xx status codes from your origin"):
+ * - 200, 203, 206, 300, 301, 410: `s-maxage`, else `max-age`, else `Expires`, bounded by the
+ *   policy's minimum and maximum TTL; no caching header: the default TTL; `no-store`, `no-cache`
+ *   or `private`: the minimum TTL (so not cached only when it is 0);
+ * - 404, 414, 500–504: the origin's `s-maxage`/`max-age`, else the error caching minimum TTL;
+ * - 400, 403, 405, 412, 415: only with the origin's `s-maxage`/`max-age`;
+ * - 416 and everything else: never;
+ * - a status with a custom error response (`errorPageTtl`): the origin's `s-maxage`/`max-age`,
+ *   else that response's error caching minimum TTL.
  */
-export function ttlFor(status: number, headers: CfHeaders, ttls: CacheTtls = DEFAULT_TTLS, now = Date.now()): number {
-  if (CACHED_ERRORS.has(status)) return ttls.errorTtl;
-  if (!CACHED_OK.has(status)) return 0;
+export function ttlFor(status: number, headers: CfHeaders, ttls: CacheTtls = DEFAULT_TTLS, now = Date.now(), errorPageTtl?: number): number {
   const cc = directives(headerValue(headers, 'cache-control'));
+  const shared = seconds(cc.get('s-maxage')) ?? seconds(cc.get('max-age'));
+  if (errorPageTtl !== undefined && status >= 400) return shared ?? errorPageTtl;
+  if (CACHED_ERRORS.has(status)) return shared ?? ttls.errorTtl;
+  if (CACHED_WITH_MAX_AGE.has(status)) return shared ?? 0;
+  if (!CACHED_OK.has(status)) return 0;
   if (cc.has('no-store') || cc.has('no-cache') || cc.has('private')) return ttls.minTtl;
   const bound = (s: number): number => Math.min(ttls.maxTtl, Math.max(ttls.minTtl, s));
-  const shared = seconds(cc.get('s-maxage')) ?? seconds(cc.get('max-age'));
   if (shared !== undefined) return bound(shared);
   const expires = headerValue(headers, 'expires');
   if (expires !== undefined) {
@@ -90,9 +103,9 @@ export class EdgeCache {
 
   constructor(private readonly maxBytes = 64 * 1024 * 1024, private readonly clock: () => number = Date.now) {}
 
-  /** The cache key: CloudFront's default behaviour for a policy with query strings only. */
-  static key(uri: string, querystring: string): string {
-    return querystring ? `${uri}?${querystring}` : uri;
+  /** The cache key under a policy with no query string, header or cookie in it: the path. */
+  static key(uri: string): string {
+    return uri;
   }
 
   get(key: string): CachedResponse | undefined {

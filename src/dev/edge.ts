@@ -12,8 +12,12 @@
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { ResolvedEnvironment } from '../config/schema';
-import { getHeader, headerMatcher, setHeader, type CfHeaders } from '../edge/headers';
-import { DEFAULT_TTLS, EdgeCache, ttlFor, type CacheTtls, type CachedResponse } from './cache';
+import { behaviourFor, customErrorFor, describeDistribution, MANAGED_CACHE_POLICIES, type BehaviourDescription, type CachePolicyDescription, type DistributionDescription } from '../distribution';
+import { getHeader, getHeaderValues, headerMatcher, setHeader, type CfHeaders } from '../edge/headers';
+import { EdgelockError } from '../errors';
+import { EdgeCache, ttlFor, ttlsOf, type CachedResponse } from './cache';
+import { compressFor } from './compress';
+import { applyRange } from './range';
 import {
   DEV_DISTRIBUTION,
   DISALLOWED_HEADERS,
@@ -45,8 +49,10 @@ export interface EdgeOptions {
   readonly origin: Origin;
   /** The environment whose bucket is the S3 origin. */
   readonly env: Pick<ResolvedEnvironment, 'bucketDomain' | 'region' | 'originAccess'>;
+  /** The event's `config` (distribution domain and ID). @default DEV_DISTRIBUTION */
   readonly distribution?: Distribution;
-  readonly ttls?: CacheTtls;
+  /** The distribution's behaviours, policies and error responses. @default describeDistribution({}) (the stacks' defaults) */
+  readonly description?: DistributionDescription;
   /** @default 64 MiB */
   readonly cacheBytes?: number;
   /** One line per handler failure. @default nothing */
@@ -90,6 +96,33 @@ export function viewerHeaders(rawHeaders: readonly string[]): CfHeaders {
   return headers;
 }
 
+/**
+ * CloudFront's generic texts for the pages it generates. A function's exception or message never
+ * reaches the viewer: it goes to the log.
+ */
+export const GENERIC = Object.freeze({
+  502: 'The local edge failed on this request.',
+  origin: "CloudFront wasn't able to connect to the origin.",
+  lambdaExecution: 'The Lambda function associated with the CloudFront distribution is invalid or doesn\'t have the required permissions.',
+  lambdaValidation: 'The Lambda function returned an invalid response to CloudFront.',
+  uriTooLong: 'Bad request. The request URL is longer than CloudFront accepts.',
+  headersTooLarge: 'Bad request. The request headers are larger than CloudFront accepts.',
+  getWithBody: 'Bad request. A GET request may not carry a body.',
+  method: 'This distribution is not configured to allow the HTTP request method that was used for this request. The distribution supports only cachable requests.',
+});
+
+/** Longest URL CloudFront accepts, in bytes. */
+export const MAX_URL_BYTES = 8_192;
+/** Longest request CloudFront accepts, request line and headers (not the body), in bytes. */
+export const MAX_REQUEST_HEADER_BYTES = 20_480;
+
+/** Bytes of the request line and headers as sent on the wire (HTTP/1.1 framing). */
+export function requestHeaderBytes(viewer: Pick<ViewerRequest, 'method' | 'target' | 'rawHeaders'>): number {
+  let n = Buffer.byteLength(`${viewer.method} ${viewer.target} HTTP/1.1\r\n`);
+  for (let i = 0; i + 1 < viewer.rawHeaders.length; i += 2) n += Buffer.byteLength(`${viewer.rawHeaders[i]}: ${viewer.rawHeaders[i + 1]}\r\n`);
+  return n;
+}
+
 function errorPage(status: number, cache: CacheResult, detail: string): EdgeResponse {
   const title = status === 502 ? '502 ERROR' : status === 503 ? '503 ERROR' : `${status} ERROR`;
   const html =
@@ -103,14 +136,22 @@ function errorPage(status: number, cache: CacheResult, detail: string): EdgeResp
 }
 
 /**
- * A cache hit whose ETag the viewer already holds becomes a 304 without a body, as CloudFront
- * answers conditional requests from its cache (weak comparison, RFC 9110 §13.1.2).
+ * A 200 the viewer already holds becomes a 304 without a body, as CloudFront answers conditional
+ * requests from the object it holds (RFC 9110 §13.1: If-None-Match with weak comparison; without
+ * it, If-Modified-Since against Last-Modified).
  */
-export function notModified(ifNoneMatch: string | undefined, r: EdgeResponse): EdgeResponse {
+export function notModified(ifNoneMatch: string | undefined, r: EdgeResponse, ifModifiedSince?: string): EdgeResponse {
+  if (r.status !== 200) return r;
   const etag = getHeader(r.headers, 'etag');
-  if (r.status !== 200 || !ifNoneMatch || !etag) return r;
-  const strip = (t: string): string => t.trim().replace(/^W\//, '');
-  const match = ifNoneMatch.trim() === '*' || ifNoneMatch.split(',').some((t) => strip(t) === strip(etag));
+  let match = false;
+  if (ifNoneMatch !== undefined) {
+    const strip = (t: string): string => t.trim().replace(/^W\//, '');
+    match = ifNoneMatch.trim() === '*' || (etag !== undefined && ifNoneMatch.split(',').some((t) => strip(t) === strip(etag)));
+  } else if (ifModifiedSince !== undefined) {
+    const since = Date.parse(ifModifiedSince);
+    const modified = Date.parse(getHeader(r.headers, 'last-modified') ?? '');
+    match = !Number.isNaN(since) && !Number.isNaN(modified) && modified <= since;
+  }
   if (!match) return r;
   const headers: CfHeaders = {};
   for (const [name, list] of Object.entries(r.headers)) if (name !== 'content-length' && name !== 'content-type') headers[name] = list;
@@ -126,18 +167,33 @@ function describeProblems(problems: readonly LambdaEdgeProblem[]): string {
   return problems.map((p) => `[${p.rule}] ${p.message}`).join('; ');
 }
 
-/** The local edge: one distribution, one cache behaviour, one S3 origin. */
+/** What one behaviour's request goes through on a miss: the answer, and the cache result to report. */
+interface Fetched {
+  readonly entry: CachedResponse;
+  readonly cache: CacheResult;
+}
+
+/** The local edge: one distribution described by src/distribution, one S3 origin. */
 export class LocalEdge {
   readonly cache: EdgeCache;
+  /** The distribution the edge runs by: the same description the stacks synthesize. */
+  readonly description: DistributionDescription;
   private readonly o: EdgeOptions;
   private readonly dist: Distribution;
-  private readonly ttls: CacheTtls;
   private readonly viaHost: string;
 
   constructor(options: EdgeOptions) {
     this.o = options;
     this.dist = options.distribution ?? DEV_DISTRIBUTION;
-    this.ttls = options.ttls ?? DEFAULT_TTLS;
+    this.description = options.description ?? describeDistribution({});
+    for (const b of [this.description.defaultBehaviour, ...this.description.orderedBehaviours]) {
+      if (!b.cachePolicy) {
+        throw new EdgelockError(
+          `the behaviour "${b.pathPattern}" uses the cache policy ${b.cachePolicyId}, which the local edge cannot emulate (it knows the managed ${Object.values(MANAGED_CACHE_POLICIES).map((p) => p.name).join(' and ')}); use one of those in stacks.behaviors, or leave the behaviour out when you run edgelock dev`,
+          { code: 'DEV_UNSUPPORTED_CACHE_POLICY' },
+        );
+      }
+    }
     this.cache = new EdgeCache(options.cacheBytes);
     this.viaHost = `${randomBytes(16).toString('hex')}.cloudfront.net (CloudFront)`;
   }
@@ -147,7 +203,7 @@ export class LocalEdge {
     const requestId = requestIdFrom(randomBytes(42));
     const response = await this.flow(viewer, requestId).catch((err: Error) => {
       this.log(`edge: internal error: ${err.message}`);
-      return errorPage(502, 'Error', 'The local edge failed on this request.');
+      return errorPage(502, 'Error', GENERIC[502]);
     });
     const headers = response.headers;
     setHeader(headers, 'X-Cache', `${response.cache} from cloudfront`);
@@ -161,61 +217,112 @@ export class LocalEdge {
     this.o.log?.(line);
   }
 
-  private async trigger<T extends object>(type: EventType, event: ReturnType<typeof makeEvent>, original: object): Promise<Step<T>> {
+  private async trigger<T extends object>(behaviour: BehaviourDescription, type: EventType, event: ReturnType<typeof makeEvent>, original: object): Promise<Step<T>> {
     const runner = this.o.handlers[type];
-    if (!runner) return { ok: true, value: original as T };
+    if (!runner || (type !== 'viewer-response' && !behaviour.handlers.includes(type))) return { ok: true, value: original as T };
     const outcome = await runner.invoke(event);
     const problems = outcome.ok ? validateResult(type, outcome.result, original) : [];
     this.o.record?.({ trigger: type, event, outcome, problems });
     if (!outcome.ok) {
       const what = outcome.failure === 'timeout' ? 'timed out' : outcome.failure === 'threw' ? 'threw' : 'crashed';
+      // The exception is for the log only: a viewer sees CloudFront's generic text.
       this.log(`${type}: the function ${what}: ${outcome.message} → 503 LambdaExecutionError`);
-      return { ok: false, response: errorPage(503, 'LambdaExecutionError', `The Lambda function associated with the CloudFront distribution (${type}) ${what}: ${outcome.message}`) };
+      return { ok: false, response: errorPage(503, 'LambdaExecutionError', GENERIC.lambdaExecution) };
     }
     if (problems.length > 0) {
       const why = describeProblems(problems);
       this.log(`${type}: invalid result → 502 LambdaValidationError: ${why}`);
-      return { ok: false, response: errorPage(502, 'LambdaValidationError', `The Lambda function associated with the CloudFront distribution (${type}) returned an invalid result: ${why}`) };
+      const rules = [...new Set(problems.map((p) => `[${p.rule}]`))].join(' ');
+      return { ok: false, response: errorPage(502, 'LambdaValidationError', `${GENERIC.lambdaValidation} Rules broken: ${rules}.`) };
     }
     return { ok: true, value: outcome.result as T };
   }
 
   private async flow(viewer: ViewerRequest, requestId: string): Promise<EdgeResponse> {
     const { uri, querystring } = splitTarget(viewer.target);
+    // CloudFront's request limits, checked before anything else (Developer Guide, "Quotas").
+    if (Buffer.byteLength(viewer.target) > MAX_URL_BYTES) return errorPage(414, 'Error', GENERIC.uriTooLong);
+    if (requestHeaderBytes(viewer) > MAX_REQUEST_HEADER_BYTES) return errorPage(494, 'Error', GENERIC.headersTooLarge);
+    const behaviour = behaviourFor(this.description, uri);
+    // A method the behaviour does not allow is refused before any function runs; so is a GET with a body.
+    if (!(behaviour.allowedMethods as readonly string[]).includes(viewer.method)) return errorPage(403, 'Error', GENERIC.method);
+    if ((viewer.method === 'GET' || viewer.method === 'HEAD') && viewer.body && viewer.body.length > 0) return errorPage(403, 'Error', GENERIC.getWithBody);
     const viewerRequest: CfRequest = { clientIp: viewer.clientIp, method: viewer.method, uri, querystring, headers: viewerHeaders(viewer.rawHeaders) };
 
     // 1. viewer-request
-    const vr = await this.trigger<CfRequest | CfGeneratedResponse>('viewer-request', makeEvent(this.dist, 'viewer-request', requestId, viewerRequest), viewerRequest);
+    const vr = await this.trigger<CfRequest | CfGeneratedResponse>(behaviour, 'viewer-request', makeEvent(this.dist, 'viewer-request', requestId, viewerRequest), viewerRequest);
     if (!vr.ok) return vr.response;
     if (isResponse(vr.value)) return this.fromGenerated(vr.value, 'LambdaGeneratedResponse');
-    const request = vr.value;
+    const request: CfRequest = vr.value.uri === '/' && this.description.defaultRootObject ? { ...vr.value, uri: `/${this.description.defaultRootObject}` } : vr.value;
 
-    // 2. cache
-    const cacheable = request.method === 'GET' || request.method === 'HEAD';
-    const key = EdgeCache.key(request.uri, request.querystring);
-    const hit = cacheable ? this.cache.lookup(key) : undefined;
-    if (hit) {
-      const served = await this.viewerResponse(request, requestId, hit.value, hit.value.originStatus >= 400 ? 'Error' : 'Hit');
-      if (served.cache === 'Hit') setHeader(served.headers, 'Age', String(hit.ageSeconds));
-      return notModified(getHeader(request.headers, 'if-none-match'), served);
+    // 2. cache, 3–6. origin-request, origin, origin-response, cache store
+    const got = await this.fetchThroughCache(behaviour, request, viewer, requestId);
+    if ('response' in got) return got.response;
+    let { entry, cache } = got;
+
+    // Custom error response: the configured page (itself fetched through the cache) with the configured status.
+    const custom = customErrorFor(this.description, entry.status);
+    if (custom) {
+      const pageRequest: CfRequest = { ...request, method: 'GET', uri: custom.responsePagePath, querystring: '' };
+      const page = await this.fetchThroughCache(behaviourFor(this.description, custom.responsePagePath), pageRequest, { ...viewer, method: 'GET' }, requestId);
+      if (!('response' in page) && page.entry.status === 200) {
+        entry = { ...page.entry, status: custom.responseCode, statusDescription: http.STATUS_CODES[custom.responseCode] ?? '', originStatus: entry.originStatus };
+        cache = 'Error';
+      } else {
+        this.log(`custom error response: ${custom.responsePagePath} answered ${'response' in page ? page.response.status : page.entry.status}; serving the original ${entry.status}`);
+      }
     }
+
+    // 7. viewer-response, then the viewer's conditions and range, answered from the whole object.
+    let served = await this.viewerResponse(behaviour, request, requestId, entry, cache);
+    if (got.age !== undefined && served.cache === 'Hit') setHeader(served.headers, 'Age', String(got.age));
+    served = notModified(getHeader(request.headers, 'if-none-match'), served, getHeader(request.headers, 'if-modified-since'));
+    if (served.status === 304) return served;
+    const ranged = applyRange(served, getHeader(request.headers, 'range'), getHeader(request.headers, 'if-range'));
+    return behaviour.compress ? compressFor(ranged, getHeaderValues(request.headers, 'accept-encoding'), request.method) : ranged;
+  }
+
+  /**
+   * A cache hit, or the miss path: origin-request → origin → origin-response → store. The origin
+   * request carries only what the cache policy holds (no query string, header or cookie) and
+   * CloudFront's own headers, so the origin always returns the whole object.
+   */
+  private async fetchThroughCache(
+    behaviour: BehaviourDescription,
+    request: CfRequest,
+    viewer: ViewerRequest,
+    requestId: string,
+  ): Promise<(Fetched & { readonly age?: number }) | { readonly response: EdgeResponse }> {
+    const policy = behaviour.cachePolicy!;
+    const cacheable = (behaviour.cachedMethods as readonly string[]).includes(request.method);
+    // A HEAD is served from a cached GET; a HEAD miss is cached apart (it has no body to give a GET).
+    const key = request.method === 'HEAD' ? `HEAD ${EdgeCache.key(request.uri)}` : EdgeCache.key(request.uri);
+    const hit = cacheable ? (request.method === 'HEAD' ? this.cache.lookup(EdgeCache.key(request.uri)) : undefined) ?? this.cache.lookup(key) : undefined;
+    if (hit) return { entry: hit.value, cache: hit.value.status >= 400 ? 'Error' : 'Hit', age: hit.ageSeconds };
+
+    const ttls = ttlsOf(policy);
+    const store = (entry: CachedResponse): void => {
+      if (!cacheable) return;
+      const custom = customErrorFor(this.description, entry.status);
+      this.cache.set(key, entry, ttlFor(entry.status, entry.headers, ttls, Date.now(), custom?.errorCachingMinTtl));
+    };
 
     // 3. origin-request
     const originRequest: CfRequest = {
-      ...request,
-      headers: { ...request.headers },
+      clientIp: request.clientIp,
+      method: request.method,
+      uri: request.uri,
+      querystring: policy.queryStrings === 'none' ? '' : request.querystring,
+      headers: this.originHeaders(request, policy),
       origin: s3OriginObject(this.o.env),
     };
-    setHeader(originRequest.headers, 'Host', this.o.env.bucketDomain);
-    setHeader(originRequest.headers, 'Via', `2.0 ${this.viaHost}`);
-    setHeader(originRequest.headers, 'X-Forwarded-For', viewer.clientIp);
-    const or = await this.trigger<CfRequest | CfGeneratedResponse>('origin-request', makeEvent(this.dist, 'origin-request', requestId, originRequest), originRequest);
-    if (!or.ok) return or.response;
+    const or = await this.trigger<CfRequest | CfGeneratedResponse>(behaviour, 'origin-request', makeEvent(this.dist, 'origin-request', requestId, originRequest), originRequest);
+    if (!or.ok) return { response: or.response };
     if (isResponse(or.value)) {
       const generated = this.fromGenerated(or.value, 'Miss');
       const entry: CachedResponse = { ...generated, originStatus: generated.status };
-      if (cacheable && request.method === 'GET') this.cache.set(key, entry, ttlFor(entry.status, entry.headers, this.ttls));
-      return this.viewerResponse(request, requestId, entry, entry.status >= 400 ? 'Error' : 'Miss');
+      store(entry);
+      return { entry, cache: entry.status >= 400 ? 'Error' : 'Miss' };
     }
     const toOrigin = or.value;
 
@@ -232,17 +339,13 @@ export class LocalEdge {
       });
     } catch (err) {
       this.log(`origin: ${(err as Error).message} → 502`);
-      return errorPage(502, 'Error', 'CloudFront wasn\'t able to connect to the origin.');
+      return { response: errorPage(502, 'Error', GENERIC.origin) };
     }
 
     // 5. origin-response
     const originResponse: CfResponse = { status: String(fromOrigin.status), statusDescription: fromOrigin.statusDescription, headers: fromOrigin.headers };
-    const ors = await this.trigger<CfGeneratedResponse>(
-      'origin-response',
-      makeEvent(this.dist, 'origin-response', requestId, toOrigin, originResponse),
-      originResponse,
-    );
-    if (!ors.ok) return ors.response;
+    const ors = await this.trigger<CfGeneratedResponse>(behaviour, 'origin-response', makeEvent(this.dist, 'origin-response', requestId, toOrigin, originResponse), originResponse);
+    if (!ors.ok) return { response: ors.response };
     const final = ors.value;
     const entry: CachedResponse = {
       status: Number(final.status),
@@ -253,10 +356,28 @@ export class LocalEdge {
     };
 
     // 6. cache store
-    if (request.method === 'GET') this.cache.set(key, entry, ttlFor(entry.status, entry.headers, this.ttls));
+    store(entry);
+    return { entry, cache: fromOrigin.status >= 400 ? 'Error' : 'Miss' };
+  }
 
-    // 7. viewer-response
-    return this.viewerResponse(request, requestId, entry, fromOrigin.status >= 400 ? 'Error' : 'Miss');
+  /**
+   * The headers of an origin request with no origin request policy: none of the viewer's (the
+   * cache policy puts none in the key), and CloudFront's own: Host (the origin's domain), Via,
+   * X-Forwarded-For (the viewer's list with the viewer's address appended), User-Agent, and
+   * Accept-Encoding normalised to what the policy caches apart.
+   */
+  private originHeaders(request: CfRequest, policy: CachePolicyDescription): CfHeaders {
+    const headers: CfHeaders = {};
+    for (const name of policy.headers) if (request.headers[name]) headers[name] = structuredClone(request.headers[name]!);
+    setHeader(headers, 'Host', this.o.env.bucketDomain);
+    setHeader(headers, 'Via', `2.0 ${this.viaHost}`);
+    const forwarded = getHeaderValues(request.headers, 'x-forwarded-for').join(', ').trim();
+    setHeader(headers, 'X-Forwarded-For', forwarded ? `${forwarded}, ${request.clientIp}` : request.clientIp);
+    setHeader(headers, 'User-Agent', 'Amazon CloudFront');
+    const accept = getHeaderValues(request.headers, 'accept-encoding').join(',').toLowerCase();
+    const encodings = [policy.acceptEncodingBrotli && /\bbr\b/.test(accept) ? 'br' : '', policy.acceptEncodingGzip && /\bgzip\b/.test(accept) ? 'gzip' : ''].filter(Boolean);
+    if (encodings.length) setHeader(headers, 'Accept-Encoding', encodings.join(','));
+    return headers;
   }
 
   private fromGenerated(r: CfGeneratedResponse, cache: CacheResult): EdgeResponse {
@@ -264,12 +385,12 @@ export class LocalEdge {
     return { status, statusDescription: r.statusDescription ?? http.STATUS_CODES[status] ?? '', headers: structuredClone(r.headers ?? {}), body: generatedBody(r), cache };
   }
 
-  private async viewerResponse(request: CfRequest, requestId: string, entry: CachedResponse, cache: CacheResult): Promise<EdgeResponse> {
+  private async viewerResponse(behaviour: BehaviourDescription, request: CfRequest, requestId: string, entry: CachedResponse, cache: CacheResult): Promise<EdgeResponse> {
     const response: EdgeResponse = { status: entry.status, statusDescription: entry.statusDescription, headers: structuredClone(entry.headers), body: entry.body, cache };
     if (!this.o.handlers['viewer-response'] || entry.originStatus >= 400) return response;
     const viewerRequest: CfRequest = { clientIp: request.clientIp, method: request.method, uri: request.uri, querystring: request.querystring, headers: request.headers };
     const cfResponse: CfResponse = { status: String(response.status), statusDescription: response.statusDescription, headers: response.headers };
-    const vr = await this.trigger<CfGeneratedResponse>('viewer-response', makeEvent(this.dist, 'viewer-response', requestId, viewerRequest, cfResponse), cfResponse);
+    const vr = await this.trigger<CfGeneratedResponse>(behaviour, 'viewer-response', makeEvent(this.dist, 'viewer-response', requestId, viewerRequest, cfResponse), cfResponse);
     if (!vr.ok) return vr.response;
     const status = Number(vr.value.status);
     return {

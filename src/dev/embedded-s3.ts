@@ -107,15 +107,26 @@ function xmlError(code: string, message: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${esc(code)}</Code><Message>${esc(message)}</Message></Error>`;
 }
 
-const OBJECT_QUERY = /^(versionId|partNumber|x-id|response-[a-z-]+)$/;
+/**
+ * Query parameters that make a GET or HEAD of a key something other than s3:GetObject (S3
+ * sub-resources and operations). S3 ignores any other parameter on a GetObject, so a cache-buster
+ * such as `?v=2` is served; these are refused to the distribution's read-only keys.
+ */
+const NOT_GET_OBJECT = new Set([
+  'acl', 'attributes', 'legal-hold', 'retention', 'tagging', 'torrent', 'restore', 'select', 'select-type',
+  'uploadId', 'uploads', 'versions', 'list-type', 'location', 'policy', 'cors', 'lifecycle', 'logging',
+  'notification', 'ownershipControls', 'publicAccessBlock', 'replication', 'encryption', 'website',
+  'versioning', 'requestPayment', 'accelerate', 'analytics', 'inventory', 'metrics', 'intelligent-tiering',
+  'object-lock', 'delete', 'policyStatus',
+]);
 
-/** The bucket and key of an s3:GetObject request (GET or HEAD of a key, no sub-resource), else undefined. */
+/** The bucket and key of an s3:GetObject request (GET or HEAD of a key, no sub-resource; other query parameters are ignored, as S3 does), else undefined. */
 export function getObjectTarget(method: string, host: string, target: string): { bucket: string; key: string } | undefined {
   if (method !== 'GET' && method !== 'HEAD') return undefined;
   const q = target.indexOf('?');
   const pathName = q < 0 ? target : target.slice(0, q);
   const params = new URLSearchParams(q < 0 ? '' : target.slice(q + 1));
-  for (const name of params.keys()) if (!OBJECT_QUERY.test(name)) return undefined;
+  for (const name of params.keys()) if (NOT_GET_OBJECT.has(name)) return undefined;
   const vhost = /^(.+)\.s3[.-]([a-z0-9-]+\.)?amazonaws\.com(:\d+)?$/.exec(host);
   const parts = pathName.split('/');
   const bucket = vhost ? vhost[1]! : parts[1] ?? '';

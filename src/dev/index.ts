@@ -10,6 +10,7 @@ import { HANDLERS, type HandlerName } from '../build/handlers';
 import { MANIFEST_FILE, type Manifest } from '../build/manifest';
 import { selectEnvironment } from '../config/load';
 import type { ResolvedConfig, ResolvedEnvironment } from '../config/schema';
+import { describeConfiguredDistribution } from '../distribution';
 import { EdgelockError } from '../errors';
 import { LocalEdge, type Invoker } from './edge';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3';
@@ -52,6 +53,8 @@ export interface LocalEdgeOptions {
   readonly accessLog?: (line: string) => void;
   /** Write every function invocation (event, result) into this folder, credentials redacted. */
   readonly recordDir?: string;
+  /** Size of the edge cache in bytes; 0 caches nothing (every request is a miss). @default 64 MiB */
+  readonly cacheBytes?: number;
 }
 
 export interface RunningLocalEdge {
@@ -148,6 +151,8 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       handlers: runners,
       origin,
       env,
+      description: describeConfiguredDistribution(options.config),
+      ...(options.cacheBytes !== undefined ? { cacheBytes: options.cacheBytes } : {}),
       ...(options.log ? { log: options.log } : {}),
       ...(recorder ? { record: (entry: Parameters<Recorder['record']>[0]) => recorder.record(entry) } : {}),
     });

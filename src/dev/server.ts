@@ -40,6 +40,9 @@ export interface DevServer {
   close(): Promise<void>;
 }
 
+/** Node's own header limit, above CloudFront's 20,480 bytes so the edge answers as CloudFront does. */
+const MAX_HEADER_SOCKET_BYTES = 64 * 1024;
+
 function listen(server: http.Server, port: number, host: string, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (err: NodeJS.ErrnoException): void =>
@@ -108,18 +111,21 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
   const servers: http.Server[] = [];
   try {
     if (!options.tls) {
-      const server = http.createServer({ keepAliveTimeout: 5_000 }, onRequest);
+      const server = http.createServer({ keepAliveTimeout: 5_000, maxHeaderSize: MAX_HEADER_SOCKET_BYTES }, onRequest);
       servers.push(server);
       const port = await listen(server, options.port, host, 'http');
       return { url: `http://localhost:${port}`, port, close: () => Promise.all(servers.map(close)).then(() => undefined) };
     }
-    const secure = https.createServer({ key: options.tls.key, cert: options.tls.cert, keepAliveTimeout: 5_000 }, onRequest);
+    const secure = https.createServer({ key: options.tls.key, cert: options.tls.cert, keepAliveTimeout: 5_000, maxHeaderSize: MAX_HEADER_SOCKET_BYTES }, onRequest);
     servers.push(secure);
     const port = await listen(secure, options.port, host, 'https');
     const redirect = http.createServer((req, res) => {
       const hostname = (req.headers.host ?? 'localhost').replace(/:\d+$/, '');
       const location = `https://${hostname}${port === 443 ? '' : `:${port}`}${req.url ?? '/'}`;
-      res.writeHead(301, { location, 'content-type': 'text/plain', 'content-length': '0' }).end();
+      // CloudFront's redirect-to-https: 301 for GET and HEAD, 307 (method and body kept) for the rest.
+      const status = req.method === 'GET' || req.method === 'HEAD' ? 301 : 307;
+      res.writeHead(status, { location, 'content-type': 'text/plain', 'content-length': '0' }).end();
+      req.resume();
     });
     servers.push(redirect);
     const redirectPort = await listen(redirect, options.tls.redirectPort, host, 'http redirect');

@@ -5,10 +5,11 @@
  *   base (src/*.ts but index.ts, src/types)  ← everything
  *   edge contract (src/edge/cloudfront)       → base
  *   config                                    → the edge contract, base
+ *   distribution (one description of the CDN) → config, base
  *   edge handlers (src/edge, the rest)        → the edge contract (nothing above: they are bundled)
  *   build                                     → config, edge, base
  *   origin/*                                  → never dev, testing or cli
- *   dev (the local edge)                      → build, edge, config, origin/deploy, base
+ *   dev (the local edge)                      → build, edge, config, distribution, origin/deploy, base
  *   testing (edgelock/testing)                → build, edge, the edge contract, config, base
  *   cdktf/                                    → never dev, testing or cli
  *   cli                                       → anything; nothing imports cli
@@ -38,7 +39,7 @@ function importsOf(file: string): string[] {
   return out;
 }
 
-type Layer = 'base' | 'contract' | 'config' | 'edge' | 'build' | 'origin' | 'origin/deploy' | 'dev' | 'testing' | 'cli' | 'index' | 'cdktf';
+type Layer = 'base' | 'contract' | 'config' | 'distribution' | 'edge' | 'build' | 'origin' | 'origin/deploy' | 'dev' | 'testing' | 'cli' | 'index' | 'cdktf';
 
 function layerOf(mod: string): Layer {
   const m = mod.replace(/\/index$/, '');
@@ -46,6 +47,7 @@ function layerOf(mod: string): Layer {
   if (m.startsWith('src/edge/cloudfront')) return 'contract';
   if (m.startsWith('src/edge')) return 'edge';
   if (m.startsWith('src/config')) return 'config';
+  if (m.startsWith('src/distribution')) return 'distribution';
   if (m.startsWith('src/build')) return 'build';
   if (m.startsWith('src/origin/deploy')) return 'origin/deploy';
   if (m.startsWith('src/origin')) return 'origin';
@@ -57,7 +59,7 @@ function layerOf(mod: string): Layer {
   throw new Error(`no layer for ${mod}`);
 }
 
-const ALL: readonly Layer[] = ['base', 'contract', 'config', 'edge', 'build', 'origin', 'origin/deploy', 'dev', 'testing', 'cli', 'index', 'cdktf'];
+const ALL: readonly Layer[] = ['base', 'contract', 'config', 'distribution', 'edge', 'build', 'origin', 'origin/deploy', 'dev', 'testing', 'cli', 'index', 'cdktf'];
 const except = (...no: Layer[]): Layer[] => ALL.filter((l) => !no.includes(l));
 
 /** What each layer may import. */
@@ -65,11 +67,12 @@ const MAY_IMPORT: Record<Layer, readonly Layer[]> = {
   base: ['base'],
   contract: ['contract', 'base'],
   config: ['config', 'contract', 'base'],
+  distribution: ['distribution', 'config', 'base'],
   edge: ['edge', 'contract'],
   build: ['build', 'config', 'edge', 'contract', 'base'],
   origin: except('dev', 'testing', 'cli', 'index', 'cdktf'),
   'origin/deploy': except('dev', 'testing', 'cli', 'index', 'cdktf'),
-  dev: ['dev', 'build', 'edge', 'contract', 'config', 'origin/deploy', 'base'],
+  dev: ['dev', 'build', 'edge', 'contract', 'config', 'distribution', 'origin/deploy', 'base'],
   testing: ['testing', 'build', 'edge', 'contract', 'config', 'base'],
   cdktf: except('dev', 'testing', 'cli', 'index'),
   index: except('cli'),

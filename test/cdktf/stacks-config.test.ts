@@ -17,6 +17,7 @@ it('defaults to SSE-S3, no WAF, no response-headers policy, a year of logs and t
   expect(parseConfig(base, 'test').stacks).toEqual({
     encryption: 'sse-s3',
     defaultRootObject: 'index.html',
+    errorPages: [],
     priceClass: 'PriceClass_100',
     behaviors: [],
     responseHeadersPolicy: false,

@@ -4,24 +4,37 @@ import { toCfHeaders } from '../../src/dev/event';
 const NOW = Date.parse('2026-01-01T00:00:00Z');
 const h = (...pairs: string[]) => toCfHeaders(pairs);
 
-describe('ttlFor: CloudFront\'s rules with the default cache policy TTLs (min 0, default 1 day, max 1 year)', () => {
-  test.each([
+describe('ttlFor: CloudFront\'s rules with CachingOptimized\'s TTLs (min 1 s, default 1 day, max 1 year)', () => {
+  test('the TTLs are the managed policy\'s', () => {
+    expect(DEFAULT_TTLS).toEqual({ minTtl: 1, defaultTtl: 86_400, maxTtl: 31_536_000, errorTtl: 10 });
+  });
+
+  test.each<readonly [string, number, ReturnType<typeof h>, number]>([
     ['no caching header → default TTL', 200, h(), DEFAULT_TTLS.defaultTtl],
     ['max-age', 200, h('Cache-Control', 'public, max-age=300'), 300],
     ['s-maxage wins over max-age', 200, h('Cache-Control', 'max-age=300, s-maxage=60'), 60],
-    ['no-cache with min TTL 0 → not cached', 200, h('Cache-Control', 'no-cache'), 0],
-    ['no-store → not cached', 200, h('Cache-Control', 'no-store'), 0],
-    ['private → not cached', 200, h('Cache-Control', 'private, max-age=600'), 0],
+    ['no-cache with min TTL 1 → the minimum TTL', 200, h('Cache-Control', 'no-cache'), 1],
+    ['no-store → the minimum TTL', 200, h('Cache-Control', 'no-store'), 1],
+    ['private → the minimum TTL', 200, h('Cache-Control', 'private, max-age=600'), 1],
     ['max-age above the maximum is capped', 200, h('Cache-Control', 'max-age=999999999'), DEFAULT_TTLS.maxTtl],
+    ['max-age=0 is raised to the minimum', 200, h('Cache-Control', 'max-age=0'), 1],
     ['Expires in the future', 200, h('Expires', new Date(NOW + 120_000).toUTCString()), 120],
-    ['Expires in the past', 200, h('Expires', new Date(NOW - 120_000).toUTCString()), 0],
+    ['Expires in the past → the minimum', 200, h('Expires', new Date(NOW - 120_000).toUTCString()), 1],
     ['max-age wins over Expires', 200, h('Cache-Control', 'max-age=5', 'Expires', new Date(NOW + 120_000).toUTCString()), 5],
-    ['404 → error caching minimum TTL', 404, h('Cache-Control', 'max-age=600'), DEFAULT_TTLS.errorTtl],
-    ['403 → error caching minimum TTL', 403, h(), DEFAULT_TTLS.errorTtl],
+    ...[404, 414, 500, 501, 502, 503, 504].map((s) => [`${s} without max-age → error caching minimum TTL`, s, h(), DEFAULT_TTLS.errorTtl] as const),
+    ['404 with max-age → the origin\'s max-age', 404, h('Cache-Control', 'max-age=600'), 600],
+    ...[400, 403, 405, 412, 415].map((s) => [`${s} without max-age → not cached`, s, h(), 0] as const),
+    ...[400, 403, 405, 412, 415].map((s) => [`${s} with s-maxage → cached for it`, s, h('Cache-Control', 's-maxage=30'), 30] as const),
+    ['416 is never cached', 416, h('Cache-Control', 'max-age=600'), 0],
     ['401 is never cached', 401, h('Cache-Control', 'max-age=600'), 0],
     ['304 is never cached', 304, h(), 0],
   ])('%s', (_name, status, headers, ttl) => {
     expect(ttlFor(status, headers, DEFAULT_TTLS, NOW)).toBe(ttl);
+  });
+
+  test('a custom error response\'s TTL applies to its code, even one not cached by default', () => {
+    expect(ttlFor(403, h(), DEFAULT_TTLS, NOW, 60)).toBe(60);
+    expect(ttlFor(403, h('Cache-Control', 'max-age=5'), DEFAULT_TTLS, NOW, 60)).toBe(5);
   });
 });
 
@@ -55,8 +68,7 @@ describe('EdgeCache', () => {
     expect(cache.get('/4')).toBeDefined();
   });
 
-  test('key: path and query string', () => {
-    expect(EdgeCache.key('/a', '')).toBe('/a');
-    expect(EdgeCache.key('/a', 'v=2')).toBe('/a?v=2');
+  test('key: the path only (CachingOptimized has no query string, header or cookie in the key)', () => {
+    expect(EdgeCache.key('/a')).toBe('/a');
   });
 });

@@ -92,6 +92,9 @@ describe('embedded S3', () => {
     ['a missing key (403, as S3 answers without s3:ListBucket)', '/nope.html', 403, '<Code>AccessDenied</Code>'],
     ['a bucket listing', '/', 403, '<Code>AccessDenied</Code>'],
     ['an ACL read', '/index.html?acl', 403, '<Code>AccessDenied</Code>'],
+    ['a tagging read', '/index.html?tagging', 403, '<Code>AccessDenied</Code>'],
+    ['an object with an unknown query parameter, which S3 ignores', '/index.html?v', 200, '<p>hi</p>'],
+    ['an object with a response- override parameter', '/index.html?response-cache-control', 200, '<p>hi</p>'],
   ])('the distribution\'s read-only keys: %s', async (_name, target, status, body) => {
     const q = target.indexOf('?');
     const path = q < 0 ? target : target.slice(0, q);

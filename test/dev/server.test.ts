@@ -1,12 +1,16 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { describeDistribution } from '../../src/distribution';
 import { LocalEdge } from '../../src/dev/edge';
+import { devCertificate } from '../../src/dev/tls';
+import { tempDir } from '../helpers/temp';
 import { startDevServer } from '../../src/dev/server';
 
 const edge = new LocalEdge({
   handlers: {},
   env: { bucketDomain: 'b.s3.eu-west-1.amazonaws.com', region: 'eu-west-1', originAccess: 'oac' },
   origin: { description: 'stub', fetch: async () => ({ status: 200, statusDescription: 'OK', headers: {}, body: Buffer.from('hello') }) },
+  description: describeDistribution({ allowedMethods: ['GET', 'HEAD', 'POST'] }),
 });
 
 describe('dev server', () => {
@@ -28,6 +32,19 @@ describe('dev server', () => {
       expect(big.status).toBe(413);
       const small = await fetch(`${server.url}/x`, { method: 'POST', body: 'x'.repeat(8) });
       expect([small.status, await small.text()]).toEqual([200, 'hello']);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test('redirect to https: 301 for GET and HEAD, 307 for other methods, as CloudFront\'s redirect-to-https', async () => {
+    const cert = await devCertificate(tempDir('edgelock-tls-'));
+    const server = await startDevServer({ edge, port: 0, tls: { key: cert.key, cert: cert.cert, redirectPort: 0 } });
+    try {
+      for (const [method, status] of [['GET', 301], ['HEAD', 301], ['POST', 307], ['PUT', 307], ['DELETE', 307]] as const) {
+        const r = await fetch(`${server.redirectUrl}/form?x=1`, { method, redirect: 'manual', ...(method === 'POST' || method === 'PUT' ? { body: 'a=1' } : {}) });
+        expect({ method, status: r.status, location: r.headers.get('location') }).toEqual({ method, status, location: `https://localhost:${server.port}/form?x=1` });
+      }
     } finally {
       await server.close();
     }

@@ -86,3 +86,18 @@ test.each([
   await page.close();
   expect(problems.splice(0)).toEqual([]);
 }, 60_000);
+
+test('a missing page shows the site\'s own 404 page (the custom error response), styled, with status 404', async () => {
+  const page = await context.newPage();
+  const response = await page.goto(`${edge.url}/no-such-page.html`, { waitUntil: 'load' });
+  expect(response?.status()).toBe(404);
+  expect(await page.title()).toBe('Not found · Acme preview');
+  expect(await page.content()).not.toContain('AccessDenied');
+  for (const name of SECURITY_HEADERS) expect({ name, present: typeof response!.headers()[name] === 'string' }).toEqual({ name, present: true });
+  // Its stylesheet loaded from the site under the same CSP.
+  expect(await page.evaluate("getComputedStyle(document.querySelector('header.bar')).display")).toBe('flex');
+  await page.waitForLoadState('networkidle');
+  await page.close();
+  // The 404 of the navigation itself is reported by Chromium as a console error; nothing else may be.
+  expect(problems.splice(0).filter((p) => !/status of 404/.test(p))).toEqual([]);
+}, 60_000);
