@@ -116,7 +116,7 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
 
   test('upload, invalidate, wait, probe with credentials and no-cache, then prune; the summary says so', async () => {
     const site = makeSite(sampleSite());
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     site.write('index.html', '<!doctype html><h1>new home</h1>');
     s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), { key: 'old.html', etag: 'e', size: 1 }]));
     served.set('/index.html', '<!doctype html><h1>new home</h1>');
@@ -134,7 +134,7 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
 
   test('a probe that keeps getting old content fails the deploy and nothing is pruned', async () => {
     const site = makeSite(sampleSite());
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     site.write('index.html', '<!doctype html><h1>newer</h1>');
     s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), { key: 'old.html', etag: 'e', size: 1 }]));
     served.set('/index.html', 'stale');
@@ -153,7 +153,7 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
 
   test('with invalidation.wait false, nothing is pruned while the invalidation is in progress, and the summary says why and how', async () => {
     const site = makeSite(sampleSite());
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     site.write('index.html', '<!doctype html><h1>no wait</h1>');
     s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), { key: 'assets/old.1a2b3c4d.js', etag: 'e', size: 1 }]));
     try {
@@ -174,7 +174,7 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
 
   test('with invalidation.wait false and nothing to delete, the deploy does not wait and warns of nothing', async () => {
     const site = makeSite(sampleSite());
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     site.write('index.html', '<!doctype html><h1>no wait, no delete</h1>');
     s3Mock.on(ListObjectsV2Command).resolves(listing(local.map(asRemote)));
     try {

@@ -115,7 +115,7 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
   });
 
   test('the seed with ownership unreadable: a changed live asset is not replaced by a foreign-owned copy', async () => {
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     const asset = local.find((f) => !f.key.endsWith('.html'))!;
     s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
     s3Mock.on(ListObjectsV2Command).resolves(listing(local.map((f) => (f.key === asset.key ? { ...asRemote(f), etag: 'older' } : asRemote(f)))));
@@ -175,7 +175,7 @@ describe('the seed: ObjectWriter bucket in account B, deploy from account A, Blo
   });
 
   test('verification catches a public-read object owned by account A, left by an earlier tool, before any HTML goes up', async () => {
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     const stale = local.find((f) => f.key === 'robots.txt')!;
     s3Mock.on(ListObjectsV2Command).resolves(listing([asRemote(stale)])); // unchanged: not re-uploaded
     s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: OAI_ID, Permission: 'READ' }]));
