@@ -176,15 +176,13 @@ export const deploySchema = z.strictObject({
    */
   concurrency: z.number().int().min(1).max(256).default(16),
   /**
-   * Key prefix the site is deployed under, e.g. "site/" (ends with "/"; "" for the bucket's root).
-   * Only keys under it are compared and pruned.
+   * Key prefix the site is deployed under, e.g. "site/" (ends with "/"; "" for the bucket's root). Only
+   * keys under it are compared and pruned. No folder may start with "." (so never ".." nor edgelock's ".edgelock/").
    * @default ''
    */
   prefix: z
     .string()
     .regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/, { error: 'expected a key prefix such as "site/" or "" (folders of letters, digits, ".", "_" and "-", each ending with "/"; no leading "/")' })
-    .refine((p) => !p.startsWith('.edgelock/'), { error: '".edgelock/" is reserved for edgelock\'s deploy records' })
-    .refine((p) => !p.split('/').includes('..'), { error: 'the prefix may not contain ".."' })
     .default(''),
   /**
    * Gitignore-style patterns of files to publish that the defaults skip (dotfiles and dot-folders), e.g. ".nojekyll".
@@ -202,13 +200,14 @@ export const deploySchema = z.strictObject({
    */
   allowSecrets: z.array(z.string().min(1)).default([]),
   /**
-   * Most keys one deploy may delete: a count (e.g. 100) or a percentage of the keys the last deploy record lists (e.g. "50%").
+   * Most keys one deploy may delete: a count (e.g. 100) or a percentage of the keys the last deploy record lists (e.g. "50%"). The default
+   * lets a release replace every hashed asset but stops a deploy of the wrong or a half-built folder.
    * More refuses the deploy unless `--allow-deletes`.
-   * @default '50%'
+   * @default '90%'
    */
   maxDeletes: z
     .union([z.number().int().min(0), z.string().regex(/^(100|[1-9]?\d)%$/, { error: 'expected a percentage such as "50%"' })], { error: 'expected a count such as 100 or a percentage such as "50%"' })
-    .default('50%'),
+    .default('90%'),
   /** Name of the role each environment account offers to the tools account's deployer. */
   roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('edgelock-deploy'),
   /**

@@ -59,7 +59,7 @@ describe('edgelock deploy', () => {
   test('a second run reports everything unchanged in text', async () => {
     const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint], { cwd: dir, env });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/files: 0 added, 0 changed, 6 unchanged, 0 deleted; 0 B uploaded/);
+    expect(r.stdout).toMatch(/files: 0 added, 0 changed, 6 unchanged, 0 deleted, 0 kept, 0 skipped; 0 B uploaded/);
   });
 
   test.each([

@@ -33,7 +33,9 @@ beforeEach(() => {
 const OAI_ENV = { originAccess: 'oai', oaiCanonicalUserIds: [OAI_ID] };
 const run = (env: Record<string, unknown> = {}) =>
   deploySite({ config: testConfig({ env }), env: 'dev', dir: site.dir, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' } });
-const putInputs = () => s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+/** PUTs of site objects (the deploy record, written last, left out). */
+const putInputs = () => s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input).filter((i) => !i.Key!.startsWith('.edgelock/'));
+const recordPut = () => s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input).find((i) => i.Key!.startsWith('.edgelock/deploys/'));
 const aclFields = (i: Record<string, unknown>) => Object.fromEntries(['ACL', 'GrantRead', 'GrantFullControl', 'GrantReadACP', 'GrantWriteACP'].filter((k) => i[k] !== undefined).map((k) => [k, i[k]]));
 
 describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
@@ -87,6 +89,9 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
     expect(summary.ok).toBe(true);
     expect(putInputs()).toHaveLength(6);
     for (const input of putInputs()) expect(aclFields(input as unknown as Record<string, unknown>)).toEqual(expected);
+    // The record gets the same owner protection, but never the OAI's read grant.
+    const { GrantRead: _read, ...ownerOnly } = expected as Record<string, unknown>;
+    expect(aclFields(recordPut() as unknown as Record<string, unknown>)).toEqual(ownerOnly);
     expect(s3Mock.commandCalls(GetObjectAclCommand)).toHaveLength(aclReads);
     expect(summary.verification.ownership.problems).toEqual([]);
   });

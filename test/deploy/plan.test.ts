@@ -38,7 +38,7 @@ function settings(o: { adopt?: boolean; env?: Record<string, unknown>; endpoint?
     verifyProbe: o.verifyProbe ?? true,
     invalidation: { maxPaths: 500, wait: o.wait ?? true, waitSeconds: 30 },
     probe: { paths: 2, attempts: 3, credentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS', ...o.probe },
-    deployId: '20261201T220628Z-a1b2c3',
+    deployId: '20261201T220628000Z-a1b2c3',
     now: new Date('2026-12-01T22:06:28Z'),
     allowSecrets: [],
     pruning: { prefix: '', adopt: o.adopt ?? false, exclude: [], maxDeletes: '100%', allowDeletes: false },
@@ -50,9 +50,9 @@ function recordOf(objects: readonly { key: string; etag: string; size: number }[
   const headers = new Map(withHeaders(objects.map((o) => file(o.key)), undefined, '').map((f) => [f.key, f]));
   return {
     kind: 'found',
-    key: '.edgelock/deploys/20261130T100000Z-000000.json',
+    key: '.edgelock/deploys/20261130T100000000Z-000000.json',
     record: {
-      format: 'edgelock.deploy-record/1', id: '20261130T100000Z-000000', time: '2026-11-30T10:00:00.000Z', environment: 'dev', bucket: 'acme-site-dev', prefix: '', adopted: false,
+      format: 'edgelock.deploy-record/1', id: '20261130T100000000Z-000000', time: '2026-11-30T10:00:00.000Z', environment: 'dev', bucket: 'acme-site-dev', prefix: '', adopted: false,
       objects: objects.map((o) => ({ key: o.key, md5: '0'.repeat(32), etag: o.etag, size: o.size, contentType: headers.get(o.key)!.contentType, cacheControl: headers.get(o.key)!.cacheControl })),
       retained: [],
     },

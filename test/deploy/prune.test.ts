@@ -101,7 +101,7 @@ describe('the planner with records', () => {
     dryRun: false, prune: true, verifyOwnership: false, verifyProbe: false,
     invalidation: { maxPaths: 500, wait: true, waitSeconds: 30 },
     probe: { paths: 1, attempts: 1, credentialsEnv: 'X' },
-    deployId: '20261201T220628Z-a1b2c3', now: new Date('2026-12-01T22:06:28Z'), allowSecrets: [],
+    deployId: '20261201T220628000Z-a1b2c3', now: new Date('2026-12-01T22:06:28Z'), allowSecrets: [],
     pruning: { prefix: '', adopt: false, exclude: [], maxDeletes: '50%', allowDeletes: false, ...o },
     ...extra,
   });
@@ -112,21 +112,21 @@ describe('the planner with records', () => {
     const last = p.steps[p.steps.length - 1]!;
     expect(last.kind).toBe('record');
     if (last.kind !== 'record') return;
-    expect(last.key).toBe('.edgelock/deploys/20261201T220628Z-a1b2c3.json');
-    expect(last.record).toMatchObject({ id: '20261201T220628Z-a1b2c3', prefix: '', adopted: false, retained: [] });
+    expect(last.key).toBe('.edgelock/deploys/20261201T220628000Z-a1b2c3.json');
+    expect(last.record).toMatchObject({ id: '20261201T220628000Z-a1b2c3', prefix: '', adopted: false, retained: [] });
     expect(last.record.previous).toBeUndefined();
     expect(last.record.objects).toEqual([{ key: 'index.html', md5: 'a'.repeat(32), etag: 'old', size: 10, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' }]);
   });
 
   test('with deploy.prefix the record lives in the prefix\'s own folder', () => {
     const p = planDeploy({ local: [{ ...site[0]!, key: 'site/index.html' }], remote: [], reading: { kind: 'unsupported' } }, settings({ prefix: 'site/' })) as DeployPlan;
-    expect(p.record.next).toBe('.edgelock/deploys/site/20261201T220628Z-a1b2c3.json');
+    expect(p.record.next).toBe('.edgelock/deploys/site/20261201T220628000Z-a1b2c3.json');
   });
 
   test('too many deletes is refused before any step', () => {
     const many = Array.from({ length: 4 }, (_, i) => rec(`old${i}.html`, `e${i}`));
-    const record = { kind: 'found' as const, key: '.edgelock/deploys/20261130T100000Z-000000.json', record: {
-      format: 'edgelock.deploy-record/1' as const, id: '20261130T100000Z-000000', time: 't', environment: 'dev', bucket: 'b', prefix: '', adopted: false, objects: many, retained: [] } };
+    const record = { kind: 'found' as const, key: '.edgelock/deploys/20261130T100000000Z-000000.json', record: {
+      format: 'edgelock.deploy-record/1' as const, id: '20261130T100000000Z-000000', time: 't', environment: 'dev', bucket: 'b', prefix: '', adopted: false, objects: many, retained: [] } };
     const p = planDeploy({ local: site, remote: many.map((m) => obj(m.key, m.etag)), reading: { kind: 'unsupported' }, record }, settings());
     expect(p.kind).toBe('refused');
     expect(p.kind === 'refused' && p.refusal.code).toBe('DEPLOY_REFUSED_TOO_MANY_DELETES');

@@ -130,7 +130,7 @@ describe('origin-request guard (built bundle)', () => {
       expect(getHeader(r.headers, 'cache-control')).toBe('no-store');
     });
     it.each([
-      ['/.edgelock/deploys/20261201T220628Z-a1b2c3.json'],
+      ['/.edgelock/deploys/20261201T220628000Z-a1b2c3.json'],
       ['/.edgelock/'],
       ['/.edgelock'],
       ['/%2Eedgelock/deploys/x.json'],

@@ -53,7 +53,7 @@ describe('siteBucketPolicy', () => {
       evaluatePolicy(doc, { action: 's3:GetObject', resource: `${BUCKET}/${key}`, principal, context: { 'aws:sourcearn': [DIST], 'aws:securetransport': ['true'], 'aws:principalisawsservice': ['true'] } }).outcome;
     expect(read('index.html')).toBe('allow');
     expect(read('.well-known/security.txt')).toBe('allow');
-    expect(read('.edgelock/deploys/20261201T220628Z-a1b2c3.json')).toBe('deny');
+    expect(read('.edgelock/deploys/20261201T220628000Z-a1b2c3.json')).toBe('deny');
   });
 
   it('TLS-only deny covers the bucket and its objects', () => {

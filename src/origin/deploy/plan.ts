@@ -274,7 +274,10 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
     if (changes.delete.length > 0) {
       steps.push({ kind: 'prune', keys: changes.delete, afterInvalidation: invalidates, recorded: changes.delete.flatMap((k) => written.get(k) ?? []) });
     }
-    steps.push({ kind: 'record', key: recordKey(prefix, s.deployId), record: nextRecord(s, local, facts.remote, pruned.retained, previous, recordFact) });
+    const next = nextRecord(s, local, facts.remote, pruned.retained, previous, recordFact);
+    // A deploy that writes nothing leaves the last record true: no new one.
+    const writesNothing = uploads.length === 0 && changes.restamp.length === 0 && changes.delete.length === 0;
+    if (!(writesNothing && previous && sameContents(previous, next))) steps.push({ kind: 'record', key: recordKey(prefix, s.deployId), record: next });
   }
 
   return {
@@ -302,6 +305,11 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
     warnings,
     steps,
   };
+}
+
+/** Two records list the same objects and retained keys, with the same ETags and headers. */
+export function sameContents(a: DeployRecord, b: DeployRecord): boolean {
+  return a.prefix === b.prefix && JSON.stringify([a.objects, a.retained]) === JSON.stringify([b.objects, b.retained]);
 }
 
 /** The record this deploy will write, with the listing's ETags until the executor knows the stored ones. */

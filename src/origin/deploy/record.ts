@@ -31,8 +31,8 @@ const recordedObject = z.strictObject({
 
 const deployRecord = z.strictObject({
   format: z.literal(RECORD_FORMAT),
-  /** Sortable: `YYYYMMDDTHHMMSSZ-<6 hex>`. */
-  id: z.string().regex(/^\d{8}T\d{6}Z-[0-9a-f]{6}$/),
+  /** Sortable by time: `YYYYMMDDTHHMMSSmmmZ-<6 hex>` (UTC, milliseconds). */
+  id: z.string().regex(/^\d{8}T\d{9}Z-[0-9a-f]{6}$/),
   /** ISO time the record was written. */
   time: z.string(),
   environment: z.string(),
@@ -52,7 +52,7 @@ export type DeployRecord = z.infer<typeof deployRecord>;
 
 /** A new deploy ID for `now`: sorts by time, unique enough for one bucket. */
 export function newDeployId(now: Date, random: Buffer = randomBytes(3)): string {
-  const stamp = now.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
   return `${stamp}-${random.toString('hex').slice(0, 6)}`;
 }
 
@@ -68,7 +68,7 @@ export function recordKey(prefix: string, id: string): string {
 /** The newest record key of a folder listing (record IDs sort by time), if any. */
 export function latestRecordKey(keys: readonly string[], prefix: string): string | undefined {
   const folder = recordFolder(prefix);
-  const ours = keys.filter((k) => k.startsWith(folder) && /^\d{8}T\d{6}Z-[0-9a-f]{6}\.json$/.test(k.slice(folder.length))).sort();
+  const ours = keys.filter((k) => k.startsWith(folder) && /^\d{8}T\d{9}Z-[0-9a-f]{6}\.json$/.test(k.slice(folder.length))).sort();
   return ours[ours.length - 1];
 }
 

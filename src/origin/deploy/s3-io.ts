@@ -110,7 +110,9 @@ export async function getText(io: S3Io, key: string): Promise<string> {
 
 /** Writes a deploy record: one PutObject (visible whole or not at all), never cached, never public. */
 export async function putRecordObject(io: S3Io, key: string, body: string, acl: AclParams): Promise<void> {
-  const params = { Bucket: io.bucket, Key: key, ContentType: 'application/json', CacheControl: 'no-store', ...acl };
+  // The owner's full control where the bucket needs it, but never a read grant to the OAI: the distribution has no business reading records.
+  const { GrantRead: _oaiRead, ...ownerOnly } = acl as AclParams & { GrantRead?: string };
+  const params = { Bucket: io.bucket, Key: key, ContentType: 'application/json', CacheControl: 'no-store', ...ownerOnly };
   assertNoPublicGrant(params, key);
   const bytes = Buffer.from(body, 'utf-8');
   await withRetry(() => io.s3.send(new PutObjectCommand({ ...params, Body: bytes, ContentMD5: createHash('md5').update(bytes).digest('base64') })), { attempts: io.attempts }).catch((err) => {
