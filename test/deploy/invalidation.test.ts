@@ -29,6 +29,9 @@ describe('invalidation paths', () => {
   test('a few keys give exact paths, sorted and without duplicates', () => {
     expect(invalidationPaths(['b.css', 'index.html', 'b.css'], 500)).toEqual(['/', '/b.css', '/index.html']);
     expect(invalidationPaths([], 500)).toEqual([]);
+    expect(invalidationPaths(['docs/index.html'], 500)).toEqual(['/docs/', '/docs/index.html']);
+    // With origin.prettyUrls, /docs is served docs/index.html too.
+    expect(invalidationPaths(['docs/index.html', 'index.html'], 500, { prettyUrls: true })).toEqual(['/', '/docs', '/docs/', '/docs/index.html', '/index.html']);
   });
 
   test('past the threshold, folders collapse to wildcards and root files stay exact', () => {

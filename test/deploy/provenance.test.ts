@@ -182,3 +182,41 @@ describe('headers that stay right', () => {
     expect((await deploy(site, {}, rules)).counts.restamped).toBe(0);
   });
 });
+
+describe('a deploy that dies part-way', () => {
+  test('writes no record; the rerun converges and leaves a record that matches the bucket', async () => {
+    const server2 = await startS3rver([BUCKET]);
+    const flaky = await startFaultProxy(server2.endpoint, { rate: 0 });
+    const client = server2.client();
+    const files: Record<string, string> = { 'index.html': '<!doctype html>v1' };
+    for (let i = 0; i < 12; i++) files[`assets/part${i}.${String(i).padStart(2, '0')}aa11bb.js`] = `console.log(${i})`;
+    const s = makeSite(files);
+    const run = (maxAttempts: number) =>
+      deploySite({ config: testConfig({ deploy: { maxAttempts } }), env: 'dev', dir: s.dir, endpoint: flaky.endpoint, credentials: server2.credentials });
+    try {
+      await run(1);
+      s.write('index.html', '<!doctype html>v2');
+      for (let i = 0; i < 12; i++) s.write(`assets/part${i}.${String(i).padStart(2, '0')}aa11bb.js`, `console.log("v2", ${i})`);
+      flaky.failAlways(/part7\./);
+      const err = await rejection(run(1));
+      expect(err.message).toMatch(/part7/);
+      const keysOf = async () => [...(await listKeys(client, BUCKET, true)).keys()].filter((k) => k.startsWith('.edgelock/'));
+      expect(await keysOf()).toHaveLength(1); // only the first deploy's record
+      flaky.failAlways(undefined);
+      const rerun = await run(1);
+      expect(rerun.ok).toBe(true);
+      const recs = (await keysOf()).sort();
+      expect(recs).toHaveLength(2);
+      const body = await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: recs[1]! }))).Body!.transformToString();
+      const record = parseRecord(recs[1]!, body);
+      const listed = await listKeys(client);
+      expect(record.objects.map((o) => [o.key, o.etag])).toEqual([...listed.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+      expect(record.previous).toBe(recs[0]!.slice('.edgelock/deploys/'.length, -'.json'.length));
+      expect((await run(1)).counts).toMatchObject({ uploaded: 0, restamped: 0, deleted: 0 });
+    } finally {
+      s.cleanup();
+      await flaky.stop();
+      await server2.stop();
+    }
+  });
+});

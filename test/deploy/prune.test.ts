@@ -123,6 +123,17 @@ describe('the planner with records', () => {
     expect(p.record.next).toBe('.edgelock/deploys/site/20261201T220628000Z-a1b2c3.json');
   });
 
+  test('with deploy.prefix, invalidation and probe paths are viewer paths (the origin path adds the prefix)', () => {
+    const local = [{ ...site[0]!, key: 'site/docs/index.html' }];
+    const p = planDeploy(
+      { local, remote: [obj('site/docs/index.html', 'old')], reading: { kind: 'unsupported' } },
+      settings({ prefix: 'site/' }, { endpoint: undefined as never, prettyUrls: true, verifyProbe: true, env: testConfig({ env: { distributionId: 'E2QWRUHAPOMQZL' } }).environments.dev! }),
+    ) as DeployPlan;
+    expect(p.invalidation.paths).toEqual(['/docs', '/docs/', '/docs/index.html']);
+    const probe = p.steps.find((x) => x.kind === 'probe');
+    expect(probe && probe.kind === 'probe' && probe.targets.map((t) => t.path)).toEqual(['/docs/index.html']);
+  });
+
   test('too many deletes is refused before any step', () => {
     const many = Array.from({ length: 4 }, (_, i) => rec(`old${i}.html`, `e${i}`));
     const record = { kind: 'found' as const, key: '.edgelock/deploys/20261130T100000000Z-000000.json', record: {

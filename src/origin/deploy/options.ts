@@ -58,6 +58,7 @@ export function resolveDeployOptions(options: DeployOptions, environment: Readon
       verifyProbe: verify && settings.verify.probe,
       invalidation: { maxPaths: settings.invalidation.maxPaths, wait: settings.invalidation.wait, waitSeconds: settings.invalidation.waitSeconds },
       deployId: newDeployId(now),
+      prettyUrls: config.origin.prettyUrls,
       now,
       ...(settings.cacheControl ? { cacheControl: settings.cacheControl } : {}),
       allowSecrets: settings.allowSecrets,

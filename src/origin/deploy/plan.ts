@@ -36,6 +36,8 @@ export interface PlanSettings {
   /** This deploy's ID (record.ts newDeployId) and start time. */
   readonly deployId: string;
   readonly now: Date;
+  /** origin.prettyUrls: a changed `dir/index.html` also invalidates `/dir`. */
+  readonly prettyUrls?: boolean;
   /** deploy.cacheControl */
   readonly cacheControl?: readonly CacheRule[];
   /** deploy.allowSecrets: secret-looking files published on purpose. */
@@ -245,7 +247,11 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   const waves = uploadWaves(changes);
   const uploads = [...waves.assets, ...waves.html];
   // Added keys were never cached; changed, restamped and deleted ones may be.
-  const paths = invalidationPaths([...changes.change.map((f) => f.key), ...changes.restamp.map((f) => f.key), ...changes.delete], s.invalidation.maxPaths);
+  // Viewer paths are keys without deploy.prefix (the distribution's origin path adds it back).
+  const viewerKey = (key: string): string => key.slice(prefix.length);
+  const paths = invalidationPaths([...changes.change.map((f) => f.key), ...changes.restamp.map((f) => f.key), ...changes.delete].map(viewerKey), s.invalidation.maxPaths, {
+    prettyUrls: s.prettyUrls ?? false,
+  });
   const noCloudFront = s.endpoint ? `--endpoint ${s.endpoint} is not behind CloudFront` : !env.distributionId ? `environment "${env.name}" has no distributionId yet` : undefined;
   const invalidationSkipped = paths.length === 0 ? 'nothing changed or deleted' : noCloudFront ? `${noCloudFront}: no invalidation` : undefined;
 
@@ -270,7 +276,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
       });
     }
 
-    steps.push(probeStep(s, uploads, noCloudFront));
+    steps.push(probeStep(s, uploads.map((f) => ({ ...f, key: viewerKey(f.key) })), noCloudFront));
     if (changes.delete.length > 0) {
       steps.push({ kind: 'prune', keys: changes.delete, afterInvalidation: invalidates, recorded: changes.delete.flatMap((k) => written.get(k) ?? []) });
     }
