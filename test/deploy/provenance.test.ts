@@ -5,7 +5,7 @@
  * refuse the deploy with nothing written; a header rule change reaches old objects in place.
  */
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { deploySite, type DeployOptions } from '../../src/origin/deploy';
+import { deploySite, type DeployEvent, type DeployOptions } from '../../src/origin/deploy';
 import { parseRecord } from '../../src/origin/deploy/record';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
@@ -217,6 +217,26 @@ describe('a deploy that dies part-way', () => {
       s.cleanup();
       await flaky.stop();
       await server2.stop();
+    }
+  });
+});
+
+describe('--concurrency bounds requests in flight, multipart parts included', () => {
+  test.each([1, 2])('--concurrency %d', async (concurrency) => {
+    const n = String(concurrency);
+    const big = makeSite({ 'index.html': `<!doctype html>big ${n}`, 'media/video.bin': Buffer.alloc(17 * 1024 * 1024, concurrency), 'a.txt': `a${n}`, 'b.txt': `b${n}`, 'c.txt': `c${n}` });
+    try {
+      proxy.log.length = 0;
+      // Counted from the first upload on: planning reads the listing, the record and the ownership at once.
+      const onEvent = (e: DeployEvent) => e.type === 'phase' && e.phase === 'upload-assets' && proxy.resetInFlight();
+      const s = await deploy(big, { concurrency, allowDeletes: true, onEvent });
+      expect(s.counts.uploaded).toBe(5);
+      // Three 8 MiB parts went up (CreateMultipartUpload and CompleteMultipartUpload are POSTs).
+      expect(proxy.log.filter((l) => l === `PUT /${BUCKET}/media/video.bin`)).toHaveLength(3);
+      expect(proxy.maxInFlight).toBeLessThanOrEqual(concurrency);
+      expect(proxy.maxInFlight).toBeGreaterThanOrEqual(1);
+    } finally {
+      big.cleanup();
     }
   });
 });

@@ -11,7 +11,8 @@ import type { DeployClients } from './clients';
 import { createInvalidation, waitForInvalidation } from './invalidation';
 import type { DeployPlan, DeployStep, RefusedDeploy } from './plan';
 import { serializeRecord, type RecordedObject } from './record';
-import { copyHeadersInPlace, deleteKeys, putFile, putRecordObject, type S3Io } from './s3-io';
+import { RequestSlots } from './request-slots';
+import { copyHeadersInPlace, deleteKeys, MAX_PARTS_IN_FLIGHT, putFile, putRecordObject, type S3Io } from './s3-io';
 import { DeployError, startProgress, summarize, type DeployProgress, type DeploySummary } from './summary';
 import type { DeployEvent } from './types';
 import { probePaths, verifyOwnership } from './verify';
@@ -46,6 +47,7 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
   const fail = (message: string, cause?: unknown, code?: ErrorCode): never => {
     throw new DeployError(message, summary(false, message), cause, code);
   };
+  const slots = new RequestSlots(ctx.concurrency);
   // The ETag S3 stored for each object this deploy wrote (SSE-KMS ETags are not MD5s): they go in the record.
   const stored = new Map<string, string>();
   // Keys edgelock wrote that stay in the bucket because the prune did not run: the record carries them.
@@ -57,7 +59,12 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
     let done = 0;
     try {
       await runPool(files, ctx.concurrency, async (f) => {
-        stored.set(f.key, await putFile(ctx.io, f, { contentType: f.contentType, cacheControl: f.cacheControl, acl: acl.params }, (key) => emit({ type: 'request', key })));
+        // A multipart upload holds a slot per part in flight, so --concurrency bounds requests, not files.
+        const parts = f.multipart ? Math.min(MAX_PARTS_IN_FLIGHT, ctx.concurrency) : 1;
+        const etag = await slots.use(parts, () =>
+          putFile(ctx.io, f, { contentType: f.contentType, cacheControl: f.cacheControl, acl: acl.params }, (key) => emit({ type: 'request', key }), parts),
+        );
+        stored.set(f.key, etag);
         update({ uploaded: progress.uploaded + 1, uploadedBytes: progress.uploadedBytes + f.size });
         emit({ type: 'progress', phase, done: ++done, total: files.length, bytes: progress.uploadedBytes });
       });

@@ -120,8 +120,14 @@ export async function putRecordObject(io: S3Io, key: string, body: string, acl: 
   });
 }
 
-/** Uploads one file: a single PUT up to the part size, a multipart upload above it. Returns the ETag S3 stored (without quotes). */
-export async function putFile(io: S3Io, file: LocalFile, headers: PutHeaders, onRequest?: (key: string) => void): Promise<string> {
+/** Parts of one multipart upload sent at once, at most (fewer when --concurrency is lower). */
+export const MAX_PARTS_IN_FLIGHT = 4;
+
+/**
+ * Uploads one file: a single PUT up to the part size, a multipart upload above it, with at most
+ * `partsInFlight` parts at once. Returns the ETag S3 stored (without quotes).
+ */
+export async function putFile(io: S3Io, file: LocalFile, headers: PutHeaders, onRequest?: (key: string) => void, partsInFlight = MAX_PARTS_IN_FLIGHT): Promise<string> {
   const params = {
     Bucket: io.bucket,
     Key: file.key,
@@ -141,7 +147,7 @@ export async function putFile(io: S3Io, file: LocalFile, headers: PutHeaders, on
         return unquote(out.ETag) ?? file.etag;
       }
       const { Upload } = await import('@aws-sdk/lib-storage'); // loaded only when a file needs it
-      const out = await new Upload({ client: io.s3, params: { ...params, Body: body }, partSize: MULTIPART_PART_BYTES, queueSize: 4 }).done();
+      const out = await new Upload({ client: io.s3, params: { ...params, Body: body }, partSize: MULTIPART_PART_BYTES, queueSize: Math.max(1, partsInFlight) }).done();
       return unquote(out.ETag) ?? file.etag;
     },
     { attempts: io.attempts },
