@@ -5,7 +5,7 @@
  * refuse the deploy with nothing written; a header rule change reaches old objects in place.
  */
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { deploySite, type DeployEvent, type DeployOptions } from '../../src/origin/deploy';
+import { deploySite, listDeploys, type DeployEvent, type DeployOptions } from '../../src/origin/deploy';
 import { parseRecord } from '../../src/origin/deploy/record';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
@@ -144,6 +144,20 @@ describe('a bucket that holds more than the site', () => {
     expect(keys.has('robots.txt')).toBe(false);
     await foreignIntact();
     expect(s.kept.map((k) => k.reason)).toEqual(['protected by deploy.exclude', 'protected by deploy.exclude']);
+  });
+});
+
+describe('the deploy history', () => {
+  test('listDeploys names every record newest first, each with what it holds, and flags one edgelock did not write', async () => {
+    await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: '.edgelock/deploys/20200101T000000000Z-abcdef.json', Body: '{"format":"something else"}' }));
+    const h = await listDeploys({ config: testConfig(), env: 'dev', endpoint: proxy.endpoint, credentials: server.credentials });
+    const ids = h.deploys.map((d) => d.id);
+    expect(ids).toEqual([...ids].sort().reverse());
+    expect(h.deploys.length).toBe((await records()).length);
+    const newest = h.deploys[0]!;
+    expect(newest).toMatchObject({ objects: expect.any(Number), retained: expect.any(Number), adopted: expect.any(Boolean) });
+    expect(newest.previous).toBe(h.deploys[1]!.id);
+    expect(h.deploys[h.deploys.length - 1]).toMatchObject({ id: '20200101T000000000Z-abcdef', problem: expect.stringMatching(/not one edgelock wrote: format/) });
   });
 });
 

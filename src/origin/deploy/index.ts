@@ -43,6 +43,8 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
 }
 
 export { DeployError, type DeploySummary } from './summary';
+export { listDeploys, type DeployHistoryEntry, type HistoryOptions } from './history';
+export type { DeployRecord, RecordedObject } from './record';
 export type { DeployEvent, DeployOptions, DeployPhase } from './types';
 export { planDeploy, type DeployPlan, type DeployStep, type RefusedDeploy } from './plan';
 export { invalidationPaths } from './invalidation';
