@@ -7,6 +7,7 @@
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { deploySite, listDeploys, type DeployEvent, type DeployOptions } from '../../src/origin/deploy';
 import { parseRecord } from '../../src/origin/deploy/record';
+import { formatSummary } from '../../src/origin/deploy/report';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
 import { BUCKET, listKeys, makeSite, rejection, testConfig, type Site } from './fixtures';
@@ -115,6 +116,19 @@ describe('a bucket that holds more than the site', () => {
     expect(keys.has('legacy/page.html')).toBe(true);
     await foreignIntact();
     expect(await records()).toHaveLength(2);
+  });
+
+  test('the dry run\'s text shows each file\'s headers, what is kept and skipped and why, and the record', async () => {
+    site.write('index.html', '<!doctype html><script src="/assets/app.5e6f7a8b.js"></script>v2');
+    try {
+      const text = formatSummary(await deploy(site, { dryRun: true }));
+      expect(text).toContain('  change (1):\n    index.html  (text/html; charset=utf-8; no Content-Encoding; no-cache)');
+      expect(text).toMatch(/  keep \(\d+\):\n(    .*\n)*    uploads\/customer-123\/scan.pdf: not written by edgelock\n/);
+      expect(text).toMatch(/  skip \(not published\) \(3\):\n    \.DS_Store: dotfile or dot-folder/);
+      expect(text).toMatch(/  record: last deploy record \.edgelock\/deploys\/\d{8}T\d{9}Z-[0-9a-f]{6}\.json; this deploy would write \d{8}T\d{9}Z-[0-9a-f]{6}\n/);
+    } finally {
+      site.write('index.html', '<!doctype html><script src="/assets/app.5e6f7a8b.js"></script>');
+    }
   });
 
   test('deploy.maxDeletes refuses a deploy that would delete too much, before anything is written; --allow-deletes passes', async () => {
