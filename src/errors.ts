@@ -34,6 +34,12 @@ export const ERROR_CODES = {
   DEPLOY_REFUSED_OWNERSHIP_UNREADABLE: 'DEPLOY_REFUSED_OWNERSHIP_UNREADABLE',
   /** A deploy was refused for another reason the message names (site folder, artifact, parameters). */
   DEPLOY_REFUSED: 'DEPLOY_REFUSED',
+  /** A deploy was refused before anything was written: the site has files that look like secrets. */
+  DEPLOY_REFUSED_SECRETS: 'DEPLOY_REFUSED_SECRETS',
+  /** A deploy was refused before anything was written: it would delete more than deploy.maxDeletes allows. */
+  DEPLOY_REFUSED_TOO_MANY_DELETES: 'DEPLOY_REFUSED_TOO_MANY_DELETES',
+  /** A deploy record in the bucket could not be read or is not one edgelock wrote. */
+  DEPLOY_RECORD_INVALID: 'DEPLOY_RECORD_INVALID',
   /** A deploy stopped part-way; the summary says what was written. */
   DEPLOY_FAILED: 'DEPLOY_FAILED',
   /** After upload, an object is not what the distribution can read. */

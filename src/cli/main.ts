@@ -6,6 +6,7 @@ import { VERSION } from '../version';
 import { registerBuild } from './commands/build';
 import { registerDev } from './commands/dev';
 import { registerDeploy } from './commands/deploy';
+import { registerDeploys } from './commands/deploys';
 import { registerDoctor } from './commands/doctor';
 import { registerFix } from './commands/fix';
 import { registerHash } from './commands/hash';
@@ -24,6 +25,7 @@ export function createProgram(run: CliRun = new CliRun()): Command {
     .configureOutput({ writeOut: run.io.stdout, writeErr: run.io.stderr });
   registerBuild(program, run);
   registerDeploy(program, run);
+  registerDeploys(program, run);
   registerHash(program, run);
   registerInit(program, run);
   registerDev(program, run);

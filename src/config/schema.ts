@@ -175,6 +175,39 @@ export const deploySchema = z.strictObject({
    * @default 16
    */
   concurrency: z.number().int().min(1).max(256).default(16),
+  /**
+   * Key prefix the site is deployed under, e.g. "site/" (ends with "/"; "" for the bucket's root). Only
+   * keys under it are compared and pruned. No folder may start with "." (so never ".." nor edgelock's ".edgelock/").
+   * @default ''
+   */
+  prefix: z
+    .string()
+    .regex(/^([A-Za-z0-9_-][A-Za-z0-9._-]*\/)*$/, { error: 'expected a key prefix such as "site/" or "" (folders of letters, digits, ".", "_" and "-", each ending with "/"; no leading "/")' })
+    .default(''),
+  /**
+   * Gitignore-style patterns of files to publish that the defaults skip (dotfiles and dot-folders), e.g. ".nojekyll".
+   * @default []
+   */
+  include: z.array(z.string().min(1)).default([]),
+  /**
+   * Gitignore-style patterns of files never uploaded and keys never deleted (matched against the key under `prefix`).
+   * @default []
+   */
+  exclude: z.array(z.string().min(1)).default([]),
+  /**
+   * Gitignore-style patterns of files that look like secrets (by name or content) but are meant to be public, e.g. "certs/ca-public.pem".
+   * @default []
+   */
+  allowSecrets: z.array(z.string().min(1)).default([]),
+  /**
+   * Most keys one deploy may delete: a count (e.g. 100) or a percentage of the keys the last deploy record lists (e.g. "50%"). The default
+   * lets a release replace every hashed asset but stops a deploy of the wrong or a half-built folder.
+   * More refuses the deploy unless `--allow-deletes`.
+   * @default '90%'
+   */
+  maxDeletes: z
+    .union([z.number().int().min(0), z.string().regex(/^(100|[1-9]?\d)%$/, { error: 'expected a percentage such as "50%"' })], { error: 'expected a count such as 100 or a percentage such as "50%"' })
+    .default('90%'),
   /** Name of the role each environment account offers to the tools account's deployer. */
   roleName: z.string().regex(/^[\w+=,.@-]{1,64}$/).default('edgelock-deploy'),
   /**

@@ -8,6 +8,7 @@ import type { HeaderPair, SecurityHeaders } from './security-headers';
 const REASONS: Readonly<Record<string, string>> = {
   '400': 'Bad Request',
   '401': 'Unauthorized',
+  '404': 'Not Found',
   '405': 'Method Not Allowed',
   '502': 'Bad Gateway',
 };

@@ -59,7 +59,19 @@ describe('edgelock deploy', () => {
   test('a second run reports everything unchanged in text', async () => {
     const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint], { cwd: dir, env });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/files: 0 added, 0 changed, 6 unchanged, 0 deleted; 0 B uploaded/);
+    expect(r.stdout).toMatch(/files: 0 added, 0 changed, 6 unchanged, 0 deleted, 0 kept, 0 skipped; 0 B uploaded/);
+  });
+
+  test('edgelock deploys lists the deploy records, newest first, in text and JSON', async () => {
+    const text = await runCliAsync(['deploys', '--env', 'dev', '--endpoint', server.endpoint], { cwd: dir, env });
+    expect(text.status).toBe(0);
+    // The first deploy wrote a record; the unchanged second one did not.
+    expect(text.stdout).toMatch(/^deploys of dev \(s3:\/\/acme-site-dev\/\.edgelock\/deploys\/\), newest first:\n  \d{8}T\d{9}Z-[0-9a-f]{6}  \d{4}-\d\d-\d\dT[\d:.]+Z  6 object\(s\), \d+ B\n$/);
+    const json = await runCliAsync(['deploys', '--env', 'dev', '--endpoint', server.endpoint, '--json'], { cwd: dir, env });
+    const h = JSON.parse(json.stdout) as { deploys: { id: string; objects: number }[] };
+    expect(h).toMatchObject({ environment: 'dev', bucket: BUCKET, prefix: '' });
+    expect(h.deploys).toHaveLength(1);
+    expect(h.deploys[0]!.objects).toBe(6);
   });
 
   test.each([

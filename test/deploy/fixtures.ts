@@ -75,12 +75,13 @@ export function sampleSite(): Record<string, string> {
   };
 }
 
-export async function listKeys(s3: S3Client, bucket = BUCKET): Promise<Map<string, string>> {
+/** Every key in the bucket (with its ETag), edgelock's deploy records under .edgelock/ left out unless `records`. */
+export async function listKeys(s3: S3Client, bucket = BUCKET, records = false): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   let token: string | undefined;
   do {
     const page = await s3.send(new ListObjectsV2Command({ Bucket: bucket, ContinuationToken: token }));
-    for (const o of page.Contents ?? []) out.set(o.Key!, (o.ETag ?? '').replace(/"/g, ''));
+    for (const o of page.Contents ?? []) if (records || !o.Key!.startsWith('.edgelock/')) out.set(o.Key!, (o.ETag ?? '').replace(/"/g, ''));
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return out;

@@ -13,7 +13,7 @@ import { deploySite } from '../../src/origin/deploy';
 import { invalidationPaths, keyToPath, MAX_INVALIDATION_PATHS, MAX_INVALIDATION_WILDCARDS, pathsForKey } from '../../src/origin/deploy/invalidation';
 import { scanSite } from '../../src/origin/deploy/local-files';
 import { probePaths } from '../../src/origin/deploy/verify';
-import { asRemote, bucketAcl, invalidation, listing, ownershipControls } from './aws-mocks';
+import { asRemote, mockRecord, bucketAcl, invalidation, listing, ownershipControls } from './aws-mocks';
 import { DEMO_AUTH, makeSite, rejection, sampleSite, testConfig } from './fixtures';
 
 describe('invalidation paths', () => {
@@ -29,6 +29,9 @@ describe('invalidation paths', () => {
   test('a few keys give exact paths, sorted and without duplicates', () => {
     expect(invalidationPaths(['b.css', 'index.html', 'b.css'], 500)).toEqual(['/', '/b.css', '/index.html']);
     expect(invalidationPaths([], 500)).toEqual([]);
+    expect(invalidationPaths(['docs/index.html'], 500)).toEqual(['/docs/', '/docs/index.html']);
+    // With origin.prettyUrls, /docs is served docs/index.html too.
+    expect(invalidationPaths(['docs/index.html', 'index.html'], 500, { prettyUrls: true })).toEqual(['/', '/docs', '/docs/', '/docs/index.html', '/index.html']);
   });
 
   test('past the threshold, folders collapse to wildcards and root files stay exact', () => {
@@ -116,13 +119,14 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
 
   test('upload, invalidate, wait, probe with credentials and no-cache, then prune; the summary says so', async () => {
     const site = makeSite(sampleSite());
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     site.write('index.html', '<!doctype html><h1>new home</h1>');
     s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), { key: 'old.html', etag: 'e', size: 1 }]));
+    mockRecord(s3Mock, [...local.map((f) => ({ ...asRemote(f), md5: f.md5 })), { key: 'old.html', etag: 'e', size: 1 }]);
     served.set('/index.html', '<!doctype html><h1>new home</h1>');
     try {
       const summary = await deploySite({ config: authConfig, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' }, probeBaseUrl: baseUrl, probeCredentials: 'demo:edgelock-demo' });
-      expect(order).toEqual(['put index.html', 'invalidate /,/index.html,/old.html', 'delete old.html']);
+      expect(order).toEqual(['put index.html', 'invalidate /,/index.html,/old.html', 'delete old.html', expect.stringMatching(/^put \.edgelock\/deploys\/\d{8}T\d{9}Z-[0-9a-f]{6}\.json$/)]);
       expect(summary.invalidation).toEqual({ paths: ['/', '/index.html', '/old.html'], id: 'I2J0I21PCUYOIK', status: 'Completed' });
       expect(summary.verification.probe.results).toEqual([{ path: '/index.html', url: expect.stringMatching(/\/index\.html\?edgelock-probe=[0-9a-f]{16}$/), status: 200, ok: true }]);
       expect(requests[0]).toMatchObject({ 'cache-control': 'no-cache', pragma: 'no-cache' });
@@ -134,9 +138,10 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
 
   test('a probe that keeps getting old content fails the deploy and nothing is pruned', async () => {
     const site = makeSite(sampleSite());
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     site.write('index.html', '<!doctype html><h1>newer</h1>');
     s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), { key: 'old.html', etag: 'e', size: 1 }]));
+    mockRecord(s3Mock, [...local.map((f) => ({ ...asRemote(f), md5: f.md5 })), { key: 'old.html', etag: 'e', size: 1 }]);
     served.set('/index.html', 'stale');
     try {
       const once = testConfig({ env, auth: DEMO_AUTH, deploy: { verify: { probeAttempts: 1 } } });
@@ -153,13 +158,14 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
 
   test('with invalidation.wait false, nothing is pruned while the invalidation is in progress, and the summary says why and how', async () => {
     const site = makeSite(sampleSite());
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     site.write('index.html', '<!doctype html><h1>no wait</h1>');
     s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), { key: 'assets/old.1a2b3c4d.js', etag: 'e', size: 1 }]));
+    mockRecord(s3Mock, [...local.map((f) => ({ ...asRemote(f), md5: f.md5 })), { key: 'assets/old.1a2b3c4d.js', etag: 'e', size: 1 }]);
     try {
       const noWait = testConfig({ env, auth: DEMO_AUTH, deploy: { invalidation: { wait: false }, verify: { probe: false } } });
       const summary = await deploySite({ config: noWait, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
-      expect(order).toEqual(['put index.html', 'invalidate /,/assets/old.1a2b3c4d.js,/index.html']);
+      expect(order).toEqual(['put index.html', 'invalidate /,/assets/old.1a2b3c4d.js,/index.html', expect.stringMatching(/^put \.edgelock\/deploys\//)]);
       expect(cfMock.commandCalls(GetInvalidationCommand)).toHaveLength(0);
       expect(summary.ok).toBe(true);
       expect(summary.invalidation).toMatchObject({ id: 'I2J0I21PCUYOIK', status: 'InProgress' });
@@ -174,13 +180,14 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
 
   test('with invalidation.wait false and nothing to delete, the deploy does not wait and warns of nothing', async () => {
     const site = makeSite(sampleSite());
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     site.write('index.html', '<!doctype html><h1>no wait, no delete</h1>');
     s3Mock.on(ListObjectsV2Command).resolves(listing(local.map(asRemote)));
+    mockRecord(s3Mock, local.map((f) => ({ ...asRemote(f), md5: f.md5 })));
     try {
       const noWait = testConfig({ env, auth: DEMO_AUTH, deploy: { invalidation: { wait: false }, verify: { probe: false } } });
       const summary = await deploySite({ config: noWait, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
-      expect(order).toEqual(['put index.html', 'invalidate /,/index.html']);
+      expect(order).toEqual(['put index.html', 'invalidate /,/index.html', expect.stringMatching(/^put \.edgelock\/deploys\//)]);
       expect(summary.warnings).toEqual([]);
     } finally {
       site.cleanup();

@@ -33,7 +33,9 @@ beforeEach(() => {
 const OAI_ENV = { originAccess: 'oai', oaiCanonicalUserIds: [OAI_ID] };
 const run = (env: Record<string, unknown> = {}) =>
   deploySite({ config: testConfig({ env }), env: 'dev', dir: site.dir, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' } });
-const putInputs = () => s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+/** PUTs of site objects (the deploy record, written last, left out). */
+const putInputs = () => s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input).filter((i) => !i.Key!.startsWith('.edgelock/'));
+const recordPut = () => s3Mock.commandCalls(PutObjectCommand).map((c) => c.args[0].input).find((i) => i.Key!.startsWith('.edgelock/deploys/'));
 const aclFields = (i: Record<string, unknown>) => Object.fromEntries(['ACL', 'GrantRead', 'GrantFullControl', 'GrantReadACP', 'GrantWriteACP'].filter((k) => i[k] !== undefined).map((k) => [k, i[k]]));
 
 describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
@@ -87,6 +89,9 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
     expect(summary.ok).toBe(true);
     expect(putInputs()).toHaveLength(6);
     for (const input of putInputs()) expect(aclFields(input as unknown as Record<string, unknown>)).toEqual(expected);
+    // The record gets the same owner protection, but never the OAI's read grant.
+    const { GrantRead: _read, ...ownerOnly } = expected as Record<string, unknown>;
+    expect(aclFields(recordPut() as unknown as Record<string, unknown>)).toEqual(ownerOnly);
     expect(s3Mock.commandCalls(GetObjectAclCommand)).toHaveLength(aclReads);
     expect(summary.verification.ownership.problems).toEqual([]);
   });
@@ -115,7 +120,7 @@ describe('the ACL on every PUT follows the bucket\'s Object Ownership', () => {
   });
 
   test('the seed with ownership unreadable: a changed live asset is not replaced by a foreign-owned copy', async () => {
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     const asset = local.find((f) => !f.key.endsWith('.html'))!;
     s3Mock.on(GetBucketOwnershipControlsCommand).rejects(s3Error('AccessDenied', 403, 'Access Denied'));
     s3Mock.on(ListObjectsV2Command).resolves(listing(local.map((f) => (f.key === asset.key ? { ...asRemote(f), etag: 'older' } : asRemote(f)))));
@@ -175,7 +180,7 @@ describe('the seed: ObjectWriter bucket in account B, deploy from account A, Blo
   });
 
   test('verification catches a public-read object owned by account A, left by an earlier tool, before any HTML goes up', async () => {
-    const local = await scanSite(site.dir);
+    const local = (await scanSite(site.dir)).files;
     const stale = local.find((f) => f.key === 'robots.txt')!;
     s3Mock.on(ListObjectsV2Command).resolves(listing([asRemote(stale)])); // unchanged: not re-uploaded
     s3Mock.on(GetObjectAclCommand).resolves(objectAcl(DEPLOYER_ID, [{ ID: OAI_ID, Permission: 'READ' }]));

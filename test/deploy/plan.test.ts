@@ -4,7 +4,7 @@
 import { isEdgelockError } from '../../src/errors';
 import type { LocalFile } from '../../src/origin/deploy/local-files';
 import type { OwnershipReading } from '../../src/origin/deploy/ownership';
-import { ownershipReadsNeeded, planDeploy, type DeployFacts, type DeployPlan, type DeployStep, type PlanSettings, type RefusedDeploy } from '../../src/origin/deploy/plan';
+import { ownershipReadsNeeded, planDeploy, withHeaders, type DeployFacts, type RecordFact, type DeployPlan, type DeployStep, type PlanSettings, type RefusedDeploy } from '../../src/origin/deploy/plan';
 import { BUCKET_OWNER_ID, OAI_ID } from './aws-mocks';
 import { DEMO_AUTH, testConfig } from './fixtures';
 
@@ -27,7 +27,7 @@ const ABOUT = file('about/index.html');
 const CSS = file('assets/app.3f9a1c2b.css');
 const SITE = [INDEX, ABOUT, CSS];
 
-function settings(o: { env?: Record<string, unknown>; endpoint?: string; dryRun?: boolean; prune?: boolean; verifyOwnership?: boolean; verifyProbe?: boolean; wait?: boolean; probe?: Partial<PlanSettings['probe']> } = {}): PlanSettings {
+function settings(o: { adopt?: boolean; env?: Record<string, unknown>; endpoint?: string; dryRun?: boolean; prune?: boolean; verifyOwnership?: boolean; verifyProbe?: boolean; wait?: boolean; probe?: Partial<PlanSettings['probe']> } = {}): PlanSettings {
   const env = testConfig({ env: { distributionId: 'E2QWRUHAPOMQZL', ...o.env } }).environments.dev!;
   return {
     env,
@@ -38,11 +38,30 @@ function settings(o: { env?: Record<string, unknown>; endpoint?: string; dryRun?
     verifyProbe: o.verifyProbe ?? true,
     invalidation: { maxPaths: 500, wait: o.wait ?? true, waitSeconds: 30 },
     probe: { paths: 2, attempts: 3, credentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS', ...o.probe },
+    deployId: '20261201T220628000Z-a1b2c3',
+    now: new Date('2026-12-01T22:06:28Z'),
+    allowSecrets: [],
+    pruning: { prefix: '', adopt: o.adopt ?? false, exclude: [], maxDeletes: '100%', allowDeletes: false },
   };
 }
 
+/** A record saying edgelock wrote each of these remote objects, with the headers the default rules give them. */
+function recordOf(objects: readonly { key: string; etag: string; size: number }[]): RecordFact {
+  const headers = new Map(withHeaders(objects.map((o) => file(o.key)), undefined, '').map((f) => [f.key, f]));
+  return {
+    kind: 'found',
+    key: '.edgelock/deploys/20261130T100000000Z-000000.json',
+    record: {
+      format: 'edgelock.deploy-record/1', id: '20261130T100000000Z-000000', time: '2026-11-30T10:00:00.000Z', environment: 'dev', bucket: 'acme-site-dev', prefix: '', adopted: false,
+      objects: objects.map((o) => ({ key: o.key, md5: '0'.repeat(32), etag: o.etag, size: o.size, contentType: headers.get(o.key)!.contentType, cacheControl: headers.get(o.key)!.cacheControl })),
+      retained: [],
+    },
+  };
+}
+
+/** Facts; by default the last record lists every remote object (edgelock wrote all of them). */
 function facts(o: Partial<DeployFacts> = {}): DeployFacts {
-  return { local: SITE, remote: [], reading: { kind: 'read', mode: 'BucketOwnerEnforced' }, bucketOwnerId: BUCKET_OWNER_ID, ...o };
+  return { local: SITE, remote: [], reading: { kind: 'read', mode: 'BucketOwnerEnforced' }, bucketOwnerId: BUCKET_OWNER_ID, record: recordOf(o.remote ?? []), ...o };
 }
 
 function planned(p: DeployPlan | RefusedDeploy): DeployPlan {
@@ -111,7 +130,7 @@ describe('the ACL decision: ownership mode × caller account × origin access', 
     expect(refused.warnings).toEqual([expect.stringMatching(/uses BucketOwnerPreferred/)]);
     const unchecked = planned(planDeploy(f, settings({ verifyOwnership: false })));
     expect(unchecked.notRun.ownership).toBe('turned off');
-    expect(kinds(unchecked)).toEqual(['upload-assets', 'upload-html', 'probe']);
+    expect(kinds(unchecked)).toEqual(['upload-assets', 'upload-html', 'probe', 'record']);
   });
 });
 
@@ -133,14 +152,14 @@ describe('the steps and their order', () => {
   test('assets, their check, HTML, its check, invalidation, probe, prune', () => {
     const stale = file('old.html');
     const p = planned(planDeploy(facts({ remote: [remote(INDEX, 'older'), remote(stale)], reading: { kind: 'read', mode: 'BucketOwnerPreferred' } }), settings({ probe: { credentials: 'demo:x' } })));
-    expect(kinds(p)).toEqual(['upload-assets', 'verify-assets', 'upload-html', 'verify-html', 'invalidate', 'probe', 'prune']);
+    expect(kinds(p)).toEqual(['upload-assets', 'verify-assets', 'upload-html', 'verify-html', 'invalidate', 'probe', 'prune', 'record']);
     expect(step(p, 'upload')!.files.map((f) => f.key)).toEqual(['assets/app.3f9a1c2b.css']);
     expect(p.uploads.map((f) => f.key)).toEqual(['assets/app.3f9a1c2b.css', 'about/index.html', 'index.html']);
     const checks = p.steps.filter((s): s is Extract<DeployStep, { kind: 'verify-ownership' }> => s.kind === 'verify-ownership');
     // Every site key is checked, not only the uploaded ones.
     expect(checks.map((s) => s.keys)).toEqual([['assets/app.3f9a1c2b.css'], ['index.html', 'about/index.html']]);
     expect(step(p, 'invalidate')).toEqual({ kind: 'invalidate', distributionId: 'E2QWRUHAPOMQZL', paths: ['/', '/index.html', '/old.html'], wait: true, timeoutMs: 30_000 });
-    expect(step(p, 'prune')).toEqual({ kind: 'prune', keys: ['old.html'], afterInvalidation: true });
+    expect(step(p, 'prune')).toMatchObject({ kind: 'prune', keys: ['old.html'], afterInvalidation: true, recorded: [expect.objectContaining({ key: 'old.html' })] });
   });
 
   test('a dry run has no steps, keeps the decisions, and says why nothing was checked', () => {
@@ -155,7 +174,7 @@ describe('the steps and their order', () => {
 
   test.each([
     [true, ['old.html'], [], true],
-    [false, [], ['old.html'], false],
+    [false, [], [{ key: 'old.html', reason: '--no-prune' }], false],
   ])('prune %s: delete %j, keep %j, prune step %s', (prune, deleted, kept, hasPrune) => {
     const p = planned(planDeploy(facts({ remote: [...SITE.map((f) => remote(f)), remote(file('old.html'))] }), settings({ prune })));
     expect(p.changes.delete).toEqual(deleted);
@@ -166,7 +185,7 @@ describe('the steps and their order', () => {
 
   test('nothing changed: empty waves still run, no invalidation, the probe has nothing to probe', () => {
     const p = planned(planDeploy(facts({ remote: SITE.map((f) => remote(f)) }), settings()));
-    expect(kinds(p)).toEqual(['upload-assets', 'verify-assets', 'upload-html', 'verify-html', 'skip-probe']);
+    expect(kinds(p)).toEqual(['upload-assets', 'verify-assets', 'upload-html', 'verify-html', 'skip-probe', 'record']);
     expect(p.uploads).toEqual([]);
     expect(p.invalidation.skipped).toBe('nothing changed or deleted');
     expect(step(p, 'skip-probe')).toEqual({ kind: 'skip-probe', reason: 'nothing was uploaded', warn: false });

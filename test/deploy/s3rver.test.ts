@@ -34,7 +34,8 @@ const deploy = (extra: { dryRun?: boolean; prune?: boolean } = {}, events?: Depl
   deploySite({ config, env: 'dev', dir: site.dir, endpoint: proxy.endpoint, credentials: server.credentials, ...extra, ...(events ? { onEvent: (e) => events.push(e) } : {}) });
 
 const md5 = (s: string | Buffer) => createHash('md5').update(s).digest('hex');
-const puts = () => proxy.log.filter((l) => l.startsWith('PUT ')).map((l) => l.slice(`PUT /${BUCKET}/`.length));
+/** Object PUTs of the site, in order (deploy records left out). */
+const puts = () => proxy.log.filter((l) => l.startsWith('PUT ')).map((l) => l.slice(`PUT /${BUCKET}/`.length)).filter((k) => !k.startsWith('.edgelock/'));
 
 describe('deploy against s3rver', () => {
   test('a dry run on an empty bucket lists every file as new and writes nothing', async () => {
@@ -107,7 +108,9 @@ describe('deploy against s3rver', () => {
     expect(pruned.counts).toMatchObject({ delete: 1, deleted: 1 });
     expect((await listKeys(s3)).has('robots.txt')).toBe(false);
     expect(pruned.invalidation.paths).toEqual(['/robots.txt']);
-    expect(proxy.log.findIndex((l) => l.startsWith('POST'))).toBe(proxy.log.length - 1); // DeleteObjects is the last request
+    // DeleteObjects comes after every upload, and the deploy record is the very last request.
+    expect(proxy.log.findIndex((l) => l.startsWith('POST'))).toBe(proxy.log.length - 2);
+    expect(proxy.log[proxy.log.length - 1]).toMatch(/^PUT \/acme-site-dev\/\.edgelock\/deploys\/\d{8}T\d{9}Z-[0-9a-f]{6}\.json$/);
   });
 
   test('a dry run with pending changes changes nothing', async () => {
@@ -116,7 +119,12 @@ describe('deploy against s3rver', () => {
     const before = await listKeys(s3);
     proxy.log.length = 0;
     const summary = await deploy({ dryRun: true });
-    expect(summary.plan).toEqual({ add: ['new/page.html'], change: ['index.html'], delete: [] });
+    expect(summary.plan).toEqual({
+      add: [{ key: 'new/page.html', size: 18, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' }],
+      change: [{ key: 'index.html', size: 31, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' }],
+      restamp: [],
+      delete: [],
+    });
     expect(summary.invalidation.paths).toEqual(['/', '/index.html']);
     expect(await listKeys(s3)).toEqual(before);
     expect(proxy.log.every((l) => l.startsWith('GET '))).toBe(true);
@@ -145,7 +153,8 @@ describe('deploy against s3rver', () => {
 });
 
 describe('symbolic links in the site folder', () => {
-  const deployDir = (dir: string) => deploySite({ config, env: 'dev', dir, endpoint: proxy.endpoint, credentials: server.credentials });
+  // Another site into the same bucket: it replaces the one deployed above (more deletes than deploy.maxDeletes).
+  const deployDir = (dir: string) => deploySite({ config, env: 'dev', dir, endpoint: proxy.endpoint, credentials: server.credentials, allowDeletes: true });
   let outside: string;
   let linked: Site;
   beforeEach(() => {

@@ -130,6 +130,24 @@ describe.each(HANDLER_SOURCES)('origin-request guard (%s)', (_kind, load) => {
       expect(getHeader(r.headers, 'x-content-type-options')).toBe('nosniff');
       expect(getHeader(r.headers, 'cache-control')).toBe('no-store');
     });
+    it.each([
+      ['/.edgelock/deploys/20261201T220628000Z-a1b2c3.json'],
+      ['/.edgelock/'],
+      ['/.edgelock'],
+      ['/%2Eedgelock/deploys/x.json'],
+      ['//.edgelock//deploys/x.json'],
+      ['/a/../.edgelock/x'],
+    ])('never forwards edgelock\'s deploy records: %s', async (uri) => {
+      const r = await invoke<Result>(dev, oacEvent({ uri }));
+      expect(r.status).toMatch(/^40[04]$/);
+      expect(r.uri).toBeUndefined();
+      expect(getHeader(r.headers, 'cache-control')).toBe('no-store');
+    });
+
+    it('still forwards other dot-named paths such as /.well-known/ and a look-alike prefix', async () => {
+      expect((await invoke<Result>(dev, oacEvent({ uri: '/.well-known/security.txt' }))).uri).toBe('/.well-known/security.txt');
+      expect((await invoke<Result>(dev, oacEvent({ uri: '/.edgelocked/a.txt' }))).uri).toBe('/.edgelocked/a.txt');
+    });
   });
 
   describe('methods', () => {

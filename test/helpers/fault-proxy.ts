@@ -12,6 +12,9 @@ export interface FaultProxy {
   readonly counts: Record<Fault, number>;
   /** Every request seen, in arrival order: "PUT /bucket/key". */
   readonly log: string[];
+  /** The most requests that were in flight at once (reset with `resetInFlight`). */
+  readonly maxInFlight: number;
+  resetInFlight(): void;
   /** Share of requests to fail from now on (0..1). */
   setRate(rate: number): void;
   /** Fail every request whose path matches (e.g. one object key), whatever the rate. */
@@ -34,8 +37,18 @@ export async function startFaultProxy(target: string, options: { rate: number; s
   const counts: Record<Fault, number> = { ok: 0, '500': 0, '503': 0, drop: 0 };
   const kinds: Fault[] = ['500', '503', 'drop'];
   const log: string[] = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const server = http.createServer((req, res) => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    let done = false;
+    const finish = (): void => {
+      if (!done) inFlight--;
+      done = true;
+    };
+    res.on('close', finish);
     const forced = always?.test(req.url ?? '') ?? false;
     const fault: Fault = forced ? '503' : random() < rate ? kinds[Math.floor(random() * kinds.length)]! : 'ok';
     counts[fault]++;
@@ -69,6 +82,12 @@ export async function startFaultProxy(target: string, options: { rate: number; s
     endpoint: `http://127.0.0.1:${port}`,
     counts,
     log,
+    get maxInFlight() {
+      return maxInFlight;
+    },
+    resetInFlight() {
+      maxInFlight = inFlight;
+    },
     setRate(r) {
       rate = r;
     },

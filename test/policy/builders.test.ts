@@ -2,7 +2,7 @@
 import { runSimulation, type Simulation } from '@cloud-copilot/iam-simulate';
 import {
   artifactKeyPolicy, bucketArn, deployRolePermissions, deployRoleTrustPolicy, distributionArn, logBucketPolicy, oaiArn, roleArn,
-  serviceTrustPolicy, siteBucketPolicy, siteKeyPolicy, tlsOnlyStatement,
+  evaluatePolicy, serviceTrustPolicy, siteBucketPolicy, siteKeyPolicy, tlsOnlyStatement,
 } from '../../src/origin/policy';
 
 const BUCKET = bucketArn('site');
@@ -28,15 +28,32 @@ describe('siteBucketPolicy', () => {
           Sid: 'AllowCloudFrontServicePrincipalReadOnly', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' },
           Action: 's3:GetObject', Resource: `${BUCKET}/*`, Condition: { StringEquals: { 'AWS:SourceArn': DIST } },
         },
+        {
+          Sid: 'DenyDistributionReadingEdgelockRecords', Effect: 'Deny', Principal: { Service: 'cloudfront.amazonaws.com' },
+          Action: 's3:GetObject', Resource: `${BUCKET}/.edgelock/*`,
+        },
       ],
     });
   });
 
   it('OAI: the OAI principal, and no upload without bucket-owner-full-control', () => {
     const doc = siteBucketPolicy({ bucketArn: BUCKET, reader: { kind: 'oai', oaiArn: oaiArn('E3') } });
-    expect(doc.Statement.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'AllowOriginAccessIdentityReadOnly', 'DenyPutObjectWithoutBucketOwnerFullControl']);
+    expect(doc.Statement.map((s) => s.Sid)).toEqual(['DenyInsecureTransport', 'AllowOriginAccessIdentityReadOnly', 'DenyDistributionReadingEdgelockRecords', 'DenyPutObjectWithoutBucketOwnerFullControl']);
     expect(doc.Statement[1]!.Principal).toEqual({ AWS: oaiArn('E3') });
-    expect(doc.Statement[2]!.Condition).toEqual({ StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } });
+    expect(doc.Statement[2]!.Principal).toEqual({ AWS: oaiArn('E3') });
+    expect(doc.Statement[3]!.Condition).toEqual({ StringNotEquals: { 's3:x-amz-acl': 'bucket-owner-full-control' } });
+  });
+
+  it.each([
+    ['oac', { kind: 'oac', distributionArn: DIST } as const, { service: 'cloudfront.amazonaws.com' }],
+    ['oai', { kind: 'oai', oaiArn: oaiArn('E3') } as const, { aws: [oaiArn('E3')] }],
+  ])('%s: the distribution reads the site but never edgelock\'s deploy records', (_name, reader, principal) => {
+    const doc = siteBucketPolicy({ bucketArn: BUCKET, reader });
+    const read = (key: string) =>
+      evaluatePolicy(doc, { action: 's3:GetObject', resource: `${BUCKET}/${key}`, principal, context: { 'aws:sourcearn': [DIST], 'aws:securetransport': ['true'], 'aws:principalisawsservice': ['true'] } }).outcome;
+    expect(read('index.html')).toBe('allow');
+    expect(read('.well-known/security.txt')).toBe('allow');
+    expect(read('.edgelock/deploys/20261201T220628000Z-a1b2c3.json')).toBe('deny');
   });
 
   it('TLS-only deny covers the bucket and its objects', () => {

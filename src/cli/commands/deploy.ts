@@ -12,6 +12,8 @@ interface DeployFlags {
   json?: boolean;
   concurrency?: string;
   prune: boolean;
+  adopt?: boolean;
+  allowDeletes?: boolean;
   endpoint?: string;
   roleArn?: string;
   probeCredentials?: string;
@@ -23,6 +25,7 @@ const PHASE_LABEL: Record<string, string> = {
   'verify-assets': 'checking assets',
   'upload-html': 'uploading HTML',
   'verify-html': 'checking HTML',
+  restamp: 'updating headers',
   prune: 'pruning',
 };
 
@@ -58,10 +61,12 @@ export function registerDeploy(program: Command, run: CliRun): void {
     .description('deploy a static site to an environment\'s bucket: ownership-aware ACLs, assets before HTML, invalidation, verification, then pruning')
     .requiredOption('-e, --env <name>', 'environment to deploy to')
     .option('-c, --config <file>', 'config file (default: ./edgelock.config.ts, .mjs, .js or .json)')
-    .option('--dry-run', 'print the plan (including invalidation paths) and change nothing')
+    .option('--dry-run', 'print the plan (each file with its headers, what is deleted, kept and skipped and why, the invalidation paths) and change nothing')
     .option('--json', 'print a JSON summary (counts, bytes, duration, invalidation, verification)')
     .option('--concurrency <n>', 'parallel requests (default: deploy.concurrency, 16)')
     .option('--no-prune', 'keep keys the site no longer has')
+    .option('--adopt', 'declare the bucket (under deploy.prefix) the site\'s alone: prune keys no deploy record lists too')
+    .option('--allow-deletes', 'delete more keys than deploy.maxDeletes allows')
     .option('--endpoint <url>', 'any S3 endpoint, e.g. http://127.0.0.1:4568 (path-style; no CloudFront)')
     .option('--role-arn <arn>', 'assume this role first (the environment account\'s deploy role)')
     .option('--probe-credentials <user:password>', 'Basic auth credentials for the probe (default: $EDGELOCK_PROBE_CREDENTIALS or deploy.verify.probeCredentialsEnv)')
@@ -91,6 +96,8 @@ export function registerDeploy(program: Command, run: CliRun): void {
             dir,
             dryRun: opts.dryRun ?? false,
             prune: opts.prune,
+            adopt: opts.adopt ?? false,
+            allowDeletes: opts.allowDeletes ?? false,
             verify: opts.verify,
             ...(concurrency !== undefined ? { concurrency } : {}),
             ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),

@@ -11,6 +11,7 @@ import type { EdgeConfig } from '../config';
 import { originPath } from '../origin-path';
 import { generatedResponse } from '../responses';
 import { buildSecurityHeaders } from '../security-headers';
+import { isReservedPath } from '../reserved-keys';
 import { parseUri } from '../uri';
 import { checkOrigin } from './origin-check';
 
@@ -20,6 +21,7 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
   const failClosed = generatedResponse(security, '502', 'The site is not reachable right now.');
   const badRequest = generatedResponse(security, '400', 'The request URI is not valid.');
   const allow = origin.allowedMethods.join(', ');
+  const notFound = generatedResponse(security, '404', 'Not found.');
   const methodNotAllowed = generatedResponse(security, '405', 'This method is not allowed.', [['Allow', allow]]);
   const allowed = new Set(origin.allowedMethods);
   const label = { project: config.project, environment: config.environment };
@@ -47,6 +49,8 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
     if (!allowed.has(request.method)) return methodNotAllowed('/');
     const parsed = parseUri(request.uri, origin.maxUriLength);
     if (!parsed.ok) return badRequest('/');
+    // edgelock's own records (what each deploy wrote) are never part of the site.
+    if (isReservedPath(parsed.path)) return notFound('/');
 
     const headers = request.headers;
     delete headers.authorization;

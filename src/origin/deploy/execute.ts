@@ -9,9 +9,10 @@ import { runPool } from '../pool';
 import { enforceOwnershipCommand } from '../s3/ownership';
 import type { DeployClients } from './clients';
 import { createInvalidation, waitForInvalidation } from './invalidation';
-import { cacheControlResolver, contentTypeFor, type CacheRule } from './object-headers';
 import type { DeployPlan, DeployStep, RefusedDeploy } from './plan';
-import { deleteKeys, putFile, type S3Io } from './s3-io';
+import { serializeRecord, type RecordedObject } from './record';
+import { RequestSlots } from './request-slots';
+import { copyHeadersInPlace, deleteKeys, MAX_PARTS_IN_FLIGHT, putFile, putRecordObject, type S3Io } from './s3-io';
 import { DeployError, startProgress, summarize, type DeployProgress, type DeploySummary } from './summary';
 import type { DeployEvent } from './types';
 import { probePaths, verifyOwnership } from './verify';
@@ -20,7 +21,6 @@ export interface ExecuteContext {
   readonly io: S3Io;
   readonly clients: DeployClients;
   readonly concurrency: number;
-  readonly cacheControl?: readonly CacheRule[];
   readonly emit: (event: DeployEvent) => void;
   /** When the deploy started (Date.now()), for the summary's duration. */
   readonly started: number;
@@ -47,7 +47,11 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
   const fail = (message: string, cause?: unknown, code?: ErrorCode): never => {
     throw new DeployError(message, summary(false, message), cause, code);
   };
-  const cacheControl = cacheControlResolver(ctx.cacheControl);
+  const slots = new RequestSlots(ctx.concurrency);
+  // The ETag S3 stored for each object this deploy wrote (SSE-KMS ETags are not MD5s): they go in the record.
+  const stored = new Map<string, string>();
+  // Keys edgelock wrote that stay in the bucket because the prune did not run: the record carries them.
+  let unpruned: readonly RecordedObject[] = [];
 
   const upload = async (step: Step<'upload'>): Promise<void> => {
     const { phase, files } = step;
@@ -55,7 +59,12 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
     let done = 0;
     try {
       await runPool(files, ctx.concurrency, async (f) => {
-        await putFile(ctx.io, f, { contentType: contentTypeFor(f.key), cacheControl: cacheControl(f.key), acl: acl.params }, (key) => emit({ type: 'request', key }));
+        // A multipart upload holds a slot per part in flight, so --concurrency bounds requests, not files.
+        const parts = f.multipart ? Math.min(MAX_PARTS_IN_FLIGHT, ctx.concurrency) : 1;
+        const etag = await slots.use(parts, () =>
+          putFile(ctx.io, f, { contentType: f.contentType, cacheControl: f.cacheControl, acl: acl.params }, (key) => emit({ type: 'request', key }), parts),
+        );
+        stored.set(f.key, etag);
         update({ uploaded: progress.uploaded + 1, uploadedBytes: progress.uploadedBytes + f.size });
         emit({ type: 'progress', phase, done: ++done, total: files.length, bytes: progress.uploadedBytes });
       });
@@ -95,6 +104,36 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
     }
   };
 
+  const restamp = async (step: Step<'restamp'>): Promise<void> => {
+    emit({ type: 'phase', phase: 'restamp', total: step.files.length });
+    let done = 0;
+    try {
+      await runPool(step.files, ctx.concurrency, async (f) => {
+        stored.set(f.key, await copyHeadersInPlace(ctx.io, f, { contentType: f.contentType, cacheControl: f.cacheControl, acl: acl.params }));
+        update({ restamped: progress.restamped + 1 });
+        emit({ type: 'progress', phase: 'restamp', done: ++done, total: step.files.length, bytes: progress.uploadedBytes });
+      });
+    } catch (err) {
+      fail(`${(err as Error).message}. The new files are uploaded; ${progress.restamped} of ${step.files.length} unchanged object(s) got their new headers; rerun to finish (nothing was pruned).`, err);
+    }
+  };
+
+  const writeRecord = async (step: Step<'record'>): Promise<void> => {
+    emit({ type: 'phase', phase: 'record', total: 1 });
+    const record = {
+      ...step.record,
+      time: new Date().toISOString(),
+      objects: step.record.objects.map((o) => ({ ...o, etag: stored.get(o.key) ?? o.etag })),
+      retained: [...step.record.retained, ...unpruned],
+    };
+    try {
+      await putRecordObject(ctx.io, step.key, serializeRecord(record), acl.params);
+      update({ record: step.key });
+    } catch (err) {
+      fail(`${(err as Error).message}. The site is deployed, but without its record the next deploy prunes nothing it wrote now; rerun to write it.`, err);
+    }
+  };
+
   const invalidate = async (step: Step<'invalidate'>): Promise<void> => {
     const { distributionId, paths } = step;
     emit({ type: 'phase', phase: 'invalidate', total: paths.length });
@@ -129,6 +168,7 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
           `(deploy.invalidation.wait is false), so edges may still serve cached old pages that reference them. ` +
           'To prune, deploy again with deploy.invalidation.wait: true (it waits for the invalidation, then prunes), or delete those keys once the invalidation shows Completed.',
       );
+      unpruned = step.recorded;
       return;
     }
     emit({ type: 'phase', phase: 'prune', total: step.keys.length });
@@ -160,6 +200,12 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
         break;
       case 'prune':
         await prune(step);
+        break;
+      case 'restamp':
+        await restamp(step);
+        break;
+      case 'record':
+        await writeRecord(step);
         break;
     }
   }

@@ -35,12 +35,16 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     dir: options.dir,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(resolved.roleAccountId ? { roleAccountId: resolved.roleAccountId } : {}),
+    prefix: config.deploy.prefix,
+    rules: { include: config.deploy.include, exclude: config.deploy.exclude },
   });
   const plan = planDeploy(facts, resolved.plan);
-  return executePlan(plan, { io, clients, concurrency: resolved.concurrency, ...(config.deploy.cacheControl ? { cacheControl: config.deploy.cacheControl } : {}), emit, started });
+  return executePlan(plan, { io, clients, concurrency: resolved.concurrency, emit, started });
 }
 
 export { DeployError, type DeploySummary } from './summary';
+export { listDeploys, type DeployHistoryEntry, type HistoryOptions } from './history';
+export type { DeployRecord, RecordedObject } from './record';
 export type { DeployEvent, DeployOptions, DeployPhase } from './types';
 export { planDeploy, type DeployPlan, type DeployStep, type RefusedDeploy } from './plan';
 export { invalidationPaths } from './invalidation';

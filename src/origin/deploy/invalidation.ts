@@ -14,11 +14,19 @@ export function keyToPath(key: string): string {
   return `/${key.split('/').map((s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)).join('/')}`;
 }
 
-/** The paths one key is served under: `dir/index.html` is also `/dir/`. */
-export function pathsForKey(key: string): string[] {
+export interface PathOptions {
+  /** origin.prettyUrls: `/dir` is served `dir/index.html` too. */
+  readonly prettyUrls?: boolean;
+}
+
+/** The paths one key is served under: `dir/index.html` is also `/dir/` (and `/dir` with pretty URLs). */
+export function pathsForKey(key: string, o: PathOptions = {}): string[] {
   const p = keyToPath(key);
   if (key === 'index.html') return ['/', p];
-  if (key.endsWith('/index.html')) return [p.slice(0, -'index.html'.length), p];
+  if (key.endsWith('/index.html')) {
+    const dir = p.slice(0, -'index.html'.length);
+    return o.prettyUrls ? [dir.slice(0, -1), dir, p] : [dir, p];
+  }
   return [p];
 }
 
@@ -26,17 +34,17 @@ export function pathsForKey(key: string): string[] {
  * Paths for the changed and deleted keys. Past `maxPaths`, keys are collapsed into folder wildcards
  * (deepest common folders first, at most 15); when that still does not fit, one `/*`.
  */
-export function invalidationPaths(keys: readonly string[], maxPaths: number): string[] {
+export function invalidationPaths(keys: readonly string[], maxPaths: number, o: PathOptions = {}): string[] {
   if (keys.length === 0) return [];
   const limit = Math.min(maxPaths, MAX_INVALIDATION_PATHS);
-  const exact = [...new Set(keys.flatMap(pathsForKey))].sort();
+  const exact = [...new Set(keys.flatMap((k) => pathsForKey(k, o)))].sort();
   if (exact.length <= limit) return exact;
   // Collapse by top-level folder: files at the root stay exact, each folder becomes "/folder/*".
   const rootFiles = new Set<string>();
   const folders = new Set<string>();
   for (const k of keys) {
     const slash = k.indexOf('/');
-    if (slash < 0) for (const p of pathsForKey(k)) rootFiles.add(p);
+    if (slash < 0) for (const p of pathsForKey(k, o)) rootFiles.add(p);
     else folders.add(`${keyToPath(k.slice(0, slash))}/*`);
   }
   if (folders.size <= MAX_INVALIDATION_WILDCARDS && rootFiles.size + folders.size <= limit) return [...rootFiles, ...folders].sort();

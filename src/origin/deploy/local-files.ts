@@ -8,6 +8,8 @@ import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EdgelockError } from '../../errors';
 import { runPool } from '../pool';
+import { secretReason } from './secrets';
+import { selectSiteFiles, type SelectionRules, type SkippedFile } from './site-filter';
 
 /** Files above this size go up as multipart uploads with parts of this size (as `aws s3` does). */
 export const MULTIPART_PART_BYTES = 8 * 1024 * 1024;
@@ -25,6 +27,15 @@ export interface LocalFile {
   /** The ETag S3 reports once uploaded by edgelock (without quotes). */
   readonly etag: string;
   readonly multipart: boolean;
+  /** Why the file looks like a secret (by name, or by content for files read whole), if it does. */
+  readonly secret?: string;
+}
+
+export interface ScannedSite {
+  /** The files to publish, sorted by key. */
+  readonly files: readonly LocalFile[];
+  /** Files of the folder that are not published, and why. */
+  readonly skipped: readonly SkippedFile[];
 }
 
 function inside(realRoot: string, real: string): boolean {
@@ -86,13 +97,18 @@ async function linkText(link: string): Promise<string> {
   }
 }
 
-/** Hashes one file in a single pass: whole-file MD5 and, when it is multipart, each part's MD5. */
-export async function hashFile(file: string, size: number, partBytes = MULTIPART_PART_BYTES): Promise<{ md5: string; etag: string; multipart: boolean }> {
+/**
+ * Hashes one file in a single pass: whole-file MD5 and, when it is multipart, each part's MD5.
+ * `inspect` sees the bytes of a file read whole (not multipart).
+ */
+export async function hashFile(file: string, size: number, partBytes = MULTIPART_PART_BYTES, inspect?: (content: Buffer) => void): Promise<{ md5: string; etag: string; multipart: boolean }> {
   const multipart = size > partBytes;
   if (!multipart) {
     // Small files (nearly all of a site): one synchronous read, one digest. For files this small a
     // sync read costs microseconds, far less than fs/promises' open/stat/read/close round trips.
-    const md5 = createHash('md5').update(readFileSync(file)).digest('hex');
+    const content = readFileSync(file);
+    inspect?.(content);
+    const md5 = createHash('md5').update(content).digest('hex');
     return { md5, etag: md5, multipart };
   }
   const whole = createHash('md5');
@@ -120,8 +136,11 @@ export async function hashFile(file: string, size: number, partBytes = MULTIPART
   return { md5, etag, multipart };
 }
 
-/** Lists and hashes the site folder, sorted by key. */
-export async function scanSite(dir: string): Promise<LocalFile[]> {
+/**
+ * Lists the site folder, decides what is published (site-filter.ts), and hashes and inspects only
+ * that; files sorted by key. Keys are `prefix` + the path under the folder (skipped ones without it).
+ */
+export async function scanSite(dir: string, rules: SelectionRules = { include: [], exclude: [] }, prefix = ''): Promise<ScannedSite> {
   const root = path.resolve(dir);
   let rootStat;
   try {
@@ -134,11 +153,19 @@ export async function scanSite(dir: string): Promise<LocalFile[]> {
   const realRoot = await realpath(root);
   await walk(root, realRoot, files, new Set([realRoot]));
   if (files.length === 0) throw new EdgelockError(`the site folder ${root} is empty: nothing to deploy (build the site first)`, { code: 'DEPLOY_REFUSED' });
+  const byKey = new Map(files.map((file) => [path.relative(root, file).split(path.sep).join('/'), file]));
+  const selection = selectSiteFiles([...byKey.keys()], rules);
+  if (selection.publish.length === 0) {
+    throw new EdgelockError(`nothing to deploy from ${root}: all ${files.length} file(s) are skipped, e.g. ${selection.skipped[0]!.key}: ${selection.skipped[0]!.reason}`, { code: 'DEPLOY_REFUSED' });
+  }
   const out: LocalFile[] = [];
-  await runPool(files, HASH_CONCURRENCY, async (file) => {
+  await runPool(selection.publish, HASH_CONCURRENCY, async (key) => {
+    const file = byKey.get(key)!;
     const s = await stat(file);
-    const key = path.relative(root, file).split(path.sep).join('/');
-    out.push({ key, path: file, size: s.size, ...(await hashFile(file, s.size)) });
+    let secret = secretReason(key);
+    const hashed = await hashFile(file, s.size, MULTIPART_PART_BYTES, secret ? undefined : (content) => (secret = secretReason(key, content)));
+    out.push({ key: prefix + key, path: file, size: s.size, ...hashed, ...(secret ? { secret } : {}) });
   });
-  return out.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  const byName = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
+  return { files: out.sort(byName), skipped: [...selection.skipped].sort(byName) };
 }

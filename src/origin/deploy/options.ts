@@ -5,6 +5,7 @@
 import type { ResolvedConfig, ResolvedEnvironment } from '../../config/schema';
 import { ConfigError, EdgelockError } from '../../errors';
 import { roleAccount } from './clients';
+import { newDeployId } from './record';
 import type { PlanSettings } from './plan';
 import type { DeployOptions } from './types';
 
@@ -27,7 +28,7 @@ function pickEnvironment(config: ResolvedConfig, name: string): ResolvedEnvironm
 }
 
 /** Resolves the options (pure: `environment` stands for process.env); throws ConfigError or a USAGE error. */
-export function resolveDeployOptions(options: DeployOptions, environment: Readonly<Record<string, string | undefined>>): ResolvedDeploy {
+export function resolveDeployOptions(options: DeployOptions, environment: Readonly<Record<string, string | undefined>>, now: Date = new Date()): ResolvedDeploy {
   const { config } = options;
   const env = pickEnvironment(config, options.env);
   const settings = config.deploy;
@@ -56,6 +57,18 @@ export function resolveDeployOptions(options: DeployOptions, environment: Readon
       verifyOwnership: verify && settings.verify.ownership,
       verifyProbe: verify && settings.verify.probe,
       invalidation: { maxPaths: settings.invalidation.maxPaths, wait: settings.invalidation.wait, waitSeconds: settings.invalidation.waitSeconds },
+      deployId: newDeployId(now),
+      prettyUrls: config.origin.prettyUrls,
+      now,
+      ...(settings.cacheControl ? { cacheControl: settings.cacheControl } : {}),
+      allowSecrets: settings.allowSecrets,
+      pruning: {
+        prefix: settings.prefix,
+        adopt: options.adopt ?? false,
+        exclude: settings.exclude,
+        maxDeletes: settings.maxDeletes,
+        allowDeletes: options.allowDeletes ?? false,
+      },
       probe: {
         paths: settings.verify.probePaths,
         attempts: settings.verify.probeAttempts,

@@ -4,15 +4,21 @@
  * deploy takes, in order, and why each one it leaves out is left out; `execute.ts` carries it out.
  *
  * The order is the deployer's promise: assets, their ownership check, HTML, its check (a page goes
- * live only once everything it references is readable), the invalidation, the probe, and only
- * then the prune.
+ * live only once everything it references is readable), header fixes on unchanged objects, the
+ * invalidation, the probe, then the prune, and last the deploy record. Before any of it, a site
+ * with secret-looking files or a prune past deploy.maxDeletes is refused.
  */
 import type { ResolvedEnvironment } from '../../config/schema';
 import { EdgelockError } from '../../errors';
-import { compareSite, isHtml, uploadWaves, type RemoteObject, type SiteChanges } from './changes';
+import { compareSite, isHtml, uploadWaves, type PlannedFile, type RemoteObject, type SiteChanges } from './changes';
 import { invalidationPaths, keyToPath } from './invalidation';
 import type { LocalFile } from './local-files';
+import { cacheControlResolver, contentTypeFor, type CacheRule } from './object-headers';
 import { decideAcl, type AclDecision, type OwnershipReading } from './ownership';
+import { patternMatcher } from './patterns';
+import { decidePrune, type PruneRules } from './prune';
+import { recordKey, writtenByEdgelock, type DeployRecord, type RecordedObject } from './record';
+import type { SkippedFile } from './site-filter';
 import type { ProbeTarget } from './verify';
 
 /** The options the planner needs, resolved (see options.ts). */
@@ -27,6 +33,17 @@ export interface PlanSettings {
   /** The probe is on (the option and the config). */
   readonly verifyProbe: boolean;
   readonly invalidation: { readonly maxPaths: number; readonly wait: boolean; readonly waitSeconds: number };
+  /** This deploy's ID (record.ts newDeployId) and start time. */
+  readonly deployId: string;
+  readonly now: Date;
+  /** origin.prettyUrls: a changed `dir/index.html` also invalidates `/dir`. */
+  readonly prettyUrls?: boolean;
+  /** deploy.cacheControl */
+  readonly cacheControl?: readonly CacheRule[];
+  /** deploy.allowSecrets: secret-looking files published on purpose. */
+  readonly allowSecrets: readonly string[];
+  /** deploy.prefix, --adopt, deploy.exclude, deploy.maxDeletes, --allow-deletes (prune is the field above). */
+  readonly pruning: Omit<PruneRules, 'prune'>;
   readonly probe: {
     readonly paths: number;
     readonly attempts: number;
@@ -39,10 +56,22 @@ export interface PlanSettings {
   };
 }
 
+/** The last deploy record under the prefix, as read. */
+export type RecordFact =
+  | { readonly kind: 'none' }
+  | { readonly kind: 'found'; readonly key: string; readonly record: DeployRecord }
+  /** There is a record, but it is not one edgelock wrote (or not readable as one): it is not trusted. */
+  | { readonly kind: 'invalid'; readonly key: string; readonly problem: string };
+
 /** What was read before deciding (read.ts). */
 export interface DeployFacts {
+  /** The files to publish (keys with the prefix). */
   readonly local: readonly LocalFile[];
+  /** Files of the site folder not published, and why. */
+  readonly skipped?: readonly SkippedFile[];
+  /** The bucket's keys under the prefix, edgelock's own records left out. */
   readonly remote: readonly RemoteObject[];
+  readonly record?: RecordFact;
   readonly reading: OwnershipReading;
   /** The bucket owner's canonical ID, when it was needed and GetBucketAcl could read it. */
   readonly bucketOwnerId?: string;
@@ -51,7 +80,9 @@ export interface DeployFacts {
 }
 
 export type DeployStep =
-  | { readonly kind: 'upload'; readonly phase: 'upload-assets' | 'upload-html'; readonly files: readonly LocalFile[] }
+  | { readonly kind: 'upload'; readonly phase: 'upload-assets' | 'upload-html'; readonly files: readonly PlannedFile[] }
+  /** Unchanged objects get the headers the rules give them, by an in-place CopyObject (no re-upload). */
+  | { readonly kind: 'restamp'; readonly files: readonly PlannedFile[] }
   | {
       readonly kind: 'verify-ownership';
       readonly phase: 'verify-assets' | 'verify-html';
@@ -82,6 +113,17 @@ export type DeployStep =
       readonly keys: readonly string[];
       /** Prune only once the invalidation shows Completed: until then edges may serve old pages that reference these keys. */
       readonly afterInvalidation: boolean;
+      /** What the record says about each key, carried into the new record when the prune does not happen. */
+      readonly recorded: readonly RecordedObject[];
+    }
+  | {
+      readonly kind: 'record';
+      readonly key: string;
+      /**
+       * The record without the ETags of what this deploy uploads or restamps (the executor fills them
+       * from S3's answers): `objects` in key order, their `etag` the listing's until then.
+       */
+      readonly record: DeployRecord;
     };
 
 export interface DeployPlan {
@@ -93,8 +135,12 @@ export interface DeployPlan {
   readonly acl: AclDecision;
   readonly bucketOwnerId?: string;
   readonly changes: SiteChanges;
+  /** Files of the site folder not published, and why. */
+  readonly skipped: readonly SkippedFile[];
   /** Every file to upload: assets, then HTML. */
-  readonly uploads: readonly LocalFile[];
+  readonly uploads: readonly PlannedFile[];
+  /** The record this plan trusted for pruning and change detection, and the one the deploy writes. */
+  readonly record: { readonly previous?: string; readonly next: string; readonly id: string; readonly untrusted?: string };
   /** The invalidation's paths, and why there is none when there is none. */
   readonly invalidation: { readonly paths: readonly string[]; readonly skipped?: string };
   /** Why each check has not run, until it does ("dry run", "turned off", "not reached"). */
@@ -136,8 +182,31 @@ function perObjectCheck(acl: AclDecision): boolean {
   return acl.verify === 'owner' || acl.verify === 'owner-or-oai-grant';
 }
 
+/** The refusal for secret-looking files `deploy.allowSecrets` does not name, if any. */
+export function refuseSecrets(files: readonly LocalFile[], allowSecrets: readonly string[], prefix: string): EdgelockError | undefined {
+  const allowed = patternMatcher(allowSecrets);
+  const found = files.filter((f) => f.secret !== undefined && !allowed(f.key.slice(prefix.length)));
+  if (found.length === 0) return undefined;
+  const lines = found.map((f) => `  ${f.key.slice(prefix.length)}: ${f.secret}`).join('\n');
+  return new EdgelockError(
+    `refusing to deploy: ${found.length} file(s) in the site folder look like secrets, and nothing was written:\n${lines}\n` +
+      'Remove them from the site folder (or add them to deploy.exclude). If one is meant to be public (say, a public certificate), ' +
+      `name it in deploy.allowSecrets, e.g. allowSecrets: [${JSON.stringify(found[0]!.key.slice(prefix.length))}].`,
+    { code: 'DEPLOY_REFUSED_SECRETS' },
+  );
+}
+
+/** Each file with the headers the rules give it. */
+export function withHeaders(files: readonly LocalFile[], rules: readonly CacheRule[] | undefined, prefix: string): PlannedFile[] {
+  const cacheControl = cacheControlResolver(rules);
+  return files.map((f) => ({ ...f, contentType: contentTypeFor(f.key), cacheControl: cacheControl(f.key.slice(prefix.length)) }));
+}
+
 export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | RefusedDeploy {
   const { env } = s;
+  const prefix = s.pruning.prefix;
+  const secrets = refuseSecrets(facts.local, s.allowSecrets, prefix);
+  if (secrets) return { kind: 'refused', refusal: secrets, warnings: [] };
   let acl: AclDecision;
   try {
     acl = decideAcl({
@@ -163,11 +232,26 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
     };
   }
 
-  const changes = compareSite(facts.local, facts.remote, { prune: s.prune });
+  const recordFact = facts.record ?? { kind: 'none' };
+  const previous = recordFact.kind === 'found' ? recordFact.record : undefined;
+  const written = writtenByEdgelock(previous);
+  const local = withHeaders(facts.local, s.cacheControl, prefix);
+  const compared = compareSite(local, facts.remote, written);
+  const pruned = decidePrune(compared.gone, written, previous !== undefined, facts.remote.length, { ...s.pruning, prune: s.prune });
+  if (pruned.tooMany) return { kind: 'refused', refusal: new EdgelockError(pruned.tooMany, { code: 'DEPLOY_REFUSED_TOO_MANY_DELETES' }), warnings: acl.warnings };
+  const changes: SiteChanges = { add: compared.add, change: compared.change, unchanged: compared.unchanged, restamp: compared.restamp, delete: pruned.delete, kept: pruned.kept };
+  const warnings = [...acl.warnings];
+  if (recordFact.kind === 'invalid') {
+    warnings.push(`the last deploy record is not trusted, so nothing is pruned and it is not used to detect changes: ${recordFact.problem}. This deploy writes a new record.`);
+  }
   const waves = uploadWaves(changes);
   const uploads = [...waves.assets, ...waves.html];
-  // Added keys were never cached; changed and deleted ones may be.
-  const paths = invalidationPaths([...changes.change.map((f) => f.key), ...changes.delete], s.invalidation.maxPaths);
+  // Added keys were never cached; changed, restamped and deleted ones may be.
+  // Viewer paths are keys without deploy.prefix (the distribution's origin path adds it back).
+  const viewerKey = (key: string): string => key.slice(prefix.length);
+  const paths = invalidationPaths([...changes.change.map((f) => f.key), ...changes.restamp.map((f) => f.key), ...changes.delete].map(viewerKey), s.invalidation.maxPaths, {
+    prettyUrls: s.prettyUrls ?? false,
+  });
   const noCloudFront = s.endpoint ? `--endpoint ${s.endpoint} is not behind CloudFront` : !env.distributionId ? `environment "${env.name}" has no distributionId yet` : undefined;
   const invalidationSkipped = paths.length === 0 ? 'nothing changed or deleted' : noCloudFront ? `${noCloudFront}: no invalidation` : undefined;
 
@@ -178,6 +262,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
     if (s.verifyOwnership) steps.push({ kind: 'verify-ownership', phase: 'verify-assets', keys: siteKeys(false), perObject });
     steps.push({ kind: 'upload', phase: 'upload-html', files: waves.html });
     if (s.verifyOwnership) steps.push({ kind: 'verify-ownership', phase: 'verify-html', keys: siteKeys(true), perObject });
+    if (changes.restamp.length > 0) steps.push({ kind: 'restamp', files: changes.restamp });
 
     const invalidates = !invalidationSkipped && env.distributionId !== undefined;
     if (invalidates) {
@@ -191,8 +276,14 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
       });
     }
 
-    steps.push(probeStep(s, uploads, noCloudFront));
-    if (changes.delete.length > 0) steps.push({ kind: 'prune', keys: changes.delete, afterInvalidation: invalidates });
+    steps.push(probeStep(s, uploads.map((f) => ({ ...f, key: viewerKey(f.key) })), noCloudFront));
+    if (changes.delete.length > 0) {
+      steps.push({ kind: 'prune', keys: changes.delete, afterInvalidation: invalidates, recorded: changes.delete.flatMap((k) => written.get(k) ?? []) });
+    }
+    const next = nextRecord(s, local, facts.remote, pruned.retained, previous, recordFact);
+    // A deploy that writes nothing leaves the last record true: no new one.
+    const writesNothing = uploads.length === 0 && changes.restamp.length === 0 && changes.delete.length === 0;
+    if (!(writesNothing && previous && sameContents(previous, next))) steps.push({ kind: 'record', key: recordKey(prefix, s.deployId), record: next });
   }
 
   return {
@@ -204,14 +295,51 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
     acl,
     ...(facts.bucketOwnerId ? { bucketOwnerId: facts.bucketOwnerId } : {}),
     changes,
+    skipped: facts.skipped ?? [],
     uploads,
+    record: {
+      ...(recordFact.kind !== 'none' ? { previous: recordFact.key } : {}),
+      next: recordKey(prefix, s.deployId),
+      id: s.deployId,
+      ...(recordFact.kind === 'invalid' ? { untrusted: recordFact.problem } : {}),
+    },
     invalidation: { paths, ...(invalidationSkipped ? { skipped: invalidationSkipped } : {}) },
     notRun: {
       ownership: s.dryRun ? 'dry run' : !s.verifyOwnership ? 'turned off' : 'not reached',
       probe: s.dryRun ? 'dry run' : 'not reached',
     },
-    warnings: acl.warnings,
+    warnings,
     steps,
+  };
+}
+
+/** Two records list the same objects and retained keys, with the same ETags and headers. */
+export function sameContents(a: DeployRecord, b: DeployRecord): boolean {
+  return a.prefix === b.prefix && JSON.stringify([a.objects, a.retained]) === JSON.stringify([b.objects, b.retained]);
+}
+
+/** The record this deploy will write, with the listing's ETags until the executor knows the stored ones. */
+function nextRecord(s: PlanSettings, local: readonly PlannedFile[], remote: readonly RemoteObject[], retained: readonly RecordedObject[], previous: DeployRecord | undefined, fact: RecordFact): DeployRecord {
+  const listed = new Map(remote.map((r) => [r.key, r.etag]));
+  return {
+    format: 'edgelock.deploy-record/1',
+    id: s.deployId,
+    time: s.now.toISOString(),
+    environment: s.env.name,
+    bucket: s.env.bucket,
+    prefix: s.pruning.prefix,
+    adopted: s.pruning.adopt,
+    ...(fact.kind !== 'none' ? { previous: previous?.id ?? fact.key } : {}),
+    objects: local.map((f) => ({
+      key: f.key,
+      md5: f.md5,
+      etag: listed.get(f.key) ?? f.etag,
+      size: f.size,
+      contentType: f.contentType,
+      cacheControl: f.cacheControl,
+      ...(f.contentEncoding ? { contentEncoding: f.contentEncoding } : {}),
+    })),
+    retained: [...retained],
   };
 }
 

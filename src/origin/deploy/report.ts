@@ -2,7 +2,7 @@
  * Human-readable output of a deploy: the plan (for --dry-run) and the summary. `--json` prints the
  * {@link DeploySummary} itself.
  */
-import type { DeploySummary } from './summary';
+import type { DeploySummary, PlanLine } from './summary';
 
 function bytes(n: number): string {
   if (n < 1024) return `${n} B`;
@@ -17,22 +17,42 @@ function list(title: string, keys: readonly string[], max = 50): string[] {
   return [`  ${title} (${keys.length}):`, ...shown];
 }
 
+function fileLine(f: PlanLine): string {
+  return `${f.key}  (${f.contentType}; ${f.contentEncoding ? `Content-Encoding ${f.contentEncoding}` : 'no Content-Encoding'}; ${f.cacheControl})`;
+}
+
+function reasoned(title: string, items: readonly { key: string; reason: string }[], max = 50): string[] {
+  return list(title, items.map((i) => `${i.key}: ${i.reason}`), max);
+}
+
 export function formatSummary(s: DeploySummary): string {
   const c = s.counts;
   const where = s.endpoint ? `${s.bucket} at ${s.endpoint}` : `s3://${s.bucket}`;
   const lines: string[] = [];
   if (s.dryRun) {
     lines.push(`dry run: deploying to ${where} (${s.environment}) would`);
-    lines.push(...list('add', s.plan?.add ?? []), ...list('change', s.plan?.change ?? []), ...list('delete', s.plan?.delete ?? []));
-    lines.push(`  leave ${c.unchanged} unchanged${c.kept ? `, keep ${c.kept} old key(s) (--no-prune)` : ''}, upload ${bytes(s.bytes.toUpload)}`);
+    lines.push(
+      ...list('add', (s.plan?.add ?? []).map(fileLine)),
+      ...list('change', (s.plan?.change ?? []).map(fileLine)),
+      ...list('update headers in place (unchanged content)', (s.plan?.restamp ?? []).map(fileLine)),
+      ...list('delete (written by edgelock, unchanged since)', s.plan?.delete ?? []),
+      ...reasoned('keep', s.kept),
+      ...reasoned('skip (not published)', s.skipped),
+    );
+    lines.push(`  leave ${c.unchanged} unchanged, upload ${bytes(s.bytes.toUpload)}`);
+    lines.push(`  record: ${s.record.previous ? `last deploy record ${s.record.previous}${s.record.untrusted ? ' (not trusted)' : ''}` : 'no deploy record yet'}; this deploy would write ${s.record.id}`);
     lines.push(`  ACL: ${s.ownership.acl}`);
     if (s.invalidation.paths.length) lines.push(...list(`invalidate${s.invalidation.skipped ? ` (skipped: ${s.invalidation.skipped})` : ''}`, s.invalidation.paths));
     lines.push('nothing was changed');
     return `${lines.join('\n')}\n`;
   }
   lines.push(`deployed ${s.environment} to ${where} in ${(s.durationMs / 1000).toFixed(1)} s`);
-  lines.push(`  files: ${c.add} added, ${c.change} changed, ${c.unchanged} unchanged, ${c.deleted} deleted${c.kept ? `, ${c.kept} kept (--no-prune)` : ''}; ${bytes(s.bytes.uploaded)} uploaded`);
+  lines.push(
+    `  files: ${c.add} added, ${c.change} changed, ${c.unchanged} unchanged${c.restamped ? ` (${c.restamped} with new headers)` : ''}, ${c.deleted} deleted, ${c.kept} kept, ${c.skipped} skipped; ${bytes(s.bytes.uploaded)} uploaded`,
+  );
+  lines.push(...reasoned('kept', s.kept, 20), ...reasoned('skipped', s.skipped, 20));
   lines.push(`  ownership: ${s.ownership.reading}; ${s.ownership.acl}`);
+  lines.push(`  record: ${s.record.key ?? 'not written'}`);
   const inv = s.invalidation;
   lines.push(`  invalidation: ${inv.id ? `${inv.id} (${inv.status}), ${inv.paths.length} path(s)` : `skipped: ${inv.skipped}`}`);
   const own = s.verification.ownership;

@@ -2,13 +2,16 @@
  * The S3 data plane of a deploy: list the bucket, read its ownership, put and delete objects,
  * read object ACLs. Each call goes through {@link withRetry}.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import {
+  CopyObjectCommand,
   DeleteObjectsCommand,
   GetBucketAclCommand,
   GetBucketOwnershipControlsCommand,
   GetObjectAclCommand,
+  GetObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -28,6 +31,7 @@ export interface S3Io {
   readonly attempts: number;
 }
 
+const unquote = (etag: string | undefined): string | undefined => (etag ? etag.replace(/"/g, '') : undefined);
 const errorName = (err: unknown): string => sdkErrorName(err) ?? '';
 const status = httpStatus;
 
@@ -42,11 +46,15 @@ export function s3Error(io: S3Io, what: string, err: unknown): EdgelockError {
   return new EdgelockError(`${what} in bucket ${io.bucket} failed: ${name ? `${name}: ` : ''}${msg}${hint}`, { code: 'AWS_ERROR', cause: err });
 }
 
-export async function listBucket(io: S3Io): Promise<RemoteObject[]> {
+/** Lists the keys under `prefix` ("" for the whole bucket); with a delimiter, only those directly under it. */
+export async function listBucket(io: S3Io, prefix = '', delimiter?: string): Promise<RemoteObject[]> {
   const out: RemoteObject[] = [];
   let token: string | undefined;
   do {
-    const page = await withRetry(() => io.s3.send(new ListObjectsV2Command({ Bucket: io.bucket, ContinuationToken: token })), { attempts: io.attempts }).catch((err) => {
+    const page = await withRetry(
+      () => io.s3.send(new ListObjectsV2Command({ Bucket: io.bucket, ContinuationToken: token, ...(prefix ? { Prefix: prefix } : {}), ...(delimiter ? { Delimiter: delimiter } : {}) })),
+      { attempts: io.attempts },
+    ).catch((err) => {
       throw s3Error(io, 'listing the objects', err);
     });
     for (const o of page.Contents ?? []) {
@@ -92,8 +100,34 @@ export interface PutHeaders {
   readonly acl: AclParams;
 }
 
-/** Uploads one file: a single PUT up to the part size, a multipart upload above it. */
-export async function putFile(io: S3Io, file: LocalFile, headers: PutHeaders, onRequest?: (key: string) => void): Promise<void> {
+/** Reads an object's body as UTF-8 text (a deploy record). */
+export async function getText(io: S3Io, key: string): Promise<string> {
+  const out = await withRetry(() => io.s3.send(new GetObjectCommand({ Bucket: io.bucket, Key: key })), { attempts: io.attempts }).catch((err) => {
+    throw s3Error(io, `reading ${key}`, err);
+  });
+  return (await out.Body?.transformToString('utf-8')) ?? '';
+}
+
+/** Writes a deploy record: one PutObject (visible whole or not at all), never cached, never public. */
+export async function putRecordObject(io: S3Io, key: string, body: string, acl: AclParams): Promise<void> {
+  // The owner's full control where the bucket needs it, but never a read grant to the OAI: the distribution has no business reading records.
+  const { GrantRead: _oaiRead, ...ownerOnly } = acl as AclParams & { GrantRead?: string };
+  const params = { Bucket: io.bucket, Key: key, ContentType: 'application/json', CacheControl: 'no-store', ...ownerOnly };
+  assertNoPublicGrant(params, key);
+  const bytes = Buffer.from(body, 'utf-8');
+  await withRetry(() => io.s3.send(new PutObjectCommand({ ...params, Body: bytes, ContentMD5: createHash('md5').update(bytes).digest('base64') })), { attempts: io.attempts }).catch((err) => {
+    throw s3Error(io, `writing the deploy record ${key}`, err);
+  });
+}
+
+/** Parts of one multipart upload sent at once, at most (fewer when --concurrency is lower). */
+export const MAX_PARTS_IN_FLIGHT = 4;
+
+/**
+ * Uploads one file: a single PUT up to the part size, a multipart upload above it, with at most
+ * `partsInFlight` parts at once. Returns the ETag S3 stored (without quotes).
+ */
+export async function putFile(io: S3Io, file: LocalFile, headers: PutHeaders, onRequest?: (key: string) => void, partsInFlight = MAX_PARTS_IN_FLIGHT): Promise<string> {
   const params = {
     Bucket: io.bucket,
     Key: file.key,
@@ -102,23 +136,45 @@ export async function putFile(io: S3Io, file: LocalFile, headers: PutHeaders, on
     ...headers.acl,
   };
   assertNoPublicGrant(params, file.key);
-  await withRetry(
+  return withRetry(
     async () => {
       // Small files are read synchronously (see hashFile); large ones without blocking.
       const body = file.multipart ? await readFile(file.path) : readFileSync(file.path);
       if (body.length !== file.size) throw new EdgelockError(`${file.path} changed while deploying (${file.size} → ${body.length} bytes); rerun once the site build has finished`, { code: 'DEPLOY_REFUSED' });
       onRequest?.(file.key);
       if (!file.multipart) {
-        await io.s3.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: Buffer.from(file.md5, 'hex').toString('base64') }));
-      } else {
-        const { Upload } = await import('@aws-sdk/lib-storage'); // loaded only when a file needs it
-        await new Upload({ client: io.s3, params: { ...params, Body: body }, partSize: MULTIPART_PART_BYTES, queueSize: 4 }).done();
+        const out = await io.s3.send(new PutObjectCommand({ ...params, Body: body, ContentMD5: Buffer.from(file.md5, 'hex').toString('base64') }));
+        return unquote(out.ETag) ?? file.etag;
       }
+      const { Upload } = await import('@aws-sdk/lib-storage'); // loaded only when a file needs it
+      const out = await new Upload({ client: io.s3, params: { ...params, Body: body }, partSize: MULTIPART_PART_BYTES, queueSize: Math.max(1, partsInFlight) }).done();
+      return unquote(out.ETag) ?? file.etag;
     },
     { attempts: io.attempts },
   ).catch((err) => {
     throw s3Error(io, `uploading ${file.key}`, err);
   });
+}
+
+/**
+ * Gives an unchanged object new headers without re-uploading it: CopyObject onto itself with
+ * MetadataDirective REPLACE (S3 stores the same bytes). Returns the ETag S3 stored.
+ */
+export async function copyHeadersInPlace(io: S3Io, file: LocalFile, headers: PutHeaders): Promise<string> {
+  const params = {
+    Bucket: io.bucket,
+    Key: file.key,
+    CopySource: `${io.bucket}/${file.key.split('/').map(encodeURIComponent).join('/')}`,
+    MetadataDirective: 'REPLACE' as const,
+    ContentType: headers.contentType,
+    CacheControl: headers.cacheControl,
+    ...headers.acl,
+  };
+  assertNoPublicGrant(params, file.key);
+  const out = await withRetry(() => io.s3.send(new CopyObjectCommand(params)), { attempts: io.attempts }).catch((err) => {
+    throw s3Error(io, `updating the headers of ${file.key}`, err);
+  });
+  return unquote(out.CopyObjectResult?.ETag) ?? file.etag;
 }
 
 /** Deletes keys in batches of 1,000 (DeleteObjects' limit); any per-key error fails the deploy. */

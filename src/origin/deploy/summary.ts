@@ -4,7 +4,10 @@
  */
 import { EdgelockError, type ErrorCode } from '../../errors';
 import type { OwnershipReading } from './ownership';
+import type { PlannedFile } from './changes';
 import type { DeployPlan } from './plan';
+import type { KeptKey } from './prune';
+import type { SkippedFile } from './site-filter';
 import type { OwnershipCheck, ProbeResult } from './verify';
 
 export interface DeploySummary {
@@ -14,7 +17,18 @@ export interface DeploySummary {
   readonly endpoint?: string;
   readonly dryRun: boolean;
   readonly ownership: { readonly reading: string; readonly acl: string };
-  readonly counts: { readonly add: number; readonly change: number; readonly unchanged: number; readonly delete: number; readonly kept: number; readonly uploaded: number; readonly deleted: number };
+  readonly counts: {
+    readonly add: number;
+    readonly change: number;
+    readonly unchanged: number;
+    readonly restamp: number;
+    readonly delete: number;
+    readonly kept: number;
+    readonly skipped: number;
+    readonly uploaded: number;
+    readonly restamped: number;
+    readonly deleted: number;
+  };
   readonly bytes: { readonly toUpload: number; readonly uploaded: number };
   readonly durationMs: number;
   readonly invalidation: { readonly paths: readonly string[]; readonly id?: string; readonly status?: string; readonly skipped?: string };
@@ -22,9 +36,29 @@ export interface DeploySummary {
     readonly ownership: OwnershipCheck;
     readonly probe: { readonly results: readonly ProbeResult[]; readonly skipped?: string };
   };
-  readonly plan?: { readonly add: readonly string[]; readonly change: readonly string[]; readonly delete: readonly string[] };
+  /** The record this deploy trusted (`previous`) and the one it writes (`key`, once written). */
+  readonly record: { readonly id: string; readonly key?: string; readonly previous?: string; readonly untrusted?: string };
+  /** Keys under the prefix the site no longer has that stay, and why (foreign keys: "not written by edgelock"). */
+  readonly kept: readonly KeptKey[];
+  /** Files of the site folder that are not published, and why. */
+  readonly skipped: readonly SkippedFile[];
+  /** A dry run's plan: every file with its headers. */
+  readonly plan?: {
+    readonly add: readonly PlanLine[];
+    readonly change: readonly PlanLine[];
+    readonly restamp: readonly PlanLine[];
+    readonly delete: readonly string[];
+  };
   readonly warnings: readonly string[];
   readonly error?: string;
+}
+
+export interface PlanLine {
+  readonly key: string;
+  readonly size: number;
+  readonly contentType: string;
+  readonly contentEncoding?: string;
+  readonly cacheControl: string;
 }
 
 /** A failed deploy: the message says what and how to fix; `summary` says how far it got. */
@@ -42,6 +76,9 @@ export interface DeployProgress {
   readonly uploaded: number;
   readonly uploadedBytes: number;
   readonly deleted: number;
+  readonly restamped: number;
+  /** The record's key, once written. */
+  readonly record?: string;
   readonly invalidation: DeploySummary['invalidation'];
   readonly ownership: OwnershipCheck;
   readonly probe: DeploySummary['verification']['probe'];
@@ -54,6 +91,7 @@ export function startProgress(plan: DeployPlan): DeployProgress {
     uploaded: 0,
     uploadedBytes: 0,
     deleted: 0,
+    restamped: 0,
     invalidation: plan.invalidation,
     ownership: { checked: 0, problems: [], skipped: plan.notRun.ownership },
     probe: { results: [], skipped: plan.notRun.probe },
@@ -65,6 +103,10 @@ export function describeReading(r: OwnershipReading): string {
   return r.kind === 'read' ? r.mode : r.kind === 'denied' ? 'unreadable (AccessDenied)' : 'not implemented by the endpoint';
 }
 
+function planLine(f: PlannedFile): PlanLine {
+  return { key: f.key, size: f.size, contentType: f.contentType, ...(f.contentEncoding ? { contentEncoding: f.contentEncoding } : {}), cacheControl: f.cacheControl };
+}
+
 export function summarize(plan: DeployPlan, p: DeployProgress, result: { readonly ok: boolean; readonly durationMs: number; readonly error?: string }): DeploySummary {
   const c = plan.changes;
   return {
@@ -74,12 +116,31 @@ export function summarize(plan: DeployPlan, p: DeployProgress, result: { readonl
     ...(plan.endpoint ? { endpoint: plan.endpoint } : {}),
     dryRun: plan.dryRun,
     ownership: { reading: describeReading(plan.reading), acl: plan.acl.description },
-    counts: { add: c.add.length, change: c.change.length, unchanged: c.unchanged.length, delete: c.delete.length, kept: c.kept.length, uploaded: p.uploaded, deleted: p.deleted },
+    counts: {
+      add: c.add.length,
+      change: c.change.length,
+      unchanged: c.unchanged.length,
+      restamp: c.restamp.length,
+      delete: c.delete.length,
+      kept: c.kept.length,
+      skipped: plan.skipped.length,
+      uploaded: p.uploaded,
+      restamped: p.restamped,
+      deleted: p.deleted,
+    },
     bytes: { toUpload: plan.uploads.reduce((n, f) => n + f.size, 0), uploaded: p.uploadedBytes },
     durationMs: result.durationMs,
     invalidation: Object.fromEntries(Object.entries(p.invalidation).filter(([, v]) => v !== undefined)) as DeploySummary['invalidation'],
     verification: { ownership: p.ownership, probe: p.probe },
-    ...(plan.dryRun ? { plan: { add: c.add.map((f) => f.key), change: c.change.map((f) => f.key), delete: c.delete } } : {}),
+    record: {
+      id: plan.record.id,
+      ...(p.record ? { key: p.record } : {}),
+      ...(plan.record.previous ? { previous: plan.record.previous } : {}),
+      ...(plan.record.untrusted ? { untrusted: plan.record.untrusted } : {}),
+    },
+    kept: c.kept,
+    skipped: plan.skipped,
+    ...(plan.dryRun ? { plan: { add: c.add.map(planLine), change: c.change.map(planLine), restamp: c.restamp.map(planLine), delete: c.delete } } : {}),
     warnings: [...p.warnings],
     ...(result.error ? { error: result.error } : {}),
   };

@@ -15,6 +15,13 @@ export interface DeployOptions {
   readonly concurrency?: number;
   /** Delete keys the site no longer has, once the new HTML is live. @default true */
   readonly prune?: boolean;
+  /**
+   * Declare the bucket (under deploy.prefix) the site's alone: prune any key the site no longer
+   * has, not only those a deploy record lists. @default false
+   */
+  readonly adopt?: boolean;
+  /** Delete more than deploy.maxDeletes allows. @default false */
+  readonly allowDeletes?: boolean;
   /** Any S3 endpoint (e.g. s3rver on loopback): path-style, no CloudFront. */
   readonly endpoint?: string;
   /** Role to assume before deploying (its account must be the environment's). */
@@ -33,7 +40,7 @@ export interface DeployOptions {
   readonly clients?: GivenClients;
 }
 
-export type DeployPhase = 'plan' | 'upload-assets' | 'verify-assets' | 'upload-html' | 'verify-html' | 'invalidate' | 'probe' | 'prune';
+export type DeployPhase = 'plan' | 'upload-assets' | 'verify-assets' | 'upload-html' | 'verify-html' | 'restamp' | 'invalidate' | 'probe' | 'prune' | 'record';
 
 export type DeployEvent =
   | { readonly type: 'phase'; readonly phase: DeployPhase; readonly total: number }

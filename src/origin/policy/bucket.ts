@@ -2,6 +2,7 @@
  * Bucket policies: the site bucket (only this distribution reads it, TLS only) and the
  * statements every edgelock bucket carries.
  */
+import { RESERVED_KEY_PREFIX } from '../../edge/reserved-keys';
 import { BUCKET_OWNER_FULL_CONTROL } from '../s3/acl';
 import { policy, type PolicyDocument, type Statement } from './types';
 
@@ -52,6 +53,20 @@ export function siteReadStatement(bucketArn: string, reader: SiteReader): Statem
 }
 
 /**
+ * Keeps edgelock's deploy records (`.edgelock/`) away from the distribution: an explicit Deny to the
+ * same reader the site read grant names, which no Allow can override.
+ */
+export function denyReservedPrefixStatement(bucketArn: string, reader: SiteReader): Statement {
+  return {
+    Sid: 'DenyDistributionReadingEdgelockRecords',
+    Effect: 'Deny',
+    Principal: reader.kind === 'oac' ? { Service: 'cloudfront.amazonaws.com' } : { AWS: reader.oaiArn },
+    Action: 's3:GetObject',
+    Resource: `${bucketArn}/${RESERVED_KEY_PREFIX}*`,
+  };
+}
+
+/**
  * Refuses uploads that would leave the object owned by another account (the seed's outage) in
  * legacy OAI setups: every PutObject must carry `bucket-owner-full-control`.
  */
@@ -66,9 +81,9 @@ export function requireBucketOwnerFullControlStatement(bucketArn: string): State
   };
 }
 
-/** The site bucket's policy: TLS only, read by this distribution only (and, with OAI, owner-full-control uploads only). */
+/** The site bucket's policy: TLS only, read by this distribution only, never edgelock's records (and, with OAI, owner-full-control uploads only). */
 export function siteBucketPolicy(input: SiteBucketPolicyInput): PolicyDocument {
-  const statements = [tlsOnlyStatement(input.bucketArn), siteReadStatement(input.bucketArn, input.reader)];
+  const statements = [tlsOnlyStatement(input.bucketArn), siteReadStatement(input.bucketArn, input.reader), denyReservedPrefixStatement(input.bucketArn, input.reader)];
   if (input.reader.kind === 'oai') statements.push(requireBucketOwnerFullControlStatement(input.bucketArn));
   return policy(...statements);
 }

@@ -1,0 +1,106 @@
+/**
+ * Deploy records: what each deploy wrote, kept in the environment's bucket under
+ * `.edgelock/deploys/<prefix><id>.json` (a prefix the distribution can never serve: origin-request
+ * refuses it and the bucket policy denies it to the distribution's reader).
+ *
+ * A record is written last, in one PutObject (S3 makes it visible whole or not at all), only after
+ * the deploy's checks passed. It lists every object of the site as the deploy left it (key, the
+ * local MD5, the ETag S3 stored, the headers, the size) and the keys edgelock wrote earlier that
+ * this deploy did not delete (`retained`). The next deploy prunes only keys a record lists that
+ * still carry the ETag recorded; a rollback can name the objects of any earlier deploy.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { RESERVED_KEY_PREFIX } from '../../edge/reserved-keys';
+import { EdgelockError } from '../../errors';
+
+export const DEPLOY_RECORD_PREFIX = `${RESERVED_KEY_PREFIX}deploys/`;
+export const RECORD_FORMAT = 'edgelock.deploy-record/1';
+
+const recordedObject = z.strictObject({
+  key: z.string().min(1),
+  /** Hex MD5 of the file edgelock uploaded. */
+  md5: z.string().regex(/^[0-9a-f]{32}$/),
+  /** ETag S3 reported for it (without quotes): an MD5, a multipart ETag, or an SSE-KMS ETag. */
+  etag: z.string().min(1),
+  size: z.number().int().min(0),
+  contentType: z.string(),
+  cacheControl: z.string(),
+  contentEncoding: z.string().optional(),
+});
+
+const deployRecord = z.strictObject({
+  format: z.literal(RECORD_FORMAT),
+  /** Sortable by time: `YYYYMMDDTHHMMSSmmmZ-<6 hex>` (UTC, milliseconds). */
+  id: z.string().regex(/^\d{8}T\d{9}Z-[0-9a-f]{6}$/),
+  /** ISO time the record was written. */
+  time: z.string(),
+  environment: z.string(),
+  bucket: z.string(),
+  /** deploy.prefix of this deploy ("" for the root). */
+  prefix: z.string(),
+  /** The deploy ran with --adopt (it claimed every key under the prefix). */
+  adopted: z.boolean(),
+  /** The record this deploy planned from, if any. */
+  previous: z.string().optional(),
+  objects: z.array(recordedObject),
+  retained: z.array(recordedObject),
+});
+
+export type RecordedObject = z.infer<typeof recordedObject>;
+export type DeployRecord = z.infer<typeof deployRecord>;
+
+/** A new deploy ID for `now`: sorts by time, unique enough for one bucket. */
+export function newDeployId(now: Date, random: Buffer = randomBytes(3)): string {
+  const stamp = now.toISOString().replace(/[-:.]/g, '');
+  return `${stamp}-${random.toString('hex').slice(0, 6)}`;
+}
+
+/** The folder of the records of deploys under `prefix`. */
+export function recordFolder(prefix: string): string {
+  return `${DEPLOY_RECORD_PREFIX}${prefix}`;
+}
+
+export function recordKey(prefix: string, id: string): string {
+  return `${recordFolder(prefix)}${id}.json`;
+}
+
+/** The newest record key of a folder listing (record IDs sort by time), if any. */
+export function latestRecordKey(keys: readonly string[], prefix: string): string | undefined {
+  const folder = recordFolder(prefix);
+  const ours = keys.filter((k) => k.startsWith(folder) && /^\d{8}T\d{9}Z-[0-9a-f]{6}\.json$/.test(k.slice(folder.length))).sort();
+  return ours[ours.length - 1];
+}
+
+/** Parses a record's body; throws DEPLOY_RECORD_INVALID naming the key and the first problem. */
+export function parseRecord(key: string, body: string): DeployRecord {
+  let json: unknown;
+  try {
+    json = JSON.parse(body);
+  } catch (err) {
+    throw new EdgelockError(`the deploy record ${key} is not JSON (${(err as Error).message})`, { code: 'DEPLOY_RECORD_INVALID', cause: err });
+  }
+  const parsed = deployRecord.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new EdgelockError(`the deploy record ${key} is not one edgelock wrote: ${issue.path.join('.') || '(root)'}: ${issue.message}`, { code: 'DEPLOY_RECORD_INVALID' });
+  }
+  return parsed.data;
+}
+
+/** The record as stored: stable key order, one object per line, so records diff well. */
+export function serializeRecord(record: DeployRecord): string {
+  const { objects, retained, ...head } = record;
+  const line = (o: RecordedObject): string => `    ${JSON.stringify(o)}`;
+  const list = (xs: readonly RecordedObject[]): string => (xs.length ? `[\n${xs.map(line).join(',\n')}\n  ]` : '[]');
+  const headLines = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n${[...headLines, `  "objects": ${list(objects)}`, `  "retained": ${list(retained)}`].join(',\n')}\n}\n`;
+}
+
+/** What the last record says edgelock wrote, by key (its objects and what it retained). */
+export function writtenByEdgelock(record: DeployRecord | undefined): ReadonlyMap<string, RecordedObject> {
+  const out = new Map<string, RecordedObject>();
+  if (!record) return out;
+  for (const o of [...record.retained, ...record.objects]) out.set(o.key, o);
+  return out;
+}
