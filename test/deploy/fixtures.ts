@@ -1,11 +1,11 @@
 /** Shared set-up for the deploy tests: a config, a generated site folder, a listing helper. */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
-import { parseConfig, resolveConfig } from '../../src/config/load';
 import type { ResolvedConfig } from '../../src/config/schema';
 import { EdgelockError } from '../../src/errors';
+import { DEMO_HASH, resolvedConfig, validConfig } from '../helpers/config';
+import { tempDir } from '../helpers/temp';
 
 // The SDK's notice that it will drop Node 20 in 2027 is not what these tests check.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -23,17 +23,13 @@ export async function rejection(p: Promise<unknown>): Promise<EdgelockError> {
 }
 
 /** A real bcrypt entry for user "demo", password "edgelock-demo" (cost 10). */
-export const DEMO_AUTH = { realm: 'Preview', users: [{ user: 'demo', hash: '$2b$10$1DJRc37rEGfRJXOYJC66/OoAH7po1PAZalwX21LTgmlf3rKtkmsH6' }] };
+export const DEMO_AUTH = { realm: 'Preview', users: [{ user: 'demo', hash: DEMO_HASH }] };
 
+/** The shared test config with one environment, `dev` (no auth, bucket {@link BUCKET}), and `overrides`. */
 export function testConfig(overrides: { env?: Record<string, unknown>; deploy?: Record<string, unknown>; auth?: Record<string, unknown> } = {}): ResolvedConfig {
-  const raw = {
-    project: 'acme-web',
-    tools: { accountId: '111111111111' },
-    environments: { dev: { accountId: '222222222222', region: 'eu-west-1', auth: false, bucket: BUCKET, ...overrides.env } },
-    deploy: { concurrency: 8, ...overrides.deploy },
-    ...(overrides.auth ? { auth: overrides.auth } : {}),
-  };
-  return resolveConfig(parseConfig(raw, 'test'), '/tmp/edgelock.config.ts', '/tmp');
+  const { auth: sharedUsers, ...withoutAuth } = validConfig({ deploy: { concurrency: 8, ...overrides.deploy } }, { dev: { auth: false, bucket: BUCKET, ...overrides.env } }, { only: true });
+  void sharedUsers; // no auth section unless a test asks for one
+  return resolvedConfig(overrides.auth ? { ...withoutAuth, auth: overrides.auth } : withoutAuth, '/tmp/edgelock.config.ts');
 }
 
 export interface Site {
@@ -44,7 +40,7 @@ export interface Site {
 }
 
 export function makeSite(files: Record<string, string | Buffer>): Site {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-site-'));
+  const dir = tempDir('edgelock-site-');
   const site: Site = {
     dir,
     write(rel, content) {
