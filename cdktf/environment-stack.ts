@@ -4,7 +4,7 @@
  * only that distribution, the deploy role, and the log tables.
  */
 import type { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { Annotations, TerraformOutput } from 'cdktf';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
@@ -12,6 +12,7 @@ import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import type { ResolvedConfig, ResolvedEnvironment } from '../src/config/schema';
 import { roleArn, siteBucketPolicy, siteKeyPolicy } from '../src/origin/policy';
 import { AccountStack } from './account-stack';
+import { usesDefaultCertificateWithAuth } from './certificate-check';
 import type { BuildArtifacts } from './artifacts';
 import { DeployAccess, siteParameterName } from './deploy-access';
 import { EdgeFunctions } from './edge-functions';
@@ -38,6 +39,13 @@ export class EnvironmentStack extends AccountStack {
     super(scope, id, { config, accountId: env.accountId, region: env.region });
     const stacks = config.stacks;
     const prefix = `${config.project}-${env.name}`;
+    if (usesDefaultCertificateWithAuth(env)) {
+      // Only reached with stacks.allowDefaultCertificate: true (checkStackSettings refuses it otherwise).
+      Annotations.of(this).addWarning(
+        `environment "${env.name}" has auth: true on the default *.cloudfront.net certificate (stacks.allowDefaultCertificate: true): ` +
+          'its security policy is fixed at TLSv1, so Basic credentials may cross TLS 1.0 or 1.1; set domain and certificateArn to require TLS 1.2',
+      );
+    }
 
     this.logs = new LogAnalytics(this, 'logs', {
       project: config.project,
@@ -109,6 +117,7 @@ export class EnvironmentStack extends AccountStack {
       defaultRootObject: stacks.defaultRootObject,
       priceClass: stacks.priceClass,
       domain: env.domain && env.certificateArn ? { name: env.domain, certificateArn: env.certificateArn } : undefined,
+      allowDefaultCertificate: stacks.allowDefaultCertificate,
       logBucketDomainName: this.logs.logBucket.bucket.bucketDomainName,
       webAclArn: webAcl?.arn,
       responseHeadersPolicyId: headersPolicy?.id,

@@ -291,6 +291,13 @@ export const stacksSchema = z.strictObject({
   defaultRootObject: z.string().regex(/^[A-Za-z0-9._-]+$/).default('index.html'),
   /** @default 'PriceClass_100' */
   priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+  /**
+   * Let an environment with `auth: true` run on the default *.cloudfront.net certificate, whose
+   * security policy is fixed at TLSv1 (Basic credentials may then cross TLS 1.0 or 1.1). Synth warns.
+   * Without it, such an environment needs `domain` and `certificateArn` (TLSv1.2_2021 at minimum).
+   * @default false
+   */
+  allowDefaultCertificate: z.boolean().default(false),
   /** Extra behaviours, in order. Each gets the same edge handlers as the default behaviour unless told. @default [] */
   behaviors: z.array(behaviorSchema).default([]),
   /**

@@ -18,6 +18,7 @@ it('defaults to SSE-S3, no WAF, no response-headers policy, a year of logs and t
     encryption: 'sse-s3',
     defaultRootObject: 'index.html',
     priceClass: 'PriceClass_100',
+    allowDefaultCertificate: false,
     behaviors: [],
     responseHeadersPolicy: false,
     waf: false,

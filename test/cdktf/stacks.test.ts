@@ -134,7 +134,7 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
         ],
       }),
       logging_config: expect.objectContaining({ prefix: 'cloudfront/' }),
-      viewer_certificate: { cloudfront_default_certificate: true },
+      viewer_certificate: expect.objectContaining({ minimum_protocol_version: 'TLSv1.2_2021' }),
     });
   });
 
@@ -293,5 +293,45 @@ describe('variants', () => {
   it('refuses a pipeline without a repository', () => {
     const config = exampleConfig((r) => ({ ...r, tools: { accountId: '111111111111' } }));
     expect(() => synthStacks(config, outDir)).toThrow(/tools\.repository: the pipeline builds a Git repository/);
+  });
+});
+
+describe('TLS 1.2 for credentials', () => {
+  const withoutDevDomain = (extra: Record<string, unknown> = {}) =>
+    exampleConfig((r) => {
+      const envs = r.environments as Record<string, Record<string, unknown>>;
+      const { domain: _d, certificateArn: _c, ...dev } = envs.dev!;
+      return { ...r, stacks: { ...(r.stacks as object), ...extra }, environments: { ...envs, dev } };
+    });
+  const warnings = (stack: TerraformStack) =>
+    stack.node.metadata.filter((m) => m.type === '@cdktf/warn').map((m) => String(m.data));
+
+  it('refuses an auth environment on the default certificate, saying why and how', () => {
+    let message = '';
+    try {
+      synthStacks(withoutDevDomain(), outDir);
+    } catch (err) {
+      message = (err as Error).message;
+    }
+    expect(message).toMatch(/environments\.dev\.domain: environment "dev" has auth: true but no domain and certificateArn/);
+    expect(message).toContain('fixed at TLSv1');
+    expect(message).toContain('stacks.allowDefaultCertificate: true');
+  });
+
+  it('with stacks.allowDefaultCertificate, synthesizes the default certificate and warns', () => {
+    const { stacks } = synthStacks(withoutDevDomain({ allowDefaultCertificate: true }), outDir);
+    const dev = stacks.environments.dev!;
+    expect(Testing.synth(dev, true)).toHaveResourceWithProperties(CloudfrontDistribution, { viewer_certificate: { cloudfront_default_certificate: true } });
+    expect(warnings(dev).join('\n')).toMatch(/environment "dev" has auth: true on the default \*\.cloudfront\.net certificate/);
+    expect(warnings(stacks.environments.prod!).join('\n')).not.toMatch(/default \*\.cloudfront\.net certificate/);
+  });
+
+  it('an environment without auth may use the default certificate without a warning', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => {
+      const envs = r.environments as Record<string, Record<string, unknown>>;
+      const { domain: _d, certificateArn: _c, ...prod } = envs.prod!;
+      return { ...r, environments: { ...envs, prod } };
+    }), outDir);
+    expect(warnings(stacks.environments.prod!).join('\n')).not.toMatch(/certificate/);
   });
 });

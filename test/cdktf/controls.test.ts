@@ -1,0 +1,61 @@
+/**
+ * The controls table (test/cdktf/controls.ts) on the example app and on a maximal config: every
+ * control holds on both, and every control's check reports the violation it exists to catch.
+ */
+import { rmSync } from 'node:fs';
+import { Testing } from 'cdktf';
+import type { ResolvedConfig } from '../../src/config/schema';
+import { CONTROLS, type Json, type SynthesizedApp } from './controls';
+import { buildExample, exampleConfig, synthStacks } from './example';
+
+let outDir: string;
+beforeAll(async () => {
+  outDir = await buildExample();
+});
+afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+/** Everything optional turned on. */
+export function maximalConfig(): ResolvedConfig {
+  return exampleConfig((r) => ({
+    ...r,
+    stacks: {
+      encryption: 'sse-kms',
+      behaviors: [{ pathPattern: '/assets/*' }],
+    },
+  }));
+}
+
+function synthesize(config: ResolvedConfig): SynthesizedApp {
+  const { stacks } = synthStacks(config, outDir);
+  const parse = (s: Parameters<typeof Testing.synth>[0]) => JSON.parse(Testing.synth(s, true)) as Json;
+  return {
+    config,
+    tools: parse(stacks.tools),
+    environments: Object.fromEntries(Object.entries(stacks.environments).map(([name, s]) => [name, parse(s)])),
+  };
+}
+
+const apps: Record<string, () => SynthesizedApp> = {};
+beforeAll(() => {
+  const example = synthesize(exampleConfig());
+  const maximal = synthesize(maximalConfig());
+  apps.example = () => structuredClone(example);
+  apps.maximal = () => structuredClone(maximal);
+});
+
+const rows = CONTROLS.flatMap((c) => (['example', 'maximal'] as const).map((config) => [c.id, config, c] as const));
+
+it('has unique control IDs, each mapped to at least one safeguard', () => {
+  expect(new Set(CONTROLS.map((c) => c.id)).size).toBe(CONTROLS.length);
+  for (const c of CONTROLS) expect(c.safeguards.length).toBeGreaterThan(0);
+});
+
+it.each(rows)('%s holds on the %s config', (_id, config, control) => {
+  expect(control.check(apps[config]!())).toEqual([]);
+});
+
+it.each(rows)('%s reports its violation on the %s config', (_id, config, control) => {
+  const app = apps[config]!();
+  control.violate(app);
+  expect(control.check(app).length).toBeGreaterThan(0);
+});

@@ -1,0 +1,161 @@
+/**
+ * The controls table: each row is a control ID, the HIPAA technical safeguard it serves
+ * (45 CFR §164.312, see docs/compliance.md) and the assertion on the synthesized cdk.tf.json.
+ * `check` returns what fails (empty when the control holds); `violate` breaks the control in a
+ * copy of the JSON, so the test can show each check is able to fail.
+ */
+import type { ResolvedConfig } from '../../src/config/schema';
+
+export type Json = Record<string, any>;
+
+/** The synthesized app: each environment's cdk.tf.json by name, and the tools stack's. */
+export interface SynthesizedApp {
+  readonly config: ResolvedConfig;
+  readonly environments: Readonly<Record<string, Json>>;
+  readonly tools: Json;
+}
+
+export type Safeguard = '164.312(a)' | '164.312(b)' | '164.312(c)' | '164.312(d)' | '164.312(e)';
+
+export interface Control {
+  readonly id: string;
+  readonly title: string;
+  readonly safeguards: readonly Safeguard[];
+  readonly check: (app: SynthesizedApp) => string[];
+  /** Breaks the control in `app` (a deep copy), in place. */
+  readonly violate: (app: SynthesizedApp) => void;
+}
+
+export const resources = (json: Json, type: string): [string, Json][] => Object.entries(json.resource?.[type] ?? {}) as [string, Json][];
+const all = (app: SynthesizedApp): [string, Json][] => [...Object.entries(app.environments), ['tools', app.tools]];
+const first = (json: Json, type: string): Json => resources(json, type)[0]![1];
+const doc = (value: unknown): Json => JSON.parse(String(value)) as Json;
+const list = <T>(v: T | T[] | undefined): T[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+const fail = (ok: boolean, message: string): string[] => (ok ? [] : [message]);
+const firstEnv = (app: SynthesizedApp): Json => Object.values(app.environments)[0]!;
+
+/** Every bucket policy (by stack and resource name) with its parsed document. */
+function bucketPolicies(app: SynthesizedApp): { where: string; bucket: string; policy: Json }[] {
+  return all(app).flatMap(([stack, json]) =>
+    resources(json, 'aws_s3_bucket_policy').map(([name, r]) => ({ where: `${stack}/${name}`, bucket: String(r.bucket), policy: doc(r.policy) })),
+  );
+}
+
+export const CONTROLS: readonly Control[] = [
+  {
+    id: 'EL-S3-01',
+    title: 'Every bucket has all four Block Public Access settings',
+    safeguards: ['164.312(a)'],
+    check: (app) =>
+      all(app).flatMap(([stack, json]) => {
+        const buckets = resources(json, 'aws_s3_bucket').length;
+        const blocks = resources(json, 'aws_s3_bucket_public_access_block').map(([, b]) => b);
+        const full = blocks.filter((b) => b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets);
+        return fail(buckets > 0 ? full.length === buckets : true, `${stack}: ${full.length} of ${buckets} buckets block all public access`);
+      }),
+    violate: (app) => {
+      first(firstEnv(app), 'aws_s3_bucket_public_access_block').restrict_public_buckets = false;
+    },
+  },
+  {
+    id: 'EL-S3-02',
+    title: 'Every bucket policy denies requests without TLS',
+    safeguards: ['164.312(e)'],
+    check: (app) => {
+      const policies = bucketPolicies(app);
+      const buckets = all(app).reduce((n, [, json]) => n + resources(json, 'aws_s3_bucket').length, 0);
+      return [
+        ...fail(policies.length === buckets, `${policies.length} bucket policies for ${buckets} buckets`),
+        ...policies.flatMap((p) =>
+          fail(
+            list(p.policy.Statement).some((s: Json) => s.Effect === 'Deny' && s.Principal === '*' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'),
+            `${p.where}: no Deny on aws:SecureTransport = false`,
+          ),
+        ),
+      ];
+    },
+    violate: (app) => {
+      const [, r] = resources(firstEnv(app), 'aws_s3_bucket_policy')[0]!;
+      const p = doc(r.policy);
+      p.Statement = list(p.Statement).filter((s: Json) => s.Sid !== 'DenyInsecureTransport');
+      r.policy = JSON.stringify(p);
+    },
+  },
+  {
+    id: 'EL-S3-03',
+    title: 'Only this distribution reads the site bucket (OAC pinned by AWS:SourceArn, or the OAI)',
+    safeguards: ['164.312(a)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const env = app.config.environments[name]!;
+        const site = resources(json, 'aws_s3_bucket_policy').find(([id]) => id.startsWith('site_'));
+        if (!site) return [`${name}: no site bucket policy`];
+        const reads = list(doc(site[1].policy).Statement).filter((s: Json) => s.Effect === 'Allow' && list(s.Action).includes('s3:GetObject'));
+        return reads.flatMap((s: Json) =>
+          env.originAccess === 'oai'
+            ? fail(JSON.stringify(s.Principal).includes('cloudfront_origin_access_identity'), `${name}: GetObject granted to ${JSON.stringify(s.Principal)}`)
+            : fail(
+                s.Principal?.Service === 'cloudfront.amazonaws.com' && /^\$\{aws_cloudfront_distribution\.[^}]+\.arn\}$/.test(String(s.Condition?.StringEquals?.['AWS:SourceArn'])),
+                `${name}: GetObject not pinned to this distribution's ARN`,
+              ),
+        ).concat(fail(reads.length > 0, `${name}: nothing may read the site bucket`));
+      }),
+    violate: (app) => {
+      const [, r] = resources(firstEnv(app), 'aws_s3_bucket_policy').find(([id]) => id.startsWith('site_'))!;
+      const p = doc(r.policy);
+      for (const s of list(p.Statement) as Json[]) if (s.Condition?.StringEquals) delete s.Condition.StringEquals['AWS:SourceArn'];
+      r.policy = JSON.stringify(p);
+    },
+  },
+  {
+    id: 'EL-S3-05',
+    title: 'Every bucket has default encryption (SSE-S3 or SSE-KMS)',
+    safeguards: ['164.312(a)', '164.312(c)'],
+    check: (app) =>
+      all(app).flatMap(([stack, json]) => {
+        const buckets = resources(json, 'aws_s3_bucket').length;
+        const encrypted = resources(json, 'aws_s3_bucket_server_side_encryption_configuration').filter(([, e]) =>
+          list(e.rule).some((r: Json) => ['AES256', 'aws:kms', 'aws:kms:dsse'].includes(r.apply_server_side_encryption_by_default?.sse_algorithm)),
+        ).length;
+        return fail(encrypted === buckets, `${stack}: ${encrypted} of ${buckets} buckets encrypted by default`);
+      }),
+    violate: (app) => {
+      delete firstEnv(app).resource.aws_s3_bucket_server_side_encryption_configuration;
+    },
+  },
+  {
+    id: 'EL-TLS-01',
+    title: 'Viewers reach the site over HTTPS only (every behaviour redirects HTTP)',
+    safeguards: ['164.312(e)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const d = first(json, 'aws_cloudfront_distribution');
+        return [...list(d.default_cache_behavior), ...list(d.ordered_cache_behavior)].flatMap((b: Json) =>
+          fail(['redirect-to-https', 'https-only'].includes(b.viewer_protocol_policy), `${name}: behaviour ${b.path_pattern ?? 'default'} allows ${b.viewer_protocol_policy}`),
+        );
+      }),
+    violate: (app) => {
+      first(firstEnv(app), 'aws_cloudfront_distribution').default_cache_behavior.viewer_protocol_policy = 'allow-all';
+    },
+  },
+  {
+    id: 'EL-TLS-02',
+    title: 'Credentials travel over TLS 1.2+: an auth environment has its own certificate and TLSv1.2_2021 or newer',
+    safeguards: ['164.312(d)', '164.312(e)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const env = app.config.environments[name]!;
+        const cert = first(json, 'aws_cloudfront_distribution').viewer_certificate as Json;
+        const custom = Boolean(cert.acm_certificate_arn) && /^TLSv1\.[23]_20\d\d$/.test(String(cert.minimum_protocol_version)) && cert.ssl_support_method === 'sni-only';
+        if (env.domain) return fail(custom, `${name}: custom domain without TLSv1.2_2021+ (${JSON.stringify(cert)})`);
+        if (env.auth) return fail(app.config.stacks.allowDefaultCertificate && cert.cloudfront_default_certificate === true, `${name}: auth on the default certificate without the opt-out`);
+        return [];
+      }),
+    violate: (app) => {
+      // Every auth environment back on the default certificate (each has a domain in the tested configs).
+      for (const [n, json] of Object.entries(app.environments)) {
+        if (app.config.environments[n]!.auth) first(json, 'aws_cloudfront_distribution').viewer_certificate = { cloudfront_default_certificate: true };
+      }
+    },
+  },
+];
