@@ -8,7 +8,6 @@ import { Annotations, TerraformOutput } from 'cdktf';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import type { ResolvedConfig, ResolvedEnvironment } from '../src/config/schema';
 import { roleArn, siteBucketPolicy, siteKeyPolicy } from '../src/origin/policy';
 import { AccountStack } from './account-stack';
@@ -21,6 +20,7 @@ import { LogAnalytics, S3_LOG_PREFIX } from './log-analytics';
 import { deployFunctionRoleName } from './pipeline';
 import { ProtectedDistribution } from './protected-distribution';
 import { securityHeadersPolicy } from './response-headers';
+import { EdgeWebAcl } from './web-acl';
 
 export interface EnvironmentStackProps {
   readonly config: ResolvedConfig;
@@ -82,23 +82,15 @@ export class EnvironmentStack extends AccountStack {
     });
 
     const webAcl = stacks.waf
-      ? new Wafv2WebAcl(this, 'waf', {
-          provider: this.usEast1,
+      ? new EdgeWebAcl(this, 'waf', {
           name: prefix,
-          scope: 'CLOUDFRONT',
-          defaultAction: { allow: {} },
-          visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: prefix, sampledRequestsEnabled: true },
-          rule: [
-            {
-              name: 'rate-limit-per-ip',
-              priority: 0,
-              action: { block: {} },
-              // `statement` is untyped in the provider bindings and passed through as written: snake_case.
-              statement: { rate_based_statement: { limit: stacks.waf.rateLimit, aggregate_key_type: 'IP' } },
-              visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${prefix}-rate-limit`, sampledRequestsEnabled: true },
-            },
-          ],
-        })
+          accountId: env.accountId,
+          provider: this.usEast1,
+          rateLimit: stacks.waf.rateLimit,
+          authRateLimit: stacks.waf.authRateLimit,
+          managedRuleGroups: stacks.waf.managedRuleGroups,
+          logRetentionDays: stacks.waf.logRetentionDays,
+        }).webAcl
       : undefined;
 
     const headersPolicy = stacks.responseHeadersPolicy

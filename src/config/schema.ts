@@ -275,6 +275,38 @@ export const pipelineSchema = z.strictObject({
   approvalEmails: z.array(z.email({ error: 'expected an e-mail address' })).default([]),
 });
 
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_GROUP_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const logGroupRetention = z
+  .number()
+  .refine((d) => (LOG_GROUP_RETENTION_DAYS as readonly number[]).includes(d), { error: `expected a CloudWatch Logs retention in days: one of ${LOG_GROUP_RETENTION_DAYS.join(', ')}` });
+
+/** AWS managed rule groups (free of subscription) that may be added to the three the web ACL always has. */
+export const OPTIONAL_MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAnonymousIpList',
+  'AWSManagedRulesAdminProtectionRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+  'AWSManagedRulesLinuxRuleSet',
+  'AWSManagedRulesUnixRuleSet',
+  'AWSManagedRulesWindowsRuleSet',
+  'AWSManagedRulesPHPRuleSet',
+  'AWSManagedRulesWordPressRuleSet',
+] as const;
+
+const wafSchema = z.strictObject({
+  /** Requests per 5 minutes from one IP before it is blocked. @default 1000 */
+  rateLimit: z.number().int().min(10).max(2_000_000_000).default(1000),
+  /**
+   * Requests per 5 minutes from one IP that carry an Authorization header (password guesses, and
+   * every request of a signed-in browser) before it is blocked. @default 300
+   */
+  authRateLimit: z.number().int().min(10).max(2_000_000_000).default(300),
+  /** AWS managed rule groups added after Common, KnownBadInputs and AmazonIpReputationList. @default [] */
+  managedRuleGroups: z.array(z.enum(OPTIONAL_MANAGED_RULE_GROUPS)).default([]),
+  /** Days the `aws-waf-logs-<project>-<env>` log group (us-east-1) keeps WAF logs. @default 365 */
+  logRetentionDays: logGroupRetention.default(365),
+});
+
 const loggingSchema = z.strictObject({
   /** Days log objects are kept. @default 365 */
   retentionDays: z.number().int().min(1).max(3650).default(365),
@@ -307,18 +339,11 @@ export const stacksSchema = z.strictObject({
    */
   responseHeadersPolicy: z.boolean().default(false),
   /**
-   * A WAF web ACL (us-east-1) with a rate-based rule, or false for none.
-   * @default false
+   * The WAF web ACL (us-east-1, scope CLOUDFRONT) in front of every distribution: AWS managed rule
+   * groups, per-IP rate limits and logging; false for none.
+   * @default on, with the defaults of each key
    */
-  waf: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        /** Requests per 5 minutes from one IP before it is blocked. @default 1000 */
-        rateLimit: z.number().int().min(10).max(2_000_000_000).default(1000),
-      }),
-    ])
-    .default(false),
+  waf: z.union([z.literal(false), wafSchema]).default(() => wafSchema.parse({})),
   /** Log buckets, Glue tables and the Athena workgroup. */
   logging: loggingSchema.default(() => loggingSchema.parse({})),
   /**

@@ -21,6 +21,7 @@ export function maximalConfig(): ResolvedConfig {
     stacks: {
       encryption: 'sse-kms',
       behaviors: [{ pathPattern: '/assets/*' }],
+      waf: { rateLimit: 2000, authRateLimit: 100, managedRuleGroups: ['AWSManagedRulesAnonymousIpList', 'AWSManagedRulesSQLiRuleSet'], logRetentionDays: 3653 },
     },
   }));
 }

@@ -158,4 +158,73 @@ export const CONTROLS: readonly Control[] = [
       }
     },
   },
+  {
+    id: 'EL-WAF-01',
+    title: 'A us-east-1 WAF web ACL with the AWS managed rule groups Common, KnownBadInputs and AmazonIpReputationList fronts every distribution',
+    safeguards: ['164.312(a)', '164.312(d)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const acls = resources(json, 'aws_wafv2_web_acl');
+        if (acls.length !== 1) return [`${name}: ${acls.length} web ACLs`];
+        const [id, acl] = acls[0]!;
+        const groups = list(acl.rule)
+          .filter((r: Json) => r.override_action?.none !== undefined)
+          .map((r: Json) => `${r.statement?.managed_rule_group_statement?.vendor_name}/${r.statement?.managed_rule_group_statement?.name}`);
+        return [
+          ...fail(acl.scope === 'CLOUDFRONT' && acl.provider === 'aws.us_east_1', `${name}: web ACL not CLOUDFRONT-scoped in us-east-1`),
+          ...fail(first(json, 'aws_cloudfront_distribution').web_acl_id === `\${aws_wafv2_web_acl.${id}.arn}`, `${name}: the distribution does not use the web ACL`),
+          ...['AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet', 'AWSManagedRulesAmazonIpReputationList'].flatMap((g) =>
+            fail(groups.includes(`AWS/${g}`), `${name}: no ${g} (with override none)`),
+          ),
+        ];
+      }),
+    violate: (app) => {
+      const acl = first(firstEnv(app), 'aws_wafv2_web_acl');
+      acl.rule = list(acl.rule).filter((r: Json) => r.name !== 'AWSManagedRulesKnownBadInputsRuleSet');
+    },
+  },
+  {
+    id: 'EL-WAF-02',
+    title: 'The web ACL blocks an IP that sends too many requests carrying Authorization',
+    safeguards: ['164.312(d)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const acl = resources(json, 'aws_wafv2_web_acl')[0]?.[1];
+        const ok = list(acl?.rule).some((r: Json) => {
+          const rate = r.statement?.rate_based_statement;
+          const scope = rate?.scope_down_statement?.size_constraint_statement;
+          return r.action?.block !== undefined && rate?.aggregate_key_type === 'IP' && scope?.field_to_match?.single_header?.name === 'authorization' && scope.comparison_operator === 'GT' && scope.size === 0;
+        });
+        return fail(ok, `${name}: no blocking per-IP rate rule scoped to requests with Authorization`);
+      }),
+    violate: (app) => {
+      const acl = first(firstEnv(app), 'aws_wafv2_web_acl');
+      for (const r of list(acl.rule) as Json[]) delete r.statement?.rate_based_statement?.scope_down_statement;
+    },
+  },
+  {
+    id: 'EL-WAF-03',
+    title: 'The web ACL logs to an aws-waf-logs- log group with retention, Authorization redacted, delivery pinned to this account',
+    safeguards: ['164.312(b)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const logging = resources(json, 'aws_wafv2_web_acl_logging_configuration')[0]?.[1];
+        if (!logging) return [`${name}: no WAF logging configuration`];
+        const groupRef = /^\$\{aws_cloudwatch_log_group\.([^.]+)\.arn\}$/.exec(String(list(logging.log_destination_configs)[0]))?.[1];
+        const group = groupRef ? json.resource.aws_cloudwatch_log_group?.[groupRef] : undefined;
+        const policies = resources(json, 'aws_cloudwatch_log_resource_policy').map(([, p]) => doc(p.policy_document));
+        const account = app.config.environments[name]!.accountId;
+        return [
+          ...fail(Boolean(group) && String(group.name).startsWith('aws-waf-logs-') && group.retention_in_days > 0, `${name}: WAF logs not in an aws-waf-logs- group with retention`),
+          ...fail(list(logging.redacted_fields).some((f: Json) => f.single_header?.name === 'authorization'), `${name}: Authorization is not redacted from WAF logs`),
+          ...fail(
+            policies.some((p) => list(p.Statement).some((s: Json) => s.Principal?.Service === 'delivery.logs.amazonaws.com' && s.Condition?.StringEquals?.['aws:SourceAccount'] === account)),
+            `${name}: the log delivery policy is not pinned to aws:SourceAccount ${account}`,
+          ),
+        ];
+      }),
+    violate: (app) => {
+      first(firstEnv(app), 'aws_wafv2_web_acl_logging_configuration').redacted_fields = [];
+    },
+  },
 ];

@@ -13,7 +13,7 @@ function issues(stacks: unknown): string[] {
   return [];
 }
 
-it('defaults to SSE-S3, no WAF, no response-headers policy, a year of logs and the pipeline', () => {
+it('defaults to SSE-S3, a WAF, no response-headers policy, a year of logs and the pipeline', () => {
   expect(parseConfig(base, 'test').stacks).toEqual({
     encryption: 'sse-s3',
     defaultRootObject: 'index.html',
@@ -21,7 +21,7 @@ it('defaults to SSE-S3, no WAF, no response-headers policy, a year of logs and t
     allowDefaultCertificate: false,
     behaviors: [],
     responseHeadersPolicy: false,
-    waf: false,
+    waf: { rateLimit: 1000, authRateLimit: 300, managedRuleGroups: [], logRetentionDays: 365 },
     logging: { retentionDays: 365 },
     edgeFunctionDeleteTimeout: '6h',
     pipeline: { siteDir: 'public', buildCommands: ['npm ci', 'npm test', 'npm run build'], buildImage: 'aws/codebuild/standard:7.0', computeType: 'BUILD_GENERAL1_SMALL', approvalEmails: [] },
@@ -31,12 +31,14 @@ it('defaults to SSE-S3, no WAF, no response-headers policy, a year of logs and t
 it('fills behaviour and WAF defaults', () => {
   const s = parseConfig({ ...base, stacks: { behaviors: [{ pathPattern: '/assets/*' }], waf: {} } }, 'test').stacks;
   expect(s.behaviors).toEqual([{ pathPattern: '/assets/*', handlers: ['viewer-request', 'origin-request', 'origin-response'], cachePolicyId: '658327ea-f89d-4fab-a63d-7e88639e58f6' }]);
-  expect(s.waf).toEqual({ rateLimit: 1000 });
+  expect(s.waf).toEqual({ rateLimit: 1000, authRateLimit: 300, managedRuleGroups: [], logRetentionDays: 365 });
 });
 
 it.each([
   [{ encryption: 'kms' }, /^stacks\.encryption: expected "sse-s3" or "sse-kms"/],
   [{ waf: { rateLimit: 5 } }, /^stacks\.waf/],
+  [{ waf: { logRetentionDays: 100 } }, /^stacks\.waf\.logRetentionDays: expected a CloudWatch Logs retention in days/],
+  [{ waf: { managedRuleGroups: ['AWSManagedRulesBotControlRuleSet'] } }, /^stacks\.waf: .*AWSManagedRulesBotControlRuleSet/],
   [{ behaviors: [{ pathPattern: 'assets with space' }] }, /^stacks\.behaviors\.0\.pathPattern: expected a CloudFront path pattern/],
   [{ behaviors: [{ pathPattern: '/a/*', handlers: ['viewer-response'] }] }, /^stacks\.behaviors\.0\.handlers\.0/],
   [{ pipeline: { approvalEmails: ['not-an-email'] } }, /^stacks\.pipeline/],

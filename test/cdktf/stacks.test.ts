@@ -23,6 +23,8 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { buildExample, exampleConfig, synthStacks } from './example';
 
 Testing.setupJest();
@@ -199,8 +201,27 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
     expect(tools).toHaveResource(Codepipeline);
   });
 
-  it('has no WAF unless asked', () => {
-    expect(dev).not.toHaveResource(Wafv2WebAcl);
+  it('puts a us-east-1 WAF web ACL in front of every distribution by default, logging to aws-waf-logs-', () => {
+    for (const [json, name] of [[dev, 'acme-web-dev'], [prod, 'acme-web-prod']] as const) {
+      expect(json).toHaveResourceWithProperties(Wafv2WebAcl, { name, scope: 'CLOUDFRONT', provider: 'aws.us_east_1', default_action: { allow: {} } });
+      expect(json).toHaveResourceWithProperties(CloudfrontDistribution, { web_acl_id: expect.stringContaining('aws_wafv2_web_acl') });
+      expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: `aws-waf-logs-${name}`, retention_in_days: 365, provider: 'aws.us_east_1' });
+      expect(json).toHaveResourceWithProperties(Wafv2WebAclLoggingConfiguration, { redacted_fields: [{ single_header: { name: 'authorization' } }] });
+    }
+    const acl = resources(JSON.parse(dev) as Synth, 'aws_wafv2_web_acl')[0] as { rule: { name: string; priority: number; statement: Record<string, any> }[] };
+    expect(acl.rule.map((r) => r.name)).toEqual([
+      'AWSManagedRulesAmazonIpReputationList', 'rate-limit-authorization-per-ip', 'rate-limit-per-ip', 'AWSManagedRulesCommonRuleSet', 'AWSManagedRulesKnownBadInputsRuleSet',
+    ]);
+    expect(acl.rule.map((r) => r.priority)).toEqual([0, 1, 2, 3, 4]);
+    expect(acl.rule[1]!.statement.rate_based_statement).toMatchObject({
+      limit: 300, aggregate_key_type: 'IP',
+      scope_down_statement: { size_constraint_statement: { field_to_match: { single_header: { name: 'authorization' } }, comparison_operator: 'GT', size: 0 } },
+    });
+    const policy = JSON.parse(String(resources(JSON.parse(dev) as Synth, 'aws_cloudwatch_log_resource_policy')[0]!.policy_document));
+    expect(policy.Statement[0]).toMatchObject({
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' }, ArnLike: { 'aws:SourceArn': 'arn:aws:logs:us-east-1:222222222222:*' } },
+    });
   });
 
   it.each(['dev', 'prod', 'tools'])('matches the snapshot of the %s stack', (name) => {
@@ -222,14 +243,23 @@ describe('variants', () => {
     expect(enc.rule).toEqual([expect.objectContaining({ apply_server_side_encryption_by_default: expect.objectContaining({ sse_algorithm: 'aws:kms' }) })]);
   });
 
-  it('with a WAF, attaches a us-east-1 web ACL with a rate-based rule', () => {
-    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { waf: { rateLimit: 500 } } })), outDir);
+  it('with WAF settings, uses their limits, optional rule groups and log retention', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({
+      ...r, stacks: { waf: { rateLimit: 500, authRateLimit: 50, managedRuleGroups: ['AWSManagedRulesAnonymousIpList'], logRetentionDays: 90 } },
+    })), outDir);
     const json = Testing.synth(stacks.environments.dev!, true);
-    expect(json).toHaveResourceWithProperties(Wafv2WebAcl, {
-      scope: 'CLOUDFRONT', provider: 'aws.us_east_1',
-      rule: [expect.objectContaining({ statement: { rate_based_statement: { limit: 500, aggregate_key_type: 'IP' } } })],
-    });
-    expect(json).toHaveResourceWithProperties(CloudfrontDistribution, { web_acl_id: expect.stringContaining('aws_wafv2_web_acl') });
+    const acl = resources(JSON.parse(json) as Synth, 'aws_wafv2_web_acl')[0] as { rule: { name: string; priority: number; statement: Record<string, any> }[] };
+    expect(acl.rule.find((r) => r.name === 'rate-limit-per-ip')!.statement).toEqual({ rate_based_statement: { limit: 500, aggregate_key_type: 'IP', evaluation_window_sec: 300 } });
+    expect(acl.rule.find((r) => r.name === 'rate-limit-authorization-per-ip')!.statement.rate_based_statement.limit).toBe(50);
+    expect(acl.rule.at(-1)).toMatchObject({ name: 'AWSManagedRulesAnonymousIpList', priority: 5, statement: { managed_rule_group_statement: { name: 'AWSManagedRulesAnonymousIpList', vendor_name: 'AWS' } } });
+    expect(json).toHaveResourceWithProperties(CloudwatchLogGroup, { name: 'aws-waf-logs-acme-web-dev', retention_in_days: 90 });
+  });
+
+  it('with stacks.waf: false, has no web ACL', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { waf: false } })), outDir);
+    const json = Testing.synth(stacks.environments.dev!, true);
+    expect(json).not.toHaveResource(Wafv2WebAcl);
+    expect((resources(JSON.parse(json) as Synth, 'aws_cloudfront_distribution')[0] as Record<string, unknown>).web_acl_id).toBeUndefined();
   });
 
   it('with a response-headers policy, builds it from the same header config and attaches it to every behaviour', () => {
