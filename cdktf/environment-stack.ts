@@ -16,7 +16,8 @@ import type { BuildArtifacts } from './artifacts';
 import { DeployAccess, siteParameterName } from './deploy-access';
 import { EdgeFunctions } from './edge-functions';
 import { LockedBucket } from './locked-bucket';
-import { LogAnalytics, S3_LOG_PREFIX } from './log-analytics';
+import { CloudFrontLogDelivery } from './cloudfront-log-delivery';
+import { CLOUDFRONT_LOG_PREFIX, LogAnalytics, S3_LOG_PREFIX } from './log-analytics';
 import { deployFunctionRoleName } from './pipeline';
 import { ProtectedDistribution } from './protected-distribution';
 import { securityHeadersPolicy } from './response-headers';
@@ -54,6 +55,7 @@ export class EnvironmentStack extends AccountStack {
       bucketName: `${prefix}-logs-${env.accountId}`,
       sourceBuckets: [env.bucket],
       retentionDays: stacks.logging.retentionDays,
+      cloudFrontDeliverySource: `${prefix}-cloudfront`,
     });
 
     const key =
@@ -110,11 +112,18 @@ export class EnvironmentStack extends AccountStack {
       priceClass: stacks.priceClass,
       domain: env.domain && env.certificateArn ? { name: env.domain, certificateArn: env.certificateArn } : undefined,
       allowDefaultCertificate: stacks.allowDefaultCertificate,
-      logBucketDomainName: this.logs.logBucket.bucket.bucketDomainName,
       webAclArn: webAcl?.arn,
       responseHeadersPolicyId: headersPolicy?.id,
     });
     const cdn = this.distribution.distribution;
+    new CloudFrontLogDelivery(this, 'cdn-logs', {
+      name: prefix,
+      provider: this.usEast1,
+      distributionArn: cdn.arn,
+      bucketArn: this.logs.logBucket.arn,
+      prefix: CLOUDFRONT_LOG_PREFIX,
+      dependsOn: [this.logs.policy],
+    });
 
     this.site.attachPolicy(siteBucketPolicy({ bucketArn: this.site.arn, reader: this.distribution.reader }));
     if (key) {

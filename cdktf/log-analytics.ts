@@ -1,13 +1,17 @@
 /**
- * LogAnalytics: a log bucket that CloudFront standard logging and S3 server access logging can
- * write to, Glue tables over both formats, an Athena workgroup and saved queries for 403s.
+ * LogAnalytics: a log bucket (ACLs disabled, versioned) that CloudFront standard logging v2 and
+ * S3 server access logging write to, Glue tables over both formats, an Athena workgroup and saved
+ * queries for 403s.
  */
 import { Construct } from 'constructs';
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
-import { bucketArn, logBucketPolicy } from '../src/origin/policy';
+import type { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { bucketArn, logBucketPolicy, policy } from '../src/origin/policy';
+import { deliverySourceArn } from './cloudfront-log-delivery';
+import { logDeliveryToS3Statement } from './service-policies';
 import { LockedBucket } from './locked-bucket';
 import { PropsCheck } from './props';
 import { CLOUDFRONT_LOG_COLUMNS, S3_ACCESS_LOG_COLUMNS, S3_ACCESS_LOG_REGEX, savedQueries, type LogColumn } from './log-tables';
@@ -29,6 +33,11 @@ export interface LogAnalyticsProps {
   readonly sourceBuckets: readonly string[];
   /** Days before logs (and old versions) expire. @default 365 */
   readonly retentionDays?: number;
+  /**
+   * Name of the CloudFront log delivery source (CloudFrontLogDelivery, in us-east-1 of this
+   * account) the bucket admits under CLOUDFRONT_LOG_PREFIX. @default none: no CloudFront logs
+   */
+  readonly cloudFrontDeliverySource?: string;
 }
 
 const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
@@ -38,6 +47,8 @@ export class LogAnalytics extends Construct {
   readonly logBucket: LockedBucket;
   readonly database: GlueCatalogDatabase;
   readonly workgroup: AthenaWorkgroup;
+  /** The log bucket policy: log deliveries depend on it. */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: LogAnalyticsProps) {
     super(scope, id);
@@ -47,25 +58,37 @@ export class LogAnalytics extends Construct {
       .accountId(props.accountId, 'accountId')
       .bucketName(props.bucketName, 'bucketName')
       .that(Array.isArray(props.sourceBuckets), 'sourceBuckets', 'expected a list of bucket names (may be empty)')
-      .positiveInteger(props.retentionDays, 'retentionDays', 3650);
+      .positiveInteger(props.retentionDays, 'retentionDays', 3650)
+      .that(props.cloudFrontDeliverySource === undefined || /^[\w-]{1,60}$/.test(props.cloudFrontDeliverySource), 'cloudFrontDeliverySource', 'expected a delivery source name (letters, digits, _ and -)');
     (Array.isArray(props.sourceBuckets) ? props.sourceBuckets : []).forEach((b, i) => check.bucketName(b, `sourceBuckets[${i}]`));
     check.done();
-    // CloudFront standard logging writes through an ACL grant, so this bucket keeps ACLs
-    // (BucketOwnerPreferred: the bucket owner still owns what is written). SSE-S3: CloudFront
-    // standard logs cannot be written with SSE-KMS.
+    // CloudFront standard logging v2 delivers through CloudWatch Logs (no ACL grant) and S3 server
+    // access logging through the bucket policy: ACLs stay disabled. SSE-S3, because S3 server access
+    // logging cannot write to a bucket whose default encryption is SSE-KMS.
     this.logBucket = new LockedBucket(this, 'bucket', {
       bucketName: props.bucketName,
-      objectOwnership: 'BucketOwnerPreferred',
-      versioning: false,
+      objectOwnership: 'BucketOwnerEnforced',
+      versioning: true,
       expireAfterDays: props.retentionDays ?? 365,
     });
-    this.logBucket.attachPolicy(
-      logBucketPolicy({
-        bucketArn: this.logBucket.arn,
-        accessLogPrefix: S3_LOG_PREFIX,
-        sourceBucketArns: props.sourceBuckets.map((b) => bucketArn(b)),
-        sourceAccountId: props.accountId,
-      }),
+    const base = logBucketPolicy({
+      bucketArn: this.logBucket.arn,
+      accessLogPrefix: S3_LOG_PREFIX,
+      sourceBucketArns: props.sourceBuckets.map((b) => bucketArn(b)),
+      sourceAccountId: props.accountId,
+    });
+    this.policy = this.logBucket.attachPolicy(
+      props.cloudFrontDeliverySource
+        ? policy(
+            ...base.Statement,
+            logDeliveryToS3Statement({
+              bucketArn: this.logBucket.arn,
+              prefix: CLOUDFRONT_LOG_PREFIX,
+              accountId: props.accountId,
+              deliverySourceArn: deliverySourceArn(props.accountId, props.cloudFrontDeliverySource),
+            }),
+          )
+        : base,
     );
 
     const dbName = `${props.project}_${props.environment}_logs`.replace(/-/g, '_');

@@ -66,8 +66,6 @@ export interface ProtectedDistributionProps {
    * (security policy fixed at TLSv1, so credentials may cross TLS 1.0/1.1). @default false: refused
    */
   readonly allowDefaultCertificate?: boolean;
-  /** Domain name of the log bucket for CloudFront standard logs (`<bucket>.s3.amazonaws.com`). @default no standard logs */
-  readonly logBucketDomainName?: string;
   /** A WAFv2 web ACL (scope CLOUDFRONT) in front of the distribution. @default none */
   readonly webAclArn?: string;
   /** A response headers policy on every behaviour (the origin-response handler sets the headers either way). @default none */
@@ -137,7 +135,6 @@ export class ProtectedDistribution extends Construct {
         ? { acmCertificateArn: props.domain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
         : { cloudfrontDefaultCertificate: true },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
-      loggingConfig: props.logBucketDomainName ? { bucket: props.logBucketDomainName, prefix: 'cloudfront/', includeCookies: false } : undefined,
       webAclId: props.webAclArn,
     });
 

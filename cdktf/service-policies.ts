@@ -3,7 +3,7 @@
  * confused-deputy guards the service documents (aws:SourceAccount, aws:SourceArn). Pure: inputs
  * may be literal ARNs or Terraform tokens.
  */
-import { policy, type PolicyDocument } from '../src/origin/policy';
+import { policy, type PolicyDocument, type Statement } from '../src/origin/policy';
 
 export interface WafLogDeliveryInput {
   /** The `aws-waf-logs-…` log group (ARN without the `:*` suffix). */
@@ -30,4 +30,35 @@ export function wafLogDeliveryPolicy(input: WafLogDeliveryInput): PolicyDocument
       StringEquals: { 'aws:SourceAccount': input.accountId },
     },
   });
+}
+
+export interface LogDeliveryToS3Input {
+  /** The log bucket's ARN. */
+  readonly bucketArn: string;
+  /** Key prefix the delivery writes under, e.g. "cloudfront/". */
+  readonly prefix: string;
+  /** The account whose delivery sources may write (the bucket's own account). */
+  readonly accountId: string;
+  /** ARN (or ARN pattern) of the delivery sources allowed, e.g. arn:aws:logs:us-east-1:<account>:delivery-source:<name>. */
+  readonly deliverySourceArn: string;
+}
+
+/**
+ * The bucket policy statement that lets CloudWatch Logs vended delivery (CloudFront standard
+ * logging v2) write under one prefix, for one delivery source of this account. S3 accepts the
+ * bucket-owner-full-control ACL the delivery sends on a BucketOwnerEnforced bucket; no ACL grant
+ * is involved.
+ */
+export function logDeliveryToS3Statement(input: LogDeliveryToS3Input): Statement {
+  return {
+    Sid: 'AllowCloudWatchLogDelivery',
+    Effect: 'Allow',
+    Principal: { Service: 'delivery.logs.amazonaws.com' },
+    Action: 's3:PutObject',
+    Resource: `${input.bucketArn}/${input.prefix}*`,
+    Condition: {
+      StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': input.accountId },
+      ArnLike: { 'aws:SourceArn': input.deliverySourceArn },
+    },
+  };
 }

@@ -227,4 +227,75 @@ export const CONTROLS: readonly Control[] = [
       first(firstEnv(app), 'aws_wafv2_web_acl_logging_configuration').redacted_fields = [];
     },
   },
+  {
+    id: 'EL-S3-04',
+    title: 'Site, artifact and log buckets are versioned',
+    safeguards: ['164.312(c)'],
+    check: (app) =>
+      all(app).flatMap(([stack, json]) => {
+        const buckets = resources(json, 'aws_s3_bucket').length;
+        const versioned = resources(json, 'aws_s3_bucket_versioning').filter(([, v]) => v.versioning_configuration?.status === 'Enabled').length;
+        return fail(versioned === buckets, `${stack}: ${versioned} of ${buckets} buckets versioned`);
+      }),
+    violate: (app) => {
+      first(firstEnv(app), 'aws_s3_bucket_versioning').versioning_configuration.status = 'Suspended';
+    },
+  },
+  {
+    id: 'EL-S3-06',
+    title: 'ACLs are disabled on every bucket (BucketOwnerEnforced)',
+    safeguards: ['164.312(a)'],
+    check: (app) =>
+      all(app).flatMap(([stack, json]) => {
+        const buckets = resources(json, 'aws_s3_bucket').length;
+        const enforced = resources(json, 'aws_s3_bucket_ownership_controls').filter(([, o]) => o.rule?.object_ownership === 'BucketOwnerEnforced').length;
+        return fail(enforced === buckets, `${stack}: ${enforced} of ${buckets} buckets have ACLs disabled`);
+      }),
+    violate: (app) => {
+      first(firstEnv(app), 'aws_s3_bucket_ownership_controls').rule.object_ownership = 'BucketOwnerPreferred';
+    },
+  },
+  {
+    id: 'EL-LOG-01',
+    title: 'CloudFront access logs go through standard logging v2 (no ACL), pinned to this distribution and account',
+    safeguards: ['164.312(b)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const account = app.config.environments[name]!.accountId;
+        const [distId, dist] = resources(json, 'aws_cloudfront_distribution')[0]!;
+        const source = resources(json, 'aws_cloudwatch_log_delivery_source')[0]?.[1];
+        const delivery = resources(json, 'aws_cloudwatch_log_delivery')[0]?.[1];
+        const logPolicy = bucketPolicies({ ...app, environments: { [name]: json } }).find((p) => p.bucket.includes('logs_bucket'));
+        const admits = list(logPolicy?.policy.Statement).some(
+          (s: Json) =>
+            s.Principal?.Service === 'delivery.logs.amazonaws.com' &&
+            s.Condition?.StringEquals?.['aws:SourceAccount'] === account &&
+            String(s.Condition?.ArnLike?.['aws:SourceArn']).startsWith(`arn:aws:logs:us-east-1:${account}:delivery-source:`),
+        );
+        return [
+          ...fail(dist.logging_config === undefined, `${name}: legacy (ACL-based) standard logging is configured`),
+          ...fail(source?.log_type === 'ACCESS_LOGS' && source.resource_arn === `\${aws_cloudfront_distribution.${distId}.arn}` && source.provider === 'aws.us_east_1', `${name}: no us-east-1 delivery source for the distribution`),
+          ...fail(Boolean(delivery) && list(delivery?.depends_on).some((d: string) => d.startsWith('aws_s3_bucket_policy.')), `${name}: no delivery, or it does not wait for the log bucket policy`),
+          ...fail(admits, `${name}: the log bucket does not admit the delivery pinned by aws:SourceAccount and aws:SourceArn`),
+        ];
+      }),
+    violate: (app) => {
+      delete firstEnv(app).resource.aws_cloudwatch_log_delivery_source;
+    },
+  },
+  {
+    id: 'EL-LOG-02',
+    title: 'The site bucket writes S3 server access logs to the log bucket',
+    safeguards: ['164.312(b)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const site = resources(json, 'aws_s3_bucket').find(([id]) => id.startsWith('site_'))?.[0];
+        const logs = resources(json, 'aws_s3_bucket').find(([id]) => id.startsWith('logs_'))?.[0];
+        const ok = resources(json, 'aws_s3_bucket_logging').some(([, l]) => l.bucket === `\${aws_s3_bucket.${site}.id}` && l.target_bucket === `\${aws_s3_bucket.${logs}.id}`);
+        return fail(ok, `${name}: the site bucket's access logs do not go to the log bucket`);
+      }),
+    violate: (app) => {
+      delete firstEnv(app).resource.aws_s3_bucket_logging;
+    },
+  },
 ];

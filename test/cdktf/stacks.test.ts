@@ -23,6 +23,10 @@ import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
+import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-source';
+import { CloudwatchLogDeliveryDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination';
+import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { CLOUDFRONT_V2_RECORD_FIELDS } from '../../cdktf/log-tables';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { buildExample, exampleConfig, synthStacks } from './example';
@@ -135,7 +139,6 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
           expect.objectContaining({ event_type: 'origin-response' }),
         ],
       }),
-      logging_config: expect.objectContaining({ prefix: 'cloudfront/' }),
       viewer_certificate: expect.objectContaining({ minimum_protocol_version: 'TLSv1.2_2021' }),
     });
   });
@@ -149,6 +152,34 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
         minimum_protocol_version: 'TLSv1.2_2021',
       },
     });
+  });
+
+  it('logs CloudFront through standard logging v2 to the ACL-free log bucket, after its policy admits the delivery', () => {
+    const parsed = JSON.parse(dev) as Synth;
+    expect((resources(parsed, 'aws_cloudfront_distribution')[0] as Record<string, unknown>).logging_config).toBeUndefined();
+    expect(dev).toHaveResourceWithProperties(CloudwatchLogDeliverySource, {
+      provider: 'aws.us_east_1', name: 'acme-web-dev-cloudfront', log_type: 'ACCESS_LOGS', resource_arn: expect.stringMatching(/^\$\{aws_cloudfront_distribution\..*\.arn\}$/),
+    });
+    expect(dev).toHaveResourceWithProperties(CloudwatchLogDeliveryDestination, {
+      provider: 'aws.us_east_1', output_format: 'w3c',
+      delivery_destination_configuration: [{ destination_resource_arn: 'arn:aws:s3:::acme-web-dev-logs-222222222222/cloudfront' }],
+    });
+    const delivery = resources(parsed, 'aws_cloudwatch_log_delivery')[0]!;
+    expect(delivery).toMatchObject({ provider: 'aws.us_east_1', field_delimiter: '\t', s3_delivery_configuration: [{ suffix_path: '{DistributionId}/{yyyy}/{MM}/{dd}/{HH}' }] });
+    expect(delivery.record_fields).toEqual(CLOUDFRONT_V2_RECORD_FIELDS);
+    expect(delivery.depends_on).toEqual([expect.stringMatching(/^aws_s3_bucket_policy\.logs_bucket_policy/)]);
+    const logPolicy = JSON.parse(String(resources(parsed, 'aws_s3_bucket_policy').find((p) => String(p.bucket).includes('logs_bucket'))!.policy));
+    expect(logPolicy.Statement).toContainEqual({
+      Sid: 'AllowCloudWatchLogDelivery', Effect: 'Allow', Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 's3:PutObject',
+      Resource: 'arn:aws:s3:::acme-web-dev-logs-222222222222/cloudfront/*',
+      Condition: {
+        StringEquals: { 's3:x-amz-acl': 'bucket-owner-full-control', 'aws:SourceAccount': '222222222222' },
+        ArnLike: { 'aws:SourceArn': 'arn:aws:logs:us-east-1:222222222222:delivery-source:acme-web-dev-cloudfront' },
+      },
+    });
+    const versioning = resources(parsed, 'aws_s3_bucket_versioning').map((v) => v.bucket);
+    expect(versioning).toHaveLength(2);
+    expect(dev).toHaveResourceWithProperties(S3BucketLoggingA, { target_bucket: expect.stringContaining('logs_bucket'), target_prefix: 's3/acme-web-dev-site-222222222222/' });
   });
 
   it('offers a deploy role trusted only by the tools account deploy function, allowed only the deployer\'s actions', () => {
@@ -171,7 +202,8 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
   it('creates log tables, an Athena workgroup and the saved 403 and aclRequired queries', () => {
     expect(dev).toHaveResourceWithProperties(GlueCatalogTable, { name: 's3_access_logs' });
     expect(dev).toHaveResourceWithProperties(GlueCatalogTable, { name: 'cloudfront_logs', parameters: expect.objectContaining({ 'skip.header.line.count': '2' }) });
-    expect(dev).toHaveResourceWithProperties(S3BucketOwnershipControls, { rule: { object_ownership: 'BucketOwnerPreferred' } });
+    const ownership = resources(JSON.parse(dev) as Synth, 'aws_s3_bucket_ownership_controls').map((o) => (o.rule as { object_ownership: string }).object_ownership);
+    expect(ownership).toEqual(['BucketOwnerEnforced', 'BucketOwnerEnforced']);
     const queries = resources(JSON.parse(dev) as Synth, 'aws_athena_named_query');
     expect(queries.map((q) => q.name).sort()).toEqual(['cloudfront-403-by-uri', 's3-403-by-key-requester-agent', 's3-acl-required']);
     expect(String(queries.find((q) => q.name === 's3-acl-required')!.query)).toContain("aclrequired = 'Yes'");
