@@ -81,6 +81,9 @@ export class EnvironmentStack extends AccountStack {
       artifacts: props.artifacts,
       provider: this.usEast1,
       deleteTimeout: stacks.edgeFunctionDeleteTimeout,
+      logProvider: this.provider,
+      logRegions: stacks.edgeLogRegions,
+      logRetentionDays: stacks.logging.logGroupRetentionDays,
     });
 
     const webAcl = stacks.waf
@@ -147,6 +150,7 @@ export class EnvironmentStack extends AccountStack {
       distributionDomainName: cdn.domainName,
       kmsKeyArn: key?.arn,
       requireBucketOwnerFullControl: env.originAccess === 'oai',
+      organizationId: config.tools.organizationId,
     });
 
     new TerraformOutput(this, 'distribution-id', { value: cdn.id });

@@ -62,3 +62,39 @@ export function logDeliveryToS3Statement(input: LogDeliveryToS3Input): Statement
     },
   };
 }
+
+/**
+ * A service role's trust, guarded against the confused deputy: the service may assume it only on
+ * behalf of this account (aws:SourceAccount) and, where the service sends it, this resource
+ * (aws:SourceArn). CodePipeline and CodeBuild document both keys for their service roles.
+ */
+export function guardedServiceTrustPolicy(service: string, accountId: string, sourceArn: string): PolicyDocument {
+  return policy({
+    Sid: 'AllowServiceForThisResource',
+    Effect: 'Allow',
+    Principal: { Service: service },
+    Action: 'sts:AssumeRole',
+    Condition: { StringEquals: { 'aws:SourceAccount': accountId }, ArnLike: { 'aws:SourceArn': sourceArn } },
+  });
+}
+
+/** Adds aws:PrincipalOrgID to every Allow of a trust policy: only principals of that organization. */
+export function withPrincipalOrg(document: PolicyDocument, organizationId: string): PolicyDocument {
+  return policy(
+    ...document.Statement.map((s): Statement =>
+      s.Effect === 'Allow' ? { ...s, Condition: { ...s.Condition, StringEquals: { ...s.Condition?.StringEquals, 'aws:PrincipalOrgID': organizationId } } } : s,
+    ),
+  );
+}
+
+/** Denies every action on a queue over plain HTTP. */
+export function queueTlsOnlyPolicy(queueArn: string): PolicyDocument {
+  return policy({
+    Sid: 'DenyInsecureTransport',
+    Effect: 'Deny',
+    Principal: '*',
+    Action: 'sqs:*',
+    Resource: queueArn,
+    Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+  });
+}

@@ -271,6 +271,8 @@ export const pipelineSchema = z.strictObject({
   buildImage: z.string().min(1).default('aws/codebuild/standard:7.0'),
   /** @default 'BUILD_GENERAL1_SMALL' */
   computeType: z.enum(['BUILD_GENERAL1_SMALL', 'BUILD_GENERAL1_MEDIUM', 'BUILD_GENERAL1_LARGE']).default('BUILD_GENERAL1_SMALL'),
+  /** A KMS key (in the tools account and region) for the deploy function's and CodeBuild's log groups; its policy must admit logs.<region>.amazonaws.com. @default CloudWatch Logs' own encryption */
+  logKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, { error: 'expected a KMS key ARN, e.g. "arn:aws:kms:us-east-1:111111111111:key/…"' }).optional(),
   /** Addresses subscribed to the approval topic. @default [] */
   approvalEmails: z.array(z.email({ error: 'expected an e-mail address' })).default([]),
 });
@@ -310,7 +312,16 @@ const wafSchema = z.strictObject({
 const loggingSchema = z.strictObject({
   /** Days log objects are kept. @default 365 */
   retentionDays: z.number().int().min(1).max(3650).default(365),
+  /** Days the Lambda (edge and deploy function) and CodeBuild log groups keep logs. @default 365 */
+  logGroupRetentionDays: logGroupRetention.default(365),
 });
+
+/** The 17 AWS regions enabled by default in every account: where Lambda@Edge can write logs without opt-in. */
+export const DEFAULT_EDGE_LOG_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
+  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',
+  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+] as const;
 
 /** What the CDKTF stacks create beyond the environments' own settings. */
 export const stacksSchema = z.strictObject({
@@ -334,10 +345,11 @@ export const stacksSchema = z.strictObject({
   behaviors: z.array(behaviorSchema).default([]),
   /**
    * Also attach a CloudFront response-headers policy built from `headers` (the origin-response
-   * function still runs; the policy covers responses CloudFront generates itself).
-   * @default false
+   * function still runs; the policy covers responses CloudFront generates itself, such as its own
+   * error pages, which no Lambda@Edge function sees).
+   * @default true
    */
-  responseHeadersPolicy: z.boolean().default(false),
+  responseHeadersPolicy: z.boolean().default(true),
   /**
    * The WAF web ACL (us-east-1, scope CLOUDFRONT) in front of every distribution: AWS managed rule
    * groups, per-IP rate limits and logging; false for none.
@@ -346,6 +358,17 @@ export const stacksSchema = z.strictObject({
   waf: z.union([z.literal(false), wafSchema]).default(() => wafSchema.parse({})),
   /** Log buckets, Glue tables and the Athena workgroup. */
   logging: loggingSchema.default(() => loggingSchema.parse({})),
+  /**
+   * Regions where the stacks create each edge function's log group (`/aws/lambda/us-east-1.<function>`)
+   * with retention. Lambda@Edge logs in the region that served the request; in a region not
+   * listed, Lambda creates the group on first write and keeps it forever.
+   * @default the 17 regions enabled by default in every account (DEFAULT_EDGE_LOG_REGIONS)
+   */
+  edgeLogRegions: z
+    .array(region)
+    .min(1)
+    .refine((r) => new Set(r).size === r.length, { error: 'lists a region twice' })
+    .default(() => [...DEFAULT_EDGE_LOG_REGIONS]),
   /**
    * How long Terraform waits for an edge function to be deleted (replicas linger for hours).
    * @default '6h'
@@ -395,6 +418,8 @@ export const configSchema = z
       branch: z.string().min(1).default('main'),
       /** ARN of an existing CodeStar connection to the repository host. */
       connectionArn: z.string().startsWith('arn:').optional(),
+      /** The AWS Organization ID ("o-…"): each environment's deploy role then trusts only principals of it (aws:PrincipalOrgID). */
+      organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, { error: 'expected an AWS Organization ID such as "o-a1b2c3d4e5"' }).optional(),
     }),
     /** Name → environment. Order matters: the pipeline deploys them in this order. */
     environments: z

@@ -18,7 +18,12 @@ afterAll(() => rmSync(outDir, { recursive: true, force: true }));
 export function maximalConfig(): ResolvedConfig {
   return exampleConfig((r) => ({
     ...r,
+    tools: { ...(r.tools as object), organizationId: 'o-a1b2c3d4e5' },
+    backend: { bucket: 'acme-tfstate', region: 'eu-west-1' },
     stacks: {
+      edgeLogRegions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'],
+      logging: { retentionDays: 2555, logGroupRetentionDays: 3653 },
+      pipeline: { logKmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', approvalEmails: ['approver@example.com'] },
       encryption: 'sse-kms',
       behaviors: [{ pathPattern: '/assets/*' }],
       waf: { rateLimit: 2000, authRateLimit: 100, managedRuleGroups: ['AWSManagedRulesAnonymousIpList', 'AWSManagedRulesSQLiRuleSet'], logRetentionDays: 3653 },

@@ -41,6 +41,14 @@ function bucketPolicies(app: SynthesizedApp): { where: string; bucket: string; p
   );
 }
 
+/** One named log group (a literal name without wildcards, or a managed group's ARN), optionally its streams. */
+function ownLogGroup(resource: string): boolean {
+  const group = resource.replace(/:(log-stream:)?\*$/, '');
+  if (/^\$\{aws_cloudwatch_log_group\.[^}]+\.arn\}$/.test(group)) return true;
+  const name = /^arn:aws[a-z-]*:logs:[a-z0-9-*]*:\d{12}:log-group:(.+)$/.exec(group)?.[1];
+  return name !== undefined && !name.includes('*');
+}
+
 export const CONTROLS: readonly Control[] = [
   {
     id: 'EL-S3-01',
@@ -296,6 +304,181 @@ export const CONTROLS: readonly Control[] = [
       }),
     violate: (app) => {
       delete firstEnv(app).resource.aws_s3_bucket_logging;
+    },
+  },
+  {
+    id: 'EL-LOG-03',
+    title: 'Every function log group is owned with retention: the deploy function and CodeBuild (tools), each Lambda@Edge function in every edgeLogRegions region',
+    safeguards: ['164.312(b)'],
+    check: (app) => {
+      const out: string[] = [];
+      const groups = (json: Json) => resources(json, 'aws_cloudwatch_log_group').map(([, g]) => g);
+      if (app.config.stacks.pipeline) {
+        const project = app.config.project;
+        for (const name of [`/aws/lambda/${project}-deploy`, `/aws/codebuild/${project}-build`]) {
+          out.push(...fail(groups(app.tools).some((g) => g.name === name && g.retention_in_days > 0), `tools: no ${name} log group with retention`));
+        }
+        const fn = resources(app.tools, 'aws_lambda_function')[0]?.[1];
+        out.push(...fail(String(fn?.logging_config?.log_group).startsWith('${aws_cloudwatch_log_group.'), 'tools: the deploy function does not log to its owned group'));
+        const build = resources(app.tools, 'aws_codebuild_project')[0]?.[1];
+        out.push(...fail(String(build?.logs_config?.cloudwatch_logs?.group_name).startsWith('${aws_cloudwatch_log_group.'), 'tools: CodeBuild does not log to its owned group'));
+      }
+      for (const [name, json] of Object.entries(app.environments)) {
+        const fns = resources(json, 'aws_lambda_function').map(([, f]) => String(f.function_name));
+        for (const region of app.config.stacks.edgeLogRegions) {
+          for (const fn of fns) {
+            out.push(...fail(groups(json).some((g) => g.name === `/aws/lambda/us-east-1.${fn}` && g.region === region && g.retention_in_days > 0), `${name}: no ${region} log group with retention for ${fn}`));
+          }
+        }
+      }
+      return out;
+    },
+    violate: (app) => {
+      for (const [, g] of resources(firstEnv(app), 'aws_cloudwatch_log_group')) if (String(g.name).startsWith('/aws/lambda/')) delete g.retention_in_days;
+    },
+  },
+  {
+    id: 'EL-IAM-01',
+    title: 'Confused-deputy guards: every service trust and service grant names the source (aws:SourceAccount / aws:SourceArn), except Lambda execution roles, which AWS documents without them',
+    safeguards: ['164.312(a)'],
+    check: (app) =>
+      all(app).flatMap(([stack, json]) => {
+        const out: string[] = [];
+        const keys = (s: Json) => Object.values(s.Condition ?? {}).flatMap((block) => Object.keys(block as Json).map((k) => k.toLowerCase()));
+        for (const [id, role] of resources(json, 'aws_iam_role')) {
+          for (const s of list(doc(role.assume_role_policy).Statement) as Json[]) {
+            const services = list(s.Principal?.Service) as string[];
+            if (!services.length) continue;
+            const lambdaOnly = services.every((svc) => svc === 'lambda.amazonaws.com' || svc === 'edgelambda.amazonaws.com');
+            if (lambdaOnly) continue;
+            out.push(...fail(keys(s).includes('aws:sourceaccount') && keys(s).includes('aws:sourcearn'), `${stack}/${id}: ${services.join(', ')} trust without aws:SourceAccount and aws:SourceArn`));
+          }
+        }
+        const grants = [
+          ...resources(json, 'aws_s3_bucket_policy').map(([id, p]) => [id, doc(p.policy)] as const),
+          ...resources(json, 'aws_cloudwatch_log_resource_policy').map(([id, p]) => [id, doc(p.policy_document)] as const),
+          ...resources(json, 'aws_kms_key_policy').map(([id, p]) => [id, doc(p.policy)] as const),
+        ];
+        for (const [id, d] of grants) {
+          for (const s of list(d.Statement) as Json[]) {
+            if (s.Effect !== 'Allow' || !s.Principal?.Service) continue;
+            out.push(...fail(keys(s).some((k) => k === 'aws:sourcearn' || k === 'aws:sourceaccount'), `${stack}/${id}: ${s.Sid} grants ${s.Principal.Service} without a source condition`));
+          }
+        }
+        return out;
+      }),
+    violate: (app) => {
+      const [, role] = resources(app.tools, 'aws_iam_role').find(([, r]) => String(r.assume_role_policy).includes('codebuild'))!;
+      const d = doc(role.assume_role_policy);
+      for (const s of list(d.Statement) as Json[]) delete s.Condition;
+      role.assume_role_policy = JSON.stringify(d);
+    },
+  },
+  {
+    id: 'EL-IAM-02',
+    title: "Each environment's deploy role trusts only the tools account's deploy function role (and, with tools.organizationId, only principals of that organization)",
+    safeguards: ['164.312(a)', '164.312(d)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const role = resources(json, 'aws_iam_role').find(([, r]) => r.name === app.config.deploy.roleName)?.[1];
+        if (!role) return [`${name}: no deploy role`];
+        const statements = list(doc(role.assume_role_policy).Statement) as Json[];
+        const expected = `arn:aws:iam::${app.config.tools.accountId}:role/${app.config.project}-deploy-function`;
+        const org = app.config.tools.organizationId;
+        return [
+          ...fail(statements.length === 1 && statements[0]!.Principal?.AWS === expected, `${name}: the deploy role trusts ${JSON.stringify(statements.map((s) => s.Principal))}`),
+          ...(org ? fail(statements.every((s) => s.Condition?.StringEquals?.['aws:PrincipalOrgID'] === org), `${name}: the deploy role trust lacks aws:PrincipalOrgID ${org}`) : []),
+        ];
+      }),
+    violate: (app) => {
+      for (const json of Object.values(app.environments)) {
+        const [, role] = resources(json, 'aws_iam_role').find(([, r]) => r.name === app.config.deploy.roleName)!;
+        const d = doc(role.assume_role_policy);
+        d.Statement = list(d.Statement).map((s: Json) => ({ ...s, Principal: { AWS: `arn:aws:iam::${app.config.tools.accountId}:root` } }));
+        role.assume_role_policy = JSON.stringify(d);
+      }
+    },
+  },
+  {
+    id: 'EL-IAM-03',
+    title: 'Log permissions name each function’s own log groups, never /aws/* or *',
+    safeguards: ['164.312(a)', '164.312(b)'],
+    check: (app) =>
+      all(app).flatMap(([stack, json]) =>
+        resources(json, 'aws_iam_role_policy').flatMap(([id, p]) =>
+          (list(doc(p.policy).Statement) as Json[])
+            .filter((s) => (list(s.Action) as string[]).some((a) => a.startsWith('logs:')))
+            .flatMap((s) =>
+              (list(s.Resource) as string[]).flatMap((r) =>
+                fail(ownLogGroup(r), `${stack}/${id}: logs on ${r}`),
+              ),
+            ),
+        ),
+      ),
+    violate: (app) => {
+      const [, p] = resources(app.tools, 'aws_iam_role_policy').find(([, r]) => r.name === 'build')!;
+      const d = doc(p.policy);
+      for (const s of list(d.Statement) as Json[]) if ((list(s.Action) as string[]).some((a) => a.startsWith('logs:'))) s.Resource = `arn:aws:logs:us-east-1:${app.config.tools.accountId}:log-group:/aws/*`;
+      p.policy = JSON.stringify(d);
+    },
+  },
+  {
+    id: 'EL-IAM-04',
+    title: 'The deploy function holds no KMS action it does not use (Decrypt only: it reads artifacts)',
+    safeguards: ['164.312(a)'],
+    check: (app) => {
+      if (!app.config.stacks.pipeline) return [];
+      const p = resources(app.tools, 'aws_iam_role_policy').find(([, r]) => r.name === 'deploy-function')?.[1];
+      if (!p) return ['tools: no deploy function policy'];
+      const kms = (list(doc(p.policy).Statement) as Json[]).flatMap((s) => list(s.Action) as string[]).filter((a) => a.startsWith('kms:'));
+      return fail(kms.length > 0 && kms.every((a) => a === 'kms:Decrypt'), `tools: the deploy function holds ${kms.join(', ')}`);
+    },
+    violate: (app) => {
+      const [, p] = resources(app.tools, 'aws_iam_role_policy').find(([, r]) => r.name === 'deploy-function')!;
+      const d = doc(p.policy);
+      d.Statement = [...list(d.Statement), { Sid: 'X', Effect: 'Allow', Action: 'kms:Encrypt', Resource: '*' }];
+      p.policy = JSON.stringify(d);
+    },
+  },
+  {
+    id: 'EL-IAM-05',
+    title: 'Failed deploy invocations land in an encrypted, TLS-only queue',
+    safeguards: ['164.312(b)', '164.312(c)'],
+    check: (app) => {
+      if (!app.config.stacks.pipeline) return [];
+      const config = resources(app.tools, 'aws_lambda_function_event_invoke_config')[0]?.[1];
+      const ref = /^\$\{aws_sqs_queue\.([^.]+)\.arn\}$/.exec(String(config?.destination_config?.on_failure?.destination))?.[1];
+      const queue = ref ? app.tools.resource.aws_sqs_queue?.[ref] : undefined;
+      const policy = resources(app.tools, 'aws_sqs_queue_policy').map(([, p]) => doc(p.policy))[0];
+      return [
+        ...fail(Boolean(queue) && (queue.sqs_managed_sse_enabled === true || Boolean(queue.kms_master_key_id)), 'tools: no encrypted SQS failure destination for the deploy function'),
+        ...fail(list(policy?.Statement).some((s: Json) => s.Effect === 'Deny' && s.Condition?.Bool?.['aws:SecureTransport'] === 'false'), 'tools: the failure queue accepts plain HTTP'),
+      ];
+    },
+    violate: (app) => {
+      first(app.tools, 'aws_sqs_queue').sqs_managed_sse_enabled = false;
+    },
+  },
+  {
+    id: 'EL-HDR-01',
+    title: 'A response headers policy (HSTS, CSP, frame options, nosniff, referrer policy) is on every behaviour, so CloudFront’s own responses carry them too',
+    safeguards: ['164.312(e)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const policies = resources(json, 'aws_cloudfront_response_headers_policy');
+        if (policies.length !== 1) return [`${name}: ${policies.length} response headers policies`];
+        const [id, p] = policies[0]!;
+        const sec = p.security_headers_config ?? {};
+        const d = first(json, 'aws_cloudfront_distribution');
+        return [
+          ...fail(Boolean(sec.strict_transport_security && sec.content_security_policy && sec.frame_options && sec.content_type_options && sec.referrer_policy), `${name}: the policy lacks a security header`),
+          ...[...list(d.default_cache_behavior), ...list(d.ordered_cache_behavior)].flatMap((b: Json) =>
+            fail(b.response_headers_policy_id === `\${aws_cloudfront_response_headers_policy.${id}.id}`, `${name}: behaviour ${b.path_pattern ?? 'default'} has no response headers policy`),
+          ),
+        ];
+      }),
+    violate: (app) => {
+      delete first(firstEnv(app), 'aws_cloudfront_distribution').default_cache_behavior.response_headers_policy_id;
     },
   },
 ];

@@ -1,6 +1,7 @@
 /** The `stacks` config keys: defaults, and errors that name the bad field. */
 import { parseConfig } from '../../src/config/load';
 import { ConfigError } from '../../src/errors';
+import { DEFAULT_EDGE_LOG_REGIONS } from '../../src/config/schema';
 
 const base = { project: 'acme-web', tools: { accountId: '111111111111' }, environments: { dev: { accountId: '222222222222', region: 'eu-west-1', auth: false } } };
 
@@ -13,16 +14,17 @@ function issues(stacks: unknown): string[] {
   return [];
 }
 
-it('defaults to SSE-S3, a WAF, no response-headers policy, a year of logs and the pipeline', () => {
+it('defaults to SSE-S3, a WAF, a response-headers policy, a year of logs and the pipeline', () => {
   expect(parseConfig(base, 'test').stacks).toEqual({
     encryption: 'sse-s3',
     defaultRootObject: 'index.html',
     priceClass: 'PriceClass_100',
     allowDefaultCertificate: false,
     behaviors: [],
-    responseHeadersPolicy: false,
+    responseHeadersPolicy: true,
     waf: { rateLimit: 1000, authRateLimit: 300, managedRuleGroups: [], logRetentionDays: 365 },
-    logging: { retentionDays: 365 },
+    logging: { retentionDays: 365, logGroupRetentionDays: 365 },
+    edgeLogRegions: [...DEFAULT_EDGE_LOG_REGIONS],
     edgeFunctionDeleteTimeout: '6h',
     pipeline: { siteDir: 'public', buildCommands: ['npm ci', 'npm test', 'npm run build'], buildImage: 'aws/codebuild/standard:7.0', computeType: 'BUILD_GENERAL1_SMALL', approvalEmails: [] },
   });
@@ -46,6 +48,10 @@ it.each([
   [{ logging: { retentionDays: 0 } }, /^stacks\.logging\.retentionDays/],
   [{ edgeFunctionDeleteTimeout: 'forever' }, /^stacks\.edgeFunctionDeleteTimeout: expected a Terraform duration/],
   [{ wafs: false }, /^stacks: unknown key "wafs"/],
+  [{ edgeLogRegions: ['eu-west-1', 'eu-west-1'] }, /^stacks\.edgeLogRegions: lists a region twice/],
+  [{ edgeLogRegions: [] }, /^stacks\.edgeLogRegions/],
+  [{ logging: { logGroupRetentionDays: 10 } }, /^stacks\.logging\.logGroupRetentionDays: expected a CloudWatch Logs retention/],
+  [{ pipeline: { logKmsKeyArn: 'alias/logs' } }, /^stacks\.pipeline/],
 ])('rejects %j', (stacks, message) => {
   expect(issues(stacks).join('\n')).toMatch(message);
 });

@@ -26,6 +26,8 @@ import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-source';
 import { CloudwatchLogDeliveryDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { CLOUDFRONT_V2_RECORD_FIELDS } from '../../cdktf/log-tables';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
@@ -395,5 +397,74 @@ describe('TLS 1.2 for credentials', () => {
       return { ...r, environments: { ...envs, prod } };
     }), outDir);
     expect(warnings(stacks.environments.prod!).join('\n')).not.toMatch(/certificate/);
+  });
+});
+
+describe('owned log groups and least privilege', () => {
+  let dev: Synth;
+  let tools: Synth;
+  beforeAll(() => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({
+      ...r, tools: { ...(r.tools as object), organizationId: 'o-a1b2c3d4e5' }, stacks: { edgeLogRegions: ['us-east-1', 'eu-west-1'], logging: { logGroupRetentionDays: 90 } },
+    })), outDir);
+    dev = parse(stacks.environments.dev!);
+    tools = parse(stacks.tools);
+  });
+
+  it('creates each edge function\'s log group in every listed region, with retention, before the function', () => {
+    const groups = resources(dev, 'aws_cloudwatch_log_group').filter((g) => String(g.name).startsWith('/aws/lambda/'));
+    expect(groups.map((g) => `${g.region} ${g.name} ${g.retention_in_days}`).sort()).toEqual(
+      ['eu-west-1', 'us-east-1'].flatMap((region) =>
+        ['origin-request', 'origin-response', 'viewer-request'].map((h) => `${region} /aws/lambda/us-east-1.acme-web-dev-${h} 90`)),
+    );
+    for (const fn of resources(dev, 'aws_lambda_function')) expect(fn.depends_on).toHaveLength(6);
+  });
+
+  it('lets the edge role write only its own functions\' log groups', () => {
+    const p = JSON.parse(String(resources(dev, 'aws_iam_role_policy').find((r) => r.name === 'write-own-logs-in-every-region')!.policy));
+    const all = p.Statement.flatMap((s: { Resource: string[] }) => s.Resource);
+    expect(all).toContain('arn:aws:logs:*:222222222222:log-group:/aws/lambda/us-east-1.acme-web-dev-viewer-request:log-stream:*');
+    for (const r of all) expect(r).toMatch(/log-group:\/aws\/lambda\/us-east-1\.acme-web-dev-(viewer-request|origin-request|origin-response)(:log-stream:\*)?$/);
+  });
+
+  it('guards the CodePipeline and CodeBuild trusts with aws:SourceAccount and aws:SourceArn, and leaves the Lambda trust as AWS documents it', () => {
+    const trust = (name: string) => JSON.parse(String(resources(tools, 'aws_iam_role').find((r) => r.name === name)!.assume_role_policy)).Statement[0];
+    expect(trust('acme-web-pipeline')).toMatchObject({
+      Principal: { Service: 'codepipeline.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': 'arn:aws:codepipeline:us-east-1:111111111111:acme-web' } },
+    });
+    expect(trust('acme-web-build')).toMatchObject({
+      Principal: { Service: 'codebuild.amazonaws.com' },
+      Condition: { StringEquals: { 'aws:SourceAccount': '111111111111' }, ArnLike: { 'aws:SourceArn': 'arn:aws:codebuild:us-east-1:111111111111:project/acme-web-build' } },
+    });
+    expect(trust('acme-web-deploy-function')).toEqual({ Sid: 'AllowServices', Effect: 'Allow', Principal: { Service: ['lambda.amazonaws.com'] }, Action: 'sts:AssumeRole' });
+  });
+
+  it('with tools.organizationId, the deploy role trusts only principals of that organization', () => {
+    const role = resources(dev, 'aws_iam_role').find((r) => r.name === 'edgelock-deploy')!;
+    expect(JSON.parse(String(role.assume_role_policy)).Statement[0].Condition).toEqual({ StringEquals: { 'aws:PrincipalOrgID': 'o-a1b2c3d4e5' } });
+  });
+
+  it('owns the deploy function and CodeBuild log groups, lets each write only its own, and keeps failed deploys in an SSE-SQS queue', () => {
+    const groups = resources(tools, 'aws_cloudwatch_log_group').map((g) => `${g.name} ${g.retention_in_days}`).sort();
+    expect(groups).toEqual(['/aws/codebuild/acme-web-build 90', '/aws/lambda/acme-web-deploy 90']);
+    const policyOf = (name: string) => JSON.parse(String(resources(tools, 'aws_iam_role_policy').find((r) => r.name === name)!.policy));
+    const deploy = policyOf('deploy-function');
+    expect(deploy.Statement.find((s: { Sid: string }) => s.Sid === 'WriteOwnLogs').Resource).toMatch(/^\$\{aws_cloudwatch_log_group\.pipeline_deploy-function-logs.*\.arn\}:log-stream:\*$/);
+    expect(deploy.Statement.flatMap((s: { Action: string | string[] }) => s.Action).filter((a: string) => a.startsWith('kms:'))).toEqual(['kms:Decrypt']);
+    expect(JSON.stringify(policyOf('build'))).not.toContain('/aws/*');
+    expect(JSON.stringify(tools)).toHaveResourceWithProperties(SqsQueue, { name: 'acme-web-deploy-failures', sqs_managed_sse_enabled: true });
+    expect(JSON.stringify(tools)).toHaveResourceWithProperties(LambdaFunctionEventInvokeConfig, { destination_config: { on_failure: { destination: expect.stringMatching(/^\$\{aws_sqs_queue\./) } } });
+    expect(JSON.stringify(deploy)).toContain('sqs:SendMessage');
+  });
+});
+
+describe('response headers policy by default', () => {
+  it('is attached to every behaviour unless stacks.responseHeadersPolicy is false', () => {
+    const on = parse(synthStacks(exampleConfig(), outDir).stacks.environments.prod!);
+    const dist = resources(on, 'aws_cloudfront_distribution')[0] as { default_cache_behavior: { response_headers_policy_id?: string } };
+    expect(dist.default_cache_behavior.response_headers_policy_id).toMatch(/^\$\{aws_cloudfront_response_headers_policy\./);
+    const off = parse(synthStacks(exampleConfig((r) => ({ ...r, stacks: { responseHeadersPolicy: false } })), outDir).stacks.environments.prod!);
+    expect(resources(off, 'aws_cloudfront_response_headers_policy')).toHaveLength(0);
   });
 });
