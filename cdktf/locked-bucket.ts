@@ -1,6 +1,6 @@
 /**
  * LockedBucket: an S3 bucket nobody reaches by accident. All four Block Public Access settings,
- * ACLs disabled (BucketOwnerEnforced) unless a log bucket needs them, default encryption,
+ * ACLs disabled (BucketOwnerEnforced), default encryption,
  * versioning, and a bucket policy from `src/origin/policy` (always with the TLS-only deny).
  */
 import { Construct } from 'constructs';
@@ -25,8 +25,8 @@ export interface LockedBucketProps {
   /** Object versioning. @default true */
   readonly versioning?: boolean;
   /**
-   * 'BucketOwnerEnforced' disables ACLs. 'BucketOwnerPreferred' only where ACLs are needed:
-   * CloudFront standard-log buckets (written through an ACL grant) and legacy OAI site buckets.
+   * 'BucketOwnerEnforced' disables ACLs. 'BucketOwnerPreferred' only for buckets an older setup still writes through ACLs
+   * (the stacks use none: CloudFront logs arrive through standard logging v2).
    * @default 'BucketOwnerEnforced'
    */
   readonly objectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
