@@ -56,6 +56,9 @@ export class EnvironmentStack extends AccountStack {
       sourceBuckets: [env.bucket],
       retentionDays: stacks.logging.retentionDays,
       cloudFrontDeliverySource: `${prefix}-cloudfront`,
+      accessLogBucketName: `${prefix}-s3logs-${env.accountId}`,
+      objectLock: stacks.logging.objectLock,
+      encryption: stacks.logging.encryption,
     });
 
     const key =
@@ -70,7 +73,7 @@ export class EnvironmentStack extends AccountStack {
     this.site = new LockedBucket(this, 'site', {
       bucketName: env.bucket,
       encryption: key ? { kind: 'sse-kms', keyArn: key.arn } : { kind: 'sse-s3' },
-      accessLogs: { bucket: this.logs.logBucket.bucket.id, prefix: `${S3_LOG_PREFIX}${env.bucket}/` },
+      accessLogs: { bucket: this.logs.accessLogBucket.bucket.id, prefix: `${S3_LOG_PREFIX}${env.bucket}/` },
     });
 
     const functions = new EdgeFunctions(this, 'edge', {

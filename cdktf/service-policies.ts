@@ -98,3 +98,25 @@ export function queueTlsOnlyPolicy(queueArn: string): PolicyDocument {
     Condition: { Bool: { 'aws:SecureTransport': 'false' } },
   });
 }
+
+/**
+ * The log bucket key's policy: the account administers it through IAM (the default key policy),
+ * and CloudWatch Logs' vended delivery may create data keys only for this account's CloudFront
+ * delivery sources in us-east-1.
+ */
+export function logKeyPolicy(accountId: string): PolicyDocument {
+  return policy(
+    { Sid: 'EnableIamPolicies', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${accountId}:root` }, Action: 'kms:*', Resource: '*' },
+    {
+      Sid: 'AllowCloudFrontLogDelivery',
+      Effect: 'Allow',
+      Principal: { Service: 'delivery.logs.amazonaws.com' },
+      Action: 'kms:GenerateDataKey*',
+      Resource: '*',
+      Condition: {
+        StringEquals: { 'aws:SourceAccount': accountId },
+        ArnLike: { 'aws:SourceArn': `arn:aws:logs:us-east-1:${accountId}:delivery-source:*` },
+      },
+    },
+  );
+}

@@ -314,6 +314,18 @@ const loggingSchema = z.strictObject({
   retentionDays: z.number().int().min(1).max(3650).default(365),
   /** Days the Lambda (edge and deploy function) and CodeBuild log groups keep logs. @default 365 */
   logGroupRetentionDays: logGroupRetention.default(365),
+  /**
+   * S3 Object Lock (GOVERNANCE mode, default retention `retentionDays`) on the CloudFront log
+   * bucket. Only at bucket creation. S3 server access logs then go to a bucket of their own.
+   * @default false
+   */
+  objectLock: z.boolean().default(false),
+  /**
+   * CloudFront log bucket encryption: SSE-S3, or SSE-KMS with a rotating key the stack creates.
+   * With SSE-KMS, S3 server access logs go to a bucket of their own (they cannot target SSE-KMS).
+   * @default 'sse-s3'
+   */
+  encryption: z.enum(['sse-s3', 'sse-kms'], { error: 'expected "sse-s3" or "sse-kms"' }).default('sse-s3'),
 });
 
 /** The 17 AWS regions enabled by default in every account: where Lambda@Edge can write logs without opt-in. */

@@ -22,7 +22,7 @@ export function maximalConfig(): ResolvedConfig {
     backend: { bucket: 'acme-tfstate', region: 'eu-west-1' },
     stacks: {
       edgeLogRegions: ['us-east-1', 'eu-west-1', 'ap-southeast-2'],
-      logging: { retentionDays: 2555, logGroupRetentionDays: 3653 },
+      logging: { retentionDays: 2555, logGroupRetentionDays: 3653, objectLock: true, encryption: 'sse-kms' },
       pipeline: { logKmsKeyArn: 'arn:aws:kms:us-east-1:111111111111:key/0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', approvalEmails: ['approver@example.com'] },
       encryption: 'sse-kms',
       behaviors: [{ pathPattern: '/assets/*' }],

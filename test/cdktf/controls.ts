@@ -273,7 +273,7 @@ export const CONTROLS: readonly Control[] = [
         const [distId, dist] = resources(json, 'aws_cloudfront_distribution')[0]!;
         const source = resources(json, 'aws_cloudwatch_log_delivery_source')[0]?.[1];
         const delivery = resources(json, 'aws_cloudwatch_log_delivery')[0]?.[1];
-        const logPolicy = bucketPolicies({ ...app, environments: { [name]: json } }).find((p) => p.bucket.includes('logs_bucket'));
+        const logPolicy = bucketPolicies({ ...app, environments: { [name]: json } }).find((p) => p.bucket.startsWith('${aws_s3_bucket.logs_bucket'));
         const admits = list(logPolicy?.policy.Statement).some(
           (s: Json) =>
             s.Principal?.Service === 'delivery.logs.amazonaws.com' &&
@@ -298,8 +298,8 @@ export const CONTROLS: readonly Control[] = [
     check: (app) =>
       Object.entries(app.environments).flatMap(([name, json]) => {
         const site = resources(json, 'aws_s3_bucket').find(([id]) => id.startsWith('site_'))?.[0];
-        const logs = resources(json, 'aws_s3_bucket').find(([id]) => id.startsWith('logs_'))?.[0];
-        const ok = resources(json, 'aws_s3_bucket_logging').some(([, l]) => l.bucket === `\${aws_s3_bucket.${site}.id}` && l.target_bucket === `\${aws_s3_bucket.${logs}.id}`);
+        const logBuckets = resources(json, 'aws_s3_bucket').filter(([id]) => id.startsWith('logs_')).map(([id]) => `\${aws_s3_bucket.${id}.id}`);
+        const ok = resources(json, 'aws_s3_bucket_logging').some(([, l]) => l.bucket === `\${aws_s3_bucket.${site}.id}` && logBuckets.includes(l.target_bucket));
         return fail(ok, `${name}: the site bucket's access logs do not go to the log bucket`);
       }),
     violate: (app) => {
@@ -479,6 +479,40 @@ export const CONTROLS: readonly Control[] = [
       }),
     violate: (app) => {
       delete first(firstEnv(app), 'aws_cloudfront_distribution').default_cache_behavior.response_headers_policy_id;
+    },
+  },
+  {
+    id: 'EL-LOG-04',
+    title: 'With stacks.logging.objectLock, the CloudFront log bucket has Object Lock (GOVERNANCE, retention = retentionDays); with encryption sse-kms, SSE-KMS with a rotating key that only this account\'s log delivery may use; S3 access logs then have a bucket of their own',
+    safeguards: ['164.312(b)', '164.312(c)'],
+    check: (app) =>
+      Object.entries(app.environments).flatMap(([name, json]) => {
+        const logging = app.config.stacks.logging;
+        const out: string[] = [];
+        const lock = resources(json, 'aws_s3_bucket_object_lock_configuration').find(([id]) => id.startsWith('logs_bucket'))?.[1];
+        const bucket = resources(json, 'aws_s3_bucket').find(([id]) => id.startsWith('logs_bucket'))?.[1];
+        if (logging.objectLock) {
+          out.push(...fail(bucket?.object_lock_enabled === true && lock?.rule?.default_retention?.mode === 'GOVERNANCE' && lock.rule.default_retention.days === logging.retentionDays,
+            `${name}: the log bucket has no GOVERNANCE Object Lock of ${logging.retentionDays} days`));
+        }
+        if (logging.encryption === 'sse-kms') {
+          const enc = resources(json, 'aws_s3_bucket_server_side_encryption_configuration').find(([id]) => id.startsWith('logs_bucket'))?.[1];
+          const keyRef = /^\$\{aws_kms_key\.([^.]+)\.arn\}$/.exec(String(list(enc?.rule)[0]?.apply_server_side_encryption_by_default?.kms_master_key_id))?.[1];
+          const key = keyRef ? json.resource.aws_kms_key?.[keyRef] : undefined;
+          const keyPolicy = resources(json, 'aws_kms_key_policy').find(([, p]) => p.key_id === `\${aws_kms_key.${keyRef}.key_id}`)?.[1];
+          const grant = list(keyPolicy ? doc(keyPolicy.policy).Statement : []).find((st: Json) => st.Principal?.Service === 'delivery.logs.amazonaws.com');
+          out.push(...fail(key?.enable_key_rotation === true, `${name}: the log bucket is not SSE-KMS with a rotating key`));
+          out.push(...fail(grant?.Condition?.StringEquals?.['aws:SourceAccount'] === app.config.environments[name]!.accountId, `${name}: the log key does not admit only this account's log delivery`));
+        }
+        if (logging.objectLock || logging.encryption === 'sse-kms') {
+          const target = resources(json, 'aws_s3_bucket_logging')[0]?.[1]?.target_bucket;
+          out.push(...fail(String(target).startsWith('${aws_s3_bucket.logs_access-logs'), `${name}: S3 access logs do not have a bucket of their own`));
+        }
+        return out;
+      }),
+    violate: (app) => {
+      (app as { config: ResolvedConfig }).config = { ...app.config, stacks: { ...app.config.stacks, logging: { ...app.config.stacks.logging, objectLock: true } } } as ResolvedConfig;
+      for (const json of Object.values(app.environments)) delete json.resource.aws_s3_bucket_object_lock_configuration;
     },
   },
 ];

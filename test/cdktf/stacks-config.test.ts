@@ -23,7 +23,7 @@ it('defaults to SSE-S3, a WAF, a response-headers policy, a year of logs and the
     behaviors: [],
     responseHeadersPolicy: true,
     waf: { rateLimit: 1000, authRateLimit: 300, managedRuleGroups: [], logRetentionDays: 365 },
-    logging: { retentionDays: 365, logGroupRetentionDays: 365 },
+    logging: { retentionDays: 365, logGroupRetentionDays: 365, objectLock: false, encryption: 'sse-s3' },
     edgeLogRegions: [...DEFAULT_EDGE_LOG_REGIONS],
     edgeFunctionDeleteTimeout: '6h',
     pipeline: { siteDir: 'public', buildCommands: ['npm ci', 'npm test', 'npm run build'], buildImage: 'aws/codebuild/standard:7.0', computeType: 'BUILD_GENERAL1_SMALL', approvalEmails: [] },

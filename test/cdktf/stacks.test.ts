@@ -27,6 +27,7 @@ import { CloudwatchLogDeliverySource } from '@cdktf/provider-aws/lib/cloudwatch-
 import { CloudwatchLogDeliveryDestination } from '@cdktf/provider-aws/lib/cloudwatch-log-delivery-destination';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
 import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
 import { CLOUDFRONT_V2_RECORD_FIELDS } from '../../cdktf/log-tables';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
@@ -466,5 +467,27 @@ describe('response headers policy by default', () => {
     expect(dist.default_cache_behavior.response_headers_policy_id).toMatch(/^\$\{aws_cloudfront_response_headers_policy\./);
     const off = parse(synthStacks(exampleConfig((r) => ({ ...r, stacks: { responseHeadersPolicy: false } })), outDir).stacks.environments.prod!);
     expect(resources(off, 'aws_cloudfront_response_headers_policy')).toHaveLength(0);
+  });
+});
+
+describe('log bucket with Object Lock and SSE-KMS', () => {
+  it('locks and encrypts the CloudFront log bucket and moves S3 access logs and Athena results to a bucket of their own', () => {
+    const { stacks } = synthStacks(exampleConfig((r) => ({ ...r, stacks: { logging: { retentionDays: 2190, objectLock: true, encryption: 'sse-kms' } } })), outDir);
+    const dev = parse(stacks.environments.dev!);
+    const json = JSON.stringify(dev);
+    expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: 'acme-web-dev-logs-222222222222', object_lock_enabled: true });
+    expect(json).toHaveResourceWithProperties(S3BucketObjectLockConfigurationA, { rule: { default_retention: { mode: 'GOVERNANCE', days: 2190 } } });
+    expect(json).toHaveResourceWithProperties(S3Bucket, { bucket: 'acme-web-dev-s3logs-222222222222' });
+    const enc = resources(dev, 'aws_s3_bucket_server_side_encryption_configuration').find((e) => String(e.bucket).startsWith('${aws_s3_bucket.logs_bucket'))!;
+    expect(enc.rule).toEqual([expect.objectContaining({ apply_server_side_encryption_by_default: { sse_algorithm: 'aws:kms', kms_master_key_id: expect.stringContaining('aws_kms_key.logs_key') } })]);
+    expect(json).toHaveResourceWithProperties(S3BucketLoggingA, { target_bucket: expect.stringContaining('logs_access-logs') });
+    const table = resources(dev, 'aws_glue_catalog_table').find((t) => t.name === 's3_access_logs')!;
+    expect((table.storage_descriptor as { location: string }).location).toBe('s3://acme-web-dev-s3logs-222222222222/s3/');
+    const wg = resources(dev, 'aws_athena_workgroup')[0] as { configuration: { result_configuration: Record<string, any> } };
+    expect(wg.configuration.result_configuration).toMatchObject({
+      output_location: 's3://acme-web-dev-s3logs-222222222222/athena-results/', encryption_configuration: { encryption_option: 'SSE_KMS' },
+    });
+    const keyPolicy = JSON.parse(String(resources(dev, 'aws_kms_key_policy').find((p) => String(p.key_id).includes('logs_key'))!.policy));
+    expect(keyPolicy.Statement[1]).toMatchObject({ Principal: { Service: 'delivery.logs.amazonaws.com' }, Action: 'kms:GenerateDataKey*', Condition: { StringEquals: { 'aws:SourceAccount': '222222222222' } } });
   });
 });
