@@ -115,12 +115,22 @@ export class Pipeline extends Construct {
       new CloudwatchLogGroup(this, id, { name, retentionInDays: props.logRetentionDays ?? 365, kmsKeyId: props.logKmsKeyArn });
     const deployLogs = logGroup('deploy-function-logs', `/aws/lambda/${project}-deploy`);
     const buildLogs = logGroup('build-logs', `/aws/codebuild/${names.build}`);
-    const userRoles = Object.values(names).map((name) => roleArn(accountId, name));
+    // The pipeline and build roles read and write artifacts; the deploy function only reads them,
+    // so the key admits it for kms:Decrypt alone (a key policy grant needs no IAM policy to work).
+    const writerRoles = [roleArn(accountId, names.pipeline), roleArn(accountId, names.build)];
 
     const key = new KmsKey(this, 'artifact-key', { description: `edgelock ${project} pipeline artifacts`, enableKeyRotation: true, deletionWindowInDays: 30 });
     new KmsKeyPolicy(this, 'artifact-key-policy', {
       keyId: key.keyId,
-      policy: JSON.stringify(artifactKeyPolicy({ accountId, userRoleArns: userRoles })),
+      policy: JSON.stringify(
+        policy(...artifactKeyPolicy({ accountId, userRoleArns: writerRoles }).Statement, {
+          Sid: 'AllowDeployFunctionToDecryptArtifacts',
+          Effect: 'Allow',
+          Principal: { AWS: roleArn(accountId, names.deploy) },
+          Action: 'kms:Decrypt',
+          Resource: '*',
+        }),
+      ),
       dependsOn: [pipelineRole, buildRole, deployRole], // KMS rejects a policy naming roles that do not exist yet
     });
     new KmsAlias(this, 'artifact-key-alias', { name: `alias/${project}-pipeline-artifacts`, targetKeyId: key.keyId });

@@ -424,20 +424,33 @@ export const CONTROLS: readonly Control[] = [
   },
   {
     id: 'EL-IAM-04',
-    title: 'The deploy function holds no KMS action it does not use (Decrypt only: it reads artifacts)',
+    title: 'The deploy function holds no KMS action it does not use (Decrypt only, in its policy and in key policies: it reads artifacts)',
     safeguards: ['164.312(a)'],
     check: (app) => {
       if (!app.config.stacks.pipeline) return [];
       const p = resources(app.tools, 'aws_iam_role_policy').find(([, r]) => r.name === 'deploy-function')?.[1];
       if (!p) return ['tools: no deploy function policy'];
       const kms = (list(doc(p.policy).Statement) as Json[]).flatMap((s) => list(s.Action) as string[]).filter((a) => a.startsWith('kms:'));
-      return fail(kms.length > 0 && kms.every((a) => a === 'kms:Decrypt'), `tools: the deploy function holds ${kms.join(', ')}`);
+      // A key policy grant works without any IAM policy: the key policies must not give more either.
+      const deployRole = `arn:aws:iam::${app.config.tools.accountId}:role/${app.config.project}-deploy-function`;
+      const viaKey = resources(app.tools, 'aws_kms_key_policy')
+        .flatMap(([, k]) => list(doc(k.policy).Statement) as Json[])
+        .filter((s) => s.Effect === 'Allow' && (list(s.Principal?.AWS) as string[]).includes(deployRole))
+        .flatMap((s) => list(s.Action) as string[]);
+      return [
+        ...fail(kms.length > 0 && kms.every((a) => a === 'kms:Decrypt'), `tools: the deploy function's policy holds ${kms.join(', ')}`),
+        ...fail(viaKey.every((a) => a === 'kms:Decrypt'), `tools: a key policy gives the deploy function ${viaKey.join(', ')}`),
+      ];
     },
     violate: (app) => {
       const [, p] = resources(app.tools, 'aws_iam_role_policy').find(([, r]) => r.name === 'deploy-function')!;
       const d = doc(p.policy);
       d.Statement = [...list(d.Statement), { Sid: 'X', Effect: 'Allow', Action: 'kms:Encrypt', Resource: '*' }];
       p.policy = JSON.stringify(d);
+      const [, key] = resources(app.tools, 'aws_kms_key_policy')[0]!;
+      const k = doc(key.policy);
+      k.Statement = [...list(k.Statement), { Sid: 'Y', Effect: 'Allow', Principal: { AWS: `arn:aws:iam::${app.config.tools.accountId}:role/${app.config.project}-deploy-function` }, Action: 'kms:Encrypt', Resource: '*' }];
+      key.policy = JSON.stringify(k);
     },
   },
   {
