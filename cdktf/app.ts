@@ -4,6 +4,7 @@ import type { App } from 'cdktf';
 import type { ResolvedConfig } from '../src/config/schema';
 import { ConfigError, type ConfigIssue } from '../src/errors';
 import { BuildArtifacts } from './artifacts';
+import { defaultCertificateMessage, needsOwnCertificate } from './certificate-check';
 import { EnvironmentStack } from './environment-stack';
 import { ToolsStack } from './tools-stack';
 
@@ -21,6 +22,9 @@ export function checkStackSettings(config: ResolvedConfig): void {
         path: `environments.${env.name}.originAccess`,
         message: 'stacks.encryption "sse-kms" needs originAccess "oac" (a legacy OAI cannot decrypt SSE-KMS objects)',
       });
+    }
+    if (needsOwnCertificate(config, env)) {
+      issues.push({ path: `environments.${env.name}.domain`, message: defaultCertificateMessage(env.name) });
     }
   }
   if (issues.length) throw new ConfigError(config.configPath, issues);

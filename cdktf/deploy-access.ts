@@ -9,6 +9,7 @@ import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { SsmParameter } from '@cdktf/provider-aws/lib/ssm-parameter';
 import { deployRolePermissions, deployRoleTrustPolicy } from '../src/origin/policy';
 import { PropsCheck } from './props';
+import { withPrincipalOrg } from './service-policies';
 
 /** Where each environment publishes its site description for the deployer. */
 export const siteParameterName = (project: string, environment: string): string => `/edgelock/${project}/${environment}/site`;
@@ -29,6 +30,8 @@ export interface DeployAccessProps {
   readonly distributionDomainName: string;
   /** The site bucket's KMS key, when it uses SSE-KMS: the role may use it for this bucket only. @default none (SSE-S3) */
   readonly kmsKeyArn?: string;
+  /** The AWS Organization ID: the trust then also requires aws:PrincipalOrgID. @default no organization condition */
+  readonly organizationId?: string;
   /** Legacy OAI buckets (ACLs enabled) require `bucket-owner-full-control` on uploads. @default false */
   readonly requireBucketOwnerFullControl?: boolean;
 }
@@ -53,6 +56,7 @@ export class DeployAccess extends Construct {
       .text(props.distributionId, 'distributionId')
       .text(props.distributionDomainName, 'distributionDomainName')
       .that(props.requireBucketOwnerFullControl === undefined || typeof props.requireBucketOwnerFullControl === 'boolean', 'requireBucketOwnerFullControl', 'expected true or false');
+    check.that(props.organizationId === undefined || /^o-[a-z0-9]{10,32}$/.test(props.organizationId), 'organizationId', `expected an AWS Organization ID such as "o-a1b2c3d4e5", got ${JSON.stringify(props.organizationId)}`);
     if (props.kmsKeyArn !== undefined) check.arn(props.kmsKeyArn, 'kmsKeyArn', 'kms', /^key\//);
     check.done();
     const parameterName = siteParameterName(props.project, props.environment);
@@ -73,7 +77,11 @@ export class DeployAccess extends Construct {
       name: props.roleName,
       description: `edgelock deploys ${props.project}/${props.environment} from the tools account`,
       maxSessionDuration: 3600,
-      assumeRolePolicy: JSON.stringify(deployRoleTrustPolicy({ trustedRoleArn: props.trustedRoleArn })),
+      assumeRolePolicy: JSON.stringify(
+        props.organizationId
+          ? withPrincipalOrg(deployRoleTrustPolicy({ trustedRoleArn: props.trustedRoleArn }), props.organizationId)
+          : deployRoleTrustPolicy({ trustedRoleArn: props.trustedRoleArn }),
+      ),
     });
     new IamRolePolicy(this, 'permissions', {
       role: this.role.id,

@@ -4,10 +4,12 @@
  */
 import { Construct } from 'constructs';
 import { AssetType, TerraformAsset, type TerraformProvider } from 'cdktf';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
 import { IamRole } from '@cdktf/provider-aws/lib/iam-role';
 import { IamRolePolicy } from '@cdktf/provider-aws/lib/iam-role-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { HANDLERS, type HandlerName } from '../src/build/handlers';
+import { LOG_GROUP_RETENTION_DAYS } from '../src/config/schema';
 import { EdgelockError } from '../src/errors';
 import { policy, serviceTrustPolicy } from '../src/origin/policy';
 import { BuildArtifacts } from './artifacts';
@@ -31,12 +33,23 @@ export interface EdgeFunctionsProps {
   readonly provider: TerraformProvider;
   /** How long Terraform waits for CloudFront to drop the replicas on delete. @default '6h' */
   readonly deleteTimeout?: string;
+  /**
+   * The environment account's provider in any region: the log groups are placed per region with
+   * the resource-level `region` argument.
+   */
+  readonly logProvider?: TerraformProvider;
+  /** Regions where each function's `/aws/lambda/us-east-1.<function>` log group is created. @default none */
+  readonly logRegions?: readonly string[];
+  /** Days those log groups keep logs (a CloudWatch Logs retention value). @default 365 */
+  readonly logRetentionDays?: number;
 }
 
 export class EdgeFunctions extends Construct {
   /** Qualified (versioned) ARN per handler; handlers the environment does not use are absent. */
   readonly qualifiedArns: Partial<Record<HandlerName, string>> = {};
   readonly role: IamRole;
+  /** The log groups created per region (empty without logRegions). */
+  readonly logGroups: CloudwatchLogGroup[];
 
   constructor(scope: Construct, id: string, props: EdgeFunctionsProps) {
     super(scope, id);
@@ -48,6 +61,8 @@ export class EdgeFunctions extends Construct {
       .that(props.artifacts instanceof BuildArtifacts, 'artifacts', 'expected the build, from BuildArtifacts.load(dist, project)')
       .that(props.provider !== undefined && props.provider !== null, 'provider', "expected the environment account's us-east-1 AwsProvider (Lambda@Edge functions live in us-east-1)")
       .that(props.deleteTimeout === undefined || /^\d+[smh]$/.test(props.deleteTimeout), 'deleteTimeout', `expected a duration such as "6h", got ${JSON.stringify(props.deleteTimeout)}`)
+      .that(props.logRegions === undefined || (Array.isArray(props.logRegions) && props.logRegions.every((r) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(r))), 'logRegions', 'expected AWS regions such as "eu-west-1"')
+      .that(props.logRetentionDays === undefined || (LOG_GROUP_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays), 'logRetentionDays', `expected one of ${LOG_GROUP_RETENTION_DAYS.join(', ')}`)
       .that(`${props.project}-${props.environment}-origin-response`.length <= 64, 'project', 'project and environment names together are too long: function names must fit in 64 characters')
       .done();
     const prefix = `${props.project}-${props.environment}`;
@@ -56,20 +71,33 @@ export class EdgeFunctions extends Construct {
       name: `${prefix}-edge`,
       assumeRolePolicy: JSON.stringify(serviceTrustPolicy(['lambda.amazonaws.com', 'edgelambda.amazonaws.com'])),
     });
+    const names = HANDLERS.filter((spec) => props.artifacts.handler(props.environment, spec.name) !== undefined).map((spec) => `${prefix}-${spec.name}`);
+    const groups = names.map((n) => `arn:aws:logs:*:${props.accountId}:log-group:/aws/lambda/us-east-1.${n}`);
     new IamRolePolicy(this, 'logs', {
       provider: props.provider,
       role: this.role.id,
-      name: 'write-logs-in-every-region',
-      // Lambda@Edge logs land in the region that served the request, as /aws/lambda/us-east-1.<name>.
+      name: 'write-own-logs-in-every-region',
+      // Lambda@Edge logs land in the region that served the request, as /aws/lambda/us-east-1.<name>:
+      // each function's own group in any region, nothing else. CreateLogGroup stays for regions
+      // not listed in stacks.edgeLogRegions, so no log is lost there.
       policy: JSON.stringify(
-        policy({
-          Sid: 'WriteEdgeLogs',
-          Effect: 'Allow',
-          Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-          Resource: [`arn:aws:logs:*:${props.accountId}:log-group:/aws/lambda/us-east-1.${prefix}-*`, `arn:aws:logs:*:${props.accountId}:log-group:/aws/lambda/us-east-1.${prefix}-*:*`],
-        }),
+        policy(
+          { Sid: 'CreateOwnLogGroups', Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: groups },
+          { Sid: 'WriteOwnLogStreams', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: groups.map((g) => `${g}:log-stream:*`) },
+        ),
       ),
     });
+    this.logGroups = (props.logRegions ?? []).flatMap((region) =>
+      names.map(
+        (n) =>
+          new CloudwatchLogGroup(this, `log-${region}-${n.slice(prefix.length + 1)}`, {
+            provider: props.logProvider ?? props.provider,
+            region,
+            name: `/aws/lambda/us-east-1.${n}`,
+            retentionInDays: props.logRetentionDays ?? 365,
+          }),
+      ),
+    );
 
     const hasAuthBundle = props.artifacts.handler(props.environment, 'viewer-request') !== undefined;
     if (hasAuthBundle !== props.auth) {
@@ -95,6 +123,8 @@ export class EdgeFunctions extends Construct {
         timeout: spec.timeoutSeconds,
         publish: true,
         timeouts: { delete: props.deleteTimeout ?? '6h' },
+        // The groups first: a replica that logs before they exist would create them without retention.
+        dependsOn: this.logGroups,
       });
       this.qualifiedArns[spec.name] = fn.qualifiedArn;
     }

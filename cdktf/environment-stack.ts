@@ -4,22 +4,24 @@
  * only that distribution, the deploy role, and the log tables.
  */
 import type { Construct } from 'constructs';
-import { TerraformOutput } from 'cdktf';
+import { Annotations, TerraformOutput } from 'cdktf';
 import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
 import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
 import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
-import { Wafv2WebAcl } from '@cdktf/provider-aws/lib/wafv2-web-acl';
 import type { ResolvedConfig, ResolvedEnvironment } from '../src/config/schema';
 import { roleArn, siteBucketPolicy, siteKeyPolicy } from '../src/origin/policy';
 import { AccountStack } from './account-stack';
+import { usesDefaultCertificateWithAuth } from './certificate-check';
 import type { BuildArtifacts } from './artifacts';
 import { DeployAccess, siteParameterName } from './deploy-access';
 import { EdgeFunctions } from './edge-functions';
 import { LockedBucket } from './locked-bucket';
-import { LogAnalytics, S3_LOG_PREFIX } from './log-analytics';
+import { CloudFrontLogDelivery } from './cloudfront-log-delivery';
+import { CLOUDFRONT_LOG_PREFIX, LogAnalytics, S3_LOG_PREFIX } from './log-analytics';
 import { deployFunctionRoleName } from './pipeline';
 import { ProtectedDistribution } from './protected-distribution';
 import { securityHeadersPolicy } from './response-headers';
+import { EdgeWebAcl } from './web-acl';
 
 export interface EnvironmentStackProps {
   readonly config: ResolvedConfig;
@@ -38,6 +40,13 @@ export class EnvironmentStack extends AccountStack {
     super(scope, id, { config, accountId: env.accountId, region: env.region });
     const stacks = config.stacks;
     const prefix = `${config.project}-${env.name}`;
+    if (usesDefaultCertificateWithAuth(env)) {
+      // Only reached with stacks.allowDefaultCertificate: true (checkStackSettings refuses it otherwise).
+      Annotations.of(this).addWarning(
+        `environment "${env.name}" has auth: true on the default *.cloudfront.net certificate (stacks.allowDefaultCertificate: true): ` +
+          'its security policy is fixed at TLSv1, so Basic credentials may cross TLS 1.0 or 1.1; set domain and certificateArn to require TLS 1.2',
+      );
+    }
 
     this.logs = new LogAnalytics(this, 'logs', {
       project: config.project,
@@ -46,6 +55,10 @@ export class EnvironmentStack extends AccountStack {
       bucketName: `${prefix}-logs-${env.accountId}`,
       sourceBuckets: [env.bucket],
       retentionDays: stacks.logging.retentionDays,
+      cloudFrontDeliverySource: `${prefix}-cloudfront`,
+      accessLogBucketName: `${prefix}-s3logs-${env.accountId}`,
+      objectLock: stacks.logging.objectLock,
+      encryption: stacks.logging.encryption,
     });
 
     const key =
@@ -60,7 +73,7 @@ export class EnvironmentStack extends AccountStack {
     this.site = new LockedBucket(this, 'site', {
       bucketName: env.bucket,
       encryption: key ? { kind: 'sse-kms', keyArn: key.arn } : { kind: 'sse-s3' },
-      accessLogs: { bucket: this.logs.logBucket.bucket.id, prefix: `${S3_LOG_PREFIX}${env.bucket}/` },
+      accessLogs: { bucket: this.logs.accessLogBucket.bucket.id, prefix: `${S3_LOG_PREFIX}${env.bucket}/` },
     });
 
     const functions = new EdgeFunctions(this, 'edge', {
@@ -71,26 +84,21 @@ export class EnvironmentStack extends AccountStack {
       artifacts: props.artifacts,
       provider: this.usEast1,
       deleteTimeout: stacks.edgeFunctionDeleteTimeout,
+      logProvider: this.provider,
+      logRegions: stacks.edgeLogRegions,
+      logRetentionDays: stacks.logging.logGroupRetentionDays,
     });
 
     const webAcl = stacks.waf
-      ? new Wafv2WebAcl(this, 'waf', {
-          provider: this.usEast1,
+      ? new EdgeWebAcl(this, 'waf', {
           name: prefix,
-          scope: 'CLOUDFRONT',
-          defaultAction: { allow: {} },
-          visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: prefix, sampledRequestsEnabled: true },
-          rule: [
-            {
-              name: 'rate-limit-per-ip',
-              priority: 0,
-              action: { block: {} },
-              // `statement` is untyped in the provider bindings and passed through as written: snake_case.
-              statement: { rate_based_statement: { limit: stacks.waf.rateLimit, aggregate_key_type: 'IP' } },
-              visibilityConfig: { cloudwatchMetricsEnabled: true, metricName: `${prefix}-rate-limit`, sampledRequestsEnabled: true },
-            },
-          ],
-        })
+          accountId: env.accountId,
+          provider: this.usEast1,
+          rateLimit: stacks.waf.rateLimit,
+          authRateLimit: stacks.waf.authRateLimit,
+          managedRuleGroups: stacks.waf.managedRuleGroups,
+          logRetentionDays: stacks.waf.logRetentionDays,
+        }).webAcl
       : undefined;
 
     const headersPolicy = stacks.responseHeadersPolicy
@@ -110,11 +118,19 @@ export class EnvironmentStack extends AccountStack {
       errorPages: stacks.errorPages,
       priceClass: stacks.priceClass,
       domain: env.domain && env.certificateArn ? { name: env.domain, certificateArn: env.certificateArn } : undefined,
-      logBucketDomainName: this.logs.logBucket.bucket.bucketDomainName,
+      allowDefaultCertificate: stacks.allowDefaultCertificate,
       webAclArn: webAcl?.arn,
       responseHeadersPolicyId: headersPolicy?.id,
     });
     const cdn = this.distribution.distribution;
+    new CloudFrontLogDelivery(this, 'cdn-logs', {
+      name: prefix,
+      provider: this.usEast1,
+      distributionArn: cdn.arn,
+      bucketArn: this.logs.logBucket.arn,
+      prefix: CLOUDFRONT_LOG_PREFIX,
+      dependsOn: [this.logs.policy],
+    });
 
     this.site.attachPolicy(siteBucketPolicy({ bucketArn: this.site.arn, reader: this.distribution.reader }));
     if (key) {
@@ -138,6 +154,7 @@ export class EnvironmentStack extends AccountStack {
       distributionDomainName: cdn.domainName,
       kmsKeyArn: key?.arn,
       requireBucketOwnerFullControl: env.originAccess === 'oai',
+      organizationId: config.tools.organizationId,
     });
 
     new TerraformOutput(this, 'distribution-id', { value: cdn.id });

@@ -15,5 +15,6 @@ export { ProtectedDistribution, allowedMethodSet, CACHING_OPTIMIZED, type Protec
 export { DeployAccess, siteParameterName, type DeployAccessProps } from './deploy-access';
 export { Pipeline, buildspec, deployFunctionRoleName, type PipelineProps, type PipelineEnvironment, type DeployUserParameters } from './pipeline';
 export { LogAnalytics, S3_TABLE, CLOUDFRONT_TABLE, type LogAnalyticsProps } from './log-analytics';
+export { EdgeWebAcl, BASELINE_MANAGED_RULE_GROUPS, webAclRules, type EdgeWebAclProps } from './web-acl';
 export { EnvironmentStack } from './environment-stack';
 export { ToolsStack } from './tools-stack';

@@ -1,6 +1,6 @@
 /**
  * LockedBucket: an S3 bucket nobody reaches by accident. All four Block Public Access settings,
- * ACLs disabled (BucketOwnerEnforced) unless a log bucket needs them, default encryption,
+ * ACLs disabled (BucketOwnerEnforced), default encryption,
  * versioning, and a bucket policy from `src/origin/policy` (always with the TLS-only deny).
  */
 import { Construct } from 'constructs';
@@ -11,6 +11,7 @@ import { S3BucketPublicAccessBlock } from '@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration';
 import { S3BucketVersioningA } from '@cdktf/provider-aws/lib/s3-bucket-versioning';
 import { S3BucketLoggingA } from '@cdktf/provider-aws/lib/s3-bucket-logging';
+import { S3BucketObjectLockConfigurationA } from '@cdktf/provider-aws/lib/s3-bucket-object-lock-configuration';
 import { S3BucketLifecycleConfiguration } from '@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration';
 import { bucketArn, type PolicyDocument } from '../src/origin/policy';
 import { PropsCheck } from './props';
@@ -25,8 +26,8 @@ export interface LockedBucketProps {
   /** Object versioning. @default true */
   readonly versioning?: boolean;
   /**
-   * 'BucketOwnerEnforced' disables ACLs. 'BucketOwnerPreferred' only where ACLs are needed:
-   * CloudFront standard-log buckets (written through an ACL grant) and legacy OAI site buckets.
+   * 'BucketOwnerEnforced' disables ACLs. 'BucketOwnerPreferred' only for buckets an older setup still writes through ACLs
+   * (the stacks use none: CloudFront logs arrive through standard logging v2).
    * @default 'BucketOwnerEnforced'
    */
   readonly objectOwnership?: 'BucketOwnerEnforced' | 'BucketOwnerPreferred';
@@ -34,6 +35,12 @@ export interface LockedBucketProps {
   readonly accessLogs?: { readonly bucket: string; readonly prefix: string };
   /** Expire objects (and old versions) after this many days. @default never */
   readonly expireAfterDays?: number;
+  /**
+   * S3 Object Lock with a default retention in GOVERNANCE mode (versioning is then always on):
+   * objects cannot be overwritten or deleted for `days` except by a principal allowed
+   * s3:BypassGovernanceRetention. Only at bucket creation. @default no Object Lock
+   */
+  readonly objectLock?: { readonly mode: 'GOVERNANCE'; readonly days: number };
 }
 
 export class LockedBucket extends Construct {
@@ -49,7 +56,7 @@ export class LockedBucket extends Construct {
     checkLockedBucketProps(props, `LockedBucket ${this.node.path}`);
     this.bucketName = props.bucketName;
     this.arn = bucketArn(props.bucketName);
-    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName });
+    this.bucket = new S3Bucket(this, 'bucket', { bucket: props.bucketName, objectLockEnabled: props.objectLock ? true : undefined });
     const bucket = this.bucket.id;
 
     this.publicAccessBlock = new S3BucketPublicAccessBlock(this, 'public-access-block', {
@@ -72,8 +79,14 @@ export class LockedBucket extends Construct {
           : { applyServerSideEncryptionByDefault: { sseAlgorithm: 'AES256' } },
       ],
     });
-    if (props.versioning ?? true) {
+    if (props.objectLock || (props.versioning ?? true)) {
       new S3BucketVersioningA(this, 'versioning', { bucket, versioningConfiguration: { status: 'Enabled' } });
+    }
+    if (props.objectLock) {
+      new S3BucketObjectLockConfigurationA(this, 'object-lock', {
+        bucket,
+        rule: { defaultRetention: { mode: props.objectLock.mode, days: props.objectLock.days } },
+      });
     }
     if (props.accessLogs) {
       new S3BucketLoggingA(this, 'access-logs', { bucket, targetBucket: props.accessLogs.bucket, targetPrefix: props.accessLogs.prefix });
@@ -117,6 +130,11 @@ function checkLockedBucketProps(props: LockedBucketProps, source: string): void 
   if (props.accessLogs !== undefined) {
     check.bucketName(props.accessLogs.bucket, 'accessLogs.bucket');
     check.that(typeof props.accessLogs.prefix === 'string', 'accessLogs.prefix', 'expected a key prefix such as "s3/" (may be empty)');
+  }
+  if (props.objectLock !== undefined) {
+    check.that(props.objectLock.mode === 'GOVERNANCE', 'objectLock.mode', 'expected "GOVERNANCE"').positiveInteger(props.objectLock.days, 'objectLock.days', 36500)
+      .that(props.objectLock.days !== undefined, 'objectLock.days', 'expected the default retention in days');
+    check.that(props.versioning !== false, 'versioning', 'Object Lock needs versioning: leave versioning on');
   }
   check.positiveInteger(props.expireAfterDays, 'expireAfterDays', 36500).done();
 }

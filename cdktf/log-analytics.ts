@@ -1,13 +1,20 @@
 /**
- * LogAnalytics: a log bucket that CloudFront standard logging and S3 server access logging can
- * write to, Glue tables over both formats, an Athena workgroup and saved queries for 403s.
+ * LogAnalytics: a log bucket (ACLs disabled, versioned) that CloudFront standard logging v2 and
+ * S3 server access logging write to, Glue tables over both formats, an Athena workgroup and saved
+ * queries for 403s.
  */
 import { Construct } from 'constructs';
 import { AthenaNamedQuery } from '@cdktf/provider-aws/lib/athena-named-query';
 import { AthenaWorkgroup } from '@cdktf/provider-aws/lib/athena-workgroup';
 import { GlueCatalogDatabase } from '@cdktf/provider-aws/lib/glue-catalog-database';
 import { GlueCatalogTable } from '@cdktf/provider-aws/lib/glue-catalog-table';
-import { bucketArn, logBucketPolicy } from '../src/origin/policy';
+import type { S3BucketPolicy } from '@cdktf/provider-aws/lib/s3-bucket-policy';
+import { KmsAlias } from '@cdktf/provider-aws/lib/kms-alias';
+import { KmsKey } from '@cdktf/provider-aws/lib/kms-key';
+import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
+import { bucketArn, logBucketPolicy, policy, tlsOnlyStatement } from '../src/origin/policy';
+import { deliverySourceArn } from './cloudfront-log-delivery';
+import { logDeliveryToS3Statement, logKeyPolicy } from './service-policies';
 import { LockedBucket } from './locked-bucket';
 import { PropsCheck } from './props';
 import { CLOUDFRONT_LOG_COLUMNS, S3_ACCESS_LOG_COLUMNS, S3_ACCESS_LOG_REGEX, savedQueries, type LogColumn } from './log-tables';
@@ -29,6 +36,20 @@ export interface LogAnalyticsProps {
   readonly sourceBuckets: readonly string[];
   /** Days before logs (and old versions) expire. @default 365 */
   readonly retentionDays?: number;
+  /**
+   * Name of the CloudFront log delivery source (CloudFrontLogDelivery, in us-east-1 of this
+   * account) the bucket admits under CLOUDFRONT_LOG_PREFIX. @default none: no CloudFront logs
+   */
+  readonly cloudFrontDeliverySource?: string;
+  /** Object Lock (GOVERNANCE, retention = retentionDays) on the CloudFront log bucket. @default false */
+  readonly objectLock?: boolean;
+  /** The CloudFront log bucket's encryption; 'sse-kms' creates a rotating key. @default 'sse-s3' */
+  readonly encryption?: 'sse-s3' | 'sse-kms';
+  /**
+   * Name of the bucket for S3 server access logs when they cannot share the log bucket (Object
+   * Lock or SSE-KMS on). @default `<bucketName>-s3logs` (the name cut to fit 63 characters)
+   */
+  readonly accessLogBucketName?: string;
 }
 
 const TEXT_INPUT = 'org.apache.hadoop.mapred.TextInputFormat';
@@ -38,6 +59,12 @@ export class LogAnalytics extends Construct {
   readonly logBucket: LockedBucket;
   readonly database: GlueCatalogDatabase;
   readonly workgroup: AthenaWorkgroup;
+  /** Where S3 server access logs go: the log bucket, or a bucket of their own with Object Lock or SSE-KMS. */
+  readonly accessLogBucket: LockedBucket;
+  /** The CloudFront log bucket's key, with SSE-KMS. */
+  readonly key?: KmsKey;
+  /** The CloudFront log bucket policy: log deliveries depend on it. */
+  readonly policy: S3BucketPolicy;
 
   constructor(scope: Construct, id: string, props: LogAnalyticsProps) {
     super(scope, id);
@@ -47,26 +74,63 @@ export class LogAnalytics extends Construct {
       .accountId(props.accountId, 'accountId')
       .bucketName(props.bucketName, 'bucketName')
       .that(Array.isArray(props.sourceBuckets), 'sourceBuckets', 'expected a list of bucket names (may be empty)')
-      .positiveInteger(props.retentionDays, 'retentionDays', 3650);
+      .positiveInteger(props.retentionDays, 'retentionDays', 3650)
+      .that(props.objectLock === undefined || typeof props.objectLock === 'boolean', 'objectLock', 'expected true or false')
+      .oneOf(props.encryption, 'encryption', ['sse-s3', 'sse-kms'])
+      .that(props.cloudFrontDeliverySource === undefined || /^[\w-]{1,60}$/.test(props.cloudFrontDeliverySource), 'cloudFrontDeliverySource', 'expected a delivery source name (letters, digits, _ and -)');
     (Array.isArray(props.sourceBuckets) ? props.sourceBuckets : []).forEach((b, i) => check.bucketName(b, `sourceBuckets[${i}]`));
     check.done();
-    // CloudFront standard logging writes through an ACL grant, so this bucket keeps ACLs
-    // (BucketOwnerPreferred: the bucket owner still owns what is written). SSE-S3: CloudFront
-    // standard logs cannot be written with SSE-KMS.
+    // CloudFront standard logging v2 delivers through CloudWatch Logs (no ACL grant) and S3 server
+    // access logging through the bucket policy: ACLs stay disabled. S3 server access logging cannot
+    // write to a bucket with SSE-KMS default encryption or an Object Lock default retention, so
+    // with either of those its logs get a bucket of their own (SSE-S3, versioned, same expiry).
+    const retentionDays = props.retentionDays ?? 365;
+    this.key =
+      props.encryption === 'sse-kms'
+        ? new KmsKey(this, 'key', { description: `edgelock ${props.project}-${props.environment} CloudFront logs`, enableKeyRotation: true, deletionWindowInDays: 30 })
+        : undefined;
+    if (this.key) {
+      new KmsKeyPolicy(this, 'key-policy', { keyId: this.key.keyId, policy: JSON.stringify(logKeyPolicy(props.accountId)) });
+      new KmsAlias(this, 'key-alias', { name: `alias/${props.project}-${props.environment}-logs`, targetKeyId: this.key.keyId });
+    }
     this.logBucket = new LockedBucket(this, 'bucket', {
       bucketName: props.bucketName,
-      objectOwnership: 'BucketOwnerPreferred',
-      versioning: false,
-      expireAfterDays: props.retentionDays ?? 365,
+      objectOwnership: 'BucketOwnerEnforced',
+      versioning: true,
+      encryption: this.key ? { kind: 'sse-kms', keyArn: this.key.arn } : { kind: 'sse-s3' },
+      objectLock: props.objectLock ? { mode: 'GOVERNANCE', days: retentionDays } : undefined,
+      expireAfterDays: retentionDays,
     });
-    this.logBucket.attachPolicy(
-      logBucketPolicy({
-        bucketArn: this.logBucket.arn,
-        accessLogPrefix: S3_LOG_PREFIX,
-        sourceBucketArns: props.sourceBuckets.map((b) => bucketArn(b)),
-        sourceAccountId: props.accountId,
-      }),
-    );
+    const split = Boolean(props.objectLock) || this.key !== undefined;
+    this.accessLogBucket = split
+      ? new LockedBucket(this, 'access-logs', {
+          bucketName: props.accessLogBucketName ?? `${props.bucketName.slice(0, 56)}-s3logs`,
+          versioning: true,
+          expireAfterDays: retentionDays,
+        })
+      : this.logBucket;
+    const accessLogPolicy = logBucketPolicy({
+      bucketArn: this.accessLogBucket.arn,
+      accessLogPrefix: S3_LOG_PREFIX,
+      sourceBucketArns: props.sourceBuckets.map((b) => bucketArn(b)),
+      sourceAccountId: props.accountId,
+    });
+    const cloudFrontStatement = props.cloudFrontDeliverySource
+      ? [
+          logDeliveryToS3Statement({
+            bucketArn: this.logBucket.arn,
+            prefix: CLOUDFRONT_LOG_PREFIX,
+            accountId: props.accountId,
+            deliverySourceArn: deliverySourceArn(props.accountId, props.cloudFrontDeliverySource),
+          }),
+        ]
+      : [];
+    if (split) {
+      this.accessLogBucket.attachPolicy(accessLogPolicy);
+      this.policy = this.logBucket.attachPolicy(policy(tlsOnlyStatement(this.logBucket.arn), ...cloudFrontStatement));
+    } else {
+      this.policy = this.logBucket.attachPolicy(policy(...accessLogPolicy.Statement, ...cloudFrontStatement));
+    }
 
     const dbName = `${props.project}_${props.environment}_logs`.replace(/-/g, '_');
     this.database = new GlueCatalogDatabase(this, 'database', {
@@ -74,7 +138,7 @@ export class LogAnalytics extends Construct {
       description: `edgelock logs of ${props.project}/${props.environment}`,
     });
     const columns = (list: readonly LogColumn[]) => list.map((c) => ({ name: c.name, type: c.type }));
-    const location = (prefix: string) => `s3://${props.bucketName}/${prefix}`;
+    const location = (prefix: string, bucket = this.logBucket) => `s3://${bucket.bucketName}/${prefix}`;
 
     new GlueCatalogTable(this, 's3-access-logs', {
       databaseName: this.database.name,
@@ -82,7 +146,7 @@ export class LogAnalytics extends Construct {
       tableType: 'EXTERNAL_TABLE',
       parameters: { EXTERNAL: 'TRUE' },
       storageDescriptor: {
-        location: location(S3_LOG_PREFIX),
+        location: location(S3_LOG_PREFIX, this.accessLogBucket),
         inputFormat: TEXT_INPUT,
         outputFormat: TEXT_OUTPUT,
         columns: columns(S3_ACCESS_LOG_COLUMNS),
@@ -114,8 +178,9 @@ export class LogAnalytics extends Construct {
         enforceWorkgroupConfiguration: true,
         publishCloudwatchMetricsEnabled: true,
         resultConfiguration: {
-          outputLocation: location(ATHENA_RESULTS_PREFIX),
-          encryptionConfiguration: { encryptionOption: 'SSE_S3' },
+          // Results beside the S3 access logs: never under the CloudFront logs' Object Lock.
+          outputLocation: location(ATHENA_RESULTS_PREFIX, this.accessLogBucket),
+          encryptionConfiguration: this.key ? { encryptionOption: 'SSE_KMS', kmsKeyArn: this.key.arn } : { encryptionOption: 'SSE_S3' },
         },
       },
     });

@@ -1,8 +1,8 @@
 /**
  * Athena (Glue) table definitions for the two log formats, with the columns AWS documents:
  * S3 server access logs (space separated, quoted and bracketed fields, 26 fields ending in
- * aclRequired, newer trailing fields accepted) and CloudFront standard logs (tab separated, two
- * header lines).
+ * aclRequired, newer trailing fields accepted) and CloudFront standard logging v2 (W3C, tab
+ * separated, the `#Version` and `#Fields` header lines, the fields this module asks for).
  */
 
 export interface LogColumn {
@@ -33,17 +33,30 @@ export const S3_ACCESS_LOG_REGEX = [
   ` ${QUOTED} ${QUOTED} ${FIELD} ${FIELD} ${FIELD} ${FIELD} ${FIELD} ${FIELD} ${FIELD}(?: ${FIELD})?(?: ${FIELD})?(?: .*)?$`,
 ].join('');
 
-/** CloudFront standard log fields (the `#Fields:` line), in order, as Athena columns. */
-export const CLOUDFRONT_LOG_COLUMNS: readonly LogColumn[] = [
-  col('date', 'date'), col('time'), col('location'), col('bytes', 'bigint'), col('request_ip'),
-  col('method'), col('host'), col('uri'), col('status', 'int'), col('referrer'), col('user_agent'),
-  col('query_string'), col('cookie'), col('result_type'), col('request_id'), col('host_header'),
-  col('request_protocol'), col('request_bytes', 'bigint'), col('time_taken', 'float'),
-  col('xforwarded_for'), col('ssl_protocol'), col('ssl_cipher'), col('response_result_type'),
-  col('http_version'), col('fle_status'), col('fle_encrypted_fields', 'int'), col('c_port', 'int'),
-  col('time_to_first_byte', 'float'), col('x_edge_detailed_result_type'), col('sc_content_type'),
-  col('sc_content_len', 'bigint'), col('sc_range_start', 'bigint'), col('sc_range_end', 'bigint'),
+/**
+ * CloudFront standard logging v2 (W3C, tab-separated): the record fields the delivery asks for,
+ * in order, and the Athena column each becomes. The order is the legacy log's, so queries read the
+ * same; `cs(Cookie)` is left out (cookies may carry session secrets).
+ */
+const CLOUDFRONT_FIELDS: readonly (readonly [field: string, column: LogColumn])[] = [
+  ['date', col('date', 'date')], ['time', col('time')], ['x-edge-location', col('location')], ['sc-bytes', col('bytes', 'bigint')],
+  ['c-ip', col('request_ip')], ['cs-method', col('method')], ['cs(Host)', col('host')], ['cs-uri-stem', col('uri')],
+  ['sc-status', col('status', 'int')], ['cs(Referer)', col('referrer')], ['cs(User-Agent)', col('user_agent')],
+  ['cs-uri-query', col('query_string')], ['x-edge-result-type', col('result_type')], ['x-edge-request-id', col('request_id')],
+  ['x-host-header', col('host_header')], ['cs-protocol', col('request_protocol')], ['cs-bytes', col('request_bytes', 'bigint')],
+  ['time-taken', col('time_taken', 'float')], ['x-forwarded-for', col('xforwarded_for')], ['ssl-protocol', col('ssl_protocol')],
+  ['ssl-cipher', col('ssl_cipher')], ['x-edge-response-result-type', col('response_result_type')], ['cs-protocol-version', col('http_version')],
+  ['fle-status', col('fle_status')], ['fle-encrypted-fields', col('fle_encrypted_fields', 'int')], ['c-port', col('c_port', 'int')],
+  ['time-to-first-byte', col('time_to_first_byte', 'float')], ['x-edge-detailed-result-type', col('x_edge_detailed_result_type')],
+  ['sc-content-type', col('sc_content_type')], ['sc-content-len', col('sc_content_len', 'bigint')],
+  ['sc-range-start', col('sc_range_start', 'bigint')], ['sc-range-end', col('sc_range_end', 'bigint')],
 ];
+
+/** The record fields the v2 delivery writes, in order. */
+export const CLOUDFRONT_V2_RECORD_FIELDS: readonly string[] = CLOUDFRONT_FIELDS.map(([f]) => f);
+
+/** The Athena columns of the CloudFront table, one per record field, in the same order. */
+export const CLOUDFRONT_LOG_COLUMNS: readonly LogColumn[] = CLOUDFRONT_FIELDS.map(([, c]) => c);
 
 /** Saved Athena queries: name → SQL over the two tables. */
 export function savedQueries(s3Table: string, cloudfrontTable: string): Record<string, { description: string; sql: string }> {

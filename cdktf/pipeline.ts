@@ -17,7 +17,13 @@ import { KmsKeyPolicy } from '@cdktf/provider-aws/lib/kms-key-policy';
 import { LambdaFunction } from '@cdktf/provider-aws/lib/lambda-function';
 import { SnsTopic } from '@cdktf/provider-aws/lib/sns-topic';
 import { SnsTopicSubscription } from '@cdktf/provider-aws/lib/sns-topic-subscription';
-import { artifactKeyPolicy, policy, roleArn, serviceTrustPolicy, tlsOnlyStatement, type Statement } from '../src/origin/policy';
+import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
+import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-function-event-invoke-config';
+import { SqsQueue } from '@cdktf/provider-aws/lib/sqs-queue';
+import { SqsQueuePolicy } from '@cdktf/provider-aws/lib/sqs-queue-policy';
+import { artifactKeyPolicy, policy, roleArn, serviceTrustPolicy, tlsOnlyStatement, type PolicyDocument, type Statement } from '../src/origin/policy';
+import { guardedServiceTrustPolicy, queueTlsOnlyPolicy } from './service-policies';
+import { LOG_GROUP_RETENTION_DAYS } from '../src/config/schema';
 import type { VerifiedZip } from './artifacts';
 import { LockedBucket } from './locked-bucket';
 import { PropsCheck } from './props';
@@ -70,6 +76,10 @@ export interface PipelineProps {
   readonly buildImage: string;
   /** CodeBuild compute type, e.g. 'BUILD_GENERAL1_SMALL'. */
   readonly computeType: string;
+  /** Days the deploy function's and CodeBuild's log groups keep logs. @default 365 */
+  readonly logRetentionDays?: number;
+  /** A KMS key for those log groups (its policy must admit CloudWatch Logs). @default CloudWatch Logs' own encryption */
+  readonly logKmsKeyArn?: string;
   /** Who is e-mailed for each manual approval (may be empty: approve in the console). */
   readonly approvalEmails: readonly string[];
 }
@@ -81,23 +91,46 @@ export class Pipeline extends Construct {
   readonly pipeline: Codepipeline;
   readonly artifactBucket: LockedBucket;
   readonly deployFunction: LambdaFunction;
+  /** Failed asynchronous invocations of the deploy function. */
+  readonly failures: SqsQueue;
 
   constructor(scope: Construct, id: string, props: PipelineProps) {
     super(scope, id);
     checkPipelineProps(props, `Pipeline ${this.node.path}`);
     const { project, accountId } = props;
     const names = { pipeline: `${project}-pipeline`, build: `${project}-build`, deploy: deployFunctionRoleName(project) };
-    const role = (id: string, name: string, service: string) =>
-      new IamRole(this, id, { name, assumeRolePolicy: JSON.stringify(serviceTrustPolicy([service])) });
-    const pipelineRole = role('pipeline-role', names.pipeline, 'codepipeline.amazonaws.com');
-    const buildRole = role('build-role', names.build, 'codebuild.amazonaws.com');
-    const deployRole = role('deploy-function-role', names.deploy, 'lambda.amazonaws.com');
-    const userRoles = Object.values(names).map((name) => roleArn(accountId, name));
+    const { region } = props;
+    const role = (id: string, name: string, trust: PolicyDocument) => new IamRole(this, id, { name, assumeRolePolicy: JSON.stringify(trust) });
+    const arns = {
+      pipeline: `arn:aws:codepipeline:${region}:${accountId}:${project}`,
+      build: `arn:aws:codebuild:${region}:${accountId}:project/${names.build}`,
+    };
+    // CodePipeline and CodeBuild document aws:SourceAccount and aws:SourceArn for their service
+    // roles. Lambda documents a plain lambda.amazonaws.com trust for execution roles (no source
+    // keys), so the deploy function's role has none; its permissions confine it.
+    const pipelineRole = role('pipeline-role', names.pipeline, guardedServiceTrustPolicy('codepipeline.amazonaws.com', accountId, arns.pipeline));
+    const buildRole = role('build-role', names.build, guardedServiceTrustPolicy('codebuild.amazonaws.com', accountId, arns.build));
+    const deployRole = role('deploy-function-role', names.deploy, serviceTrustPolicy(['lambda.amazonaws.com']));
+    const logGroup = (id: string, name: string) =>
+      new CloudwatchLogGroup(this, id, { name, retentionInDays: props.logRetentionDays ?? 365, kmsKeyId: props.logKmsKeyArn });
+    const deployLogs = logGroup('deploy-function-logs', `/aws/lambda/${project}-deploy`);
+    const buildLogs = logGroup('build-logs', `/aws/codebuild/${names.build}`);
+    // The pipeline and build roles read and write artifacts; the deploy function only reads them,
+    // so the key admits it for kms:Decrypt alone (a key policy grant needs no IAM policy to work).
+    const writerRoles = [roleArn(accountId, names.pipeline), roleArn(accountId, names.build)];
 
     const key = new KmsKey(this, 'artifact-key', { description: `edgelock ${project} pipeline artifacts`, enableKeyRotation: true, deletionWindowInDays: 30 });
     new KmsKeyPolicy(this, 'artifact-key-policy', {
       keyId: key.keyId,
-      policy: JSON.stringify(artifactKeyPolicy({ accountId, userRoleArns: userRoles })),
+      policy: JSON.stringify(
+        policy(...artifactKeyPolicy({ accountId, userRoleArns: writerRoles }).Statement, {
+          Sid: 'AllowDeployFunctionToDecryptArtifacts',
+          Effect: 'Allow',
+          Principal: { AWS: roleArn(accountId, names.deploy) },
+          Action: 'kms:Decrypt',
+          Resource: '*',
+        }),
+      ),
       dependsOn: [pipelineRole, buildRole, deployRole], // KMS rejects a policy naming roles that do not exist yet
     });
     new KmsAlias(this, 'artifact-key-alias', { name: `alias/${project}-pipeline-artifacts`, targetKeyId: key.keyId });
@@ -120,6 +153,7 @@ export class Pipeline extends Construct {
       artifacts: { type: 'CODEPIPELINE' },
       environment: { type: 'LINUX_CONTAINER', image: props.buildImage, computeType: props.computeType },
       source: { type: 'CODEPIPELINE', buildspec: buildspec(props.buildCommands, props.siteDir) },
+      logsConfig: { cloudwatchLogs: { groupName: buildLogs.name, status: 'ENABLED' } },
     });
 
     const fnAsset = new TerraformAsset(this, 'deploy-zip', { path: props.deployFunction.file, type: AssetType.FILE });
@@ -133,28 +167,47 @@ export class Pipeline extends Construct {
       sourceCodeHash: props.deployFunction.sourceCodeHash,
       memorySize: 1024,
       timeout: 900,
+      loggingConfig: { logFormat: 'Text', logGroup: deployLogs.name },
+      dependsOn: [deployLogs],
     });
+    // CodePipeline invokes the function asynchronously: a failed invocation is kept here (SSE-SQS, TLS only).
+    this.failures = new SqsQueue(this, 'deploy-failures', {
+      name: `${project}-deploy-failures`,
+      sqsManagedSseEnabled: true,
+      messageRetentionSeconds: 1209600,
+    });
+    new SqsQueuePolicy(this, 'deploy-failures-policy', { queueUrl: this.failures.url, policy: JSON.stringify(queueTlsOnlyPolicy(this.failures.arn)) });
 
     const topic = new SnsTopic(this, 'approvals', { name: `${project}-approvals`, kmsMasterKeyId: 'alias/aws/sns' });
     props.approvalEmails.forEach((email, i) => new SnsTopicSubscription(this, `approval-email-${i}`, { topicArn: topic.arn, protocol: 'email', endpoint: email }));
 
     const envRoleArns = props.environments.map((e) => roleArn(e.accountId, props.deployRoleName));
-    const logs: Statement = {
-      Sid: 'WriteLogs',
+    const writeLogs = (sid: string, group: CloudwatchLogGroup): Statement => ({
+      Sid: sid,
       Effect: 'Allow',
-      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
-      Resource: `arn:aws:logs:${props.region}:${accountId}:log-group:/aws/*`,
-    };
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `${group.arn}:log-stream:*`,
+    });
+    // Reading artifacts needs Decrypt only; writing them (build, pipeline) needs data keys.
+    const readKey: Statement = { Sid: 'DecryptArtifacts', Effect: 'Allow', Action: 'kms:Decrypt', Resource: key.arn };
     const useKey: Statement = { Sid: 'UseArtifactKey', Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'], Resource: key.arn };
     const inline = (name: string, r: IamRole, ...statements: Statement[]) =>
       new IamRolePolicy(this, `${name}-policy`, { role: r.id, name, policy: JSON.stringify(policy(...statements)) });
 
-    inline('deploy-function', deployRole, logs, useKey,
+    const deployPolicy = inline('deploy-function', deployRole, writeLogs('WriteOwnLogs', deployLogs), readKey,
       { Sid: 'ReadArtifacts', Effect: 'Allow', Action: 's3:GetObject', Resource: `${artifacts}/*` },
       { Sid: 'ReportJobResult', Effect: 'Allow', Action: ['codepipeline:PutJobSuccessResult', 'codepipeline:PutJobFailureResult'], Resource: '*' },
       { Sid: 'AssumeEnvironmentDeployRoles', Effect: 'Allow', Action: 'sts:AssumeRole', Resource: envRoleArns },
+      { Sid: 'KeepFailedInvocations', Effect: 'Allow', Action: 'sqs:SendMessage', Resource: this.failures.arn },
     );
-    inline('build', buildRole, logs, useKey,
+    // Lambda checks the role may send to the destination when the config is saved.
+    new LambdaFunctionEventInvokeConfig(this, 'deploy-function-invoke', {
+      functionName: this.deployFunction.functionName,
+      maximumRetryAttempts: 0,
+      destinationConfig: { onFailure: { destination: this.failures.arn } },
+      dependsOn: [deployPolicy],
+    });
+    inline('build', buildRole, writeLogs('WriteOwnLogs', buildLogs), useKey,
       { Sid: 'ReadWriteArtifacts', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectVersion', 's3:PutObject'], Resource: `${artifacts}/*` },
     );
     inline('pipeline', pipelineRole, useKey,
@@ -237,7 +290,9 @@ function checkPipelineProps(props: PipelineProps, source: string): void {
     .that(Array.isArray(props.buildCommands) && props.buildCommands.length > 0 && props.buildCommands.every((c) => typeof c === 'string' && c.trim() !== ''), 'buildCommands', 'expected one or more non-empty commands')
     .text(props.buildImage, 'buildImage')
     .text(props.computeType, 'computeType')
+    .that(props.logRetentionDays === undefined || (LOG_GROUP_RETENTION_DAYS as readonly number[]).includes(props.logRetentionDays), 'logRetentionDays', `expected one of ${LOG_GROUP_RETENTION_DAYS.join(', ')}`)
     .that(Array.isArray(props.approvalEmails) && props.approvalEmails.every((e) => typeof e === 'string' && /^[^@\s]+@[^@\s]+$/.test(e)), 'approvalEmails', 'expected a list of e-mail addresses (may be empty)');
+  if (props.logKmsKeyArn !== undefined) check.arn(props.logKmsKeyArn, 'logKmsKeyArn', 'kms', /^key\//);
   if (props.connectionArn !== undefined) check.arn(props.connectionArn, 'connectionArn', props.connectionArn.includes(':codeconnections:') ? 'codeconnections' : 'codestar-connections', /^connection\//);
   (Array.isArray(props.environments) ? props.environments : []).forEach((env, i) => {
     check.name(env.name, `environments[${i}].name`).accountId(env.accountId, `environments[${i}].accountId`).region(env.region, `environments[${i}].region`)

@@ -53,8 +53,11 @@ export interface ProtectedDistributionProps {
   readonly priceClass?: string;
   /** A custom domain and its us-east-1 ACM certificate; TLS 1.2_2021 at minimum. @default the CloudFront domain and certificate */
   readonly domain?: { readonly name: string; readonly certificateArn: string };
-  /** Domain name of the log bucket for CloudFront standard logs (`<bucket>.s3.amazonaws.com`). @default no standard logs */
-  readonly logBucketDomainName?: string;
+  /**
+   * With `auth: true` and no `domain`, serve on the default *.cloudfront.net certificate anyway
+   * (security policy fixed at TLSv1, so credentials may cross TLS 1.0/1.1). @default false: refused
+   */
+  readonly allowDefaultCertificate?: boolean;
   /** A WAFv2 web ACL (scope CLOUDFRONT) in front of the distribution. @default none */
   readonly webAclArn?: string;
   /** A response headers policy on every behaviour (the origin-response handler sets the headers either way). @default none */
@@ -132,7 +135,6 @@ export class ProtectedDistribution extends Construct {
         ? { acmCertificateArn: props.domain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
         : { cloudfrontDefaultCertificate: true },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
-      loggingConfig: props.logBucketDomainName ? { bucket: props.logBucketDomainName, prefix: 'cloudfront/', includeCookies: false } : undefined,
       webAclId: props.webAclArn,
     });
 
@@ -178,6 +180,10 @@ function checkDistributionProps(props: ProtectedDistributionProps, source: strin
     const region = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):/.exec(String(props.domain.certificateArn))?.[1];
     check.that(region === undefined || region === 'us-east-1', 'domain.certificateArn', `CloudFront uses ACM certificates from us-east-1 only, this one is in ${region}`);
   }
+  check.that(props.allowDefaultCertificate === undefined || typeof props.allowDefaultCertificate === 'boolean', 'allowDefaultCertificate', 'expected true or false');
+  check.that(!(props.auth === true && props.domain === undefined && props.allowDefaultCertificate !== true), 'domain',
+    'auth: true needs a custom domain and ACM certificate: the default *.cloudfront.net certificate fixes the security policy at TLSv1, so Basic credentials could cross TLS 1.0 or 1.1; ' +
+      'pass domain (the distribution then requires TLSv1.2_2021), or allowDefaultCertificate: true to accept the risk');
   if (props.webAclArn !== undefined) check.arn(props.webAclArn, 'webAclArn', 'wafv2', /^global\/webacl\//);
   check.done();
 }

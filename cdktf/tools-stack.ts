@@ -42,6 +42,7 @@ export class ToolsStack extends AccountStack {
       })),
       deployRoleName: config.deploy.roleName,
       deployFunction: props.artifacts.fn('deploy', 'the pipeline\'s Deploy stages invoke (or set stacks.pipeline: false)'),
+      logRetentionDays: config.stacks.logging.logGroupRetentionDays,
       ...settings,
     });
     new TerraformOutput(this, 'pipeline-name', { value: this.pipeline.pipeline.name });

@@ -304,13 +304,61 @@ export const pipelineSchema = z.strictObject({
   buildImage: z.string().min(1).default('aws/codebuild/standard:7.0'),
   /** @default 'BUILD_GENERAL1_SMALL' */
   computeType: z.enum(['BUILD_GENERAL1_SMALL', 'BUILD_GENERAL1_MEDIUM', 'BUILD_GENERAL1_LARGE']).default('BUILD_GENERAL1_SMALL'),
+  /** A KMS key (in the tools account and region) for the deploy function's and CodeBuild's log groups; its policy must admit logs.<region>.amazonaws.com. @default CloudWatch Logs' own encryption */
+  logKmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[0-9a-f-]+$/, { error: 'expected a KMS key ARN, e.g. "arn:aws:kms:us-east-1:111111111111:key/…"' }).optional(),
   /** Addresses subscribed to the approval topic. @default [] */
   approvalEmails: z.array(z.email({ error: 'expected an e-mail address' })).default([]),
+});
+
+/** The retention periods CloudWatch Logs accepts, in days. */
+export const LOG_GROUP_RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+const logGroupRetention = z
+  .number()
+  .refine((d) => (LOG_GROUP_RETENTION_DAYS as readonly number[]).includes(d), { error: `expected a CloudWatch Logs retention in days: one of ${LOG_GROUP_RETENTION_DAYS.join(', ')}` });
+
+/** AWS managed rule groups (free of subscription) that may be added to the three the web ACL always has. */
+export const OPTIONAL_MANAGED_RULE_GROUPS = [
+  'AWSManagedRulesAnonymousIpList',
+  'AWSManagedRulesAdminProtectionRuleSet',
+  'AWSManagedRulesSQLiRuleSet',
+  'AWSManagedRulesLinuxRuleSet',
+  'AWSManagedRulesUnixRuleSet',
+  'AWSManagedRulesWindowsRuleSet',
+  'AWSManagedRulesPHPRuleSet',
+  'AWSManagedRulesWordPressRuleSet',
+] as const;
+
+const wafSchema = z.strictObject({
+  /** Requests per 5 minutes from one IP before it is blocked. @default 1000 */
+  rateLimit: z.number().int().min(10).max(2_000_000_000).default(1000),
+  /**
+   * Requests per 5 minutes from one IP that carry an Authorization header (password guesses, and
+   * every request of a signed-in browser) before it is blocked. @default 300
+   */
+  authRateLimit: z.number().int().min(10).max(2_000_000_000).default(300),
+  /** AWS managed rule groups added after Common, KnownBadInputs and AmazonIpReputationList. @default [] */
+  managedRuleGroups: z.array(z.enum(OPTIONAL_MANAGED_RULE_GROUPS)).default([]),
+  /** Days the `aws-waf-logs-<project>-<env>` log group (us-east-1) keeps WAF logs. @default 365 */
+  logRetentionDays: logGroupRetention.default(365),
 });
 
 const loggingSchema = z.strictObject({
   /** Days log objects are kept. @default 365 */
   retentionDays: z.number().int().min(1).max(3650).default(365),
+  /** Days the Lambda (edge and deploy function) and CodeBuild log groups keep logs. @default 365 */
+  logGroupRetentionDays: logGroupRetention.default(365),
+  /**
+   * S3 Object Lock (GOVERNANCE mode, default retention `retentionDays`) on the CloudFront log
+   * bucket. Only at bucket creation. S3 server access logs then go to a bucket of their own.
+   * @default false
+   */
+  objectLock: z.boolean().default(false),
+  /**
+   * CloudFront log bucket encryption: SSE-S3, or SSE-KMS with a rotating key the stack creates.
+   * With SSE-KMS, S3 server access logs go to a bucket of their own (they cannot target SSE-KMS).
+   * @default 'sse-s3'
+   */
+  encryption: z.enum(['sse-s3', 'sse-kms'], { error: 'expected "sse-s3" or "sse-kms"' }).default('sse-s3'),
 });
 
 /**
@@ -329,6 +377,13 @@ export const errorPageSchema = z.strictObject({
   /** Error caching minimum TTL: how long CloudFront keeps this error before asking the origin again, in seconds. @default 10 */
   ttlSeconds: z.number().int().min(0).max(31_536_000).default(10),
 });
+
+/** The 17 AWS regions enabled by default in every account: where Lambda@Edge can write logs without opt-in. */
+export const DEFAULT_EDGE_LOG_REGIONS = [
+  'us-east-1', 'us-east-2', 'us-west-1', 'us-west-2', 'ca-central-1', 'sa-east-1',
+  'eu-west-1', 'eu-west-2', 'eu-west-3', 'eu-central-1', 'eu-north-1',
+  'ap-south-1', 'ap-northeast-1', 'ap-northeast-2', 'ap-northeast-3', 'ap-southeast-1', 'ap-southeast-2',
+] as const;
 
 /** What the CDKTF stacks create beyond the environments' own settings. */
 export const stacksSchema = z.strictObject({
@@ -349,29 +404,41 @@ export const stacksSchema = z.strictObject({
     .default([]),
   /** @default 'PriceClass_100' */
   priceClass: z.enum(['PriceClass_100', 'PriceClass_200', 'PriceClass_All']).default('PriceClass_100'),
+  /**
+   * Let an environment with `auth: true` run on the default *.cloudfront.net certificate, whose
+   * security policy is fixed at TLSv1 (Basic credentials may then cross TLS 1.0 or 1.1). Synth warns.
+   * Without it, such an environment needs `domain` and `certificateArn` (TLSv1.2_2021 at minimum).
+   * @default false
+   */
+  allowDefaultCertificate: z.boolean().default(false),
   /** Extra behaviours, in order. Each gets the same edge handlers as the default behaviour unless told. @default [] */
   behaviors: z.array(behaviorSchema).default([]),
   /**
    * Also attach a CloudFront response-headers policy built from `headers` (the origin-response
-   * function still runs; the policy covers responses CloudFront generates itself).
-   * @default false
+   * function still runs; the policy covers responses CloudFront generates itself, such as its own
+   * error pages, which no Lambda@Edge function sees).
+   * @default true
    */
-  responseHeadersPolicy: z.boolean().default(false),
+  responseHeadersPolicy: z.boolean().default(true),
   /**
-   * A WAF web ACL (us-east-1) with a rate-based rule, or false for none.
-   * @default false
+   * The WAF web ACL (us-east-1, scope CLOUDFRONT) in front of every distribution: AWS managed rule
+   * groups, per-IP rate limits and logging; false for none.
+   * @default on, with the defaults of each key
    */
-  waf: z
-    .union([
-      z.literal(false),
-      z.strictObject({
-        /** Requests per 5 minutes from one IP before it is blocked. @default 1000 */
-        rateLimit: z.number().int().min(10).max(2_000_000_000).default(1000),
-      }),
-    ])
-    .default(false),
+  waf: z.union([z.literal(false), wafSchema]).default(() => wafSchema.parse({})),
   /** Log buckets, Glue tables and the Athena workgroup. */
   logging: loggingSchema.default(() => loggingSchema.parse({})),
+  /**
+   * Regions where the stacks create each edge function's log group (`/aws/lambda/us-east-1.<function>`)
+   * with retention. Lambda@Edge logs in the region that served the request; in a region not
+   * listed, Lambda creates the group on first write and keeps it forever.
+   * @default the 17 regions enabled by default in every account (DEFAULT_EDGE_LOG_REGIONS)
+   */
+  edgeLogRegions: z
+    .array(region)
+    .min(1)
+    .refine((r) => new Set(r).size === r.length, { error: 'lists a region twice' })
+    .default(() => [...DEFAULT_EDGE_LOG_REGIONS]),
   /**
    * How long Terraform waits for an edge function to be deleted (replicas linger for hours).
    * @default '6h'
@@ -421,6 +488,8 @@ export const configSchema = z
       branch: z.string().min(1).default('main'),
       /** ARN of an existing CodeStar connection to the repository host. */
       connectionArn: z.string().startsWith('arn:').optional(),
+      /** The AWS Organization ID ("o-…"): each environment's deploy role then trusts only principals of it (aws:PrincipalOrgID). */
+      organizationId: z.string().regex(/^o-[a-z0-9]{10,32}$/, { error: 'expected an AWS Organization ID such as "o-a1b2c3d4e5"' }).optional(),
     }),
     /** Name → environment. Order matters: the pipeline deploys them in this order. */
     environments: z

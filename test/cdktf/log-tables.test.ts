@@ -1,5 +1,6 @@
 /** The Glue table definitions match the log formats AWS documents. */
-import { CLOUDFRONT_LOG_COLUMNS, S3_ACCESS_LOG_COLUMNS, S3_ACCESS_LOG_REGEX } from '../../cdktf/log-tables';
+import { CLOUDFRONT_LOG_COLUMNS, CLOUDFRONT_V2_RECORD_FIELDS, S3_ACCESS_LOG_COLUMNS, S3_ACCESS_LOG_REGEX } from '../../cdktf/log-tables';
+import { CLOUDFRONT_DEFAULT_FIELDS, cloudFrontLayout, parseFieldsLine } from '../../src/origin/logs/cloudfront';
 
 // Written in the documented field order: owner, bucket, [time], ip, requester, request id, operation,
 // key, "request-uri", status, error code, bytes sent, object size, total time, turn-around,
@@ -41,10 +42,22 @@ describe('S3 server access logs', () => {
   });
 });
 
-describe('CloudFront standard logs', () => {
-  it('has the 33 documented fields, in order', () => {
-    expect(CLOUDFRONT_LOG_COLUMNS).toHaveLength(33);
+describe('CloudFront standard logging v2', () => {
+  it('asks for the legacy fields in the legacy order, without cookies, one column each', () => {
+    const legacyWithoutCookie = CLOUDFRONT_DEFAULT_FIELDS.filter((f) => f !== 'cs(Cookie)');
+    expect(CLOUDFRONT_V2_RECORD_FIELDS).toEqual(legacyWithoutCookie);
+    expect(CLOUDFRONT_LOG_COLUMNS).toHaveLength(CLOUDFRONT_V2_RECORD_FIELDS.length);
     expect(CLOUDFRONT_LOG_COLUMNS.map((c) => c.name).slice(0, 9)).toEqual(['date', 'time', 'location', 'bytes', 'request_ip', 'method', 'host', 'uri', 'status']);
+    expect(CLOUDFRONT_LOG_COLUMNS.map((c) => c.name)).not.toContain('cookie');
     expect(CLOUDFRONT_LOG_COLUMNS.at(-1)!.name).toBe('sc_range_end');
+  });
+
+  it('reads a delivered file the way `edgelock logs` does: positions from the #Fields line', () => {
+    const values = CLOUDFRONT_V2_RECORD_FIELDS.map((f) => (f === 'sc-status' ? '403' : f === 'cs-uri-stem' ? '/secret.html' : '-'));
+    const file = ['#Version: 1.0', `#Fields: ${CLOUDFRONT_V2_RECORD_FIELDS.join(' ')}`, values.join('\t')].join('\n');
+    const layout = cloudFrontLayout(parseFieldsLine(file.split('\n')[1]!));
+    const row = file.split('\n')[2]!.split('\t');
+    expect(row[layout.status]).toBe('403');
+    expect(CLOUDFRONT_LOG_COLUMNS[layout.status]!.name).toBe('status');
   });
 });
