@@ -88,7 +88,7 @@ test('no credentials: one clear error instead of eight unknowns', async () => {
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const { mockClient } = await import('aws-sdk-client-mock');
   mockClient(clients.sts).on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
-  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/cannot reach AWS: CredentialsProviderError: Could not load credentials from any providers \(give credentials for account 333333333333/);
+  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/AWS did not accept the credentials \(CredentialsProviderError: Could not load credentials from any providers\), so nothing was checked: give valid credentials for account 333333333333/);
   await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toMatchObject({ code: 'AWS_UNREACHABLE' });
 });
 

@@ -21,7 +21,7 @@ describe('the seed incident in detail', () => {
   test('ownership first with the GetObjectAcl AccessDenied as evidence, Block Public Access second as the trigger', async () => {
     const report = await runDoctor({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
     const [first, second] = report.results;
-    expect(first!.evidence).toContainEqual({ call: 's3:GetObjectAcl(Bucket=acme-web-prod-site-333333333333, Key=index.html)', seen: 'AccessDenied (HTTP 403): Access Denied' });
+    expect(first!.evidence).toContainEqual({ call: 's3:GetObjectAcl(Bucket=acme-web-prod-site-333333333333, Key=index.html)', seen: 'AccessDenied (HTTP 403): Access Denied (refused s3:GetObjectAcl; AWS did not say which policy refused it)' });
     expect(first!.fix).toMatch(/edgelock fix ownership --env prod/);
     expect(first!.reason).toBe('object-foreign-owner');
     expect(second!.id).toBe('block-public-access');

@@ -36,7 +36,7 @@ describe('encryption (check 5)', () => {
   test('a refused HeadObject is unknown, even with an SSE-S3 bucket default, and names s3:GetObject', async () => {
     const r = await check({ headObjectDenied: true, objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } } }, 'encryption');
     expect(r).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/HeadObject was refused/), fix: expect.stringMatching(/s3:GetObject/) });
-    expect(r.evidence[0]).toMatchObject({ call: expect.stringMatching(/^s3:HeadObject/), seen: expect.stringMatching(/^Forbidden \(HTTP 403\)/) });
+    expect(r.evidence[0]).toMatchObject({ call: expect.stringMatching(/^s3:HeadObject/), seen: expect.stringMatching(/^Unknown \(HTTP 403\): UnknownError \(refused s3:GetObject; AWS did not say which policy refused it\)$/) });
   });
 
   test('a missing object falls back to the bucket default', async () => {

@@ -12,8 +12,8 @@ import type { Fetched } from './aws';
 
 /** How the distribution reaches the bucket. */
 export type OriginAccess =
-  | { readonly kind: 'oac'; readonly id: string; readonly signing?: string; readonly originType?: string }
-  | { readonly kind: 'oai'; readonly id: string; readonly canonicalUserId?: string }
+  | { readonly kind: 'oac'; readonly id: string; readonly signing?: string; readonly originType?: string; readonly assumed?: true }
+  | { readonly kind: 'oai'; readonly id: string; readonly canonicalUserId?: string; readonly assumed?: true }
   | { readonly kind: 'none' };
 
 export type EndpointKind = 'rest' | 'website' | 'custom';
@@ -95,9 +95,9 @@ export function originFacts(
   return { ...rest, access };
 }
 
-/** The access the config says, for when the distribution cannot be read. */
+/** The access the config says, for when the distribution cannot be read: `assumed`, not a fact. */
 export function configuredAccess(originAccess: 'oac' | 'oai'): OriginAccess {
-  return originAccess === 'oac' ? { kind: 'oac', id: '(unknown)' } : { kind: 'oai', id: '(unknown)' };
+  return originAccess === 'oac' ? { kind: 'oac', id: '(unknown)', assumed: true } : { kind: 'oai', id: '(unknown)', assumed: true };
 }
 
 /** The request S3 (or KMS, or an RCP) evaluates when CloudFront, reaching the bucket through `access`, asks for `action` on `resource`. */

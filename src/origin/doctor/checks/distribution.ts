@@ -4,7 +4,7 @@
  */
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
-import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
+import { deniedFix, ev, ok, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'distribution'> = { id: 'distribution', order: 1, title: 'Distribution origin and origin access' };
 
@@ -12,7 +12,8 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
   const d = await ctx.aws.distributionConfig();
   const evidence: Evidence[] = [ev(d, (c) => `${c.Origins?.Quantity ?? 0} origin(s), DefaultRootObject=${c.DefaultRootObject || '(none)'}`)];
   if (!d.ok) {
-    if (d.denied) return unknown(META, 'the distribution could not be read', evidence, deniedFix('cloudfront:GetDistributionConfig'));
+    if (d.denied) return unknown(META, `the distribution could not be read${refusedNote(d)}`, evidence, deniedFix('cloudfront:GetDistributionConfig', d));
+    if (d.code !== 'NoSuchDistribution') return unknown(META, `the distribution could not be read (${d.code})`, evidence, 'run the doctor again; if the error persists, check the distribution with aws cloudfront get-distribution-config');
     return problem(META, 'distribution-missing', `distribution ${ctx.distributionId} does not exist (${d.code})`, evidence, 'check --distribution or the environment\'s distributionId in the config');
   }
   const o = (await ctx.origin())!;
@@ -44,9 +45,9 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
     const oac = await ctx.aws.originAccessControl(a.id);
     evidence.push(ev(oac, (c) => `SigningBehavior=${c.SigningBehavior}, SigningProtocol=${c.SigningProtocol}, OriginType=${c.OriginAccessControlOriginType}`));
     if (!oac.ok) {
-      return oac.denied
-        ? unknown(META, `origin access control ${a.id} could not be read`, evidence, deniedFix('cloudfront:GetOriginAccessControl'))
-        : problem(META, 'oac-missing', `origin access control ${a.id} does not exist (${oac.code})`, evidence, 'attach an existing origin access control to the origin');
+      if (oac.denied) return unknown(META, `origin access control ${a.id} could not be read${refusedNote(oac)}`, evidence, deniedFix('cloudfront:GetOriginAccessControl', oac));
+      if (oac.code !== 'NoSuchOriginAccessControl') return unknown(META, `origin access control ${a.id} could not be read (${oac.code})`, evidence, 'run the doctor again');
+      return problem(META, 'oac-missing', `origin access control ${a.id} does not exist (${oac.code})`, evidence, 'attach an existing origin access control to the origin');
     }
     if (oac.value.SigningBehavior === 'never') {
       return problem(META, 'oac-never-signs', `origin access control ${a.id} has SigningBehavior "never": CloudFront sends unsigned requests, which a locked bucket refuses`, evidence, `set the origin access control's SigningBehavior to "always"`);
@@ -61,9 +62,9 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
     const oai = await ctx.aws.originAccessIdentity(a.id);
     evidence.push(ev(oai, (i) => `S3CanonicalUserId=${i.S3CanonicalUserId}`));
     if (!oai.ok) {
-      return oai.denied
-        ? unknown(META, `origin access identity ${a.id} could not be read`, evidence, deniedFix('cloudfront:GetCloudFrontOriginAccessIdentity'))
-        : problem(META, 'oai-missing', `origin access identity ${a.id} does not exist (${oai.code})`, evidence, 'attach an existing origin access identity, or better an origin access control');
+      if (oai.denied) return unknown(META, `origin access identity ${a.id} could not be read${refusedNote(oai)}`, evidence, deniedFix('cloudfront:GetCloudFrontOriginAccessIdentity', oai));
+      if (oai.code !== 'NoSuchCloudFrontOriginAccessIdentity') return unknown(META, `origin access identity ${a.id} could not be read (${oai.code})`, evidence, 'run the doctor again');
+      return problem(META, 'oai-missing', `origin access identity ${a.id} does not exist (${oai.code})`, evidence, 'attach an existing origin access identity, or better an origin access control');
     }
     return ok(META, `the origin is ${o.origin.DomainName}, reached with origin access identity ${a.id} (legacy: an origin access control is recommended)`, evidence);
   }

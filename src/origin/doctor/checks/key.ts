@@ -5,7 +5,7 @@
 import type { DoctorContext } from '../context';
 import { bucketArn, evaluatePolicy } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
-import { ev, ok, problem, unknown, type CheckMeta } from './result';
+import { deniedFix, ev, ok, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'key'> = { id: 'key', order: 6, title: 'The key: missing object, Requester Pays, Object Lock' };
 
@@ -31,8 +31,11 @@ export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
     if (head.ok) exists = true;
     else if (head.status === 404) exists = false;
   }
-  if (exists === undefined) return unknown(META, `whether ${key} exists could not be told`, evidence, 'grant the doctor s3:ListBucket on the bucket');
+  if (exists === undefined) return unknown(META, `whether ${key} exists could not be told${refusedNote(listing)}`, evidence, deniedFix('s3:ListBucket on the bucket', listing));
   const lockNote = lock.ok && lock.value?.ObjectLockEnabled === 'Enabled' ? ' Object Lock is on (it only refuses deletes and overwrites of locked versions, not reads).' : '';
+  if (exists && !payer.ok) {
+    return unknown(META, `${key} exists, but whether Requester Pays is on could not be read${refusedNote(payer)}`, evidence, deniedFix('s3:GetBucketRequestPayment', payer));
+  }
   if (exists) return ok(META, `${key} exists.${lockNote}`, evidence);
 
   const bp = await ctx.aws.bucketPolicy();

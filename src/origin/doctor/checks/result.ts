@@ -1,6 +1,8 @@
 /** Small helpers every check uses to build its result. */
 import { seenError, type Fetched } from '../aws';
+import { describeRefusal, refusalRemedy } from '../denial';
 import { likelihoodOf, type ReasonOf } from '../reasons';
+import { describeAccess, type OriginAccess } from '../facts';
 import type { CheckId, CheckResult, Evidence } from '../types';
 
 export interface CheckMeta<Id extends CheckId = CheckId> {
@@ -27,7 +29,33 @@ export function ev<T>(f: Fetched<T>, describe: (v: T) => string): Evidence {
   return { call: f.call, seen: f.ok ? describe(f.value) : seenError(f) };
 }
 
-/** The fix when the doctor's own credentials were refused. */
-export function deniedFix(what: string): string {
+/**
+ * Only a fact AWS returned makes a problem: a problem found for an access the doctor assumed
+ * (from the config, because the distribution could not be read) is unknown.
+ */
+export function onlyOnFacts(access: OriginAccess, r: CheckResult): CheckResult {
+  if (r.status !== 'problem' || access.kind === 'none' || !access.assumed) return r;
+  const { reason: _reason, ...rest } = r;
+  return {
+    ...rest,
+    status: 'unknown',
+    likelihood: 0,
+    summary: `if the distribution reaches the bucket with the ${describeAccess(access).replace(/ \(unknown\)$/, '')} the config says (the distribution could not be read): ${r.summary}`,
+    fix: `let the doctor read the distribution first (check 1); then: ${r.fix}`,
+  };
+}
+
+/**
+ * The fix when the doctor's own credentials were refused `what`: by the kind of policy that
+ * refused, when `f`'s message names it.
+ */
+export function deniedFix(what: string, f?: Fetched<unknown>): string {
+  if (f && !f.ok && f.refusal?.policy) return refusalRemedy({ ...f.refusal, action: f.refusal.action ?? what });
   return `run the doctor with credentials that may call ${what} in this account (e.g. its admin role)`;
+}
+
+/** " (refused s3:GetBucketAcl: no identity-based policy allows it)", for a summary; "" when `f` was not refused. */
+export function refusedNote(f: Fetched<unknown>): string {
+  if (f.ok || !f.refusal) return '';
+  return ` (refused ${f.refusal.action ?? f.call}: ${describeRefusal(f.refusal)})`;
 }
