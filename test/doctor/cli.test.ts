@@ -1,23 +1,19 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { doctorCommand } from '../../src/cli/commands/doctor';
 import { runCli, runInProcess } from '../helpers/cli';
+import { validConfig, writeJsonConfig } from '../helpers/config';
 import { SEED_ENV, seedWorld } from './scenarios';
 import { DIST, healthyWorld, mockWorld } from './world';
 
-let dir: string;
+let file: string;
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-doctor-'));
   const envs = {
     prod: { accountId: '333333333333', region: 'eu-west-1', auth: false, distributionId: DIST },
-    legacy: { accountId: '333333333333', region: 'eu-west-1', auth: false, originAccess: 'oai', bucket: 'acme-web-prod-site-333333333333', oaiCanonicalUserIds: SEED_ENV.oaiCanonicalUserIds },
+    legacy: { accountId: '333333333333', region: 'eu-west-1', auth: false, originAccess: 'oai' as const, bucket: 'acme-web-prod-site-333333333333', oaiCanonicalUserIds: SEED_ENV.oaiCanonicalUserIds },
   };
-  writeFileSync(path.join(dir, 'edgelock.config.json'), JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, environments: envs }));
+  file = writeJsonConfig(validConfig({}, envs, { only: true }));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const config = () => path.join(dir, 'edgelock.config.json');
+const config = () => file;
 
 test('exit code 0 and a clean report for a healthy setup', async () => {
   let text = '';

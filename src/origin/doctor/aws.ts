@@ -13,6 +13,7 @@ import { S3ControlClient } from '@aws-sdk/client-s3-control';
 import { STSClient } from '@aws-sdk/client-sts';
 import { errorName, httpStatus, isServiceError, NOT_FOUND } from '../s3/errors';
 import { describeRefusal, parseRefusal, type Refusal } from './denial';
+import { needsPathStyle, type Endpoints, type Service } from './endpoints';
 
 export interface DoctorClients {
   readonly s3: S3Client;
@@ -23,15 +24,22 @@ export interface DoctorClients {
   readonly sts: STSClient;
 }
 
-/** Clients for one environment: S3 and KMS in the bucket's region, global services in us-east-1. */
-export function createClients(region: string): DoctorClients {
+/**
+ * Clients for one environment: S3 and KMS in the bucket's region, global services in us-east-1,
+ * each at AWS or at the endpoint given for it (see endpoints.ts). S3 at an IP address or localhost
+ * is addressed path-style; S3 Control at a given endpoint is sent there as it is, without the
+ * account ID AWS's own S3 Control puts in front of the host name.
+ */
+export function createClients(region: string, endpoints: Endpoints = {}): DoctorClients {
+  const at = (s: Service) => (endpoints[s] ? { endpoint: endpoints[s] } : {});
+  const s3control = endpoints.s3control;
   return {
-    s3: new S3Client({ region, followRegionRedirects: true }),
-    s3control: new S3ControlClient({ region }),
-    cloudfront: new CloudFrontClient({ region: 'us-east-1' }),
-    organizations: new OrganizationsClient({ region: 'us-east-1' }),
-    kms: new KMSClient({ region }),
-    sts: new STSClient({ region }),
+    s3: new S3Client({ region, followRegionRedirects: true, ...at('s3'), ...(endpoints.s3 && needsPathStyle(endpoints.s3) ? { forcePathStyle: true } : {}) }),
+    s3control: new S3ControlClient({ region, ...(s3control ? { endpointProvider: () => ({ url: new URL(s3control) }) } : {}) }),
+    cloudfront: new CloudFrontClient({ region: 'us-east-1', ...at('cloudfront') }),
+    organizations: new OrganizationsClient({ region: 'us-east-1', ...at('organizations') }),
+    kms: new KMSClient({ region, ...at('kms') }),
+    sts: new STSClient({ region, ...at('sts') }),
   };
 }
 
@@ -81,12 +89,17 @@ const CREDENTIALS = new Set([
 /** Socket and DNS failures, timeouts and endpoint URLs that cannot be built: no answer came back. */
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
 const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
+const NETWORK_MESSAGE = /\b(?:connect|getaddrinfo|read|write) (?:ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/;
 
 /** Why an error that is not an AWS answer means AWS was not reached; undefined when it is something else. */
 function unreached(err: unknown): 'network' | 'credentials' | undefined {
   const e = err as { name?: string; code?: string };
   if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') return 'credentials';
   if ((e?.code && NETWORK_CODES.has(e.code)) || (e?.name && NETWORK_NAMES.has(e.name))) return 'network';
+  // Node names the socket error in its message ("connect ECONNREFUSED 127.0.0.1:443"), which is all
+  // that is left when the SDK wraps an error thrown from another realm.
+  const message = (err as { message?: unknown })?.message;
+  if (typeof message === 'string' && NETWORK_MESSAGE.test(message)) return 'network';
   return undefined;
 }
 
@@ -121,7 +134,8 @@ export async function fetchAws<T>(call: string, fn: () => Promise<T>): Promise<F
       const why = unreached(err);
       // Anything else (a policy that is not JSON, a bug) is not about reaching AWS: it propagates.
       if (!why) throw err;
-      throw new AwsUnreachableError(call, why, `${(err as { code?: string }).code ?? code}: ${message}`, err);
+      const sys = (err as { code?: string }).code ?? NETWORK_MESSAGE.exec(message)?.[0].split(' ')[1] ?? code;
+      throw new AwsUnreachableError(call, why, `${sys}: ${message.replace(/^AWS SDK error wrapper for (?:Error: )?/, '')}`, err);
     }
     if (CREDENTIALS.has(code)) throw new AwsUnreachableError(call, 'credentials', `${code}: ${message}`, err);
     const status = httpStatus(err);

@@ -20,6 +20,7 @@ export type { DoctorOptions } from './context';
 export type { CheckResult, DoctorReport, Evidence } from './types';
 export { REASONS, type Reason } from './reasons';
 export { createClients, type DoctorClients } from './aws';
+export { resolveEndpoints, type Endpoints } from './endpoints';
 export { renderReport } from './render';
 
 /** The checks in walking order. */
