@@ -2,7 +2,7 @@ import { doctorCommand } from '../../src/cli/commands/doctor';
 import { runCli, runInProcess } from '../helpers/cli';
 import { validConfig, writeJsonConfig } from '../helpers/config';
 import { SEED_ENV, seedWorld } from './scenarios';
-import { DIST, healthyWorld, mockWorld } from './world';
+import { DIST, healthyWorld, mockWorld, OAI_ID, distribution } from './world';
 
 let file: string;
 beforeAll(() => {
@@ -14,6 +14,8 @@ beforeAll(() => {
 });
 
 const config = () => file;
+/** The seed, without edge functions: the world's are named for environment prod, not legacy. */
+const legacySeed = () => ({ ...seedWorld(), distribution: distribution({ oaiId: OAI_ID }, []) });
 
 test('exit code 0 and a clean report for a healthy setup', async () => {
   let text = '';
@@ -25,7 +27,7 @@ test('exit code 0 and a clean report for a healthy setup', async () => {
 
 test('exit code 1, the cause first and the fix last for the seed; --distribution overrides the config', async () => {
   let text = '';
-  const code = await doctorCommand({ config: config(), env: 'legacy', distribution: DIST }, mockWorld(seedWorld()), (s) => (text += s));
+  const code = await doctorCommand({ config: config(), env: 'legacy', distribution: DIST }, mockWorld(legacySeed()), (s) => (text += s));
   expect(code).toBe(1);
   expect(text.split('\n')[2]).toBe('1. [LIKELIEST CAUSE] Object Ownership and the object\'s owner (check 4)');
   expect(text.trimEnd().split('\n').pop()).toMatch(/^Fix: run `edgelock fix ownership --env legacy`/);
@@ -33,7 +35,7 @@ test('exit code 1, the cause first and the fix last for the seed; --distribution
 
 test('--json prints the report as data', async () => {
   let text = '';
-  await doctorCommand({ config: config(), env: 'legacy', distribution: DIST, json: true }, mockWorld(seedWorld()), (s) => (text += s));
+  await doctorCommand({ config: config(), env: 'legacy', distribution: DIST, json: true }, mockWorld(legacySeed()), (s) => (text += s));
   const report = JSON.parse(text);
   expect(report.cause.id).toBe('object-ownership');
   expect(report.results).toHaveLength(8);

@@ -8,12 +8,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixOwnershipCommand } from '../../src/cli/commands/fix';
 import { logsCommand } from '../../src/cli/commands/logs';
-import { renderReport, runDoctor } from '../../src/origin/doctor';
+import { renderReport } from '../../src/origin/doctor';
 import { REASONS } from '../../src/origin/doctor/reasons';
 import { validConfig, writeJsonConfig } from '../helpers/config';
 import { mockFixBucket, ownerGrant } from './fix-world';
 import { SEED_ENV, seedWorld } from './scenarios';
-import { DIST, TOOLS_ID, mockWorld } from './world';
+import { DIST, TOOLS_ID, mockWorld, runWorld } from './world';
 
 const DOC = path.join(__dirname, '..', '..', 'README.md');
 const block = (name: string) => new RegExp(`(<!-- ${name}:start -->\\n\`\`\`text\\n)([\\s\\S]*?)(\`\`\`\\n<!-- ${name}:end -->)`);
@@ -27,7 +27,7 @@ function check(name: string, text: string): void {
 }
 
 test('"When you get a 403": the doctor\'s report on the seed incident', async () => {
-  const report = await runDoctor({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
+  const report = await runWorld({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
   check('seed-report', `$ edgelock doctor --env prod\n${renderReport(report)}`);
 });
 
@@ -64,7 +64,7 @@ describe('docs/doctor.md lists the reasons of the doctor\'s table', () => {
   });
 
   test('each reason names its check by the number the report gives it', async () => {
-    const report = await runDoctor({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
+    const report = await runWorld({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
     const order = Object.fromEntries(report.results.map((r) => [r.id, r.order]));
     expect(Object.fromEntries(rows.map((r) => [r.reason, r.check]))).toEqual(Object.fromEntries(Object.entries(REASONS).map(([reason, e]) => [reason, order[e.check]])));
   });

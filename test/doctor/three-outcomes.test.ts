@@ -5,14 +5,14 @@
  * refusing any read can turn problems into unknowns, never add one.
  */
 import { doctorCommand } from '../../src/cli/commands/doctor';
-import { runDoctor, type DoctorReport } from '../../src/origin/doctor';
+import type { DoctorReport } from '../../src/origin/doctor';
 import { parseRefusal } from '../../src/origin/doctor/denial';
 import { isEdgelockError } from '../../src/errors';
 import { writeJsonConfig, validConfig } from '../helpers/config';
 import { SEED_ENV, seedWorld } from './scenarios';
-import { DIST, ENV, KMS_KEY, OWNER_ID, READS, healthyWorld, mockWorld, type Read, type Refusal, type World } from './world';
+import { DIST, ENV, KMS_KEY, OWNER_ID, READS, healthyWorld, mockWorld, type Read, type Refusal, type World, runWorld } from './world';
 
-const run = (w: World, env = ENV) => runDoctor({ env, distributionId: DIST, clients: mockWorld(w) });
+const run = (w: World, env = ENV) => runWorld({ env, distributionId: DIST, clients: mockWorld(w) });
 const problems = (r: DoctorReport) => r.results.filter((c) => c.status === 'problem').map((c) => c.reason).sort();
 const text = (r: DoctorReport) => r.results.map((c) => `${c.summary} ${c.fix ?? ''} ${c.evidence.map((e) => `${e.call} ${e.seen}`).join(' ')}`).join('\n');
 

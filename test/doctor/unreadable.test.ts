@@ -3,12 +3,11 @@
  * well, and a neighbouring setting (the other Block Public Access level, the bucket's default
  * encryption) does not stand in for it.
  */
-import { runDoctor } from '../../src/origin/doctor';
 import type { CheckId, CheckResult } from '../../src/origin/doctor/types';
-import { ALL_ON, DIST, ENV, KMS_KEY, OAI_ID, OWNER_ID, distribution, healthyWorld, mockWorld, oaiPolicy, type World } from './world';
+import { ALL_ON, DIST, ENV, KMS_KEY, OAI_ID, OWNER_ID, distribution, healthyWorld, mockWorld, oaiPolicy, type World, runWorld } from './world';
 
 async function check(change: Partial<World>, id: CheckId, env = ENV): Promise<CheckResult> {
-  const report = await runDoctor({ env, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), ...change }) });
+  const report = await runWorld({ env, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), ...change }) });
   return report.results.find((r) => r.id === id)!;
 }
 

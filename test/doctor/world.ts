@@ -29,7 +29,10 @@ import * as stsExports from '@aws-sdk/client-sts';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ResolvedEnvironment } from '../../src/config/schema';
-import type { DoctorClients } from '../../src/origin/doctor';
+import { toEdgeConfig } from '../../src/build/edge-config';
+import type { EdgeConfig } from '../../src/edge/config';
+import { runDoctor, type DoctorClients, type DoctorOptions, type DoctorReport } from '../../src/origin/doctor';
+import { resolvedConfig, validConfig } from '../helpers/config';
 import { accessDeniedMessage, awsError, connectionRefused, noCredentials, s3Error, s3HeadError } from '../helpers/aws-errors';
 
 export const ACCOUNT = '333333333333';
@@ -407,4 +410,14 @@ export function mockWorld(w: World): DoctorClients {
     }
   }
   return clients;
+}
+
+/** What the CLI passes the doctor for `env`: the edge config its bundles are built with (project acme-web). */
+export function edgeFor(env: ResolvedEnvironment): EdgeConfig {
+  return toEdgeConfig(resolvedConfig(validConfig()), env);
+}
+
+/** The doctor as the CLI runs it: with the environment's edge config, unless one is given. */
+export function runWorld(o: DoctorOptions): Promise<DoctorReport> {
+  return runDoctor({ edge: edgeFor(o.env), ...o });
 }

@@ -31,7 +31,7 @@ function grantees(doc: PolicyDocument): string[] {
 }
 
 export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult> {
-  return onlyOnFacts(await ctx.access(), await walk(ctx));
+  return onlyOnFacts(ctx, await walk(ctx));
 }
 
 async function walk(ctx: DoctorContext): Promise<CheckResult> {

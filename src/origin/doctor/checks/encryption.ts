@@ -11,7 +11,7 @@ import { deniedFix, ev, ok, onlyOnFacts, problem, refusedNote, unknown, type Che
 const META: CheckMeta<'encryption'> = { id: 'encryption', order: 5, title: 'Encryption (SSE-KMS key policy)' };
 
 export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> {
-  return onlyOnFacts(await ctx.access(), await walk(ctx));
+  return onlyOnFacts(ctx, await walk(ctx));
 }
 
 async function walk(ctx: DoctorContext): Promise<CheckResult> {

@@ -5,15 +5,20 @@
 import type { DoctorContext } from '../context';
 import { bucketArn, evaluatePolicy } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
-import { deniedFix, ev, ok, problem, refusedNote, unknown, type CheckMeta } from './result';
+import { deniedFix, ev, ok, onlyOnFacts, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'key'> = { id: 'key', order: 6, title: 'The key: missing object, Requester Pays, Object Lock' };
 
 export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
-  const { key, source } = await ctx.key();
+  return onlyOnFacts(ctx, await walk(ctx));
+}
+
+async function walk(ctx: DoctorContext): Promise<CheckResult> {
+  const { key, source, derived } = await ctx.key();
   const [listing, payer, lock] = await Promise.all([ctx.listing(), ctx.aws.requestPayment(), ctx.aws.objectLock()]);
   const evidence: Evidence[] = [
     { call: 'key asked about', seen: `${key || '(empty)'} (from ${source})` },
+    ...(derived ? derived.steps.map((s) => ({ call: `request path: ${s.step}`, seen: s.seen })) : []),
     ev(listing, (c) => (c ? `found ${c.Key}, ${c.Size} bytes` : `no object with key ${key}`)),
     ev(payer, (p) => `Payer=${p}`),
     ev(lock, (l) => (l ? `ObjectLockEnabled=${l.ObjectLockEnabled}${l.Rule?.DefaultRetention ? `, default retention ${l.Rule.DefaultRetention.Mode}` : ''}` : 'no Object Lock configuration')),

@@ -13,7 +13,7 @@ import { deniedFix, ok, onlyOnFacts, problem, refusedNote, unknown, type CheckMe
 const META: CheckMeta<'organizations'> = { id: 'organizations', order: 7, title: 'Organizations SCPs and RCPs' };
 
 export async function checkOrganizations(ctx: DoctorContext): Promise<CheckResult> {
-  return onlyOnFacts(await ctx.access(), await walk(ctx));
+  return onlyOnFacts(ctx, await walk(ctx));
 }
 
 async function walk(ctx: DoctorContext): Promise<CheckResult> {

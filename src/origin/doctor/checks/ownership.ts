@@ -12,7 +12,7 @@ import { NOT_FOUND } from '../../s3/errors';
 import { MODE_WITHOUT_CONTROLS } from '../../s3/ownership';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
-import { ev, ok, problem, refusedNote, unknown, type CheckMeta } from './result';
+import { ev, ok, onlyOnFacts, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'object-ownership'> = { id: 'object-ownership', order: 4, title: 'Object Ownership and the object\'s owner' };
 
@@ -22,6 +22,10 @@ function describeGrant(g: Grant): string {
 }
 
 export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
+  return onlyOnFacts(ctx, await walk(ctx));
+}
+
+async function walk(ctx: DoctorContext): Promise<CheckResult> {
   const { key } = await ctx.key();
   const [own, bacl, listing, ident] = await Promise.all([ctx.aws.ownershipControls(), ctx.aws.bucketAcl(), ctx.listing(), ctx.aws.callerIdentity()]);
   const facts = await ctx.ownership();

@@ -2,7 +2,8 @@
 import { seenError, type Fetched } from '../aws';
 import { describeRefusal, refusalRemedy } from '../denial';
 import { likelihoodOf, type ReasonOf } from '../reasons';
-import { describeAccess, type OriginAccess } from '../facts';
+import type { DoctorContext } from '../context';
+import { describeAccess } from '../facts';
 import type { CheckId, CheckResult, Evidence } from '../types';
 
 export interface CheckMeta<Id extends CheckId = CheckId> {
@@ -30,19 +31,23 @@ export function ev<T>(f: Fetched<T>, describe: (v: T) => string): Evidence {
 }
 
 /**
- * Only a fact AWS returned makes a problem: a problem found for an access the doctor assumed
- * (from the config, because the distribution could not be read) is unknown.
+ * Only a fact AWS returned makes a problem. A problem found for something the doctor assumed is
+ * unknown: the access the config says (the distribution could not be read), or the key when a
+ * function the doctor cannot replay may rewrite the path.
  */
-export function onlyOnFacts(access: OriginAccess, r: CheckResult): CheckResult {
-  if (r.status !== 'problem' || access.kind === 'none' || !access.assumed) return r;
+export async function onlyOnFacts(ctx: DoctorContext, r: CheckResult): Promise<CheckResult> {
+  if (r.status !== 'problem') return r;
+  const access = await ctx.access();
+  const { derived } = await ctx.key();
   const { reason: _reason, ...rest } = r;
-  return {
-    ...rest,
-    status: 'unknown',
-    likelihood: 0,
-    summary: `if the distribution reaches the bucket with the ${describeAccess(access).replace(/ \(unknown\)$/, '')} the config says (the distribution could not be read): ${r.summary}`,
-    fix: `let the doctor read the distribution first (check 1); then: ${r.fix}`,
-  };
+  const demote = (condition: string, first: string): CheckResult => ({ ...rest, status: 'unknown', likelihood: 0, summary: `${condition}: ${r.summary}`, fix: `${first}; then: ${r.fix}` });
+  if (access.kind !== 'none' && access.assumed) {
+    return demote(`if the distribution reaches the bucket with the ${describeAccess(access).replace(/ \(unknown\)$/, '')} the config says (the distribution could not be read)`, 'let the doctor read the distribution first (check 1)');
+  }
+  if (derived && !derived.known) {
+    return demote(`if ${derived.unknownPast} leaves the path as it is (the doctor cannot replay it)`, `check which key that function asks S3 for and run the doctor with --key set to the path that reaches it`);
+  }
+  return r;
 }
 
 /**
