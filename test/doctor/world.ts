@@ -12,6 +12,7 @@ import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketRequestPaymentCommand,
@@ -101,6 +102,8 @@ export interface World {
   failure?: 'unreachable' | 'expired-token' | 'no-credentials';
   /** Reads refused to the doctor's caller, and by which kind of policy ('bare': S3's plain "Access Denied"). */
   refuse?: Partial<Record<Read, Refusal>>;
+  /** The bucket's region as GetBucketLocation answers it. @default REGION */
+  bucketRegion?: string;
   /** DescribeKey's answer when it is not the key's metadata. */
   describeKey?: 'NotFoundException' | 'AccessDeniedException';
 }
@@ -115,6 +118,7 @@ export const READS = {
   'cloudfront:GetCloudFrontOriginAccessIdentity': ['cloudfront', GetCloudFrontOriginAccessIdentityCommand],
   's3:GetBucketPolicy': ['s3', GetBucketPolicyCommand],
   's3:GetBucketAcl': ['s3', GetBucketAclCommand],
+  's3:GetBucketLocation': ['s3', GetBucketLocationCommand],
   's3:GetBucketPublicAccessBlock': ['s3', GetPublicAccessBlockCommand],
   's3:GetAccountPublicAccessBlock': ['s3control', GetAccountPabCommand],
   's3:GetBucketOwnershipControls': ['s3', GetBucketOwnershipControlsCommand],
@@ -361,6 +365,8 @@ export function mockWorld(w: World): DoctorClients {
     return { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: w.defaultEncryption, BucketKeyEnabled: false }] } };
   });
   s3.on(GetBucketRequestPaymentCommand).resolves({ Payer: w.payer });
+  // GetBucketLocation answers the region as a LocationConstraint (none for us-east-1).
+  s3.on(GetBucketLocationCommand).resolves(w.bucketRegion === 'us-east-1' ? {} : { LocationConstraint: (w.bucketRegion ?? REGION) as 'eu-west-1' });
   s3.on(GetObjectLockConfigurationCommand).rejects(s3err('ObjectLockConfigurationNotFoundError', 404, 'Object Lock configuration does not exist for this bucket'));
 
   kms.on(DescribeKeyCommand).callsFake((input: { KeyId: string }) => {

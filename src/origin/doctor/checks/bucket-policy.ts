@@ -55,7 +55,7 @@ async function walk(ctx: DoctorContext): Promise<CheckResult> {
   const req = await ctx.request('s3:GetObject', ctx.objectArn(key));
   const result = evaluatePolicy(policy.value, req);
   for (const s of result.statements) {
-    if (s.match !== 'no' || s.effect === 'Deny') evidence.push({ call: `evaluate ${describeStatement(s)} for s3:GetObject on ${ctx.objectArn(key)}`, seen: s.match === 'yes' ? 'matches' : `unknown: ${s.reason}` });
+    if (s.match !== 'no' || s.effect === 'Deny') evidence.push({ call: `evaluate ${describeStatement(s)} for s3:GetObject on ${ctx.objectArn(key)}`, seen: s.match === 'yes' ? 'matches' : s.match === 'no' ? 'does not match' : `unknown: ${s.reason}` });
   }
   const deny = result.statements.filter((s) => s.effect === 'Deny' && s.match === 'yes');
   if (deny.length > 0) {

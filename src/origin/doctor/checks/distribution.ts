@@ -3,6 +3,7 @@
  * endpoint, not another bucket) and the origin is reached with an OAC that always signs, or an OAI.
  */
 import type { DoctorContext } from '../context';
+import { isAccessPointAlias, REGIONAL_ENDPOINT_ONLY } from '../facts';
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ev, ok, problem, refusedNote, unknown, type CheckMeta } from './result';
 
@@ -37,8 +38,20 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
   if (o.endpoint === 'custom') {
     return problem(META, 'origin-not-s3', `the origin ${o.origin.DomainName} is not an S3 REST endpoint`, evidence, `change the origin's domain to ${rest}`);
   }
+  if (isAccessPointAlias(o.originBucket)) {
+    return unknown(META, `the origin ${o.origin.DomainName} is an S3 access point alias, not a bucket: the doctor does not resolve access points yet, so the policies it evaluates are the bucket's, not the access point's`, evidence, 'check the access point\'s policy and that its bucket is the environment\'s bucket by hand (aws s3control get-access-point-policy)');
+  }
   if (o.originBucket !== ctx.bucket) {
     return problem(META, 'origin-other-bucket', `the origin is bucket "${o.originBucket}", not the environment's bucket "${ctx.bucket}"`, evidence, `change the origin's domain to ${rest} (or fix the environment's bucket in the config)`);
+  }
+  // The region the bucket is in, as S3 answers it, against the one the origin's endpoint names.
+  const region = await ctx.aws.bucketRegion();
+  evidence.push(ev(region, (r) => `bucket region ${r}`));
+  if (region.ok && o.originRegion && o.originRegion !== region.value) {
+    return problem(META, 'origin-wrong-region', `the origin ${o.origin.DomainName} names region ${o.originRegion}, but the bucket is in ${region.value}: S3 answers another region's endpoint with a redirect or an authorization error, not the object`, evidence, `change the origin's domain to ${ctx.bucket}.s3.${region.value}.amazonaws.com`);
+  }
+  if (region.ok && !o.originRegion && REGIONAL_ENDPOINT_ONLY.has(region.value)) {
+    return problem(META, 'origin-global-endpoint', `the origin ${o.origin.DomainName} is the legacy global endpoint, which does not serve buckets in ${region.value} (a region launched after March 2019)`, evidence, `change the origin's domain to the regional endpoint ${ctx.bucket}.s3.${region.value}.amazonaws.com`);
   }
   const a = o.access;
   if (a.kind === 'oac') {
