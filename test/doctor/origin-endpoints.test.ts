@@ -40,3 +40,12 @@ test('a Deny that does not match is shown as not matching, not as unknown', asyn
 function report(r: Awaited<ReturnType<typeof run>>) {
   return r.results.find((c) => c.id === 'bucket-policy')!;
 }
+
+test('an object encrypted with another account\'s KMS key: unknown, naming the account and the grant its key policy needs', async () => {
+  const { KMS_KEY, OWNER_ID } = await import('./world');
+  const foreignKey = KMS_KEY.replace(':333333333333:', ':444444444444:');
+  const report = await run({ objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: foreignKey } }, describeKey: 'AccessDeniedException', refuse: { 'kms:GetKeyPolicy': { policy: 'resource-based policy' } } });
+  const enc = report.results.find((r) => r.id === 'encryption')!;
+  expect(enc).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/KMS key arn:aws:kms:eu-west-1:444444444444:key\/.* of account 444444444444, not the bucket's account 333333333333.*must allow the distribution \(cloudfront\.amazonaws\.com with AWS:SourceArn arn:aws:cloudfront::333333333333:distribution\/E2QWRUHAPOMQZL\) kms:Decrypt/), fix: expect.stringMatching(/^ask account 444444444444's key administrators/) });
+  expect(report.cause).toBeUndefined();
+});

@@ -70,6 +70,16 @@ async function walk(ctx: DoctorContext): Promise<CheckResult> {
   }
   const kp = await ctx.aws.keyPolicy(keyId);
   evidence.push(ev(kp, (p) => `${p.Statement.length} statement(s)`));
+  const keyAccount = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):/.exec(meta.ok && meta.value.Arn ? meta.value.Arn : keyId)?.[1];
+  if (!kp.ok && keyAccount && keyAccount !== ctx.env.accountId) {
+    const grant = JSON.stringify(siteKeyReadStatement(ctx.distributionArn));
+    return unknown(
+      META,
+      `${source} is encrypted with KMS key ${keyId} of account ${keyAccount}, not the bucket's account ${ctx.env.accountId}; its key policy could not be read from here${kp.denied ? refusedNote(kp) : ` (${kp.code})`}. For CloudFront to read the object, that key policy must allow the distribution (cloudfront.amazonaws.com with AWS:SourceArn ${ctx.distributionArn}) kms:Decrypt`,
+      evidence,
+      `ask account ${keyAccount}'s key administrators to check, or add to the key policy: ${grant}; or re-encrypt the objects with a key of account ${ctx.env.accountId}`,
+    );
+  }
   if (!kp.ok) return unknown(META, `the policy of KMS key ${keyId} could not be read${kp.denied ? refusedNote(kp) : ` (${kp.code})`}`, evidence, deniedFix('kms:GetKeyPolicy on the key', kp));
   const keyArn = meta.ok && meta.value.Arn ? meta.value.Arn : keyId;
   const result = evaluatePolicy(kp.value, await ctx.request('kms:Decrypt', keyArn));
