@@ -1,23 +1,21 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { doctorCommand } from '../../src/cli/commands/doctor';
 import { runCli, runInProcess } from '../helpers/cli';
+import { validConfig, writeJsonConfig } from '../helpers/config';
 import { SEED_ENV, seedWorld } from './scenarios';
-import { DIST, healthyWorld, mockWorld } from './world';
+import { DIST, healthyWorld, mockWorld, OAI_ID, distribution } from './world';
 
-let dir: string;
+let file: string;
 beforeAll(() => {
-  dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-doctor-'));
   const envs = {
     prod: { accountId: '333333333333', region: 'eu-west-1', auth: false, distributionId: DIST },
-    legacy: { accountId: '333333333333', region: 'eu-west-1', auth: false, originAccess: 'oai', bucket: 'acme-web-prod-site-333333333333', oaiCanonicalUserIds: SEED_ENV.oaiCanonicalUserIds },
+    legacy: { accountId: '333333333333', region: 'eu-west-1', auth: false, originAccess: 'oai' as const, bucket: 'acme-web-prod-site-333333333333', oaiCanonicalUserIds: SEED_ENV.oaiCanonicalUserIds },
   };
-  writeFileSync(path.join(dir, 'edgelock.config.json'), JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, environments: envs }));
+  file = writeJsonConfig(validConfig({}, envs, { only: true }));
 });
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const config = () => path.join(dir, 'edgelock.config.json');
+const config = () => file;
+/** The seed, without edge functions: the world's are named for environment prod, not legacy. */
+const legacySeed = () => ({ ...seedWorld(), distribution: distribution({ oaiId: OAI_ID }, []) });
 
 test('exit code 0 and a clean report for a healthy setup', async () => {
   let text = '';
@@ -29,7 +27,7 @@ test('exit code 0 and a clean report for a healthy setup', async () => {
 
 test('exit code 1, the cause first and the fix last for the seed; --distribution overrides the config', async () => {
   let text = '';
-  const code = await doctorCommand({ config: config(), env: 'legacy', distribution: DIST }, mockWorld(seedWorld()), (s) => (text += s));
+  const code = await doctorCommand({ config: config(), env: 'legacy', distribution: DIST }, mockWorld(legacySeed()), (s) => (text += s));
   expect(code).toBe(1);
   expect(text.split('\n')[2]).toBe('1. [LIKELIEST CAUSE] Object Ownership and the object\'s owner (check 4)');
   expect(text.trimEnd().split('\n').pop()).toMatch(/^Fix: run `edgelock fix ownership --env legacy`/);
@@ -37,7 +35,7 @@ test('exit code 1, the cause first and the fix last for the seed; --distribution
 
 test('--json prints the report as data', async () => {
   let text = '';
-  await doctorCommand({ config: config(), env: 'legacy', distribution: DIST, json: true }, mockWorld(seedWorld()), (s) => (text += s));
+  await doctorCommand({ config: config(), env: 'legacy', distribution: DIST, json: true }, mockWorld(legacySeed()), (s) => (text += s));
   const report = JSON.parse(text);
   expect(report.cause.id).toBe('object-ownership');
   expect(report.results).toHaveLength(8);

@@ -4,16 +4,16 @@
  * the blocks). docs/doctor.md lists the reasons a check can find a problem with, and their
  * likelihoods: that list must be the doctor's own table.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fixOwnershipCommand } from '../../src/cli/commands/fix';
 import { logsCommand } from '../../src/cli/commands/logs';
-import { renderReport, runDoctor } from '../../src/origin/doctor';
+import { renderReport } from '../../src/origin/doctor';
 import { REASONS } from '../../src/origin/doctor/reasons';
+import { validConfig, writeJsonConfig } from '../helpers/config';
 import { mockFixBucket, ownerGrant } from './fix-world';
 import { SEED_ENV, seedWorld } from './scenarios';
-import { DIST, TOOLS_ID, mockWorld } from './world';
+import { DIST, TOOLS_ID, mockWorld, runWorld } from './world';
 
 const DOC = path.join(__dirname, '..', '..', 'README.md');
 const block = (name: string) => new RegExp(`(<!-- ${name}:start -->\\n\`\`\`text\\n)([\\s\\S]*?)(\`\`\`\\n<!-- ${name}:end -->)`);
@@ -27,20 +27,17 @@ function check(name: string, text: string): void {
 }
 
 test('"When you get a 403": the doctor\'s report on the seed incident', async () => {
-  const report = await runDoctor({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
+  const report = await runWorld({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
   check('seed-report', `$ edgelock doctor --env prod\n${renderReport(report)}`);
 });
 
 test('"When you get a 403": the fix\'s dry run on the seed bucket', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-docs-'));
-  try {
-    writeFileSync(path.join(dir, 'edgelock.config.json'), JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, environments: { prod: { accountId: '333333333333', region: 'eu-west-1', auth: false, originAccess: 'oai' } } }));
+  {
+    const config = writeJsonConfig(validConfig({}, { prod: { accountId: '333333333333', region: 'eu-west-1', auth: false, originAccess: 'oai' } }, { only: true }));
     const { s3, s3control } = mockFixBucket({ mode: null, objects: { 'index.html': { ownerId: TOOLS_ID, grants: [ownerGrant(TOOLS_ID), { Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }] } } });
     let text = '';
-    await fixOwnershipCommand({ config: path.join(dir, 'edgelock.config.json'), env: 'prod', dryRun: true }, { s3, s3control }, (s) => (text += s));
+    await fixOwnershipCommand({ config, env: 'prod', dryRun: true }, { s3, s3control }, (s) => (text += s));
     check('fix-plan', `$ edgelock fix ownership --env prod --dry-run\n${text}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 });
 
@@ -67,7 +64,7 @@ describe('docs/doctor.md lists the reasons of the doctor\'s table', () => {
   });
 
   test('each reason names its check by the number the report gives it', async () => {
-    const report = await runDoctor({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
+    const report = await runWorld({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
     const order = Object.fromEntries(report.results.map((r) => [r.id, r.order]));
     expect(Object.fromEntries(rows.map((r) => [r.reason, r.check]))).toEqual(Object.fromEntries(Object.entries(REASONS).map(([reason, e]) => [reason, order[e.check]])));
   });

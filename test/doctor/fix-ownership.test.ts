@@ -1,12 +1,14 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { CopyObjectCommand, PutBucketAclCommand, PutBucketOwnershipControlsCommand, PutBucketPolicyCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { CreateJobCommand } from '@aws-sdk/client-s3-control';
+import * as cloudfrontExports from '@aws-sdk/client-cloudfront';
 import { CloudFrontClient, CloudFrontServiceException, GetCloudFrontOriginAccessIdentityCommand, GetDistributionConfigCommand } from '@aws-sdk/client-cloudfront';
 import { mockClient } from 'aws-sdk-client-mock';
 import { fixOwnershipCommand } from '../../src/cli/commands/fix';
 import { applyOwnershipFix, manifestCsv, planOwnershipFix, scanOwnership } from '../../src/origin/fix';
+import { awsError } from '../helpers/aws-errors';
+import { tempDir, validConfig, writeJsonConfig } from '../helpers/config';
 import { mockFixBucket, ownerGrant, type FixBucket } from './fix-world';
 import { ACCOUNT, BUCKET, DIST, OAI_CANONICAL, OAI_ID, OWNER_ID, TOOLS_ID, distribution } from './world';
 
@@ -149,10 +151,9 @@ describe('applying', () => {
 describe('the CLI', () => {
   let dir: string;
   beforeAll(() => {
-    dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-fix-'));
-    writeFileSync(path.join(dir, 'edgelock.config.json'), JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, environments: { prod: { accountId: ACCOUNT, region: 'eu-west-1', auth: false } }, doctor: { batchThreshold: 5 } }));
+    dir = tempDir('edgelock-fix-');
+    writeJsonConfig(validConfig({ doctor: { batchThreshold: 5 } }, { prod: { accountId: ACCOUNT, region: 'eu-west-1', auth: false } }, { only: true }), dir);
   });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('--dry-run changes nothing and prints the plan; with --out it writes the manifest and job for review', async () => {
     const { s3, s3control, m, mc } = mockFixBucket({ mode: 'ObjectWriter', objects: objects(7, TOOLS_ID) });
@@ -177,10 +178,8 @@ describe('the CLI', () => {
 });
 
 test('the CLI also counts the distribution\'s own OAI, read from CloudFront, when it is not in the config', async () => {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'edgelock-fix-'));
-  try {
-    const config = path.join(dir, 'edgelock.config.json');
-    writeFileSync(config, JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, environments: { prod: { accountId: ACCOUNT, region: 'eu-west-1', auth: false, originAccess: 'oai', distributionId: DIST } } }));
+  {
+    const config = writeJsonConfig(validConfig({}, { prod: { accountId: ACCOUNT, region: 'eu-west-1', auth: false, originAccess: 'oai', distributionId: DIST } }, { only: true }));
     const { s3, s3control } = mockFixBucket({ mode: 'ObjectWriter', objects: { 'index.html': { ownerId: OWNER_ID, grants: [ownerGrant(), { Grantee: { Type: 'CanonicalUser', ID: OAI_CANONICAL }, Permission: 'READ' }] } } });
     const cloudfront = new CloudFrontClient({ region: 'us-east-1' });
     const cf = mockClient(cloudfront);
@@ -190,13 +189,11 @@ test('the CLI also counts the distribution\'s own OAI, read from CloudFront, whe
     await fixOwnershipCommand({ config, env: 'prod', dryRun: true, json: true }, { s3, s3control, cloudfront }, (s) => (text += s));
     const plan = JSON.parse(text).plan;
     expect(plan.steps[0].added).toEqual([expect.objectContaining({ Principal: { CanonicalUser: OAI_CANONICAL }, Resource: `arn:aws:s3:::${BUCKET}/*` })]);
-    cf.on(GetDistributionConfigCommand).rejects(new CloudFrontServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'denied' }));
+    cf.on(GetDistributionConfigCommand).rejects(awsError(cloudfrontExports as unknown as Record<string, unknown>, CloudFrontServiceException as unknown as Parameters<typeof awsError>[1], 'AccessDenied', 403, 'denied'));
     text = '';
     await fixOwnershipCommand({ config, env: 'prod', dryRun: true, json: true }, { s3, s3control, cloudfront }, (s) => (text += s));
     const again = JSON.parse(text).plan;
     expect(again.notes).toContainEqual(expect.stringMatching(/the OAI of distribution E2QWRUHAPOMQZL could not be read \(AccessDenied\)/));
     expect(again.steps[0].added[0].Resource).toEqual([`arn:aws:s3:::${BUCKET}/index.html`]);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
   }
 });

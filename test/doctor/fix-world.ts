@@ -13,11 +13,11 @@ import {
   PutBucketPolicyCommand,
   PutObjectCommand,
   S3Client,
-  S3ServiceException,
   type Grant,
 } from '@aws-sdk/client-s3';
 import { CreateJobCommand, S3ControlClient } from '@aws-sdk/client-s3-control';
 import { mockClient } from 'aws-sdk-client-mock';
+import { s3Error } from '../helpers/aws-errors';
 import { OWNER_ID } from './world';
 
 export interface FixObject {
@@ -32,7 +32,7 @@ export interface FixBucket {
   objects: Record<string, FixObject>;
 }
 
-const s3err = (name: string, status: number, message: string) => new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message });
+const s3err = s3Error;
 export const ownerGrant = (id = OWNER_ID): Grant => ({ Grantee: { Type: 'CanonicalUser', ID: id }, Permission: 'FULL_CONTROL' });
 
 export function mockFixBucket(b: FixBucket) {

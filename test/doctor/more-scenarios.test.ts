@@ -2,10 +2,9 @@
  * Further causes, each the only thing wrong in a healthy world: the doctor names it first.
  */
 import { toEdgeConfig } from '../../src/build/edge-config';
-import type { ResolvedConfig } from '../../src/config/schema';
-import { runDoctor } from '../../src/origin/doctor';
 import type { Reason } from '../../src/origin/doctor/reasons';
-import { ACCOUNT, BUCKET, DIST, ENV, KMS_KEY, OAC_ID, OAI_CANONICAL, OWNER_ID, TOOLS_ID, distribution, healthyWorld, mockWorld, oacPolicy, type World } from './world';
+import { ACCOUNT, BUCKET, DIST, ENV, KMS_KEY, OAC_ID, OAI_CANONICAL, OWNER_ID, TOOLS_ID, distribution, healthyWorld, mockWorld, oacPolicy, type World, runWorld } from './world';
+import { resolvedConfig, validConfig } from '../helpers/config';
 
 const healthy = healthyWorld();
 const cases: [string, Partial<World>, string, RegExp, Reason][] = [
@@ -35,52 +34,52 @@ const cases: [string, Partial<World>, string, RegExp, Reason][] = [
 
 test.each(cases)('%s', async (_name, change, cause, says, reason) => {
   const env = change.oac === undefined && 'oac' in change ? { ...ENV, originAccess: 'oai' as const } : ENV;
-  const report = await runDoctor({ env, distributionId: DIST, clients: mockWorld({ ...healthy, ...change }) });
+  const report = await runWorld({ env, distributionId: DIST, clients: mockWorld({ ...healthy, ...change }) });
   expect([report.results[0]!.id, report.results[0]!.status]).toEqual([cause, 'problem']);
   expect(report.results[0]!.summary).toMatch(says);
   expect(report.results[0]!.reason).toBe(reason);
 });
 
 describe('the origin guard (check 8)', () => {
-  const config = { project: 'acme-web', origin: { prettyUrls: false, allowCookies: false, allowedMethods: ['GET', 'HEAD'], maxUriLength: 2048 }, headers: {} } as unknown as ResolvedConfig;
+  const config = resolvedConfig(validConfig());
 
   test('a guard built for OAI behind an OAC origin refuses every request', async () => {
     const edge = toEdgeConfig(config, { ...ENV, originAccess: 'oai' });
-    const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
+    const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
     expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', reason: 'guard-access-mismatch', summary: expect.stringMatching(/built for originAccess "oai" \(authMethod "origin-access-identity"\), but the origin shows authMethod "none" \(OAC\): the guard fails closed on every request with a 502/) });
   });
 
   test('a guard built for another bucket refuses every request', async () => {
     const edge = toEdgeConfig(config, { ...ENV, bucket: 'acme-web-old', bucketDomain: 'acme-web-old.s3.eu-west-1.amazonaws.com' });
-    const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
+    const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
     expect(report.results[0]).toMatchObject({ id: 'edge', status: 'problem', reason: 'guard-domain-mismatch', summary: expect.stringMatching(/accepts only acme-web-old\.s3\.eu-west-1\.amazonaws\.com or acme-web-old\.s3\.amazonaws\.com, but the origin is acme-web-prod-site/) });
   });
 
   test('a guard built for OAI in front of an origin without any access also refuses (authMethod "none")', async () => {
     const edge = toEdgeConfig(config, { ...ENV, originAccess: 'oai' });
-    const report = await runDoctor({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({}), oac: undefined }), edge });
+    const report = await runWorld({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({}), oac: undefined }), edge });
     expect(report.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'problem', reason: 'guard-access-mismatch', summary: expect.stringMatching(/authMethod "none" \(no origin access\)/) });
   });
 
   test('a matching guard is fine, and missing edge functions are reported without blaming them for a 403', async () => {
     const edge = toEdgeConfig(config, ENV);
-    const ok = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
+    const ok = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld(healthy), edge });
     expect(ok.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'ok', summary: expect.stringMatching(/origin guard matches/) });
-    const bare = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({ oacId: OAC_ID }, []) }), edge });
+    const bare = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({ oacId: OAC_ID }, []) }), edge });
     expect(bare.results.find((r) => r.id === 'edge')).toMatchObject({ status: 'ok', summary: expect.stringMatching(/not a 403 cause, but edge functions are missing: Default \(\*\): origin-request, origin-response, viewer-request/) });
   });
 });
 
 test('a distribution the doctor may not read is unknown; the other checks go on from the config\'s access mode, and nothing is blamed', async () => {
-  const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: 'denied', org: 'denied', accountPab: 'denied' }) });
+  const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: 'denied', org: 'denied', accountPab: 'denied' }) });
   expect(report.results.find((r) => r.id === 'distribution')!.status).toBe('unknown');
   expect(report.cause).toBeUndefined();
 });
 
 test('a bucket policy that is not JSON is an error naming the bucket, not a finding', async () => {
   const clients = mockWorld({ ...healthy, bucketPolicy: '{"Statement": [' });
-  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/the bucket policy of acme-web-prod-site-333333333333 is not valid JSON/);
-  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toMatchObject({ code: 'AWS_ERROR' });
+  await expect(runWorld({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/the bucket policy of acme-web-prod-site-333333333333 is not valid JSON/);
+  await expect(runWorld({ env: ENV, distributionId: DIST, clients })).rejects.toMatchObject({ code: 'AWS_ERROR' });
 });
 
 test('no credentials: one clear error instead of eight unknowns', async () => {
@@ -88,14 +87,14 @@ test('no credentials: one clear error instead of eight unknowns', async () => {
   const { GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const { mockClient } = await import('aws-sdk-client-mock');
   mockClient(clients.sts).on(GetCallerIdentityCommand).rejects(Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }));
-  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/cannot reach AWS: CredentialsProviderError: Could not load credentials from any providers \(give credentials for account 333333333333/);
-  await expect(runDoctor({ env: ENV, distributionId: DIST, clients })).rejects.toMatchObject({ code: 'AWS_UNREACHABLE' });
+  await expect(runWorld({ env: ENV, distributionId: DIST, clients })).rejects.toThrow(/AWS did not accept the credentials \(CredentialsProviderError: Could not load credentials from any providers\), so nothing was checked: give valid credentials for account 333333333333/);
+  await expect(runWorld({ env: ENV, distributionId: DIST, clients })).rejects.toMatchObject({ code: 'AWS_UNREACHABLE' });
 });
 
 test('an SCP that denies s3:GetObject outright is shown, and not blamed: SCPs never limit the CloudFront principal', async () => {
   const org = healthy.org as Exclude<World['org'], string>;
   const scp = { id: 'p-denys3get', name: 'DenyS3Reads', type: 'SERVICE_CONTROL_POLICY' as const, target: ACCOUNT, content: { Version: '2012-10-17', Statement: [{ Sid: 'NoReads', Effect: 'Deny', Action: 's3:GetObject', Resource: '*' }] } };
-  const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, org: { ...org, policies: [...org.policies, scp] } }) });
+  const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, org: { ...org, policies: [...org.policies, scp] } }) });
   const check = report.results.find((r) => r.id === 'organizations')!;
   expect(check.status).toBe('ok');
   expect(check.evidence).toContainEqual({ call: `evaluate SCP DenyS3Reads (p-denys3get, on ${ACCOUNT}) statement "NoReads" (Deny)`, seen: 'matches s3:GetObject, but SCPs never apply to the CloudFront principal' });
@@ -112,7 +111,7 @@ test('a foreign object whose readable ACL grants another OAI: the report names b
     bucketPolicy: { Statement: [{ Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity E1SEEDOAI0ABCD' }, Action: 's3:GetObject', Resource: `arn:aws:s3:::${BUCKET}/*` }] },
     objects: { 'index.html': { ownerId: TOOLS_ID, grants: [{ Grantee: { Type: 'CanonicalUser', ID: TOOLS_ID }, Permission: 'FULL_CONTROL' }, { Grantee: { Type: 'CanonicalUser', ID: OWNER_ID }, Permission: 'READ_ACP' }, { Grantee: { Type: 'CanonicalUser', ID: other }, Permission: 'READ' }] } },
   };
-  const report = await runDoctor({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld(w) });
+  const report = await runWorld({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld(w) });
   expect(report.results[0]).toMatchObject({ id: 'object-ownership', status: 'problem', reason: 'object-foreign-owner' });
   expect(report.results[0]!.summary).toMatch(new RegExp(`does not grant read to the OAI's canonical user ${OAI_CANONICAL}; it grants read to ${other}`));
 });
@@ -125,15 +124,15 @@ test('the key\'s own behaviour decides which origin is checked (path patterns)',
     CacheBehaviors: { Quantity: 1, Items: [{ ...base.DefaultCacheBehavior!, PathPattern: 'legacy/*', TargetOriginId: 'legacy' }] },
   };
   const w = { ...healthy, distribution: cfg, objects: { ...healthy.objects, 'legacy/old.html': { ownerId: OWNER_ID } } };
-  const legacy = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(w), key: '/legacy/old.html' });
+  const legacy = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld(w), key: '/legacy/old.html' });
   expect(legacy.results[0]).toMatchObject({ id: 'distribution', status: 'problem', reason: 'origin-website-endpoint', summary: expect.stringMatching(/website endpoint/) });
   expect(legacy.results[0]!.evidence).toContainEqual(expect.objectContaining({ call: 'behaviour legacy/* → origin legacy' }));
-  const root = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(w) });
+  const root = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld(w) });
   expect(root.cause).toBeUndefined();
 });
 
 test('origin access detached from a private bucket: the missing origin access ranks first, not Block Public Access', async () => {
-  const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({}), oac: undefined }) });
+  const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, distribution: distribution({}), oac: undefined }) });
   expect(report.results.slice(0, 3).map((r) => `${r.id}:${r.status}`)).toEqual(['distribution:problem', 'bucket-policy:problem', 'block-public-access:problem']);
   expect(report.results.slice(0, 3).map((r) => r.reason)).toEqual(['origin-access-none', 'policy-missing-anonymous-allow', 'bpa-blocks-anonymous']);
   expect(report.results[0]!.summary).toMatch(/neither an origin access control nor an origin access identity/);

@@ -1,11 +1,10 @@
-import { runDoctor } from '../../src/origin/doctor';
 import { siteBucketPolicy } from '../../src/origin/policy/bucket';
-import { BUCKET, DIST, ENV, OAI_ID, distribution, healthyWorld, mockWorld } from './world';
+import { BUCKET, DIST, ENV, OAI_ID, distribution, healthyWorld, mockWorld, runWorld } from './world';
 import { scenarios, SEED_ENV, seedWorld } from './scenarios';
 
 describe('doctor scenarios: the likeliest cause ranks first', () => {
   test.each(scenarios().map((s) => [s.name, s] as const))('%s', async (_name, s) => {
-    const report = await runDoctor({ env: s.env, distributionId: DIST, clients: mockWorld(s.world), ...(s.key ? { key: s.key } : {}) });
+    const report = await runWorld({ env: s.env, distributionId: DIST, clients: mockWorld(s.world), ...(s.key ? { key: s.key } : {}) });
     const first = report.results[0]!;
     expect({ id: first.id, status: first.status }).toEqual({ id: s.cause, status: 'problem' });
     expect(first.reason).toBe(s.reason);
@@ -19,9 +18,9 @@ describe('doctor scenarios: the likeliest cause ranks first', () => {
 
 describe('the seed incident in detail', () => {
   test('ownership first with the GetObjectAcl AccessDenied as evidence, Block Public Access second as the trigger', async () => {
-    const report = await runDoctor({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
+    const report = await runWorld({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(seedWorld()) });
     const [first, second] = report.results;
-    expect(first!.evidence).toContainEqual({ call: 's3:GetObjectAcl(Bucket=acme-web-prod-site-333333333333, Key=index.html)', seen: 'AccessDenied (HTTP 403): Access Denied' });
+    expect(first!.evidence).toContainEqual({ call: 's3:GetObjectAcl(Bucket=acme-web-prod-site-333333333333, Key=index.html)', seen: 'AccessDenied (HTTP 403): Access Denied (refused s3:GetObjectAcl; AWS did not say which policy refused it)' });
     expect(first!.fix).toMatch(/edgelock fix ownership --env prod/);
     expect(first!.reason).toBe('object-foreign-owner');
     expect(second!.id).toBe('block-public-access');
@@ -38,14 +37,14 @@ describe('the seed incident in detail', () => {
   test('when the ACL grants the OAI read (the seed\'s own fix), ownership is no longer a problem', async () => {
     const w = seedWorld();
     w.objects['index.html']!.grants!.push({ Grantee: { Type: 'CanonicalUser', ID: w.bucketOwnerId }, Permission: 'READ_ACP' }, { Grantee: { Type: 'CanonicalUser', ID: w.oaiCanonical! }, Permission: 'READ' });
-    const report = await runDoctor({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(w) });
+    const report = await runWorld({ env: SEED_ENV, distributionId: DIST, clients: mockWorld(w) });
     expect(report.results.find((r) => r.id === 'object-ownership')!.status).toBe('ok');
   });
 });
 
 describe('no false alarms', () => {
   test('a healthy OAC setup reports no problem', async () => {
-    const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld(healthyWorld()) });
+    const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld(healthyWorld()) });
     expect(report.results.filter((r) => r.status !== 'ok').map((r) => `${r.id}: ${r.summary}`)).toEqual([]);
     expect(report.cause).toBeUndefined();
     expect(report.verdict).toMatch(/No problem found/);
@@ -54,13 +53,13 @@ describe('no false alarms', () => {
   test('a healthy OAI setup with edgelock\'s own bucket policy (TLS only) reports no problem and nothing unknown', async () => {
     const bucketPolicy = siteBucketPolicy({ bucketArn: `arn:aws:s3:::${BUCKET}`, reader: { kind: 'oai', oaiArn: `arn:aws:iam::cloudfront:user/CloudFront Origin Access Identity ${OAI_ID}` } });
     const world = { ...healthyWorld(), distribution: distribution({ oaiId: OAI_ID }), oac: undefined, bucketPolicy };
-    const report = await runDoctor({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld(world) });
+    const report = await runWorld({ env: { ...ENV, originAccess: 'oai' }, distributionId: DIST, clients: mockWorld(world) });
     expect(report.results.filter((r) => r.status !== 'ok').map((r) => `${r.id}: ${r.status}: ${r.summary}`)).toEqual([]);
     expect(report.verdict).toMatch(/No problem found/);
   });
 
   test('a member account that cannot read Organizations gets unknown, not a problem', async () => {
-    const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), org: 'denied', accountPab: 'denied' }) });
+    const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), org: 'denied', accountPab: 'denied' }) });
     const org = report.results.find((r) => r.id === 'organizations')!;
     expect(org.status).toBe('unknown');
     expect(org.fix).toMatch(/management account or a delegated administrator/);
@@ -69,7 +68,7 @@ describe('no false alarms', () => {
   });
 
   test('an account outside any organization is ok', async () => {
-    const report = await runDoctor({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), org: 'none' }) });
+    const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), org: 'none' }) });
     expect(report.results.find((r) => r.id === 'organizations')!.status).toBe('ok');
   });
 });

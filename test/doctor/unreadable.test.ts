@@ -3,12 +3,11 @@
  * well, and a neighbouring setting (the other Block Public Access level, the bucket's default
  * encryption) does not stand in for it.
  */
-import { runDoctor } from '../../src/origin/doctor';
 import type { CheckId, CheckResult } from '../../src/origin/doctor/types';
-import { ALL_ON, DIST, ENV, KMS_KEY, OAI_ID, OWNER_ID, distribution, healthyWorld, mockWorld, oaiPolicy, type World } from './world';
+import { ALL_ON, DIST, ENV, KMS_KEY, OAI_ID, OWNER_ID, distribution, healthyWorld, mockWorld, oaiPolicy, type World, runWorld } from './world';
 
 async function check(change: Partial<World>, id: CheckId, env = ENV): Promise<CheckResult> {
-  const report = await runDoctor({ env, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), ...change }) });
+  const report = await runWorld({ env, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), ...change }) });
   return report.results.find((r) => r.id === id)!;
 }
 
@@ -36,7 +35,7 @@ describe('encryption (check 5)', () => {
   test('a refused HeadObject is unknown, even with an SSE-S3 bucket default, and names s3:GetObject', async () => {
     const r = await check({ headObjectDenied: true, objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } } }, 'encryption');
     expect(r).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/HeadObject was refused/), fix: expect.stringMatching(/s3:GetObject/) });
-    expect(r.evidence[0]).toMatchObject({ call: expect.stringMatching(/^s3:HeadObject/), seen: expect.stringMatching(/^Forbidden \(HTTP 403\)/) });
+    expect(r.evidence[0]).toMatchObject({ call: expect.stringMatching(/^s3:HeadObject/), seen: expect.stringMatching(/^Unknown \(HTTP 403\): UnknownError \(refused s3:GetObject; AWS did not say which policy refused it\)$/) });
   });
 
   test('a missing object falls back to the bucket default', async () => {

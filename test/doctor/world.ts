@@ -3,12 +3,16 @@
  * that answer exactly as AWS does (policies as JSON strings, errors with AWS's names and
  * HTTP status codes).
  */
+import * as cloudfront from '@aws-sdk/client-cloudfront';
 import { CloudFrontClient, CloudFrontServiceException, GetCloudFrontOriginAccessIdentityCommand, GetDistributionConfigCommand, GetOriginAccessControlCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
-import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient } from '@aws-sdk/client-kms';
+import * as kmsExports from '@aws-sdk/client-kms';
+import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, KMSServiceException } from '@aws-sdk/client-kms';
+import * as organizations from '@aws-sdk/client-organizations';
 import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, OrganizationsClient, OrganizationsServiceException } from '@aws-sdk/client-organizations';
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketRequestPaymentCommand,
@@ -18,14 +22,19 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
   S3Client,
-  S3ServiceException,
   type Grant,
 } from '@aws-sdk/client-s3';
+import * as s3controlExports from '@aws-sdk/client-s3-control';
 import { GetPublicAccessBlockCommand as GetAccountPabCommand, S3ControlClient, S3ControlServiceException } from '@aws-sdk/client-s3-control';
-import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import * as stsExports from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ResolvedEnvironment } from '../../src/config/schema';
-import type { DoctorClients } from '../../src/origin/doctor';
+import { toEdgeConfig } from '../../src/build/edge-config';
+import type { EdgeConfig } from '../../src/edge/config';
+import { runDoctor, type DoctorClients, type DoctorOptions, type DoctorReport } from '../../src/origin/doctor';
+import { resolvedConfig, validConfig } from '../helpers/config';
+import { accessDeniedMessage, awsError, connectionRefused, noCredentials, s3Error, s3HeadError } from '../helpers/aws-errors';
 
 export const ACCOUNT = '333333333333';
 export const TOOLS_ACCOUNT = '111111111111';
@@ -89,11 +98,73 @@ export interface World {
   callerAccount: string;
   /** Organization: the account's parent OU and the attached policies; 'denied' for a member account. */
   org: { ou: string; root: string; policies: OrgPolicy[] } | 'denied' | 'none';
+  /** AWS never answers (a refused connection), or refuses the credentials, on every call. */
+  failure?: 'unreachable' | 'expired-token' | 'no-credentials';
+  /** Reads refused to the doctor's caller, and by which kind of policy ('bare': S3's plain "Access Denied"). */
+  refuse?: Partial<Record<Read, Refusal>>;
+  /** The bucket's region as GetBucketLocation answers it. @default REGION */
+  bucketRegion?: string;
+  /** DescribeKey's answer when it is not the key's metadata. */
+  describeKey?: 'NotFoundException' | 'AccessDeniedException';
 }
 
-const s3err = (name: string, status: number, message: string) => new S3ServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status, requestId: 'R3Q1D', extendedRequestId: 'H0ST1D' }, message });
-const cferr = (name: string, status: number, message: string) => new CloudFrontServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: status }, message });
-const orgerr = (name: string, message: string) => new OrganizationsServiceException({ name, $fault: 'client', $metadata: { httpStatusCode: 400 }, message });
+/** How a read is refused: S3's bare "Access Denied", or AWS's detailed message naming the kind of policy. */
+export type Refusal = 'bare' | { policy: 'identity-based policy' | 'resource-based policy' | 'service control policy' | 'resource control policy' | 'permissions boundary'; explicit?: boolean };
+
+/** Every read the doctor makes, by its IAM action, with the client and command that make it. */
+export const READS = {
+  'cloudfront:GetDistributionConfig': ['cloudfront', GetDistributionConfigCommand],
+  'cloudfront:GetOriginAccessControl': ['cloudfront', GetOriginAccessControlCommand],
+  'cloudfront:GetCloudFrontOriginAccessIdentity': ['cloudfront', GetCloudFrontOriginAccessIdentityCommand],
+  's3:GetBucketPolicy': ['s3', GetBucketPolicyCommand],
+  's3:GetBucketAcl': ['s3', GetBucketAclCommand],
+  's3:GetBucketLocation': ['s3', GetBucketLocationCommand],
+  's3:GetBucketPublicAccessBlock': ['s3', GetPublicAccessBlockCommand],
+  's3:GetAccountPublicAccessBlock': ['s3control', GetAccountPabCommand],
+  's3:GetBucketOwnershipControls': ['s3', GetBucketOwnershipControlsCommand],
+  's3:ListBucket': ['s3', ListObjectsV2Command],
+  's3:GetObjectAcl': ['s3', GetObjectAclCommand],
+  's3:GetObject': ['s3', HeadObjectCommand],
+  's3:GetEncryptionConfiguration': ['s3', GetBucketEncryptionCommand],
+  's3:GetBucketRequestPayment': ['s3', GetBucketRequestPaymentCommand],
+  's3:GetBucketObjectLockConfiguration': ['s3', GetObjectLockConfigurationCommand],
+  'kms:DescribeKey': ['kms', DescribeKeyCommand],
+  'kms:GetKeyPolicy': ['kms', GetKeyPolicyCommand],
+  'organizations:ListParents': ['organizations', ListParentsCommand],
+  'organizations:ListPoliciesForTarget': ['organizations', ListPoliciesForTargetCommand],
+  'organizations:DescribePolicy': ['organizations', DescribePolicyCommand],
+} as const;
+export type Read = keyof typeof READS;
+
+/** The error AWS answers `action` refused with, shaped as each service's wire answer is parsed. */
+export function refusalError(action: Read, how: Refusal): Error {
+  const [service] = READS[action];
+  // A HEAD answer has no body: whatever refused it, the SDK sees only the 403.
+  if (action === 's3:GetObject') return s3HeadError(403);
+  const resource = service === 'kms' ? KMS_KEY : service === 'cloudfront' ? DIST_ARN : service === 'organizations' ? `arn:aws:organizations::${TOOLS_ACCOUNT}:account/o-exampleorg/${ACCOUNT}` : `arn:aws:s3:::${BUCKET}`;
+  const message = how === 'bare' ? 'Access Denied' : accessDeniedMessage({ action, resource, policy: how.policy, ...(how.explicit ? { explicit: true } : {}) });
+  switch (service) {
+    case 's3':
+      return s3err('AccessDenied', 403, message);
+    case 's3control':
+      return s3cerr('AccessDenied', 403, message);
+    case 'cloudfront':
+      return cferr('AccessDenied', 403, message);
+    case 'kms':
+      return kmserr('AccessDeniedException', 400, message);
+    case 'organizations':
+      return orgerr('AccessDeniedException', message);
+  }
+}
+
+type Exports = Record<string, unknown>;
+type Base = Parameters<typeof awsError>[1];
+const s3err = s3Error;
+const cferr = (name: string, status: number, message: string) => awsError(cloudfront as unknown as Exports, CloudFrontServiceException as unknown as Base, name, status, message);
+const orgerr = (name: string, message: string) => awsError(organizations as unknown as Exports, OrganizationsServiceException as unknown as Base, name, 400, message);
+const kmserr = (name: string, status: number, message: string) => awsError(kmsExports as unknown as Exports, KMSServiceException as unknown as Base, name, status, message);
+const s3cerr = (name: string, status: number, message: string) => awsError(s3controlExports as unknown as Exports, S3ControlServiceException as unknown as Base, name, status, message);
+const stserr = (name: string, status: number, message: string) => awsError(stsExports as unknown as Exports, STSServiceException as unknown as Base, name, status, message);
 
 export const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
 
@@ -254,8 +325,8 @@ export function mockWorld(w: World): DoctorClients {
     return { PublicAccessBlockConfiguration: w.bucketPab };
   });
   s3c.on(GetAccountPabCommand).callsFake(() => {
-    if (w.accountPab === 'denied') throw new S3ControlServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' });
-    if (!w.accountPab) throw new S3ControlServiceException({ name: 'NoSuchPublicAccessBlockConfiguration', $fault: 'client', $metadata: { httpStatusCode: 404 }, message: 'The public access block configuration was not found' });
+    if (w.accountPab === 'denied') throw s3cerr('AccessDenied', 403, 'Access Denied');
+    if (!w.accountPab) throw s3cerr('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found');
     return { PublicAccessBlockConfiguration: w.accountPab };
   });
   s3.on(GetBucketOwnershipControlsCommand).callsFake(() => {
@@ -285,8 +356,8 @@ export function mockWorld(w: World): DoctorClients {
   s3.on(HeadObjectCommand).callsFake((input: { Key: string }) => {
     const o = w.objects[input.Key];
     // HEAD responses have no body: the SDK names the error after the status.
-    if (!o) throw s3err('NotFound', 404, 'NotFound');
-    if (w.headObjectDenied || !readable(o, /^READ$|FULL_CONTROL/)) throw s3err('Forbidden', 403, 'Forbidden');
+    if (!o) throw s3HeadError(404);
+    if (w.headObjectDenied || !readable(o, /^READ$|FULL_CONTROL/)) throw s3HeadError(403);
     return { ContentLength: o.size ?? 1024, ContentType: 'text/html', ETag: '"d41d8cd98f00b204e9800998ecf8427e"', ServerSideEncryption: o.sse ?? 'AES256', ...(o.kmsKeyId ? { SSEKMSKeyId: o.kmsKeyId } : {}) };
   });
   s3.on(GetBucketEncryptionCommand).callsFake(() => {
@@ -294,11 +365,17 @@ export function mockWorld(w: World): DoctorClients {
     return { ServerSideEncryptionConfiguration: { Rules: [{ ApplyServerSideEncryptionByDefault: w.defaultEncryption, BucketKeyEnabled: false }] } };
   });
   s3.on(GetBucketRequestPaymentCommand).resolves({ Payer: w.payer });
+  // GetBucketLocation answers the region as a LocationConstraint (none for us-east-1).
+  s3.on(GetBucketLocationCommand).resolves(w.bucketRegion === 'us-east-1' ? {} : { LocationConstraint: (w.bucketRegion ?? REGION) as 'eu-west-1' });
   s3.on(GetObjectLockConfigurationCommand).rejects(s3err('ObjectLockConfigurationNotFoundError', 404, 'Object Lock configuration does not exist for this bucket'));
 
-  kms.on(DescribeKeyCommand).callsFake((input: { KeyId: string }) => ({
+  kms.on(DescribeKeyCommand).callsFake((input: { KeyId: string }) => {
+    if (w.describeKey === 'NotFoundException') throw kmserr('NotFoundException', 400, `Key '${KMS_KEY}' does not exist`);
+    if (w.describeKey === 'AccessDeniedException') throw refusalError('kms:DescribeKey', { policy: 'resource-based policy' });
+    return {
     KeyMetadata: { KeyId: input.KeyId.split('/').pop(), Arn: KMS_KEY, KeyManager: w.kms?.manager ?? 'CUSTOMER', KeyState: 'Enabled', Enabled: true, KeyUsage: 'ENCRYPT_DECRYPT', KeySpec: 'SYMMETRIC_DEFAULT' },
-  }));
+    };
+  });
   kms.on(GetKeyPolicyCommand).callsFake(() => ({ Policy: JSON.stringify(w.kms?.policy ?? {}), PolicyName: 'default' }));
 
   sts.on(GetCallerIdentityCommand).resolves({ Account: w.callerAccount, Arn: `arn:aws:sts::${w.callerAccount}:assumed-role/Admin/doctor`, UserId: 'AROAEXAMPLE:doctor' });
@@ -322,5 +399,31 @@ export function mockWorld(w: World): DoctorClients {
       return { Policy: { PolicySummary: { Id: p.id, Name: p.name, Type: p.type, AwsManaged: !!p.awsManaged }, Content: JSON.stringify(p.content) } };
     });
   }
+  const mocks = { s3, cloudfront: cf, s3control: s3c, organizations: org, kms, sts };
+  for (const [action, how] of Object.entries(w.refuse ?? {}) as [Read, Refusal][]) {
+    const [service, command] = READS[action];
+    (mocks[service] as unknown as { on(c: unknown): { rejects(e: Error): void } }).on(command).rejects(refusalError(action, how));
+  }
+  if (w.failure) {
+    const err = () =>
+      w.failure === 'unreachable' ? connectionRefused('52.95.150.10', 443) : w.failure === 'no-credentials' ? noCredentials() : stserr('ExpiredToken', 403, 'The security token included in the request is expired');
+    for (const m of Object.values(mocks)) {
+      const mock = m as unknown as { reset(): void; onAnyCommand(): { callsFake(f: () => never): void } };
+      mock.reset();
+      mock.onAnyCommand().callsFake(() => {
+        throw err();
+      });
+    }
+  }
   return clients;
+}
+
+/** What the CLI passes the doctor for `env`: the edge config its bundles are built with (project acme-web). */
+export function edgeFor(env: ResolvedEnvironment): EdgeConfig {
+  return toEdgeConfig(resolvedConfig(validConfig()), env);
+}
+
+/** The doctor as the CLI runs it: with the environment's edge config, unless one is given. */
+export function runWorld(o: DoctorOptions): Promise<DoctorReport> {
+  return runDoctor({ edge: edgeFor(o.env), ...o });
 }

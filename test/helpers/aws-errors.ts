@@ -51,3 +51,26 @@ export function s3HeadError(status: number): s3.S3ServiceException {
   const code = status === 404 ? 'NotFound' : 'Unknown';
   return awsError(s3 as unknown as Record<string, unknown>, s3.S3ServiceException as unknown as ExceptionClass, code, status, 'UnknownError') as s3.S3ServiceException;
 }
+
+/**
+ * AWS's detailed refusal message, as IAM-evaluated services (and S3, for many callers) write it:
+ * the caller, the action, the resource and the kind of policy that refused.
+ */
+export function accessDeniedMessage(o: { caller?: string; action: string; resource: string; policy: string; explicit?: boolean }): string {
+  const caller = o.caller ?? 'arn:aws:sts::333333333333:assumed-role/ReadOnly/doctor';
+  const why = o.explicit ? `with an explicit deny in ${/^[aeiou]/i.test(o.policy) ? 'an' : 'a'} ${o.policy}` : `because no ${o.policy} allows the ${o.action} action`;
+  return `User: ${caller} is not authorized to perform: ${o.action} on resource: "${o.resource}" ${why}`;
+}
+
+/**
+ * A connection AWS never answered, as the SDK throws it: Node's socket error, with the `$metadata`
+ * the SDK's retry step attaches to every error (attempts, no HTTP status).
+ */
+export function connectionRefused(address = '127.0.0.1', port = 443): Error {
+  return Object.assign(new Error(`connect ECONNREFUSED ${address}:${port}`), { errno: -111, code: 'ECONNREFUSED', syscall: 'connect', address, port, $metadata: { attempts: 1, totalRetryDelay: 0 } });
+}
+
+/** No credentials found by the default chain, as @smithy/property-provider throws it. */
+export function noCredentials(): Error {
+  return Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError', tryNextLink: false });
+}

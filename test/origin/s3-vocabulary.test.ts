@@ -54,6 +54,9 @@ describe('reading SDK errors', () => {
     const network = Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     expect(isServiceError(network)).toBe(false);
     expect(httpStatus(network)).toBeUndefined();
+    // The SDK's retry step puts $metadata on every error, a refused connection included.
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED', $metadata: { attempts: 1, totalRetryDelay: 0 } });
+    expect(isServiceError(refused)).toBe(false);
     expect(isServiceError(undefined)).toBe(false);
     expect(errorName({ Code: 'NoSuchKey' })).toBe('NoSuchKey');
   });

@@ -14,6 +14,8 @@ export interface DoctorCliOptions {
   distribution?: string;
   json?: boolean;
   verbose?: boolean;
+  /** An S3 endpoint other than AWS's. */
+  endpoint?: string;
 }
 
 /** Runs the doctor for the CLI; `clients` is injectable for tests. Returns the exit code. */
@@ -27,12 +29,14 @@ export async function doctorCommand(opts: DoctorCliOptions, clients?: DoctorClie
   if (!DISTRIBUTION_ID.test(distributionId)) throw new UsageError(`--distribution "${distributionId}" is not a CloudFront distribution ID such as E2QWRUHAPOMQZL`);
   if (opts.key !== undefined && opts.key.replace(/^\/+/, '') === '') throw new UsageError('--key is empty: give an object key such as index.html, or leave it out to check the root object');
   // Loaded here, not at start-up: the AWS SDK clients take a while to load and other commands do not need them.
-  const { createClients, renderReport, runDoctor } = await import('../../origin/doctor');
+  const { createClients, renderReport, resolveEndpoints, runDoctor } = await import('../../origin/doctor');
+  // Checked before any call: a bad URL is a usage error, not "AWS unreachable".
+  const endpoints = resolveEndpoints(process.env, opts.endpoint ? { s3: opts.endpoint } : {});
   if (!opts.json && process.stderr.isTTY) err(`checking ${env.name}: distribution ${distributionId}, bucket ${env.bucket}...\n`);
   const report = await runDoctor({
     env,
     distributionId,
-    clients: clients ?? createClients(env.region),
+    clients: clients ?? createClients(env.region, endpoints),
     edge: toEdgeConfig(config, env),
     ...(opts.key !== undefined ? { key: opts.key } : {}),
   });
@@ -50,6 +54,7 @@ export function registerDoctor(program: Command, run: CliRun): void {
     .option('-d, --distribution <id>', 'distribution ID (default: the environment\'s distributionId)')
     .option('--json', 'print the report as JSON')
     .option('-v, --verbose', 'show the evidence of passing checks too')
+    .option('--endpoint <url>', 'S3 endpoint other than AWS\'s, e.g. http://127.0.0.1:4566 (path-style on an IP or localhost); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured too')
     .action(
       run.action(async (opts: DoctorCliOptions) => {
         return doctorCommand(opts, undefined, run.io.stdout, run.io.stderr);

@@ -12,6 +12,7 @@ import { bucketArn, distributionArn, type EvalRequest } from '../policy';
 import type { DoctorClients, Fetched } from './aws';
 import { cloudFrontRequest, configuredAccess, keyToCheck, originFacts, ownershipFacts, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 import { AwsReads } from './read';
+import { deriveKey, type DerivedKey } from './request-path';
 
 export { describeAccess, type EndpointKind, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 
@@ -75,10 +76,35 @@ export class DoctorContext {
     return p;
   }
 
-  /** The object key the doctor asks about: --key, else the distribution's root object. */
-  async key(): Promise<{ key: string; source: string }> {
+  /** The path the viewer asks for (without its leading slash): --key, else the distribution's root object. */
+  async viewer(): Promise<{ key: string; source: string }> {
     if (this.givenKey !== undefined) return { key: this.givenKey, source: '--key' };
     return keyToCheck(undefined, await this.aws.distributionConfig());
+  }
+
+  /**
+   * The S3 key CloudFront asks for: the viewer's path through the behaviour's functions and the
+   * origin's OriginPath (see request-path.ts). `derived` is undefined when the distribution could
+   * not be read (the viewer's path stands in) or the path is empty.
+   */
+  key(): Promise<{ key: string; source: string; derived?: DerivedKey }> {
+    return this.once('key', async () => {
+      const viewer = await this.viewer();
+      const o = await this.origin();
+      if (!o || viewer.key === '') return viewer;
+      const access = o.access.kind === 'oai' ? 'oai' : 'oac';
+      const derived = await deriveKey({
+        viewerPath: `/${viewer.key}`,
+        behavior: o.behavior.value,
+        ...(o.origin ? { origin: o.origin } : {}),
+        ...(this.edge ? { edge: this.edge } : {}),
+        accountId: this.env.accountId,
+        bucket: this.bucket,
+        region: this.env.region,
+        access,
+      });
+      return { key: derived.key, source: viewer.source, derived };
+    });
   }
 
   /** Which behaviour and origin serve the key, and how the origin is accessed. Undefined when the distribution is unreadable. */
@@ -86,7 +112,7 @@ export class DoctorContext {
     return this.once('origin', async () => {
       const d = await this.aws.distributionConfig();
       if (!d.ok) return undefined;
-      const route = routeFor(d.value, (await this.key()).key);
+      const route = routeFor(d.value, (await this.viewer()).key);
       const ref = route.accessRef;
       const oac = ref.kind === 'oac' ? await this.aws.originAccessControl(ref.id) : undefined;
       const oai = ref.kind === 'oai' ? await this.aws.originAccessIdentity(ref.id) : undefined;

@@ -12,8 +12,8 @@ import type { Fetched } from './aws';
 
 /** How the distribution reaches the bucket. */
 export type OriginAccess =
-  | { readonly kind: 'oac'; readonly id: string; readonly signing?: string; readonly originType?: string }
-  | { readonly kind: 'oai'; readonly id: string; readonly canonicalUserId?: string }
+  | { readonly kind: 'oac'; readonly id: string; readonly signing?: string; readonly originType?: string; readonly assumed?: true }
+  | { readonly kind: 'oai'; readonly id: string; readonly canonicalUserId?: string; readonly assumed?: true }
   | { readonly kind: 'none' };
 
 export type EndpointKind = 'rest' | 'website' | 'custom';
@@ -24,6 +24,8 @@ export interface OriginFacts {
   readonly endpoint: EndpointKind;
   /** The bucket named by the origin's domain, for S3 endpoints. */
   readonly originBucket?: string;
+  /** The region the origin's REST endpoint names; undefined for the legacy global endpoint. */
+  readonly originRegion?: string;
   readonly access: OriginAccess;
 }
 
@@ -33,6 +35,7 @@ export interface OriginRoute {
   readonly origin?: Origin;
   readonly endpoint: EndpointKind;
   readonly originBucket?: string;
+  readonly originRegion?: string;
   /** The access the origin names: an OAC id, an OAI id, or none. */
   readonly accessRef: { readonly kind: 'oac' | 'oai'; readonly id: string } | { readonly kind: 'none' };
 }
@@ -40,14 +43,31 @@ export interface OriginRoute {
 const REST_ENDPOINT = /^(.+?)\.s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$/;
 const WEBSITE_ENDPOINT = /^(.+?)\.s3-website[.-]([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
-/** Classifies an origin domain: the bucket's REST endpoint, a website endpoint, or something else. */
-export function classifyEndpoint(domain: string): { kind: EndpointKind; bucket?: string } {
+/**
+ * Classifies an origin domain: the bucket's REST endpoint (with the region it names, none for the
+ * legacy global endpoint), a website endpoint, or something else.
+ */
+export function classifyEndpoint(domain: string): { kind: EndpointKind; bucket?: string; region?: string } {
   const web = WEBSITE_ENDPOINT.exec(domain);
   if (web) return { kind: 'website', bucket: web[1]! };
   const rest = REST_ENDPOINT.exec(domain);
-  if (rest) return { kind: 'rest', bucket: rest[1]! };
+  if (rest) return { kind: 'rest', bucket: rest[1]!, ...(rest[2] && rest[2] !== 'external-1' ? { region: rest[2] } : {}) };
   return { kind: 'custom' };
 }
+
+/** Access point aliases end in -s3alias: the origin is an access point, not a bucket of that name. */
+export function isAccessPointAlias(name: string | undefined): boolean {
+  return !!name && /-s3alias$/.test(name);
+}
+
+/**
+ * Regions launched after 20 March 2019, whose buckets the legacy global endpoint
+ * (bucket.s3.amazonaws.com) does not serve: they need the regional endpoint.
+ */
+export const REGIONAL_ENDPOINT_ONLY = new Set([
+  'af-south-1', 'ap-east-1', 'ap-east-2', 'ap-south-2', 'ap-southeast-3', 'ap-southeast-4', 'ap-southeast-5', 'ap-southeast-6', 'ap-southeast-7',
+  'ca-west-1', 'eu-central-2', 'eu-south-1', 'eu-south-2', 'il-central-1', 'me-central-1', 'me-south-1', 'mx-central-1',
+]);
 
 /** CloudFront path patterns: `*` and `?` wildcards, matched against the path with its leading slash. */
 function behaviorFor(cfg: DistributionConfig, path: string): OriginFacts['behavior'] {
@@ -76,7 +96,7 @@ export function routeFor(cfg: DistributionConfig, key: string): OriginRoute {
     : origin.S3OriginConfig?.OriginAccessIdentity
       ? { kind: 'oai', id: oaiIdOfOriginPath(origin.S3OriginConfig.OriginAccessIdentity) }
       : { kind: 'none' };
-  return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), accessRef };
+  return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), ...(ep.region ? { originRegion: ep.region } : {}), accessRef };
 }
 
 /** The route with its access filled in from the OAC or OAI that was read for it. */
@@ -95,9 +115,9 @@ export function originFacts(
   return { ...rest, access };
 }
 
-/** The access the config says, for when the distribution cannot be read. */
+/** The access the config says, for when the distribution cannot be read: `assumed`, not a fact. */
 export function configuredAccess(originAccess: 'oac' | 'oai'): OriginAccess {
-  return originAccess === 'oac' ? { kind: 'oac', id: '(unknown)' } : { kind: 'oai', id: '(unknown)' };
+  return originAccess === 'oac' ? { kind: 'oac', id: '(unknown)', assumed: true } : { kind: 'oai', id: '(unknown)', assumed: true };
 }
 
 /** The request S3 (or KMS, or an RCP) evaluates when CloudFront, reaching the bucket through `access`, asks for `action` on `resource`. */

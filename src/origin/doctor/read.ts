@@ -15,6 +15,7 @@ import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand
 import {
   GetBucketAclCommand,
   GetBucketEncryptionCommand,
+  GetBucketLocationCommand,
   GetBucketOwnershipControlsCommand,
   GetBucketPolicyCommand,
   GetBucketRequestPaymentCommand,
@@ -97,6 +98,14 @@ export class AwsReads {
     return this.once(`s3:GetBucketPolicy(${this.b})`, async () => {
       const r = await orNull(this.clients.s3.send(new GetBucketPolicyCommand({ Bucket: this.bucket })), NOT_FOUND.bucketPolicy);
       return r === null ? null : parsePolicy(r.Policy ?? '{"Statement":[]}', `the bucket policy of ${this.bucket}`);
+    });
+  }
+
+  /** The bucket's region, from GetBucketLocation (an empty constraint is us-east-1, "EU" eu-west-1). */
+  bucketRegion() {
+    return this.once(`s3:GetBucketLocation(${this.b})`, async () => {
+      const c = (await this.clients.s3.send(new GetBucketLocationCommand({ Bucket: this.bucket }))).LocationConstraint as string | undefined;
+      return !c ? 'us-east-1' : c === 'EU' ? 'eu-west-1' : c;
     });
   }
 

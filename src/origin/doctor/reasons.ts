@@ -23,6 +23,10 @@ export const REASONS = {
   'origin-not-s3': { check: 'distribution', likelihood: 60 },
   /** The origin is another bucket than the environment's. */
   'origin-other-bucket': { check: 'distribution', likelihood: 90 },
+  /** The origin's global endpoint does not serve buckets of the bucket's region (launched after March 2019). */
+  'origin-global-endpoint': { check: 'distribution', likelihood: 75 },
+  /** The origin's REST endpoint names another region than the bucket's. */
+  'origin-wrong-region': { check: 'distribution', likelihood: 70 },
   /** The origin's OAC does not exist. */
   'oac-missing': { check: 'distribution', likelihood: 85 },
   /** The origin's OAC never signs. */

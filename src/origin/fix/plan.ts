@@ -57,7 +57,12 @@ export function planOwnershipFix(scan: OwnershipScan, o: PlanOptions): Ownership
     return { ...base, to: 'BucketOwnerEnforced', steps, notes, blockers };
   }
 
-  const move = movedGrants(scan.bucket, scan.ownerId, o.keepAcls ? [] : scan.bucketGrants, o.keepAcls ? [] : scan.objectGrants, o.oaiCanonicalIds);
+  // Disabling ACLs ends every grant; with --keep-acls, only the copied (foreign-owned) objects lose
+  // theirs (CopyObject does not keep an ACL). Either way the grants that still matter move into the
+  // bucket policy, and every grant that does not is named in the notes.
+  const copied = new Set(o.keepAcls ? scan.foreign : []);
+  const objectGrants = o.keepAcls ? scan.objectGrants.filter((g) => copied.has(g.key)) : scan.objectGrants;
+  const move = movedGrants(scan.bucket, scan.ownerId, o.keepAcls ? [] : scan.bucketGrants, objectGrants, o.oaiCanonicalIds);
   notes.push(...move.dropped);
   blockers.push(...move.blockers);
   if (move.statements.length) {

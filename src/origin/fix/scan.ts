@@ -71,7 +71,7 @@ export async function scanOwnership(s3: S3Client, bucket: string, options: { acl
       try {
         const a = await s3.send(new GetObjectAclCommand({ Bucket: bucket, Key: key }));
         const others = (a.Grants ?? []).filter((g) => g.Grantee?.ID !== ownerId);
-        if (others.length) objectGrants.push({ key, grants: others });
+        if (others.length) objectGrants.push({ key, grants: others, ...(a.Owner?.ID ? { ownerId: a.Owner.ID } : {}) });
       } catch (e) {
         if (errName(e) !== 'AccessDenied') throw e;
         aclUnreadable.push(key);

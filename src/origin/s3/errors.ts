@@ -14,17 +14,19 @@ export function errorName(err: unknown): string | undefined {
 }
 
 /**
- * Whether `err` is an answer from AWS (the SDK attaches response metadata to every service error),
- * as opposed to missing credentials, a network failure or a bug.
+ * Whether `err` is an answer from AWS (it carries the HTTP status of a response), as opposed to
+ * missing credentials, a network failure or a bug. `$metadata` alone does not tell: the SDK's retry
+ * step attaches it (attempts, retry delay) to every error, a refused connection included.
  */
 export function isServiceError(err: unknown): boolean {
-  return !!err && typeof err === 'object' && !!(err as { $metadata?: unknown }).$metadata;
+  return httpStatus(err) !== undefined;
 }
 
 /** The HTTP status AWS answered with, when the error carries one. */
 export function httpStatus(err: unknown): number | undefined {
   if (!err || typeof err !== 'object') return undefined;
-  return (err as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode;
+  const status = (err as { $metadata?: { httpStatusCode?: unknown } }).$metadata?.httpStatusCode;
+  return typeof status === 'number' ? status : undefined;
 }
 
 /** The error codes S3 uses for "this bucket (or key) has no such thing". */

@@ -7,7 +7,7 @@ import { bucketArn, describeStatement, evaluatePolicy, siteReadStatement, type P
 import { NOT_FOUND } from '../../s3/errors';
 import { oaiPrincipalArn } from '../../s3/oai';
 import type { CheckResult, Evidence } from '../types';
-import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
+import { deniedFix, ev, ok, onlyOnFacts, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'bucket-policy'> = { id: 'bucket-policy', order: 2, title: 'Bucket policy grants the distribution' };
 
@@ -31,6 +31,10 @@ function grantees(doc: PolicyDocument): string[] {
 }
 
 export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult> {
+  return onlyOnFacts(ctx, await walk(ctx));
+}
+
+async function walk(ctx: DoctorContext): Promise<CheckResult> {
   const { key } = await ctx.key();
   const access = await ctx.access();
   const policy = await ctx.aws.bucketPolicy();
@@ -38,7 +42,7 @@ export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult
   const fixGrant = `add to the bucket policy: ${grantStatement(access, ctx.bucket, ctx.distributionArn)}`;
   if (!policy.ok) {
     return policy.denied
-      ? unknown(META, 'the bucket policy could not be read', evidence, deniedFix('s3:GetBucketPolicy'))
+      ? unknown(META, `the bucket policy could not be read${refusedNote(policy)}`, evidence, deniedFix('s3:GetBucketPolicy', policy))
       : unknown(META, `the bucket policy could not be read (${policy.code})`, evidence, 'check that the bucket exists in this account and region');
   }
   if (access.kind === 'none') {
@@ -51,7 +55,7 @@ export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult
   const req = await ctx.request('s3:GetObject', ctx.objectArn(key));
   const result = evaluatePolicy(policy.value, req);
   for (const s of result.statements) {
-    if (s.match !== 'no' || s.effect === 'Deny') evidence.push({ call: `evaluate ${describeStatement(s)} for s3:GetObject on ${ctx.objectArn(key)}`, seen: s.match === 'yes' ? 'matches' : `unknown: ${s.reason}` });
+    if (s.match !== 'no' || s.effect === 'Deny') evidence.push({ call: `evaluate ${describeStatement(s)} for s3:GetObject on ${ctx.objectArn(key)}`, seen: s.match === 'yes' ? 'matches' : s.match === 'no' ? 'does not match' : `unknown: ${s.reason}` });
   }
   const deny = result.statements.filter((s) => s.effect === 'Deny' && s.match === 'yes');
   if (deny.length > 0) {

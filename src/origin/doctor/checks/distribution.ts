@@ -3,8 +3,9 @@
  * endpoint, not another bucket) and the origin is reached with an OAC that always signs, or an OAI.
  */
 import type { DoctorContext } from '../context';
+import { isAccessPointAlias, REGIONAL_ENDPOINT_ONLY } from '../facts';
 import type { CheckResult, Evidence } from '../types';
-import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
+import { deniedFix, ev, ok, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'distribution'> = { id: 'distribution', order: 1, title: 'Distribution origin and origin access' };
 
@@ -12,7 +13,8 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
   const d = await ctx.aws.distributionConfig();
   const evidence: Evidence[] = [ev(d, (c) => `${c.Origins?.Quantity ?? 0} origin(s), DefaultRootObject=${c.DefaultRootObject || '(none)'}`)];
   if (!d.ok) {
-    if (d.denied) return unknown(META, 'the distribution could not be read', evidence, deniedFix('cloudfront:GetDistributionConfig'));
+    if (d.denied) return unknown(META, `the distribution could not be read${refusedNote(d)}`, evidence, deniedFix('cloudfront:GetDistributionConfig', d));
+    if (d.code !== 'NoSuchDistribution') return unknown(META, `the distribution could not be read (${d.code})`, evidence, 'run the doctor again; if the error persists, check the distribution with aws cloudfront get-distribution-config');
     return problem(META, 'distribution-missing', `distribution ${ctx.distributionId} does not exist (${d.code})`, evidence, 'check --distribution or the environment\'s distributionId in the config');
   }
   const o = (await ctx.origin())!;
@@ -36,17 +38,29 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
   if (o.endpoint === 'custom') {
     return problem(META, 'origin-not-s3', `the origin ${o.origin.DomainName} is not an S3 REST endpoint`, evidence, `change the origin's domain to ${rest}`);
   }
+  if (isAccessPointAlias(o.originBucket)) {
+    return unknown(META, `the origin ${o.origin.DomainName} is an S3 access point alias, not a bucket: the doctor does not resolve access points yet, so the policies it evaluates are the bucket's, not the access point's`, evidence, 'check the access point\'s policy and that its bucket is the environment\'s bucket by hand (aws s3control get-access-point-policy)');
+  }
   if (o.originBucket !== ctx.bucket) {
     return problem(META, 'origin-other-bucket', `the origin is bucket "${o.originBucket}", not the environment's bucket "${ctx.bucket}"`, evidence, `change the origin's domain to ${rest} (or fix the environment's bucket in the config)`);
+  }
+  // The region the bucket is in, as S3 answers it, against the one the origin's endpoint names.
+  const region = await ctx.aws.bucketRegion();
+  evidence.push(ev(region, (r) => `bucket region ${r}`));
+  if (region.ok && o.originRegion && o.originRegion !== region.value) {
+    return problem(META, 'origin-wrong-region', `the origin ${o.origin.DomainName} names region ${o.originRegion}, but the bucket is in ${region.value}: S3 answers another region's endpoint with a redirect or an authorization error, not the object`, evidence, `change the origin's domain to ${ctx.bucket}.s3.${region.value}.amazonaws.com`);
+  }
+  if (region.ok && !o.originRegion && REGIONAL_ENDPOINT_ONLY.has(region.value)) {
+    return problem(META, 'origin-global-endpoint', `the origin ${o.origin.DomainName} is the legacy global endpoint, which does not serve buckets in ${region.value} (a region launched after March 2019)`, evidence, `change the origin's domain to the regional endpoint ${ctx.bucket}.s3.${region.value}.amazonaws.com`);
   }
   const a = o.access;
   if (a.kind === 'oac') {
     const oac = await ctx.aws.originAccessControl(a.id);
     evidence.push(ev(oac, (c) => `SigningBehavior=${c.SigningBehavior}, SigningProtocol=${c.SigningProtocol}, OriginType=${c.OriginAccessControlOriginType}`));
     if (!oac.ok) {
-      return oac.denied
-        ? unknown(META, `origin access control ${a.id} could not be read`, evidence, deniedFix('cloudfront:GetOriginAccessControl'))
-        : problem(META, 'oac-missing', `origin access control ${a.id} does not exist (${oac.code})`, evidence, 'attach an existing origin access control to the origin');
+      if (oac.denied) return unknown(META, `origin access control ${a.id} could not be read${refusedNote(oac)}`, evidence, deniedFix('cloudfront:GetOriginAccessControl', oac));
+      if (oac.code !== 'NoSuchOriginAccessControl') return unknown(META, `origin access control ${a.id} could not be read (${oac.code})`, evidence, 'run the doctor again');
+      return problem(META, 'oac-missing', `origin access control ${a.id} does not exist (${oac.code})`, evidence, 'attach an existing origin access control to the origin');
     }
     if (oac.value.SigningBehavior === 'never') {
       return problem(META, 'oac-never-signs', `origin access control ${a.id} has SigningBehavior "never": CloudFront sends unsigned requests, which a locked bucket refuses`, evidence, `set the origin access control's SigningBehavior to "always"`);
@@ -61,9 +75,9 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
     const oai = await ctx.aws.originAccessIdentity(a.id);
     evidence.push(ev(oai, (i) => `S3CanonicalUserId=${i.S3CanonicalUserId}`));
     if (!oai.ok) {
-      return oai.denied
-        ? unknown(META, `origin access identity ${a.id} could not be read`, evidence, deniedFix('cloudfront:GetCloudFrontOriginAccessIdentity'))
-        : problem(META, 'oai-missing', `origin access identity ${a.id} does not exist (${oai.code})`, evidence, 'attach an existing origin access identity, or better an origin access control');
+      if (oai.denied) return unknown(META, `origin access identity ${a.id} could not be read${refusedNote(oai)}`, evidence, deniedFix('cloudfront:GetCloudFrontOriginAccessIdentity', oai));
+      if (oai.code !== 'NoSuchCloudFrontOriginAccessIdentity') return unknown(META, `origin access identity ${a.id} could not be read (${oai.code})`, evidence, 'run the doctor again');
+      return problem(META, 'oai-missing', `origin access identity ${a.id} does not exist (${oai.code})`, evidence, 'attach an existing origin access identity, or better an origin access control');
     }
     return ok(META, `the origin is ${o.origin.DomainName}, reached with origin access identity ${a.id} (legacy: an origin access control is recommended)`, evidence);
   }

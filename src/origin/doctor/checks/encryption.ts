@@ -6,11 +6,15 @@
 import type { DoctorContext } from '../context';
 import { describeStatement, evaluatePolicy, siteKeyReadStatement } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
-import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
+import { deniedFix, ev, ok, onlyOnFacts, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'encryption'> = { id: 'encryption', order: 5, title: 'Encryption (SSE-KMS key policy)' };
 
 export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> {
+  return onlyOnFacts(ctx, await walk(ctx));
+}
+
+async function walk(ctx: DoctorContext): Promise<CheckResult> {
   const [head, def] = await Promise.all([ctx.headObject(), ctx.aws.bucketEncryption()]);
   const evidence: Evidence[] = [
     ev(head, (h) => `ServerSideEncryption=${h.ServerSideEncryption ?? '(none)'}${h.SSEKMSKeyId ? `, SSEKMSKeyId=${h.SSEKMSKeyId}` : ''}`),
@@ -30,7 +34,7 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
     if ((await ctx.ownership()).foreign) {
       return unknown(META, 'the object\'s encryption could not be read: HeadObject was refused because another account owns the object, and the bucket default does not tell how an existing object is encrypted', evidence, 'fix the object\'s ownership (check 4), then run the doctor again');
     }
-    return unknown(META, 'the object\'s encryption could not be read (HeadObject was refused), and the bucket default does not tell how an existing object is encrypted', evidence, deniedFix('s3:GetObject on the object'));
+    return unknown(META, `the object's encryption could not be read: HeadObject was refused${refusedNote(head)}, and the bucket default does not tell how an existing object is encrypted`, evidence, deniedFix('s3:GetObject on the object', head));
   } else if (head.status !== 404) {
     return unknown(META, `the object's encryption could not be read (HeadObject answered ${head.code})`, evidence, 'run the doctor again; if the error persists, check the object with aws s3api head-object');
   } else {
@@ -38,8 +42,10 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
     if (def.ok && def.value) {
       algorithm = def.value.SSEAlgorithm;
       keyId = def.value.KMSMasterKeyID;
-    } else if (!def.ok && def.denied) {
-      return unknown(META, 'the encryption of the object and the bucket could not be read', evidence, deniedFix('s3:GetEncryptionConfiguration'));
+    } else if (!def.ok) {
+      return def.denied
+        ? unknown(META, `the object does not exist and the bucket's default encryption could not be read${refusedNote(def)}`, evidence, deniedFix('s3:GetEncryptionConfiguration', def))
+        : unknown(META, `the object does not exist and the bucket's default encryption could not be read (${def.code})`, evidence, 'run the doctor again');
     }
   }
   if (!algorithm || !algorithm.startsWith('aws:kms')) {
@@ -64,7 +70,17 @@ export async function checkEncryption(ctx: DoctorContext): Promise<CheckResult> 
   }
   const kp = await ctx.aws.keyPolicy(keyId);
   evidence.push(ev(kp, (p) => `${p.Statement.length} statement(s)`));
-  if (!kp.ok) return unknown(META, `the policy of KMS key ${keyId} could not be read`, evidence, deniedFix('kms:GetKeyPolicy on the key'));
+  const keyAccount = /^arn:aws[a-z-]*:kms:[a-z0-9-]+:(\d{12}):/.exec(meta.ok && meta.value.Arn ? meta.value.Arn : keyId)?.[1];
+  if (!kp.ok && keyAccount && keyAccount !== ctx.env.accountId) {
+    const grant = JSON.stringify(siteKeyReadStatement(ctx.distributionArn));
+    return unknown(
+      META,
+      `${source} is encrypted with KMS key ${keyId} of account ${keyAccount}, not the bucket's account ${ctx.env.accountId}; its key policy could not be read from here${kp.denied ? refusedNote(kp) : ` (${kp.code})`}. For CloudFront to read the object, that key policy must allow the distribution (cloudfront.amazonaws.com with AWS:SourceArn ${ctx.distributionArn}) kms:Decrypt`,
+      evidence,
+      `ask account ${keyAccount}'s key administrators to check, or add to the key policy: ${grant}; or re-encrypt the objects with a key of account ${ctx.env.accountId}`,
+    );
+  }
+  if (!kp.ok) return unknown(META, `the policy of KMS key ${keyId} could not be read${kp.denied ? refusedNote(kp) : ` (${kp.code})`}`, evidence, deniedFix('kms:GetKeyPolicy on the key', kp));
   const keyArn = meta.ok && meta.value.Arn ? meta.value.Arn : keyId;
   const result = evaluatePolicy(kp.value, await ctx.request('kms:Decrypt', keyArn));
   const grant = JSON.stringify(siteKeyReadStatement(ctx.distributionArn));

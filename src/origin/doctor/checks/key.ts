@@ -5,15 +5,20 @@
 import type { DoctorContext } from '../context';
 import { bucketArn, evaluatePolicy } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
-import { ev, ok, problem, unknown, type CheckMeta } from './result';
+import { deniedFix, ev, ok, onlyOnFacts, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'key'> = { id: 'key', order: 6, title: 'The key: missing object, Requester Pays, Object Lock' };
 
 export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
-  const { key, source } = await ctx.key();
+  return onlyOnFacts(ctx, await walk(ctx));
+}
+
+async function walk(ctx: DoctorContext): Promise<CheckResult> {
+  const { key, source, derived } = await ctx.key();
   const [listing, payer, lock] = await Promise.all([ctx.listing(), ctx.aws.requestPayment(), ctx.aws.objectLock()]);
   const evidence: Evidence[] = [
     { call: 'key asked about', seen: `${key || '(empty)'} (from ${source})` },
+    ...(derived ? derived.steps.map((s) => ({ call: `request path: ${s.step}`, seen: s.seen })) : []),
     ev(listing, (c) => (c ? `found ${c.Key}, ${c.Size} bytes` : `no object with key ${key}`)),
     ev(payer, (p) => `Payer=${p}`),
     ev(lock, (l) => (l ? `ObjectLockEnabled=${l.ObjectLockEnabled}${l.Rule?.DefaultRetention ? `, default retention ${l.Rule.DefaultRetention.Mode}` : ''}` : 'no Object Lock configuration')),
@@ -31,8 +36,11 @@ export async function checkKey(ctx: DoctorContext): Promise<CheckResult> {
     if (head.ok) exists = true;
     else if (head.status === 404) exists = false;
   }
-  if (exists === undefined) return unknown(META, `whether ${key} exists could not be told`, evidence, 'grant the doctor s3:ListBucket on the bucket');
+  if (exists === undefined) return unknown(META, `whether ${key} exists could not be told${refusedNote(listing)}`, evidence, deniedFix('s3:ListBucket on the bucket', listing));
   const lockNote = lock.ok && lock.value?.ObjectLockEnabled === 'Enabled' ? ' Object Lock is on (it only refuses deletes and overwrites of locked versions, not reads).' : '';
+  if (exists && !payer.ok) {
+    return unknown(META, `${key} exists, but whether Requester Pays is on could not be read${refusedNote(payer)}`, evidence, deniedFix('s3:GetBucketRequestPayment', payer));
+  }
   if (exists) return ok(META, `${key} exists.${lockNote}`, evidence);
 
   const bp = await ctx.aws.bucketPolicy();

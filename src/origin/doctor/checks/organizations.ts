@@ -8,11 +8,15 @@ import { seenError } from '../aws';
 import type { DoctorContext } from '../context';
 import { describeStatement, evaluatePolicy, parsePolicy, type StatementResult } from '../../policy';
 import type { CheckResult, Evidence } from '../types';
-import { deniedFix, ok, problem, unknown, type CheckMeta } from './result';
+import { deniedFix, ok, onlyOnFacts, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'organizations'> = { id: 'organizations', order: 7, title: 'Organizations SCPs and RCPs' };
 
 export async function checkOrganizations(ctx: DoctorContext): Promise<CheckResult> {
+  return onlyOnFacts(ctx, await walk(ctx));
+}
+
+async function walk(ctx: DoctorContext): Promise<CheckResult> {
   const { steps, result: attached } = await ctx.organizationPolicies();
   const evidence: Evidence[] = steps.map((s) => ({
     call: s.fetched.call,
@@ -26,9 +30,9 @@ export async function checkOrganizations(ctx: DoctorContext): Promise<CheckResul
     if (attached.code === 'AWSOrganizationsNotInUseException') return ok(META, 'the account is not in an organization: no SCPs or RCPs', evidence);
     return unknown(
       META,
-      'the organization\'s policies could not be read from this account',
+      `the organization's policies could not be read from this account${refusedNote(attached)}`,
       evidence,
-      `${deniedFix('organizations:ListParents, ListPoliciesForTarget and DescribePolicy')}; they answer only in the management account or a delegated administrator`,
+      `${deniedFix('organizations:ListParents, ListPoliciesForTarget and DescribePolicy', attached)}; they answer only in the management account or a delegated administrator`,
     );
   }
   const { key } = await ctx.key();

@@ -1,8 +1,10 @@
 /**
  * Check 4, Object Ownership and the object: who owns the key against who owns the bucket.
  * Bucket-policy grants apply only to objects the bucket owner owns; a foreign-owned object can be
- * granted only by its own ACL. GetObjectAcl refused to the bucket owner is itself the mark of a
- * foreign-owned object (the seed incident).
+ * granted only by its own ACL. A foreign owner needs positive evidence: an owner canonical ID (from
+ * the listing or the object's ACL) that is not the bucket owner's. A refused GetObjectAcl is
+ * consistent with a foreign owner (the seed incident) but never proof of one: the caller's own
+ * policies may refuse it.
  */
 import type { Grant } from '@aws-sdk/client-s3';
 import { ALL_USERS, grantsRead } from '../../s3/acl';
@@ -10,7 +12,7 @@ import { NOT_FOUND } from '../../s3/errors';
 import { MODE_WITHOUT_CONTROLS } from '../../s3/ownership';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
-import { ev, ok, problem, unknown, type CheckMeta } from './result';
+import { ev, ok, onlyOnFacts, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'object-ownership'> = { id: 'object-ownership', order: 4, title: 'Object Ownership and the object\'s owner' };
 
@@ -20,6 +22,10 @@ function describeGrant(g: Grant): string {
 }
 
 export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
+  return onlyOnFacts(ctx, await walk(ctx));
+}
+
+async function walk(ctx: DoctorContext): Promise<CheckResult> {
   const { key } = await ctx.key();
   const [own, bacl, listing, ident] = await Promise.all([ctx.aws.ownershipControls(), ctx.aws.bucketAcl(), ctx.listing(), ctx.aws.callerIdentity()]);
   const facts = await ctx.ownership();
@@ -41,7 +47,7 @@ export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
   const sameAccount = ident.ok ? ident.value.Account === ctx.env.accountId : undefined;
   if (ident.ok) evidence.push(ev(ident, (i) => `caller ${i.Arn} in account ${i.Account}`));
 
-  if (facts.foreign || (facts.foreign === undefined && facts.aclDenied && sameAccount)) {
+  if (facts.foreign) {
     const owner = facts.objectOwnerId ? `canonical user ${facts.objectOwnerId}` : 'another account';
     const mark = facts.aclDenied ? ' The bucket owner is refused GetObjectAcl on it: only the object\'s owner can read its ACL.' : '';
     let grantNote = '';
@@ -66,8 +72,17 @@ export async function checkOwnership(ctx: DoctorContext): Promise<CheckResult> {
       fix,
     );
   }
-  if (facts.aclDenied && sameAccount === undefined) {
-    return unknown(META, `GetObjectAcl on ${key} was refused and the owner could not be compared; if these credentials belong to the bucket owner, the object is foreign-owned`, evidence, fix);
+  if (facts.aclDenied) {
+    const unread = [!bacl.ok ? 'the bucket owner (GetBucketAcl)' : '', !listing.ok ? 'the object\'s owner (ListObjectsV2 with FetchOwner)' : ''].filter(Boolean).join(' and ');
+    const hint = sameAccount && !(!acl.ok && acl.refusal?.policy)
+      ? '; a bare AccessDenied to the bucket owner\'s account is what a foreign-owned object answers, but a refusal is not evidence of who owns it'
+      : '';
+    return unknown(
+      META,
+      `GetObjectAcl on ${key} was refused${refusedNote(acl)}, and ${unread || 'the owners'} could not be read, so the owner cannot be compared with the bucket owner${hint}`,
+      evidence,
+      `let the doctor call s3:ListBucket and s3:GetBucketAcl (the listing names each object's owner), then run it again`,
+    );
   }
   if (facts.foreign === undefined) {
     return unknown(META, `the owner of ${key} could not be compared with the bucket owner`, evidence, 'grant the doctor s3:ListBucket and s3:GetBucketAcl, or run it as the bucket owner');

@@ -7,7 +7,7 @@ import { grantsRead, isPublicGroup } from '../../s3/acl';
 import { NOT_FOUND } from '../../s3/errors';
 import type { DoctorContext } from '../context';
 import type { CheckResult, Evidence } from '../types';
-import { deniedFix, ev, ok, problem, unknown, type CheckMeta } from './result';
+import { deniedFix, ev, ok, problem, refusedNote, unknown, type CheckMeta } from './result';
 
 const META: CheckMeta<'block-public-access'> = { id: 'block-public-access', order: 3, title: 'Block Public Access against public reliance' };
 
@@ -64,15 +64,17 @@ export async function checkPublicAccess(ctx: DoctorContext): Promise<CheckResult
   }
   // A level that could not be read may hold settings the other does not: only when the readable
   // level already turns all four on is the effective configuration known.
-  const bucketDenied = !bucketPab.ok && bucketPab.denied;
-  const accountDenied = !accountPab.ok && accountPab.denied;
+  // Any answer but the settings (a refusal, an error) leaves that level unknown.
+  const bucketDenied = !bucketPab.ok;
+  const accountDenied = !accountPab.ok;
   if (bucketDenied || accountDenied) {
     const readable = bucketDenied ? accountPab : bucketPab;
     const allOn = !(bucketDenied && accountDenied) && readable.ok && !!readable.value && PAB_KEYS.every((k) => readable.value![k]);
     if (!allOn) {
       const levels = bucketDenied && accountDenied ? 'at bucket or account level' : bucketDenied ? 'at bucket level' : 'at account level';
       const perms = [bucketDenied ? 's3:GetBucketPublicAccessBlock on the bucket' : '', accountDenied ? 's3:GetAccountPublicAccessBlock' : ''].filter(Boolean).join(' and ');
-      return unknown(META, `Block Public Access could not be read ${levels}, so whether it is on is unknown`, evidence, deniedFix(perms));
+      const refusal = bucketDenied ? refusedNote(bucketPab) : refusedNote(accountPab);
+      return unknown(META, `Block Public Access could not be read ${levels}${refusal}, so whether it is on is unknown`, evidence, deniedFix(perms, bucketDenied ? bucketPab : accountPab));
     }
   }
   if (!anyOn) {

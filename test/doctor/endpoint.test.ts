@@ -1,0 +1,173 @@
+/**
+ * Any endpoint: the doctor's real clients against a loopback server that answers in AWS's wire
+ * formats, chosen by AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_<SERVICE> and --endpoint; and the errors
+ * the test worlds build, checked against what the SDK builds from the same bytes on the wire.
+ */
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { HeadObjectCommand, GetBucketAclCommand, S3Client } from '@aws-sdk/client-s3';
+import { doctorCommand } from '../../src/cli/commands/doctor';
+import { createClients, resolveEndpoints, runDoctor } from '../../src/origin/doctor';
+import { needsPathStyle } from '../../src/origin/doctor/endpoints';
+import { isEdgelockError } from '../../src/errors';
+import { isServiceError } from '../../src/origin/s3/errors';
+import { accessDeniedMessage, connectionRefused, s3Error, s3HeadError } from '../helpers/aws-errors';
+import { validConfig, writeJsonConfig } from '../helpers/config';
+import { startWireAws, type WireAws } from './wire-aws';
+import { BUCKET, DIST, ENV } from './world';
+
+const CREDENTIALS = { AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE', AWS_SECRET_ACCESS_KEY: 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', AWS_SESSION_TOKEN: undefined, AWS_PROFILE: undefined };
+const saved: Record<string, string | undefined> = {};
+function setEnv(vars: Record<string, string | undefined>): void {
+  for (const [k, v] of Object.entries(vars)) {
+    if (!(k in saved)) saved[k] = process.env[k];
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+afterEach(() => {
+  for (const [k, v] of Object.entries(saved)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+    delete saved[k];
+  }
+});
+
+let aws: WireAws;
+let other: WireAws;
+beforeAll(async () => {
+  [aws, other] = await Promise.all([startWireAws(), startWireAws()]);
+});
+afterAll(async () => {
+  await Promise.all([aws.close(), other.close()]);
+});
+beforeEach(() => {
+  aws.requests.length = 0;
+  other.requests.length = 0;
+  setEnv(CREDENTIALS);
+});
+
+describe('resolving endpoints', () => {
+  test('the per-service variable wins over AWS_ENDPOINT_URL; --endpoint wins for S3; the ignore switch turns the variables off', () => {
+    const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL_S3_CONTROL: 'http://localhost:4567' };
+    expect(resolveEndpoints(env)).toEqual({ s3: 'http://127.0.0.1:4566', s3control: 'http://localhost:4567', cloudfront: 'http://127.0.0.1:4566', organizations: 'http://127.0.0.1:4566', kms: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4566' });
+    expect(resolveEndpoints(env, { s3: 'http://10.0.0.5:9000' }).s3).toBe('http://10.0.0.5:9000');
+    expect(resolveEndpoints({ ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toEqual({});
+    expect(resolveEndpoints({})).toEqual({});
+  });
+
+  test('a bad URL is a usage error naming where it came from', () => {
+    expect(() => resolveEndpoints({ AWS_ENDPOINT_URL_KMS: 'localhost:4566' })).toThrow(/AWS_ENDPOINT_URL_KMS "localhost:4566" must be an http:\/\/ or https:\/\/ URL/);
+    expect(() => resolveEndpoints({}, { s3: 'not a url' })).toThrow(/--endpoint "not a url" is not a URL/);
+  });
+
+  test.each([
+    ['http://127.0.0.1:4566', true],
+    ['http://localhost:4566', true],
+    ['http://s3.localhost:4566', true],
+    ['http://[::1]:4566', true],
+    ['https://s3.eu-west-1.amazonaws.com', false],
+    ['https://minio.example.com', false],
+  ])('path-style for %s: %s', (url, yes) => {
+    expect(needsPathStyle(url)).toBe(yes);
+  });
+});
+
+describe('the doctor against a loopback AWS', () => {
+  test('AWS_ENDPOINT_URL: every call goes there, S3 path-style, S3 Control without the account in the host', async () => {
+    const report = await runDoctor({ env: ENV, distributionId: DIST, clients: createClients(ENV.region, resolveEndpoints({ AWS_ENDPOINT_URL: aws.url })) });
+    expect(report.results.map((r) => [r.id, r.status])).toEqual(expect.arrayContaining([['distribution', 'ok'], ['bucket-policy', 'ok'], ['block-public-access', 'ok'], ['object-ownership', 'ok'], ['encryption', 'ok'], ['key', 'ok'], ['organizations', 'ok']]));
+    expect(report.cause).toBeUndefined();
+    const host = new URL(aws.url).host;
+    expect(aws.requests.every((r) => r.host === host)).toBe(true);
+    expect(aws.requests.filter((r) => r.url.startsWith(`/${BUCKET}`)).length).toBeGreaterThanOrEqual(9);
+    const control = aws.requests.find((r) => r.url.startsWith('/v20180820/configuration/publicAccessBlock'))!;
+    expect(control.headers['x-amz-account-id']).toBe(ENV.accountId);
+    // Signed for S3 in the environment's region.
+    expect(control.headers.authorization).toMatch(/Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/s3\/aws4_request/);
+  });
+
+  test('AWS_ENDPOINT_URL_S3 sends S3 alone elsewhere; the CLI\'s --endpoint does the same', async () => {
+    await runDoctor({ env: ENV, distributionId: DIST, clients: createClients(ENV.region, resolveEndpoints({ AWS_ENDPOINT_URL: aws.url, AWS_ENDPOINT_URL_S3: other.url })) });
+    expect(other.requests.length).toBeGreaterThan(0);
+    expect(other.requests.every((r) => r.url.startsWith(`/${BUCKET}`))).toBe(true);
+    expect(aws.requests.some((r) => r.url.startsWith(`/${BUCKET}`))).toBe(false);
+
+    other.requests.length = 0;
+    setEnv({ AWS_ENDPOINT_URL: aws.url, AWS_ENDPOINT_URL_S3: undefined });
+    const config = writeJsonConfig(validConfig({}, { prod: { accountId: ENV.accountId, region: ENV.region, auth: false, distributionId: DIST } }, { only: true }));
+    let out = '';
+    const code = await doctorCommand({ config, env: 'prod', endpoint: other.url }, undefined, (s) => (out += s));
+    expect(out).toMatch(/No problem found/);
+    expect(code).toBe(0);
+    expect(other.requests.every((r) => r.url.startsWith(`/${BUCKET}`))).toBe(true);
+  });
+
+  test('an endpoint nobody listens on: AWS_UNREACHABLE, exit 2, and the refused connection shaped as the worlds build it', async () => {
+    const closed = await startWireAws();
+    await closed.close();
+    const clients = createClients(ENV.region, resolveEndpoints({ AWS_ENDPOINT_URL: closed.url }));
+    const err = await runDoctor({ env: ENV, distributionId: DIST, clients }).catch((e: unknown) => e);
+    expect(isEdgelockError(err, 'AWS_UNREACHABLE')).toBe(true);
+    expect((err as { exitCode: number }).exitCode).toBe(2);
+    expect((err as Error).message).toMatch(/^cannot reach AWS: sts:GetCallerIdentity\(\) got no answer \(ECONNREFUSED: connect ECONNREFUSED 127\.0\.0\.1:\d+\)/);
+    // The shape, as the SDK throws it in a plain Node process (jest's sandbox is another realm,
+    // where the SDK wraps errors that are not its Error).
+    const port = Number(new URL(closed.url).port);
+    const script = `const { S3Client, GetBucketAclCommand } = require('@aws-sdk/client-s3');
+      new S3Client({ region: 'eu-west-1', endpoint: 'http://127.0.0.1:${port}', forcePathStyle: true, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } })
+        .send(new GetBucketAclCommand({ Bucket: 'b' }))
+        .catch((e) => process.stdout.write(JSON.stringify({ keys: Object.keys(e).sort(), code: e.code, syscall: e.syscall, message: e.message, metadata: Object.keys(e.$metadata).sort() })));`;
+    const r = spawnSync(process.execPath, ['-e', script], { cwd: path.join(__dirname, '..', '..'), encoding: 'utf8' });
+    const wire = JSON.parse(r.stdout) as Record<string, unknown>;
+    const built = connectionRefused('127.0.0.1', port) as Error & Record<string, unknown>;
+    expect(wire).toEqual({ keys: Object.keys(built).sort(), code: built.code, syscall: built.syscall, message: built.message, metadata: Object.keys(built.$metadata as object).sort() });
+    expect(isServiceError(built)).toBe(false);
+  });
+});
+
+test('an expired token, answered by STS on the wire: AWS_UNREACHABLE naming the credentials, as the worlds build it', async () => {
+  const wire = await startWireAws();
+  try {
+    const message = 'The security token included in the request is expired';
+    wire.fail(/^POST \//, { status: 403, code: 'ExpiredToken', message, body: `<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>ExpiredToken</Code><Message>${message}</Message></Error><RequestId>WIREREQ1</RequestId></ErrorResponse>` });
+    const err = await runDoctor({ env: ENV, distributionId: DIST, clients: createClients(ENV.region, resolveEndpoints({ AWS_ENDPOINT_URL: wire.url })) }).catch((e: unknown) => e);
+    expect(isEdgelockError(err, 'AWS_UNREACHABLE')).toBe(true);
+    expect((err as Error).message).toBe(`AWS did not accept the credentials (ExpiredToken: ${message}), so nothing was checked: give valid credentials for account ${ENV.accountId} (e.g. \`aws sso login\`, AWS_PROFILE) and run the doctor again`);
+    const cause = (err as { cause: { name: string; $metadata: { httpStatusCode: number } } }).cause;
+    expect({ name: cause.name, status: cause.$metadata.httpStatusCode }).toEqual({ name: 'ExpiredToken', status: 403 });
+  } finally {
+    await wire.close();
+  }
+});
+
+describe('the worlds\' S3 errors are the SDK\'s own, from the wire', () => {
+  const s3 = () => new S3Client({ region: 'eu-west-1', endpoint: aws.url, forcePathStyle: true, maxAttempts: 1 });
+  const shape = (e: unknown) => {
+    const x = e as Error & { $fault: string; $metadata: { httpStatusCode?: number }; Code?: string };
+    return { ctor: x.constructor.name, name: x.name, message: x.message, fault: x.$fault, status: x.$metadata.httpStatusCode, Code: x.Code };
+  };
+
+  test('a HEAD 403 (no body) and a HEAD 404', async () => {
+    aws.fail(/^HEAD \/[^?]+\/forbidden\.html/, { status: 403, code: 'AccessDenied', message: 'Access Denied' });
+    aws.fail(/^HEAD \/[^?]+\/missing\.html/, { status: 404, code: 'NoSuchKey', message: 'The specified key does not exist.' });
+    const forbidden = await s3().send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'forbidden.html' })).catch((e: unknown) => e);
+    const missing = await s3().send(new HeadObjectCommand({ Bucket: BUCKET, Key: 'missing.html' })).catch((e: unknown) => e);
+    expect(shape(forbidden)).toEqual(shape(s3HeadError(403)));
+    expect(shape(forbidden)).toMatchObject({ name: 'Unknown', message: 'UnknownError', status: 403 });
+    expect(shape(missing)).toEqual(shape(s3HeadError(404)));
+    expect(shape(missing)).toMatchObject({ name: 'NotFound', status: 404 });
+  });
+
+  test('a detailed AccessDenied on GetBucketAcl', async () => {
+    const message = accessDeniedMessage({ action: 's3:GetBucketAcl', resource: `arn:aws:s3:::${BUCKET}`, policy: 'identity-based policy' });
+    const wire = await startWireAws();
+    try {
+      wire.fail(/^GET \/[^?]+\?acl/, { status: 403, code: 'AccessDenied', message });
+      const e = await new S3Client({ region: 'eu-west-1', endpoint: wire.url, forcePathStyle: true, maxAttempts: 1 }).send(new GetBucketAclCommand({ Bucket: BUCKET })).catch((x: unknown) => x);
+      expect(shape(e)).toEqual(shape(s3Error('AccessDenied', 403, message)));
+    } finally {
+      await wire.close();
+    }
+  });
+});
