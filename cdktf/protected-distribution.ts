@@ -12,7 +12,7 @@ import { CloudfrontOriginAccessControl } from '@cdktf/provider-aws/lib/cloudfron
 import { CloudfrontOriginAccessIdentity } from '@cdktf/provider-aws/lib/cloudfront-origin-access-identity';
 import type { HandlerName } from '../src/build/handlers';
 import type { SiteReader } from '../src/origin/policy';
-import { ALL_METHODS, allowedMethodSet, CACHING_OPTIMIZED_ID, describeDistribution, type BehaviourDescription, type DistributionDescription, type DistributionSettings } from '../src/distribution';
+import { ALL_METHODS, allowedMethodSet, CACHING_OPTIMIZED_ID, describeDistribution, describeViewerTls, type BehaviourDescription, type DistributionDescription, type DistributionSettings } from '../src/distribution';
 import { checkAuthAssociations } from './association-check';
 import { PropsCheck } from './props';
 
@@ -80,6 +80,7 @@ export class ProtectedDistribution extends Construct {
     const access = props.originAccess ?? 'oac';
     const description = describeDistribution(props);
     this.description = description;
+    const viewerTls = describeViewerTls({ domain: props.domain?.name, certificateArn: props.domain?.certificateArn });
 
     const associations = (handlers: readonly HandlerName[]) =>
       handlers.flatMap((h) => {
@@ -131,8 +132,8 @@ export class ProtectedDistribution extends Construct {
         responsePagePath: e.responsePagePath,
         errorCachingMinTtl: e.errorCachingMinTtl,
       })),
-      viewerCertificate: props.domain
-        ? { acmCertificateArn: props.domain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: 'TLSv1.2_2021' }
+      viewerCertificate: viewerTls.certificate === 'acm' && props.domain
+        ? { acmCertificateArn: props.domain.certificateArn, sslSupportMethod: 'sni-only', minimumProtocolVersion: viewerTls.securityPolicy }
         : { cloudfrontDefaultCertificate: true },
       restrictions: { geoRestriction: { restrictionType: 'none' } },
       webAclId: props.webAclArn,

@@ -10,7 +10,7 @@ import { HANDLERS, type HandlerName } from '../build/handlers';
 import { MANIFEST_FILE, type Manifest } from '../build/manifest';
 import { selectEnvironment } from '../config/load';
 import type { ResolvedConfig, ResolvedEnvironment } from '../config/schema';
-import { describeConfiguredDistribution } from '../distribution';
+import { describeConfiguredDistribution, describeViewerTls, type ViewerTlsDescription } from '../distribution';
 import { EdgelockError } from '../errors';
 import { LocalEdge, type Invoker } from './edge';
 import { startEmbeddedS3, type EmbeddedS3 } from './embedded-s3';
@@ -69,6 +69,8 @@ export interface RunningLocalEdge {
   readonly handlers: readonly HandlerName[];
   /** The self-signed certificate (PEM file) with https. */
   readonly certFile?: string;
+  /** With https: the TLS offered, as the deployed distribution offers it to this environment's viewers. */
+  readonly viewerTls?: ViewerTlsDescription;
   /** Files uploaded from `siteDir` by the deployer. */
   readonly uploaded: number;
   /** The recorder, with `recordDir`. */
@@ -157,11 +159,13 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       ...(recorder ? { record: (entry: Parameters<Recorder['record']>[0]) => recorder.record(entry) } : {}),
     });
     const cert = options.https ? await devCertificate(options.https.certDir) : undefined;
+    // The TLS the deployed distribution offers this environment's viewers (its certificate decides).
+    const viewerTls = describeViewerTls(env);
     const server = await startDevServer({
       edge,
       port: options.port ?? DEFAULT_DEV_PORT,
       ...(options.accessLog ? { accessLog: options.accessLog } : {}),
-      ...(cert && options.https ? { tls: { key: cert.key, cert: cert.cert, redirectPort: options.https.redirectPort } } : {}),
+      ...(cert && options.https ? { tls: { key: cert.key, cert: cert.cert, redirectPort: options.https.redirectPort, minVersion: viewerTls.minimumTlsVersion } } : {}),
     });
     stack.push(() => server.close());
     return {
@@ -172,7 +176,7 @@ export async function startLocalEdge(options: LocalEdgeOptions): Promise<Running
       ...(s3 ? { s3 } : {}),
       origin,
       handlers: names,
-      ...(cert ? { certFile: cert.certFile } : {}),
+      ...(cert ? { certFile: cert.certFile, viewerTls } : {}),
       uploaded,
       ...(recorder ? { recorder } : {}),
       close: stopAll,

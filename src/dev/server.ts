@@ -15,6 +15,8 @@ export interface TlsOptions {
   readonly cert: string;
   /** Port of the plain-HTTP listener that redirects to https; 0 picks a free one. */
   readonly redirectPort: number;
+  /** The oldest TLS version accepted, as the deployed distribution's security policy has it. @default 'TLSv1.2' */
+  readonly minVersion?: 'TLSv1' | 'TLSv1.2';
 }
 
 export interface DevServerOptions {
@@ -116,7 +118,11 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
       const port = await listen(server, options.port, host, 'http');
       return { url: `http://localhost:${port}`, port, close: () => Promise.all(servers.map(close)).then(() => undefined) };
     }
-    const secure = https.createServer({ key: options.tls.key, cert: options.tls.cert, keepAliveTimeout: 5_000, maxHeaderSize: MAX_HEADER_SOCKET_BYTES }, onRequest);
+    const minVersion = options.tls.minVersion ?? 'TLSv1.2';
+    // OpenSSL 3 refuses TLS 1.0 and 1.1 at its default security level: the default certificate's
+    // TLSv1 policy accepts them, so the emulator lowers the level to offer what CloudFront would.
+    const legacy = minVersion === 'TLSv1' ? { ciphers: 'DEFAULT@SECLEVEL=0' } : {};
+    const secure = https.createServer({ key: options.tls.key, cert: options.tls.cert, minVersion, ...legacy, keepAliveTimeout: 5_000, maxHeaderSize: MAX_HEADER_SOCKET_BYTES }, onRequest);
     servers.push(secure);
     const port = await listen(secure, options.port, host, 'https');
     const redirect = http.createServer((req, res) => {

@@ -198,3 +198,23 @@ function deepFreeze<T>(value: T): T {
   }
   return value;
 }
+
+/**
+ * The TLS a distribution offers viewers, which its certificate decides: the default
+ * `*.cloudfront.net` certificate fixes the security policy at TLSv1 (TLS 1.0 and up); a custom
+ * domain with an ACM certificate gets TLSv1.2_2021 (TLS 1.2 and up). Synthesized by the stacks and
+ * served by `edgelock dev --https`.
+ */
+export interface ViewerTlsDescription {
+  readonly certificate: 'default' | 'acm';
+  /** CloudFront's security policy name (minimum_protocol_version). */
+  readonly securityPolicy: 'TLSv1' | 'TLSv1.2_2021';
+  /** The oldest protocol a viewer may use under that policy, as Node names it. */
+  readonly minimumTlsVersion: 'TLSv1' | 'TLSv1.2';
+}
+
+export function describeViewerTls(env: { readonly domain?: string | undefined; readonly certificateArn?: string | undefined }): ViewerTlsDescription {
+  return env.domain && env.certificateArn
+    ? { certificate: 'acm', securityPolicy: 'TLSv1.2_2021', minimumTlsVersion: 'TLSv1.2' }
+    : { certificate: 'default', securityPolicy: 'TLSv1', minimumTlsVersion: 'TLSv1' };
+}

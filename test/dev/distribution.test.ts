@@ -5,7 +5,7 @@
  */
 import { Testing } from 'cdktf';
 import { buildEdge } from '../../src/build';
-import { behaviourFor, CACHING_OPTIMIZED_ID, describeDistribution, matchesPathPattern, type DistributionDescription } from '../../src/distribution';
+import { behaviourFor, CACHING_OPTIMIZED_ID, describeDistribution, describeViewerTls, matchesPathPattern, type DistributionDescription } from '../../src/distribution';
 import { startLocalEdge, type RunningLocalEdge } from '../../src/dev';
 import { LocalEdge } from '../../src/dev/edge';
 import { EdgelockError } from '../../src/errors';
@@ -92,6 +92,17 @@ describe('the synthesized distribution carries exactly the settings the local ed
         { error_code: 404, response_code: 404, response_page_path: '/404.html', error_caching_min_ttl: 60 },
       ],
     });
+  });
+
+  test('the viewer TLS: --https offers the security policy the distribution is synthesized with', async () => {
+    const env = config.environments.dev!;
+    expect(resource.viewer_certificate).toMatchObject({ acm_certificate_arn: env.certificateArn, minimum_protocol_version: describeViewerTls(env).securityPolicy });
+    const secure = await startLocalEdge({ config, env: 'dev', distDir: outDir, port: 0, originDir: EXAMPLE_SITE, https: { certDir: tempDir('edgelock-tls-'), redirectPort: 0 } });
+    try {
+      expect(secure.viewerTls).toEqual({ certificate: 'acm', securityPolicy: 'TLSv1.2_2021', minimumTlsVersion: 'TLSv1.2' });
+    } finally {
+      await secure.close();
+    }
   });
 
   test('the running edge behaves by it: OPTIONS is let through to viewer-request, DELETE is refused first', async () => {

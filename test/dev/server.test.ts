@@ -1,6 +1,7 @@
 import http from 'node:http';
+import tls from 'node:tls';
 import type { AddressInfo } from 'node:net';
-import { describeDistribution } from '../../src/distribution';
+import { describeDistribution, describeViewerTls } from '../../src/distribution';
 import { LocalEdge } from '../../src/dev/edge';
 import { devCertificate } from '../../src/dev/tls';
 import { tempDir } from '../helpers/temp';
@@ -45,6 +46,32 @@ describe('dev server', () => {
         const r = await fetch(`${server.redirectUrl}/form?x=1`, { method, redirect: 'manual', ...(method === 'POST' || method === 'PUT' ? { body: 'a=1' } : {}) });
         expect({ method, status: r.status, location: r.headers.get('location') }).toEqual({ method, status, location: `https://localhost:${server.port}/form?x=1` });
       }
+    } finally {
+      await server.close();
+    }
+  });
+
+  /** The protocol a TLS 1.1 client ends up with, or the handshake error. */
+  function handshake(port: number, version: 'TLSv1.1' | 'TLSv1.2'): Promise<string> {
+    return new Promise((resolve) => {
+      const socket = tls.connect({ host: '127.0.0.1', port, servername: 'localhost', rejectUnauthorized: false, minVersion: version, maxVersion: version, ciphers: 'DEFAULT@SECLEVEL=0' }, () => {
+        resolve(socket.getProtocol() ?? 'none');
+        socket.end();
+      });
+      socket.on('error', (err: NodeJS.ErrnoException) => resolve(`refused: ${err.code ?? err.message}`));
+    });
+  }
+
+  test.each([
+    ['a custom domain with an ACM certificate (TLSv1.2_2021)', { domain: 'dev.example.com', certificateArn: 'arn:aws:acm:us-east-1:222222222222:certificate/x' }, /^refused/],
+    ['the default *.cloudfront.net certificate (TLSv1)', {}, /^TLSv1\.1$/],
+  ])('--https offers what %s offers: TLS 1.1', async (_name, env, outcome) => {
+    const viewerTls = describeViewerTls(env);
+    const cert = await devCertificate(tempDir('edgelock-tls-'));
+    const server = await startDevServer({ edge, port: 0, tls: { key: cert.key, cert: cert.cert, redirectPort: 0, minVersion: viewerTls.minimumTlsVersion } });
+    try {
+      expect(await handshake(server.port, 'TLSv1.1')).toMatch(outcome);
+      expect(await handshake(server.port, 'TLSv1.2')).toBe('TLSv1.2');
     } finally {
       await server.close();
     }

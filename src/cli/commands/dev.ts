@@ -42,6 +42,11 @@ export function banner(running: RunningLocalEdge, extra: readonly string[] = [])
   ];
   if (running.server.redirectUrl) lines.push(`  http:    ${running.server.redirectUrl}/ (redirects to https)`);
   if (running.certFile) lines.push(`  cert:    ${running.certFile} (self-signed; trust it or expect a browser warning)`);
+  if (running.viewerTls) {
+    lines.push(running.viewerTls.certificate === 'acm'
+      ? `  tls:     ${running.viewerTls.minimumTlsVersion} and newer (${running.viewerTls.securityPolicy}, as the distribution with its ACM certificate)`
+      : `  tls:     ${running.viewerTls.minimumTlsVersion} and newer (the default *.cloudfront.net certificate's policy: set domain and certificateArn for TLS 1.2)`);
+  }
   lines.push(`  origin:  ${running.origin.description}`);
   if (running.s3) {
     lines.push(`  bucket:  ${running.environment.bucket} (${running.environment.originAccess.toUpperCase()}; anonymous requests to S3 are refused)`);
@@ -63,6 +68,7 @@ export function jsonSummary(running: RunningLocalEdge, extra: Record<string, unk
     origin: running.origin.description,
     s3: running.s3 ? { endpoint: running.s3.endpoint, bucket: running.environment.bucket, accessKeyId: running.s3.credentials.accessKeyId, secretAccessKey: running.s3.credentials.secretAccessKey } : null,
     certFile: running.certFile ?? null,
+    viewerTls: running.viewerTls ?? null,
     uploaded: running.uploaded,
     record: running.recorder?.dir ?? null,
     ...extra,
