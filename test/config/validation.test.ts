@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../src/errors';
 import { loadConfig, parseConfig } from '../../src/config/load';
-import { DEMO_HASH, tempDir, validConfig, writeJsonConfig } from '../helpers/config';
+import { DEMO_HASH, resolvedConfig, tempDir, validConfig, writeJsonConfig } from '../helpers/config';
 
 type Mutate = (c: any) => void;
 
@@ -53,6 +53,7 @@ describe('config validation', () => {
     ['an MD5 crypt hash', (c) => (c.auth.users = [{ user: 'demo', hash: '$1$saltsalt$2vnaRpHa6Jxjz5n83ok8Z0' }]), 'auth.users.0.hash', /crypt\(3\)/],
     ['a bcrypt cost below 8', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.replace('$10$', '$04$') }]), 'auth.users.0.hash', /cost 4 is too weak/],
     ['a bcrypt cost above 14', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.replace('$10$', '$15$') }]), 'auth.users.0.hash', /cost 15 is too slow/],
+    ['bcrypt cost 12, past the 128 MB function\'s budget', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.replace('$10$', '$12$') }]), 'auth.users.0.hash', /cost 12 is too slow .*about 4 s, against a 5 s timeout.*use 8 to 11/],
     ['a truncated bcrypt hash', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.slice(0, 40) }]), 'auth.users.0.hash', /malformed bcrypt/],
     ['a user name with a colon', (c) => (c.auth.users = [{ user: 'de:mo', hash: DEMO_HASH }]), 'auth.users.0.user', /contains ":"/],
     ['an empty user list', (c) => (c.auth.users = []), 'auth.users', /at least one user/],
@@ -95,6 +96,39 @@ describe('config validation', () => {
       error = e as ConfigError;
     }
     expect(error!.issues.map((i) => i.path).sort()).toEqual(['environments.dev.accountId', 'environments.prod.region', 'project']);
+  });
+});
+
+describe('bcrypt costs', () => {
+  test.each([8, 9, 10, 11])('accepts cost %i', (cost) => {
+    const hash = DEMO_HASH.replace('$10$', `$${String(cost).padStart(2, '0')}$`);
+    expect(resolvedConfig(validConfig({ auth: { realm: 'R', users: [{ user: 'demo', hash }] } })).auth!.users[0]!.hash).toBe(hash);
+  });
+
+  test('refuses users of mixed costs, naming each user and how to rehash', () => {
+    const users = [
+      { user: 'demo', hash: DEMO_HASH },
+      { user: 'alice', hash: DEMO_HASH.replace('$10$', '$08$') },
+      { user: 'bob', hash: DEMO_HASH.replace('$10$', '$08$') },
+    ];
+    let error: unknown;
+    try {
+      resolvedConfig(validConfig({ auth: { realm: 'R', users } }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issue = (error as ConfigError).issues[0]!;
+    expect(issue.path).toBe('auth.users');
+    expect(issue.message).toMatch(/same bcrypt cost.*cost 8: "alice", "bob"; cost 10: "demo".*htpasswd -nbBC 10 <user> <password>.*npx edgelock hash <user>/);
+    expect(issue.message).not.toContain(DEMO_HASH.slice(7));
+  });
+
+  test('refuses an htpasswd file of mixed costs, naming the file', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'users.htpasswd'), `demo:${DEMO_HASH}\nalice:${DEMO_HASH.replace('$10$', '$09$')}\n`);
+    const file = writeJsonConfig({ ...validConfig(), auth: { realm: 'R', users: './users.htpasswd' } }, dir);
+    expect(() => loadConfig(file)).toThrow(/users\.htpasswd[\s\S]*cost 9: "alice"; cost 10: "demo"/);
   });
 });
 

@@ -21,8 +21,9 @@ import { createVerifiedCache, digestOf } from './verified-cache';
 const BCRYPT_CHARS = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
- * A well-formed bcrypt hash nobody knows the password of, at the highest cost among the users:
- * unknown users are verified against it, so they cost as much as a wrong password. Derived from
+ * A well-formed bcrypt hash nobody knows the password of, at the users' cost (the build refuses
+ * users of mixed costs): unknown users are verified against it, so an unknown user, a wrong
+ * password and a right one on a cache miss each cost one bcrypt at the same cost. Derived from
  * the user list, so the bundle stays deterministic.
  */
 export function dummyHash(users: EdgeAuthConfig['users']): string {
