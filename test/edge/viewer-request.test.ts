@@ -201,6 +201,27 @@ describe.each(HANDLER_SOURCES)('viewer-request (%s)', (_kind, load) => {
         ['/public', '/public/', '/public/index.html', '/public/a'],
         ['/', '/index.html', '/publicx'],
       ],
+      [
+        'regression: a protected index document behind a bypassed name that the SPA fallback takes',
+        { realm: 'R', protect: ['/reports/index.html'], bypass: ['/reports'] },
+        { prettyUrls: true, spaFallback: '/index.html' },
+        ['/reports', '/', '/anything'],
+        ['/reports/', '/reports/index.html', '//reports/', '/reports/./'],
+      ],
+      [
+        'regression: a protected index document behind a bypassed dotted name pretty URLs leave alone',
+        { realm: 'R', protect: ['/v2.0/index.html'], bypass: ['/v2.0'] },
+        { prettyUrls: true },
+        ['/v2.0', '/'],
+        ['/v2.0/', '/v2.0/index.html', '/v2%2E0/'],
+      ],
+      [
+        'a bypassed directory opens every path of its index document, and only those',
+        { realm: 'R', bypass: ['/status/'] },
+        { prettyUrls: true },
+        ['/status', '/status/', '/status/index.html'],
+        ['/', '/status/other.html', '/status/x'],
+      ],
     ];
     describe.each(cases)('%s', (_name, auth, origin, open, closed) => {
       let b: EdgeHandlers;

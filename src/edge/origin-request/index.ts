@@ -8,7 +8,7 @@
  */
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda';
 import type { EdgeConfig } from '../config';
-import { originPath } from '../origin-path';
+import { originObject } from '../origin-path';
 import { generatedResponse } from '../responses';
 import { buildSecurityHeaders } from '../security-headers';
 import { parseUri } from '../uri';
@@ -54,7 +54,7 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
     // S3 reads the query string on signed requests (response-* overrides, versionId, presigned
     // parameters): a static site needs none of it.
     request.querystring = '';
-    request.uri = originPath(parsed.uri, origin);
+    request.uri = originObject(parsed.uri, origin).key;
     return request;
   };
 }

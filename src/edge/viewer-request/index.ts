@@ -10,7 +10,7 @@ import type { CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda
 import { compareSync } from 'bcryptjs';
 import { createHash } from 'node:crypto';
 import type { EdgeAuthConfig, EdgeConfig } from '../config';
-import { objectAliases, originPath } from '../origin-path';
+import { originObject } from '../origin-path';
 import { pathMatcher } from '../paths';
 import { generatedResponse } from '../responses';
 import { buildSecurityHeaders } from '../security-headers';
@@ -60,15 +60,18 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
   const maxUriLength = config.origin.maxUriLength;
 
   /**
-   * Whether a normalised path needs credentials. Judged on the path and on the object
-   * origin-request will fetch for it (a SPA fallback or an index document), under every path
-   * that serves that object: a bypassed path never exposes a protected document, and a protected
-   * page cannot be reached through its directory or pretty-URL alias.
+   * Whether a normalised path needs credentials. The object origin-request will fetch decides: it
+   * is locked when one of the viewer paths that reach it (the key, its directory, its pretty URL)
+   * is protected and none is bypassed, and every one of those paths then needs credentials. A path
+   * that reaches the SPA fallback document also needs them when it is protected itself: a
+   * bypassed path never exposes a protected document, and no alias of a protected document is
+   * left open.
    */
   function needsAuth(path: string): boolean {
-    if (isProtected(path) && !isBypassed(path)) return true;
-    const aliases = objectAliases(originPath(path, config.origin), config.origin);
-    return aliases.some(isProtected) && !aliases.some(isBypassed);
+    const object = originObject(path, config.origin);
+    const locked = object.aliases.some(isProtected) && !object.aliases.some(isBypassed);
+    if (object.route !== 'spa') return locked;
+    return locked || (isProtected(path) && !isBypassed(path));
   }
 
   /** Whether `value` carries valid credentials (one bcrypt check per new value). */
