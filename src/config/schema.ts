@@ -127,6 +127,17 @@ export const authSchema = z.strictObject({
    * @default 256
    */
   cacheEntries: z.number().int().min(1).max(10000).default(256),
+  /**
+   * Per-instance ceiling on bcrypt verifications a second (a token bucket; fractions allowed).
+   * Past it, new credentials get a 401 with Retry-After and an audit line, without a bcrypt check;
+   * credentials already verified keep working. WAF rate rules limit across instances (docs/edge.md).
+   * @default 1
+   */
+  maxVerificationsPerSecond: z
+    .number({ error: 'expected a number of bcrypt checks a second per edge function instance, e.g. 1' })
+    .min(0.1, { error: 'maxVerificationsPerSecond must be at least 0.1 (one check every 10 s)' })
+    .max(100, { error: 'maxVerificationsPerSecond is at most 100; one 128 MB instance cannot run more than a few bcrypt checks a second' })
+    .default(1),
 });
 
 export const originSchema = z.strictObject({

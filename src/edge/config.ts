@@ -32,6 +32,8 @@ export interface EdgeAuthConfig {
   readonly bypass: readonly string[];
   readonly cacheTtlSeconds: number;
   readonly cacheEntries: number;
+  /** Per-instance ceiling on bcrypt checks a second; past it new credentials get a 401 with Retry-After. */
+  readonly maxVerificationsPerSecond: number;
 }
 
 export interface EdgeOriginConfig {

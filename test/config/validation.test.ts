@@ -32,6 +32,7 @@ describe('config validation', () => {
     expect(cfg.environments.dev!.originAccess).toBe('oac');
     expect(cfg.auth!.protect).toEqual(['/*']);
     expect(cfg.auth!.bypass).toEqual([]);
+    expect(cfg.auth!.maxVerificationsPerSecond).toBe(1);
     expect(cfg.headers.hsts).toEqual({ maxAge: 63072000, includeSubDomains: true, preload: false });
     expect(cfg.origin.allowedMethods).toEqual(['GET', 'HEAD']);
   });
@@ -60,6 +61,8 @@ describe('config validation', () => {
     ['a misspelt key', (c) => (c.enviroments = {}), '', /unknown key "enviroments"/],
     ['a bypass pattern with a wildcard inside', (c) => (c.auth.bypass = ['/a*b']), 'auth.bypass.0', /path pattern/],
     ['a bypass pattern with a dot segment', (c) => (c.auth.bypass = ['/public/../admin']), 'auth.bypass.0', /normalised path/],
+    ['a bcrypt ceiling of zero', (c) => (c.auth.maxVerificationsPerSecond = 0), 'auth.maxVerificationsPerSecond', /at least 0\.1/],
+    ['a bcrypt ceiling above 100', (c) => (c.auth.maxVerificationsPerSecond = 1000), 'auth.maxVerificationsPerSecond', /at most 100/],
     ['a realm with a quote', (c) => (c.auth.realm = 'a"b'), 'auth.realm', /double quote/],
     ['HSTS preload without subdomains', (c) => (c.headers = { hsts: { preload: true, includeSubDomains: false } }), 'headers.hsts', /preload needs includeSubDomains/],
     ['a domain without a certificate', (c) => (c.environments.prod.domain = 'www.example.com'), 'environments.prod.certificateArn', /ACM certificate/],

@@ -11,6 +11,14 @@ import { HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, testUsers, typ
 
 type Result = { status?: string; uri?: string };
 
+let logs: string[];
+let logSpy: jest.SpyInstance;
+beforeEach(() => {
+  logs = [];
+  logSpy = jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+});
+afterEach(() => logSpy.mockRestore());
+
 const PATTERNS = ['/reports', '/reports/', '/reports/index.html', '/reports/*', '/v2.0', '/v2.0/', '/v2.0/index.html', '/docs/*', '/index.html', '/', '/*', '/health', '/app.html', '/shell/index.html'];
 const SEGMENTS = ['reports', 'v2.0', 'index.html', 'app.html', 'docs', 'health', 'shell', 'a.b', 'x'];
 

@@ -58,7 +58,8 @@ export function testConfigInput(over: Record<string, unknown> = {}): Record<stri
       legacy: { accountId: '444444444444', region: 'us-east-1', auth: true, originAccess: 'oai', bucket: 'acme-legacy-site' },
       prod: { accountId: '333333333333', region: 'eu-west-1', auth: false },
     },
-    auth: { realm: 'Acme preview', users: testUsers(), bypass: ['/health', '/.well-known/*'] },
+    // A ceiling the tables never reach; test/edge/viewer-request.test.ts tests the ceiling itself.
+    auth: { realm: 'Acme preview', users: testUsers(), bypass: ['/health', '/.well-known/*'], maxVerificationsPerSecond: 100 },
     ...over,
   };
 }
