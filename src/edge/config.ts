@@ -21,7 +21,7 @@ export interface HeadersConfig {
   readonly xssProtectionOff: boolean;
   readonly custom: Readonly<Record<string, string>>;
   readonly originValues: Readonly<Record<string, 'keep' | 'replace'>>;
-  readonly stripOriginHeaders: readonly string[];
+  /** Origin headers passed to viewers beyond the built-in allow-list (names or "prefix*"). */
   readonly keepOriginHeaders: readonly string[];
 }
 

@@ -37,6 +37,19 @@ describe.each(HANDLER_SOURCES)('origin-response (%s)', (_kind, load) => {
     if (before.headers['transfer-encoding']) expect(r.headers['transfer-encoding']).toEqual(before.headers['transfer-encoding']);
   });
 
+  it('regression: drops the x-amz-* headers a deny list let through, and any header not allow-listed', async () => {
+    const event = recordedEvent('origin-response-200');
+    const headers = event.Records[0].cf.response.headers;
+    for (const name of ['x-amz-delete-marker', 'x-amz-missing-meta', 'x-amz-request-charged', 'x-amz-archive-status', 'x-amz-bucket-region', 'x-unknown']) headers[name] = [{ key: name, value: '1' }];
+    headers['content-disposition'] = [{ key: 'Content-Disposition', value: 'inline' }];
+    const etag = structuredClone(headers.etag);
+    expect(etag).toBeDefined();
+    const r = await invoke<Result>(handler, event);
+    expect(Object.keys(r.headers).filter((k) => k.startsWith('x-amz-') || k === 'x-unknown')).toEqual([]);
+    expect(getHeader(r.headers, 'content-disposition')).toBe('inline');
+    expect(r.headers.etag).toEqual(etag);
+  });
+
   it('replaces a weaker value sent by the origin', async () => {
     const event = recordedEvent('origin-response-200');
     event.Records[0].cf.response.headers['x-frame-options'] = [{ key: 'X-Frame-Options', value: 'ALLOWALL' }];
