@@ -63,6 +63,12 @@ describe('config validation', () => {
     ['a bypass pattern with a dot segment', (c) => (c.auth.bypass = ['/public/../admin']), 'auth.bypass.0', /normalised path/],
     ['a bcrypt ceiling of zero', (c) => (c.auth.maxVerificationsPerSecond = 0), 'auth.maxVerificationsPerSecond', /at least 0\.1/],
     ['a bcrypt ceiling above 100', (c) => (c.auth.maxVerificationsPerSecond = 1000), 'auth.maxVerificationsPerSecond', /at most 100/],
+    ['a spaFallback with a ".." segment', (c) => (c.origin = { spaFallback: '/../secret.html' }), 'origin.spaFallback', /canonical key.*no "\/\/", "\." or "\.\." segments/],
+    ['a spaFallback with "//"', (c) => (c.origin = { spaFallback: '//index.html' }), 'origin.spaFallback', /canonical key/],
+    ['a spaFallback with a "." segment', (c) => (c.origin = { spaFallback: '/app/./index.html' }), 'origin.spaFallback', /canonical key/],
+    ['a spaFallback that is a folder', (c) => (c.origin = { spaFallback: '/app/' }), 'origin.spaFallback', /no trailing/],
+    ['a spaFallback with an escape', (c) => (c.origin = { spaFallback: '/a%2Fb.html' }), 'origin.spaFallback', /expected the key of a document/],
+    ['a maxUriLength that can pass 8192 once "/index.html" is appended', (c) => (c.origin = { maxUriLength: 8182 }), 'origin.maxUriLength', /at most 8181.*8192 bytes/],
     ['a realm with a quote', (c) => (c.auth.realm = 'a"b'), 'auth.realm', /double quote/],
     ['HSTS preload without subdomains', (c) => (c.headers = { hsts: { preload: true, includeSubDomains: false } }), 'headers.hsts', /preload needs includeSubDomains/],
     ['a domain without a certificate', (c) => (c.environments.prod.domain = 'www.example.com'), 'environments.prod.certificateArn', /ACM certificate/],
@@ -78,6 +84,12 @@ describe('config validation', () => {
   ])('never echoes a %s credential in the error', (_name, secret) => {
     const error = expectIssue((c) => (c.auth.users = [{ user: 'demo', hash: secret }]), 'auth.users.0.hash', HOW_TO_HASH);
     expect(error.message).not.toContain(secret);
+  });
+
+  test('accepts a canonical spaFallback and the longest maxUriLength', () => {
+    const cfg = parseConfig(validConfig({ origin: { spaFallback: '/app/v1.2/index.html', maxUriLength: 8181 } }), 'test.json');
+    expect(cfg.origin.spaFallback).toBe('/app/v1.2/index.html');
+    expect(cfg.origin.maxUriLength).toBe(8181);
   });
 
   test('accepts 96-digit OAI canonical IDs', () => {
