@@ -4,7 +4,7 @@
 export { defineConfig } from './config/define';
 export { loadConfig, parseConfig, resolveConfig, selectEnvironment } from './config/load';
 export type { EdgelockConfigInput, ResolvedConfig, ResolvedEnvironment, BasicUser } from './config/schema';
-export { DEFAULT_CSP, DEFAULT_PERMISSIONS_POLICY, DEFAULT_STRIPPED_ORIGIN_HEADERS } from './config/headers';
+export { DEFAULT_CSP, DEFAULT_ORIGIN_HEADERS, DEFAULT_PERMISSIONS_POLICY, KNOWN_S3_RESPONSE_HEADERS } from './config/headers';
 export { buildEdge, type BuildOptions, type BuildResult } from './build';
 export type { Manifest, HandlerArtifact, ArtifactEntry } from './build/manifest';
 export { HANDLERS, type HandlerName, type HandlerSpec } from './build/handlers';

@@ -12,6 +12,7 @@ export function toEdgeConfig(config: ResolvedConfig, env: ResolvedEnvironment): 
         bypass: config.auth.bypass,
         cacheTtlSeconds: config.auth.cacheTtlSeconds,
         cacheEntries: config.auth.cacheEntries,
+        maxVerificationsPerSecond: config.auth.maxVerificationsPerSecond,
       }
     : null;
   return {

@@ -1,11 +1,17 @@
 /**
  * Credential rules shared by the config schema and the htpasswd reader: only bcrypt hashes,
- * with a cost an edge function can afford and an attacker cannot.
+ * with a cost an edge function can afford and an attacker cannot, and one cost for every user
+ * (a different cost per user would tell an attacker, by timing, which user names exist).
+ *
+ * Why 8-11: bcryptjs takes about 18 ms at cost 8, 71 ms at 10, 150 ms at 11, 300 ms at 12 on a
+ * full core; a 128 MB Lambda@Edge viewer function gets about 1/14 of a vCPU, so cost 11 is about
+ * 2.1 s and cost 12 about 4.2 s, too close to the 5 s viewer-request timeout (docs/edge.md).
  */
 import { z } from 'zod';
 
 export const MIN_BCRYPT_COST = 8;
-export const MAX_BCRYPT_COST = 14;
+export const MAX_BCRYPT_COST = 11;
+export const DEFAULT_BCRYPT_COST = 10;
 
 const HOW_TO_HASH =
   'make one with `npx edgelock hash <user>` or `htpasswd -nbBC 10 <user> <password>`';
@@ -23,7 +29,7 @@ export function bcryptProblem(hash: string): string | undefined {
       return `bcrypt cost ${cost} is too weak: use a cost from ${MIN_BCRYPT_COST} to ${MAX_BCRYPT_COST} (10 is a good default); ${HOW_TO_HASH}`;
     }
     if (cost > MAX_BCRYPT_COST) {
-      return `bcrypt cost ${cost} is too slow for an edge function (each verification would take seconds): use ${MIN_BCRYPT_COST} to ${MAX_BCRYPT_COST}; ${HOW_TO_HASH}`;
+      return `bcrypt cost ${cost} is too slow for an edge function (on a 128 MB Lambda@Edge function one verification would take about ${Math.round((2 ** (cost - 10) * 71 * 14) / 1000)} s, against a 5 s timeout): use ${MIN_BCRYPT_COST} to ${MAX_BCRYPT_COST}; ${HOW_TO_HASH}`;
     }
     return undefined;
   }
@@ -54,3 +60,28 @@ export const userNameSchema = z.string().superRefine((user, ctx) => {
   const problem = userNameProblem(user);
   if (problem) ctx.addIssue({ code: 'custom', message: problem });
 });
+
+/** The cost of a well-formed bcrypt hash ("$2b$10$…" → 10). */
+export function bcryptCost(hash: string): number {
+  return Number(hash.slice(4, 6));
+}
+
+/**
+ * Explains why a user list mixes bcrypt costs, or returns undefined when every hash has the same
+ * cost. Unknown users are checked against a dummy hash; with one cost for all, an unknown user, a
+ * wrong password and a right one all cost one bcrypt at that cost, so timing reveals no user name.
+ */
+export function mixedCostProblem(users: readonly { readonly user: string; readonly hash: string }[]): string | undefined {
+  const byCost = new Map<number, string[]>();
+  for (const { user, hash } of users) {
+    const cost = bcryptCost(hash);
+    byCost.set(cost, [...(byCost.get(cost) ?? []), user]);
+  }
+  if (byCost.size <= 1) return undefined;
+  const costs = [...byCost.keys()].sort((a, b) => a - b);
+  const groups = costs.map((c) => `cost ${c}: ${byCost.get(c)!.map((u) => `"${u}"`).join(', ')}`).join('; ');
+  return (
+    `every user must have the same bcrypt cost, or response times reveal which user names exist (${groups}); ` +
+    `rehash the others at one cost, e.g. \`htpasswd -nbBC ${DEFAULT_BCRYPT_COST} <user> <password>\` or \`npx edgelock hash <user>\``
+  );
+}

@@ -13,24 +13,7 @@ export const DEFAULT_CSP =
 export const DEFAULT_PERMISSIONS_POLICY =
   'accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), payment=(), usb=()';
 
-/** Origin headers that reveal the origin's implementation, removed unless listed in `keepOriginHeaders`. */
-export const DEFAULT_STRIPPED_ORIGIN_HEADERS = [
-  'server',
-  'x-amz-id-2',
-  'x-amz-request-id',
-  'x-amz-version-id',
-  'x-amz-server-side-encryption*',
-  'x-amz-meta-*',
-  'x-amz-replication-status',
-  'x-amz-storage-class',
-  'x-amz-tagging-count',
-  'x-amz-expiration',
-  'x-amz-restore',
-  'x-amz-website-redirect-location',
-  'x-amz-object-lock-*',
-  'x-amz-checksum-*',
-  'x-amz-mp-parts-count',
-] as const;
+export { DEFAULT_ORIGIN_HEADERS, KNOWN_S3_RESPONSE_HEADERS } from '../edge/cloudfront/origin-headers';
 
 const headerName = z.string().regex(/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/, { error: 'expected an HTTP header name' });
 const headerValue = z.string().regex(/^[\x20-\x7e\t]*$/, { error: 'header values must be printable ASCII' });
@@ -111,9 +94,27 @@ export const headersSchema = z.strictObject({
    * Headers not listed are replaced.
    */
   originValues: z.record(headerPattern, z.enum(['keep', 'replace'])).default({}),
-  /** Origin headers to strip. @default DEFAULT_STRIPPED_ORIGIN_HEADERS */
-  stripOriginHeaders: z.array(headerPattern).default([...DEFAULT_STRIPPED_ORIGIN_HEADERS]),
-  /** Origin headers to keep even though `stripOriginHeaders` matches them, e.g. "x-amz-meta-build". */
+  /**
+   * Replaced by an allow-list: refused with a message saying so.
+   * @deprecated origin headers not in DEFAULT_ORIGIN_HEADERS or `keepOriginHeaders` are always dropped
+   */
+  stripOriginHeaders: z
+    .unknown()
+    .optional()
+    .superRefine((value, ctx) => {
+      if (value !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          message:
+            'stripOriginHeaders is no longer used: origin-response now passes only an allow-list of origin headers (content-type, cache-control, etag…) and drops every other one, x-amz-* included; remove it, and list any origin header viewers need in keepOriginHeaders',
+        });
+      }
+    }),
+  /**
+   * Origin headers to pass to viewers beyond DEFAULT_ORIGIN_HEADERS (lower-case names, or prefixes
+   * ending in "*"), e.g. ["x-amz-meta-build", "access-control-*"].
+   * @default []
+   */
   keepOriginHeaders: z.array(headerPattern).default([]),
 });
 

@@ -10,6 +10,7 @@ import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { deepFreeze } from '../freeze';
 import { parseHtpasswd } from './htpasswd';
+import { mixedCostProblem } from './bcrypt';
 import { configSchema, type ParsedConfig, type ResolvedConfig, type ResolvedEnvironment } from './schema';
 
 /** Config file names looked up, in order, when no --config is given. */
@@ -154,6 +155,8 @@ export function resolveConfig(parsed: ParsedConfig, configPath: string, baseDir:
       if (dup) throw new ConfigError(configPath, [{ path: 'auth.users', message: `user "${dup.user}" is listed twice` }]);
       auth = { ...rest, users, usersSource: 'config' };
     }
+    const mixed = mixedCostProblem(auth.users);
+    if (mixed) throw new ConfigError(configPath, [{ path: typeof users === 'string' ? `auth.users (${auth.usersSource})` : 'auth.users', message: mixed }]);
   }
   return deepFreeze({ ...parsed, configPath, baseDir, auth, environments });
 }

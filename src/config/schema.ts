@@ -127,7 +127,24 @@ export const authSchema = z.strictObject({
    * @default 256
    */
   cacheEntries: z.number().int().min(1).max(10000).default(256),
+  /**
+   * Per-instance ceiling on bcrypt verifications a second (a token bucket; fractions allowed).
+   * Past it, new credentials get a 401 with Retry-After and an audit line, without a bcrypt check;
+   * credentials already verified keep working. WAF rate rules limit across instances (docs/edge.md).
+   * @default 1
+   */
+  maxVerificationsPerSecond: z
+    .number({ error: 'expected a number of bcrypt checks a second per edge function instance, e.g. 1' })
+    .min(0.1, { error: 'maxVerificationsPerSecond must be at least 0.1 (one check every 10 s)' })
+    .max(100, { error: 'maxVerificationsPerSecond is at most 100; one 128 MB instance cannot run more than a few bcrypt checks a second' })
+    .default(1),
 });
+
+/**
+ * Longest `origin.maxUriLength`: the guard refuses URIs longer than it, raw or re-encoded, and may
+ * append "/index.html"; CloudFront refuses a request URI over 8,192 bytes.
+ */
+export const MAX_URI_LENGTH = 8192 - '/index.html'.length;
 
 export const originSchema = z.strictObject({
   /**
@@ -138,7 +155,14 @@ export const originSchema = z.strictObject({
   /**
    * Serve this document for extensionless paths instead (single-page apps), e.g. "/index.html".
    */
-  spaFallback: z.string().regex(/^\/[A-Za-z0-9._\/-]+$/).optional(),
+  spaFallback: z
+    .string()
+    .max(1024, { error: 'spaFallback is at most 1024 characters' })
+    .regex(/^\/[A-Za-z0-9._\/-]+$/, { error: 'expected the key of a document such as "/index.html": "/" then letters, digits, ".", "_", "-" and "/"' })
+    .refine((p) => !p.endsWith('/') && !p.slice(1).split('/').some((segment) => segment === '' || segment === '.' || segment === '..'), {
+      error: 'spaFallback must be a canonical key such as "/index.html": no "//", "." or ".." segments and no trailing "/"',
+    })
+    .optional(),
   /**
    * Forward cookies to the origin. S3 ignores them; keep them off.
    * @default false
@@ -156,7 +180,14 @@ export const originSchema = z.strictObject({
    * Longest URI accepted, in bytes.
    * @default 2048
    */
-  maxUriLength: z.number().int().min(64).max(8192).default(2048),
+  maxUriLength: z
+    .number()
+    .int()
+    .min(64)
+    .max(MAX_URI_LENGTH, {
+      error: `maxUriLength is at most ${MAX_URI_LENGTH}: origin-request may append "/index.html" (11 characters) and CloudFront refuses a URI over 8192 bytes (a 502)`,
+    })
+    .default(2048),
 });
 
 export const cacheRuleSchema = z.strictObject({

@@ -21,7 +21,7 @@ export interface HeadersConfig {
   readonly xssProtectionOff: boolean;
   readonly custom: Readonly<Record<string, string>>;
   readonly originValues: Readonly<Record<string, 'keep' | 'replace'>>;
-  readonly stripOriginHeaders: readonly string[];
+  /** Origin headers passed to viewers beyond the built-in allow-list (names or "prefix*"). */
   readonly keepOriginHeaders: readonly string[];
 }
 
@@ -32,6 +32,8 @@ export interface EdgeAuthConfig {
   readonly bypass: readonly string[];
   readonly cacheTtlSeconds: number;
   readonly cacheEntries: number;
+  /** Per-instance ceiling on bcrypt checks a second; past it new credentials get a 401 with Retry-After. */
+  readonly maxVerificationsPerSecond: number;
 }
 
 export interface EdgeOriginConfig {

@@ -1,9 +1,10 @@
 /**
  * The security headers, built once from `HeadersConfig`: applied to origin responses (keeping or
- * replacing what the origin sent, stripping headers that reveal the origin) and added to every
+ * replacing what the origin sent, passing only the allow-listed origin headers) and added to every
  * response a handler generates itself. Also describes the same set as a CloudFront response
  * headers policy for stacks that prefer a policy to a function.
  */
+import { DEFAULT_ORIGIN_HEADERS, KNOWN_S3_RESPONSE_HEADERS } from './cloudfront/origin-headers';
 import { READ_ONLY_HEADERS } from './cloudfront/rules';
 import type { HeadersConfig } from './config';
 import { headerMatcher, type CfHeaders } from './headers';
@@ -23,7 +24,7 @@ interface Entry {
 export interface SecurityHeaders {
   /** Every header for `path` (CSP chosen per path), in the order they are sent. */
   pairs(path: string): readonly HeaderPair[];
-  /** Strips origin-revealing headers and sets the security headers on an origin response, in place. */
+  /** Drops every origin header not allow-listed and sets the security headers on an origin response, in place. */
   apply(headers: CfHeaders, path: string): CfHeaders;
   /** A fresh header map for a response a handler generates itself (401, 400, fail-closed). */
   forGenerated(path: string, extra?: readonly HeaderPair[]): CfHeaders;
@@ -86,9 +87,9 @@ export function buildSecurityHeaders(config: HeadersConfig): SecurityHeaders {
 
   const readOnly = new Set(READ_ONLY_HEADERS['origin-response']);
   const ours = new Set([...base.map((e) => e.lower), CSP.toLowerCase()]);
-  const stripMatch = headerMatcher(config.stripOriginHeaders);
-  const keepMatch = headerMatcher(config.keepOriginHeaders);
-  const strips = (lower: string): boolean => !readOnly.has(lower) && !ours.has(lower) && stripMatch(lower) && !keepMatch(lower);
+  const passes = headerMatcher([...DEFAULT_ORIGIN_HEADERS, ...config.keepOriginHeaders]);
+  // Read-only headers cannot be removed; ours are set (or kept, per originValues) below.
+  const strips = (lower: string): boolean => !readOnly.has(lower) && !ours.has(lower) && !passes(lower);
 
   return {
     pairs: (path) => entriesFor(path).map((e) => [e.key, e.value] as const),
@@ -130,7 +131,8 @@ export interface ResponseHeadersPolicyDescription {
 /**
  * Describes the configured headers as a CloudFront response headers policy. `override` is true
  * unless `originValues` keeps the origin's value. What a policy cannot express is listed by
- * {@link responseHeadersPolicyLimits}: per-path CSPs and wildcard strip patterns.
+ * {@link responseHeadersPolicyLimits}: per-path CSPs and the allow-list of origin headers (a
+ * policy can only remove known names).
  */
 export function toResponseHeadersPolicy(config: HeadersConfig): ResponseHeadersPolicyDescription {
   const override = (name: string): boolean => !keepsOriginValue(config.originValues, name.toLowerCase());
@@ -158,7 +160,7 @@ export function toResponseHeadersPolicy(config: HeadersConfig): ResponseHeadersP
   custom.push(...Object.entries(config.custom));
 
   const keep = headerMatcher(config.keepOriginHeaders);
-  const removable = config.stripOriginHeaders.filter((h) => !h.endsWith('*') && !keep(h));
+  const removable = KNOWN_S3_RESPONSE_HEADERS.filter((h) => !keep(h));
 
   const policy: ResponseHeadersPolicyDescription = {
     comment: 'edgelock security headers',
@@ -175,7 +177,8 @@ export function responseHeadersPolicyLimits(config: HeadersConfig): string[] {
   if (config.cspOverrides.length) {
     limits.push(`cspOverrides (${config.cspOverrides.map((o) => o.path).join(', ')}) need one policy per cache behavior; the policy carries only the default CSP`);
   }
-  const wild = config.stripOriginHeaders.filter((h) => h.endsWith('*'));
-  if (wild.length) limits.push(`a policy removes headers by exact name only: ${wild.join(', ')} are not removed`);
+  limits.push(
+    'a policy removes headers by exact name only: it removes the S3 headers edgelock knows (KNOWN_S3_RESPONSE_HEADERS), not x-amz-meta-* user metadata or any header S3 adds later; the origin-response function passes an allow-list and drops everything else',
+  );
   return limits;
 }

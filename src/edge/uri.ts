@@ -59,5 +59,7 @@ export function parseUri(raw: string, maxLength: number): ParsedUri {
   } catch {
     return fail('the URI is not valid UTF-16 (a lone surrogate)');
   }
+  // Re-encoding can lengthen a URI (a raw "€" becomes "%E2%82%AC"): the limit holds for both.
+  if (uri.length > maxLength) return fail(`the URI is longer than ${maxLength} characters once percent-encoded`);
   return { ok: true, path, uri };
 }

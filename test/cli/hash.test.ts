@@ -25,7 +25,8 @@ describe('edgelock hash', () => {
   });
 
   test.each([
-    [['hash', 'a', '--cost', '4'], /--cost must be a whole number from 8 to 14 \(got "4"\)/],
+    [['hash', 'a', '--cost', '4'], /--cost must be a whole number from 8 to 11 \(got "4"\)/],
+    [['hash', 'a', '--cost', '12'], /--cost must be a whole number from 8 to 11 \(got "12"\)/],
     [['hash', 'a', '--cost', 'ten'], /--cost must be a whole number/],
     [['hash', 'a:b'], /contains ":"/],
   ])('refuses %j with exit 2 and a reason', async (args, message) => {

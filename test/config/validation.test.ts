@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError } from '../../src/errors';
 import { loadConfig, parseConfig } from '../../src/config/load';
-import { DEMO_HASH, tempDir, validConfig, writeJsonConfig } from '../helpers/config';
+import { DEMO_HASH, resolvedConfig, tempDir, validConfig, writeJsonConfig } from '../helpers/config';
 
 type Mutate = (c: any) => void;
 
@@ -32,6 +32,7 @@ describe('config validation', () => {
     expect(cfg.environments.dev!.originAccess).toBe('oac');
     expect(cfg.auth!.protect).toEqual(['/*']);
     expect(cfg.auth!.bypass).toEqual([]);
+    expect(cfg.auth!.maxVerificationsPerSecond).toBe(1);
     expect(cfg.headers.hsts).toEqual({ maxAge: 63072000, includeSubDomains: true, preload: false });
     expect(cfg.origin.allowedMethods).toEqual(['GET', 'HEAD']);
   });
@@ -53,12 +54,21 @@ describe('config validation', () => {
     ['an MD5 crypt hash', (c) => (c.auth.users = [{ user: 'demo', hash: '$1$saltsalt$2vnaRpHa6Jxjz5n83ok8Z0' }]), 'auth.users.0.hash', /crypt\(3\)/],
     ['a bcrypt cost below 8', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.replace('$10$', '$04$') }]), 'auth.users.0.hash', /cost 4 is too weak/],
     ['a bcrypt cost above 14', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.replace('$10$', '$15$') }]), 'auth.users.0.hash', /cost 15 is too slow/],
+    ['bcrypt cost 12, past the 128 MB function\'s budget', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.replace('$10$', '$12$') }]), 'auth.users.0.hash', /cost 12 is too slow .*about 4 s, against a 5 s timeout.*use 8 to 11/],
     ['a truncated bcrypt hash', (c) => (c.auth.users = [{ user: 'demo', hash: DEMO_HASH.slice(0, 40) }]), 'auth.users.0.hash', /malformed bcrypt/],
     ['a user name with a colon', (c) => (c.auth.users = [{ user: 'de:mo', hash: DEMO_HASH }]), 'auth.users.0.user', /contains ":"/],
     ['an empty user list', (c) => (c.auth.users = []), 'auth.users', /at least one user/],
     ['a misspelt key', (c) => (c.enviroments = {}), '', /unknown key "enviroments"/],
     ['a bypass pattern with a wildcard inside', (c) => (c.auth.bypass = ['/a*b']), 'auth.bypass.0', /path pattern/],
     ['a bypass pattern with a dot segment', (c) => (c.auth.bypass = ['/public/../admin']), 'auth.bypass.0', /normalised path/],
+    ['a bcrypt ceiling of zero', (c) => (c.auth.maxVerificationsPerSecond = 0), 'auth.maxVerificationsPerSecond', /at least 0\.1/],
+    ['a bcrypt ceiling above 100', (c) => (c.auth.maxVerificationsPerSecond = 1000), 'auth.maxVerificationsPerSecond', /at most 100/],
+    ['a spaFallback with a ".." segment', (c) => (c.origin = { spaFallback: '/../secret.html' }), 'origin.spaFallback', /canonical key.*no "\/\/", "\." or "\.\." segments/],
+    ['a spaFallback with "//"', (c) => (c.origin = { spaFallback: '//index.html' }), 'origin.spaFallback', /canonical key/],
+    ['a spaFallback with a "." segment', (c) => (c.origin = { spaFallback: '/app/./index.html' }), 'origin.spaFallback', /canonical key/],
+    ['a spaFallback that is a folder', (c) => (c.origin = { spaFallback: '/app/' }), 'origin.spaFallback', /no trailing/],
+    ['a spaFallback with an escape', (c) => (c.origin = { spaFallback: '/a%2Fb.html' }), 'origin.spaFallback', /expected the key of a document/],
+    ['a maxUriLength that can pass 8192 once "/index.html" is appended', (c) => (c.origin = { maxUriLength: 8182 }), 'origin.maxUriLength', /at most 8181.*8192 bytes/],
     ['a realm with a quote', (c) => (c.auth.realm = 'a"b'), 'auth.realm', /double quote/],
     ['HSTS preload without subdomains', (c) => (c.headers = { hsts: { preload: true, includeSubDomains: false } }), 'headers.hsts', /preload needs includeSubDomains/],
     ['a domain without a certificate', (c) => (c.environments.prod.domain = 'www.example.com'), 'environments.prod.certificateArn', /ACM certificate/],
@@ -74,6 +84,12 @@ describe('config validation', () => {
   ])('never echoes a %s credential in the error', (_name, secret) => {
     const error = expectIssue((c) => (c.auth.users = [{ user: 'demo', hash: secret }]), 'auth.users.0.hash', HOW_TO_HASH);
     expect(error.message).not.toContain(secret);
+  });
+
+  test('accepts a canonical spaFallback and the longest maxUriLength', () => {
+    const cfg = parseConfig(validConfig({ origin: { spaFallback: '/app/v1.2/index.html', maxUriLength: 8181 } }), 'test.json');
+    expect(cfg.origin.spaFallback).toBe('/app/v1.2/index.html');
+    expect(cfg.origin.maxUriLength).toBe(8181);
   });
 
   test('accepts 96-digit OAI canonical IDs', () => {
@@ -95,6 +111,39 @@ describe('config validation', () => {
       error = e as ConfigError;
     }
     expect(error!.issues.map((i) => i.path).sort()).toEqual(['environments.dev.accountId', 'environments.prod.region', 'project']);
+  });
+});
+
+describe('bcrypt costs', () => {
+  test.each([8, 9, 10, 11])('accepts cost %i', (cost) => {
+    const hash = DEMO_HASH.replace('$10$', `$${String(cost).padStart(2, '0')}$`);
+    expect(resolvedConfig(validConfig({ auth: { realm: 'R', users: [{ user: 'demo', hash }] } })).auth!.users[0]!.hash).toBe(hash);
+  });
+
+  test('refuses users of mixed costs, naming each user and how to rehash', () => {
+    const users = [
+      { user: 'demo', hash: DEMO_HASH },
+      { user: 'alice', hash: DEMO_HASH.replace('$10$', '$08$') },
+      { user: 'bob', hash: DEMO_HASH.replace('$10$', '$08$') },
+    ];
+    let error: unknown;
+    try {
+      resolvedConfig(validConfig({ auth: { realm: 'R', users } }));
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const issue = (error as ConfigError).issues[0]!;
+    expect(issue.path).toBe('auth.users');
+    expect(issue.message).toMatch(/same bcrypt cost.*cost 8: "alice", "bob"; cost 10: "demo".*htpasswd -nbBC 10 <user> <password>.*npx edgelock hash <user>/);
+    expect(issue.message).not.toContain(DEMO_HASH.slice(7));
+  });
+
+  test('refuses an htpasswd file of mixed costs, naming the file', () => {
+    const dir = tempDir();
+    writeFileSync(path.join(dir, 'users.htpasswd'), `demo:${DEMO_HASH}\nalice:${DEMO_HASH.replace('$10$', '$09$')}\n`);
+    const file = writeJsonConfig({ ...validConfig(), auth: { realm: 'R', users: './users.htpasswd' } }, dir);
+    expect(() => loadConfig(file)).toThrow(/users\.htpasswd[\s\S]*cost 9: "alice"; cost 10: "demo"/);
   });
 });
 

@@ -6,7 +6,7 @@
  * source. `invoke` runs either with recorded events and a Lambda context, and passes every result
  * through the Lambda@Edge validator.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { hashSync } from 'bcryptjs';
@@ -22,6 +22,7 @@ import { createHandler as originRequest } from '../../src/edge/origin-request';
 import { createHandler as originResponse } from '../../src/edge/origin-response';
 import { createHandler as viewerRequest } from '../../src/edge/viewer-request';
 import { deepFreeze } from '../../src/freeze';
+import { tempDir, validConfig } from '../helpers/config';
 
 // aws-lambda-test-utils has no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -48,19 +49,19 @@ export function testUsers(): { user: string; hash: string }[] {
   return usersCache;
 }
 
-/** A config like the example, with inline users; `over` replaces top-level sections. */
+/**
+ * The shared test config (test/helpers/config.ts validConfig) with the generated users, the
+ * example's bypass paths and a legacy OAI environment; `over` replaces top-level sections.
+ */
 export function testConfigInput(over: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    project: 'acme-web',
-    tools: { accountId: '111111111111' },
-    environments: {
-      dev: { accountId: '222222222222', region: 'eu-west-1', auth: true },
-      legacy: { accountId: '444444444444', region: 'us-east-1', auth: true, originAccess: 'oai', bucket: 'acme-legacy-site' },
-      prod: { accountId: '333333333333', region: 'eu-west-1', auth: false },
-    },
-    auth: { realm: 'Acme preview', users: testUsers(), bypass: ['/health', '/.well-known/*'] },
-    ...over,
-  };
+  return validConfig(
+    {
+      // A ceiling the tables never reach; test/edge/viewer-request.test.ts tests the ceiling itself.
+      auth: { realm: 'Acme preview', users: testUsers(), bypass: ['/health', '/.well-known/*'], maxVerificationsPerSecond: 100 },
+      ...over,
+    } as Parameters<typeof validConfig>[0],
+    { legacy: { accountId: '444444444444', region: 'us-east-1', auth: true, originAccess: 'oai', bucket: 'acme-legacy-site' } },
+  ) as unknown as Record<string, unknown>;
 }
 
 export type Handler = (event: unknown, context?: object) => Promise<unknown>;
@@ -86,7 +87,7 @@ export function resolveTestConfig(input: Record<string, unknown>, dir: string): 
 
 /** Builds every environment's bundles once (call in beforeAll). */
 export async function buildBundles(input: Record<string, unknown> = testConfigInput()): Promise<Bundles> {
-  const outDir = mkdtempSync(path.join(tmpdir(), 'edgelock-edge-'));
+  const outDir = tempDir('edgelock-edge-');
   const config = resolveTestConfig(input, outDir);
   const build = await buildEdge(config, { outDir });
   const loaded = new Map<string, Handler>();

@@ -46,6 +46,8 @@ describe('checkOrigin', () => {
     ['authMethod none where OAI is expected', s3('acme-site.s3.amazonaws.com', 'none'), oai, 'wrong-auth-method', { kind: 's3', authMethod: 'none' }],
     ['no authMethod where OAC is expected', { s3: { domainName: 'acme-site.s3.amazonaws.com', path: '', customHeaders: {} } }, oac, 'wrong-auth-method', { kind: 's3' }],
     ['an upper-case authMethod', s3('acme-site.s3.amazonaws.com', 'NONE'), oac, 'wrong-auth-method', { kind: 's3', authMethod: 'NONE' }],
+    ['an origin path', { s3: { domainName: 'acme-site.s3.amazonaws.com', authMethod: 'none', path: '/v1', customHeaders: {} } }, oac, 'origin-path', { kind: 's3', path: '/v1' }],
+    ['an origin path of "/"', { s3: { domainName: 'acme-site.s3.amazonaws.com', authMethod: 'origin-access-identity', path: '/', customHeaders: {} } }, oai, 'origin-path', { kind: 's3', path: '/' }],
   ])('refuses %s', (_name, origin, expected, reason, got) => {
     const problem = checkOrigin(origin as never, expected);
     expect(problem).toMatchObject({ reason, got });
@@ -56,5 +58,8 @@ describe('checkOrigin', () => {
     expect(checkOrigin(custom('acme-site.s3-website.eu-west-1.amazonaws.com') as never, oac)!.message).toContain('acme-site.s3.eu-west-1.amazonaws.com');
     expect(checkOrigin(s3('acme-site.s3.amazonaws.com', 'none') as never, oai)!.message).toBe('the origin\'s authMethod is "none" but originAccess "oai" needs "origin-access-identity"');
     expect(checkOrigin(custom() as never, oac)!.message).toBe('the origin is a custom origin (undefined), not the bucket acme-site');
+    expect(checkOrigin({ s3: { domainName: 'acme-site.s3.amazonaws.com', authMethod: 'none', path: '/v1', customHeaders: {} } } as never, oac)!.message).toBe(
+      'the origin has the origin path "/v1", but edgelock serves the bucket\'s root: remove the origin path from the distribution',
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { objectAliases, originPath } from '../../src/edge/origin-path';
+import { originObject, originPath } from '../../src/edge/origin-path';
 
 const plain = { prettyUrls: false };
 const pretty = { prettyUrls: true };
@@ -29,23 +29,35 @@ describe('originPath: the key S3 is asked for', () => {
   });
 });
 
-describe('objectAliases: every viewer path served the object at a key', () => {
-  it.each<[string, { prettyUrls: boolean }, string[]]>([
-    ['/index.html', plain, ['/index.html', '/']],
-    ['/index.html', pretty, ['/index.html', '/']],
-    ['/docs/index.html', plain, ['/docs/index.html', '/docs/']],
-    ['/docs/index.html', pretty, ['/docs/index.html', '/docs/', '/docs']],
-    ['/a/b/index.html', pretty, ['/a/b/index.html', '/a/b/', '/a/b']],
-    ['/docs/guide.html', pretty, ['/docs/guide.html']],
-    ['/docs/myindex.html', pretty, ['/docs/myindex.html']],
-    ['/app.js', plain, ['/app.js']],
-  ])('%s (prettyUrls %p) → %j', (key, origin, expected) => {
-    expect(objectAliases(key, origin)).toEqual(expected);
+describe('originObject: the key, how a path reaches it, and every viewer path reaching it', () => {
+  it.each<[string, { prettyUrls: boolean; spaFallback?: string }, string, string, string[]]>([
+    ['/', plain, '/index.html', 'index', ['/index.html', '/']],
+    ['/index.html', pretty, '/index.html', 'as-is', ['/index.html', '/']],
+    ['/docs/', plain, '/docs/index.html', 'index', ['/docs/index.html', '/docs/']],
+    ['/docs', pretty, '/docs/index.html', 'pretty', ['/docs/index.html', '/docs/', '/docs']],
+    ['/a/b/index.html', pretty, '/a/b/index.html', 'as-is', ['/a/b/index.html', '/a/b/', '/a/b']],
+    ['/docs/guide.html', pretty, '/docs/guide.html', 'as-is', ['/docs/guide.html']],
+    ['/docs/myindex.html', pretty, '/docs/myindex.html', 'as-is', ['/docs/myindex.html']],
+    ['/app.js', plain, '/app.js', 'as-is', ['/app.js']],
+    // Regressions: "/x" is not an alias of "/x/index.html" when it does not reach it.
+    ['/reports/', spaPretty, '/reports/index.html', 'index', ['/reports/index.html', '/reports/']],
+    ['/v2.0/', pretty, '/v2.0/index.html', 'index', ['/v2.0/index.html', '/v2.0/']],
+    ['/dashboard', spaPretty, '/app.html', 'spa', ['/app.html']],
+    ['/dashboard', spa, '/index.html', 'spa', ['/index.html', '/']],
+  ])('%s (%j) → %s by %s, reached by %j', (uri, origin, key, route, aliases) => {
+    expect(originObject(uri, origin)).toEqual({ key, route, aliases });
   });
 
-  it('every alias of an index key maps back to that key', () => {
-    for (const key of ['/docs/index.html', '/a/b/index.html', '/index.html']) {
-      for (const alias of objectAliases(key, pretty)) expect(originPath(alias, pretty)).toBe(key);
+  it('every alias maps back to its key, and not through the SPA fallback', () => {
+    for (const origin of [plain, pretty, spa, spaPretty]) {
+      for (const uri of ['/', '/docs/', '/docs', '/a/b/index.html', '/v2.0/', '/v2.0', '/x.y/z']) {
+        const { key, aliases } = originObject(uri, origin);
+        for (const alias of aliases) {
+          const again = originObject(alias, origin);
+          expect(again.key).toBe(key);
+          if (alias !== key) expect(again.route).not.toBe('spa');
+        }
+      }
     }
   });
 });

@@ -67,6 +67,7 @@ describe.each(HANDLER_SOURCES)('origin-request guard (%s)', (_kind, load) => {
       ['OAI when the environment uses OAC', () => dev, (e) => (e.Records[0].cf.request.origin.s3.authMethod = 'origin-access-identity'), 'wrong-auth-method'],
       ['authMethod none when the environment uses OAI', () => legacy, (e) => (e.Records[0].cf.request.origin.s3.domainName = 'acme-legacy-site.s3.us-east-1.amazonaws.com'), 'wrong-auth-method'],
       ['no origin at all', () => dev, (e) => delete e.Records[0].cf.request.origin, 'no-origin'],
+      ['an origin path (keys outside the bucket root)', () => dev, (e) => (e.Records[0].cf.request.origin.s3.path = '/other-site'), 'origin-path'],
     ])('fails closed on %s', async (_name, h, change, reason) => {
       const event = oacEvent();
       change(event);
@@ -124,6 +125,7 @@ describe.each(HANDLER_SOURCES)('origin-request guard (%s)', (_kind, load) => {
       ['invalid UTF-8', '/%c0%ae%c0%ae/'],
       ['a control character', '/a%0d%0aSet-Cookie:x'],
       ['an overlong URI', `/${'a'.repeat(2048)}`],
+      ['a URI overlong only once re-encoded', `/${'€'.repeat(1000)}`],
     ])('refuses %s with 400', async (_name, uri) => {
       const r = await invoke<Result>(dev, oacEvent({ uri }));
       expect(r.status).toBe('400');

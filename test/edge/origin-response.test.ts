@@ -37,6 +37,19 @@ describe.each(HANDLER_SOURCES)('origin-response (%s)', (_kind, load) => {
     if (before.headers['transfer-encoding']) expect(r.headers['transfer-encoding']).toEqual(before.headers['transfer-encoding']);
   });
 
+  it('regression: drops the x-amz-* headers a deny list let through, and any header not allow-listed', async () => {
+    const event = recordedEvent('origin-response-200');
+    const headers = event.Records[0].cf.response.headers;
+    for (const name of ['x-amz-delete-marker', 'x-amz-missing-meta', 'x-amz-request-charged', 'x-amz-archive-status', 'x-amz-bucket-region', 'x-unknown']) headers[name] = [{ key: name, value: '1' }];
+    headers['content-disposition'] = [{ key: 'Content-Disposition', value: 'inline' }];
+    const etag = structuredClone(headers.etag);
+    expect(etag).toBeDefined();
+    const r = await invoke<Result>(handler, event);
+    expect(Object.keys(r.headers).filter((k) => k.startsWith('x-amz-') || k === 'x-unknown')).toEqual([]);
+    expect(getHeader(r.headers, 'content-disposition')).toBe('inline');
+    expect(r.headers.etag).toEqual(etag);
+  });
+
   it('replaces a weaker value sent by the origin', async () => {
     const event = recordedEvent('origin-response-200');
     event.Records[0].cf.response.headers['x-frame-options'] = [{ key: 'X-Frame-Options', value: 'ALLOWALL' }];
@@ -58,6 +71,7 @@ describe.each(HANDLER_SOURCES)('origin-response (%s)', (_kind, load) => {
             cspOverrides: [{ path: '/app/*', policy: "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'" }],
             custom: { 'X-Robots-Tag': 'noindex, nofollow' },
           },
+          origin: { spaFallback: '/index.html' },
         }),
       );
       h = b.handler('dev', 'origin-response');
@@ -84,6 +98,35 @@ describe.each(HANDLER_SOURCES)('origin-response (%s)', (_kind, load) => {
       const r2 = await invoke<Result>(h, other);
       expect(getHeader(r2.headers, 'content-security-policy')).toContain("frame-ancestors 'none'");
     });
+
+    it('regression: chooses the CSP by the viewer\'s path, which origin-request hands over, not by the rewritten key', async () => {
+      const cases: [string, string, RegExp][] = [
+        ['/app/settings', '/index.html', /wasm-unsafe-eval/], // a SPA route under the override
+        ['/app/', '/app/index.html', /wasm-unsafe-eval/],
+        ['/about', '/index.html', /frame-ancestors 'none'/], // a SPA route outside it: the default
+      ];
+      for (const [viewerUri, key, csp] of cases) {
+        const request = recordedEvent('origin-request-s3-none');
+        request.Records[0].cf.request.uri = viewerUri;
+        // A viewer's own copy of the header is replaced.
+        request.Records[0].cf.request.headers['x-edgelock-viewer-path'] = [{ key: 'x-edgelock-viewer-path', value: '/app/x' }];
+        const toOrigin = await invoke<{ uri: string; headers: Record<string, { key?: string; value: string }[]> }>(b.handler('dev', 'origin-request'), request);
+        expect(toOrigin.uri).toBe(key);
+        expect(getHeader(toOrigin.headers, 'x-edgelock-viewer-path')).toBe(viewerUri);
+        const event = recordedEvent('origin-response-200');
+        event.Records[0].cf.request = toOrigin;
+        const r = await invoke<Result>(h, event);
+        expect(getHeader(r.headers, 'content-security-policy')).toMatch(csp);
+        expect(r.headers['x-edgelock-viewer-path']).toBeUndefined();
+      }
+    });
+  });
+
+  it('origin-request adds no viewer-path header when no per-path CSP needs it', async () => {
+    const request = recordedEvent('origin-request-s3-none');
+    request.Records[0].cf.request.uri = '/app/x';
+    const toOrigin = await invoke<{ headers: Record<string, unknown> }>(bundles.handler('dev', 'origin-request'), request);
+    expect(toOrigin.headers['x-edgelock-viewer-path']).toBeUndefined();
   });
 
   it('is built for environments without auth too', async () => {

@@ -8,6 +8,14 @@ import { basic, HANDLER_SOURCES, invoke, recordedEvent, USERS, type EdgeHandlers
 
 type Result = { status?: string; uri?: string; headers: Record<string, unknown> };
 
+let logs: string[];
+let logSpy: jest.SpyInstance;
+beforeEach(() => {
+  logs = [];
+  logSpy = jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+});
+afterEach(() => logSpy.mockRestore());
+
 function viewerEvent(uri: string, authorization: string[]) {
   const event = recordedEvent('viewer-request');
   event.Records[0].cf.request.uri = uri;

@@ -1,5 +1,6 @@
 import { headersSchema } from '../../src/config/headers';
 import { getHeader } from '../../src/edge/headers';
+import { KNOWN_S3_RESPONSE_HEADERS } from '../../src/edge/cloudfront';
 import { basePairs, buildSecurityHeaders, keepsOriginValue, responseHeadersPolicyLimits, toResponseHeadersPolicy } from '../../src/edge/security-headers';
 import { validateResult } from '../../src/edge/cloudfront';
 
@@ -24,6 +25,16 @@ describe('security headers from the default config', () => {
 
   it('sends a Permissions-Policy that denies powerful features', () => {
     expect(getHeader(sec.forGenerated('/'), 'permissions-policy')).toMatch(/camera=\(\).*geolocation=\(\).*microphone=\(\)/);
+  });
+
+  it('passes the allow-listed origin headers and drops every other one, the reported x-amz-* included', () => {
+    const passed = ['content-type', 'content-length', 'content-encoding', 'content-language', 'content-disposition', 'cache-control', 'expires', 'etag', 'last-modified', 'accept-ranges', 'content-range', 'vary', 'date'];
+    const dropped = ['x-amz-delete-marker', 'x-amz-missing-meta', 'x-amz-request-charged', 'x-amz-archive-status', 'x-amz-bucket-region', 'x-amz-anything-new', 'server', 'x-powered-by', 'access-control-allow-origin', 'set-cookie', 'location', 'x-cache-backend'];
+    const headers: Record<string, { key: string; value: string }[]> = {};
+    for (const name of [...passed, ...dropped]) headers[name] = [{ key: name, value: 'v' }];
+    sec.apply(headers, '/');
+    for (const name of passed) expect(headers[name]).toEqual([{ key: name, value: 'v' }]);
+    for (const name of dropped) expect(headers[name]).toBeUndefined();
   });
 
   it('replaces origin values by default and strips headers that reveal the origin', () => {
@@ -94,12 +105,21 @@ describe('security headers from a custom config', () => {
     expect(getHeader(headers, 'content-security-policy')).toContain("default-src 'self'");
   });
 
-  it('never strips a read-only header even when asked to', () => {
-    const sec2 = buildSecurityHeaders(headersSchema.parse({ stripOriginHeaders: ['via', 'transfer-encoding', 'server'] }));
-    const headers = { via: [{ key: 'Via', value: '1.1 x' }], server: [{ key: 'Server', value: 'AmazonS3' }] };
+  it('never strips a read-only header, and drops everything not allow-listed', () => {
+    const sec2 = buildSecurityHeaders(headersSchema.parse({}));
+    const headers = {
+      via: [{ key: 'Via', value: '1.1 x' }],
+      'transfer-encoding': [{ key: 'Transfer-Encoding', value: 'chunked' }],
+      server: [{ key: 'Server', value: 'AmazonS3' }],
+      'x-something-new': [{ key: 'X-Something-New', value: '1' }],
+      'set-cookie': [{ key: 'Set-Cookie', value: 'a=b' }],
+    };
     sec2.apply(headers, '/');
     expect(headers.via).toEqual([{ key: 'Via', value: '1.1 x' }]);
+    expect(headers['transfer-encoding']).toEqual([{ key: 'Transfer-Encoding', value: 'chunked' }]);
     expect(headers.server).toBeUndefined();
+    expect(headers['x-something-new']).toBeUndefined();
+    expect(headers['set-cookie']).toBeUndefined();
   });
 });
 
@@ -132,7 +152,7 @@ describe('toResponseHeadersPolicy', () => {
         ],
       },
       removeHeadersConfig: {
-        items: defaults.stripOriginHeaders.filter((h) => !h.endsWith('*')).map((header) => ({ header })),
+        items: KNOWN_S3_RESPONSE_HEADERS.map((header) => ({ header })),
       },
     });
   });
@@ -151,7 +171,7 @@ describe('toResponseHeadersPolicy', () => {
     const limits = responseHeadersPolicyLimits(config);
     expect(limits).toHaveLength(2);
     expect(limits[0]).toContain('/app/*');
-    expect(limits[1]).toContain('x-amz-meta-*');
+    expect(limits[1]).toMatch(/exact name only.*x-amz-meta-\*.*allow-list/);
   });
 });
 
@@ -209,10 +229,20 @@ describe('basePairs and minimal header sets', () => {
     expect(sec.forGenerated('/')['content-security-policy']).toBeUndefined();
   });
 
-  it('a policy has no remove list when every stripped header is a wildcard or kept', () => {
-    const config = headersSchema.parse({ stripOriginHeaders: ['server', 'x-amz-meta-*'], keepOriginHeaders: ['server'] });
-    expect(toResponseHeadersPolicy(config).removeHeadersConfig).toBeUndefined();
-    expect(responseHeadersPolicyLimits(config)).toEqual(['a policy removes headers by exact name only: x-amz-meta-* are not removed']);
-    expect(responseHeadersPolicyLimits(headersSchema.parse({ stripOriginHeaders: ['server'] }))).toEqual([]);
+  it('a policy removes the known S3 headers except those kept', () => {
+    const config = headersSchema.parse({ keepOriginHeaders: ['server', 'x-amz-checksum-*'] });
+    const items = toResponseHeadersPolicy(config).removeHeadersConfig!.items.map((i) => i.header);
+    expect(items).toContain('x-amz-delete-marker');
+    expect(items).toContain('x-amz-bucket-region');
+    expect(items).not.toContain('server');
+    expect(items.filter((h) => h.startsWith('x-amz-checksum-'))).toEqual([]);
+    expect(items).toHaveLength(KNOWN_S3_RESPONSE_HEADERS.length - 1 - KNOWN_S3_RESPONSE_HEADERS.filter((h) => h.startsWith('x-amz-checksum-')).length);
+  });
+
+  it('refuses the retired stripOriginHeaders, saying what replaced it', () => {
+    const r = headersSchema.safeParse({ stripOriginHeaders: ['server'] });
+    expect(r.success).toBe(false);
+    expect(r.error!.issues[0]!.path).toEqual(['stripOriginHeaders']);
+    expect(r.error!.issues[0]!.message).toMatch(/no longer used.*allow-list.*keepOriginHeaders/);
   });
 });

@@ -93,4 +93,9 @@ describe('parseUri: hostile URIs are refused with a reason', () => {
     expect(parseUri(`/${'%61'.repeat(400)}`, 1200).ok).toBe(false);
     expect(parseUri(`/${'a/'.repeat(5000)}`, MAX).ok).toBe(false);
   });
+
+  it('refuses a URI that passes the limit only once re-encoded (a raw "€" is 9 characters encoded)', () => {
+    expect(parseUri(`/${'€'.repeat(100)}`, 901)).toEqual({ ok: true, path: `/${'€'.repeat(100)}`, uri: `/${'%E2%82%AC'.repeat(100)}` });
+    expect(parseUri(`/${'€'.repeat(100)}`, 900)).toEqual({ ok: false, reason: 'the URI is longer than 900 characters once percent-encoded' });
+  });
 });

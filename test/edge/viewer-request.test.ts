@@ -12,6 +12,14 @@ function viewerEvent(uri: string, authorization?: string | string[]) {
   return event;
 }
 
+let logs: string[];
+let logSpy: jest.SpyInstance;
+beforeEach(() => {
+  logs = [];
+  logSpy = jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
+});
+afterEach(() => logSpy.mockRestore());
+
 function expect401(r: Result): void {
   expect(r.status).toBe('401');
 }
@@ -82,6 +90,81 @@ describe.each(HANDLER_SOURCES)('viewer-request (%s)', (_kind, load) => {
     expect((await run('/', good)).status).toBeUndefined();
     expect401(await run('/', good.replace('Basic', 'Basic ')));
     expect401(await run('/', `${good}=`));
+  });
+
+  describe('bounded work and the audit trail', () => {
+    const lines = (): Record<string, unknown>[] => logs.map((l) => JSON.parse(l));
+    const requestId = '4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==';
+
+    it('writes one audit line per verification: user, outcome, client IP, path, request ID, never a secret', async () => {
+      const wrong = basic('alice', 'not-the-password');
+      expect401(await run('/a', wrong));
+      expect401(await run('/b', basic('mallory', 'whatever-pw')));
+      expect401(await run('/c', 'Bearer abc'));
+      expect(lines()).toEqual([
+        { level: 'warn', msg: 'edgelock auth', project: 'acme-web', environment: 'dev', outcome: 'wrong-password', user: 'alice', clientIp: '203.0.113.178', path: '/a', requestId },
+        { level: 'warn', msg: 'edgelock auth', project: 'acme-web', environment: 'dev', outcome: 'unknown-user', user: 'mallory', clientIp: '203.0.113.178', path: '/b', requestId },
+        { level: 'warn', msg: 'edgelock auth', project: 'acme-web', environment: 'dev', outcome: 'malformed', clientIp: '203.0.113.178', path: '/c', requestId },
+      ]);
+      const all = logs.join('\n');
+      for (const secret of ['not-the-password', 'whatever-pw', wrong.slice(6)]) expect(all).not.toContain(secret);
+    });
+
+    it('no credentials at all is a 401 without an audit line', async () => {
+      expect401(await run('/'));
+      expect(logs).toEqual([]);
+    });
+
+    it('refuses a non-canonical base64 spelling of valid credentials as malformed', async () => {
+      const token = Buffer.from(`alice:${USERS.alice}`).toString('base64');
+      expect(token.endsWith('=')).toBe(true);
+      const last = token.replace(/=+$/, '').slice(-1);
+      const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+      const twin = alphabet[alphabet.indexOf(last) + 1]!;
+      const spelled = `Basic ${token.replace(/.(=+)$/, `${twin}$1`)}`;
+      expect(Buffer.from(spelled.slice(6), 'base64').toString()).toBe(`alice:${USERS.alice}`);
+      expect401(await run('/', spelled));
+      expect(lines()).toEqual([expect.objectContaining({ outcome: 'malformed' })]);
+    });
+
+    it('remembers a failed credential: the same wrong header again is refused without a bcrypt check', async () => {
+      const wrong = basic('alice', 'repeat-wrong');
+      expect401(await run('/', wrong));
+      expect401(await run('/', wrong.replace('Basic', 'BASIC')));
+      expect(lines().map((l) => [l.outcome, l.repeat])).toEqual([
+        ['wrong-password', undefined],
+        ['wrong-password', true],
+      ]);
+    });
+  });
+
+  describe('with a ceiling of one bcrypt check a second', () => {
+    let b: EdgeHandlers;
+    let h: Handler;
+    beforeAll(async () => {
+      b = await load(testConfigInput({ auth: { realm: 'R', users: testUsers(), maxVerificationsPerSecond: 1 } }));
+      h = b.handler('dev', 'viewer-request');
+    });
+    afterAll(() => b.cleanup());
+
+    it('past the ceiling, new credentials get a 401 with Retry-After (logged) while a verified session keeps working', async () => {
+      const good = basic('alice', USERS.alice);
+      expect((await invoke<Result>(h, viewerEvent('/', good))).status).toBeUndefined();
+      const limited = await invoke<Result>(h, viewerEvent('/', basic('bob', USERS.bob)));
+      expect(limited.status).toBe('401');
+      expect(getHeader(limited.headers, 'retry-after')).toBe('1');
+      expect(getHeader(limited.headers, 'www-authenticate')).toMatch(/^Basic realm="R"/);
+      expect((await invoke<Result>(h, viewerEvent('/', good))).status).toBeUndefined();
+      // Another spelling of the same credential shares its slot: no bcrypt, so no token needed.
+      expect((await invoke<Result>(h, viewerEvent('/', basic('alice', USERS.alice, 'bAsIc')))).status).toBeUndefined();
+      const lines = logs.map((l) => JSON.parse(l));
+      expect(lines[0]).toEqual({ level: 'info', msg: 'edgelock auth', project: 'acme-web', environment: 'dev', outcome: 'ok', user: 'alice', clientIp: '203.0.113.178', path: '/', requestId: '4TyzHTaYWb1GX1qTfsHhEqV6HUDd_BzoBZnwfnvQc_1oF26ClkoUSEQ==' });
+      expect(lines.map((l) => [l.outcome, l.user])).toEqual([
+        ['ok', 'alice'],
+        ['rate-limited', 'bob'],
+      ]);
+      expect(logs.join('\n')).not.toContain(good.slice(6));
+    });
   });
 
   describe('hostile Authorization values → 401, never a throw, never a pass', () => {
@@ -200,6 +283,27 @@ describe.each(HANDLER_SOURCES)('viewer-request (%s)', (_kind, load) => {
         { prettyUrls: true },
         ['/public', '/public/', '/public/index.html', '/public/a'],
         ['/', '/index.html', '/publicx'],
+      ],
+      [
+        'regression: a protected index document behind a bypassed name that the SPA fallback takes',
+        { realm: 'R', protect: ['/reports/index.html'], bypass: ['/reports'] },
+        { prettyUrls: true, spaFallback: '/index.html' },
+        ['/reports', '/', '/anything'],
+        ['/reports/', '/reports/index.html', '//reports/', '/reports/./'],
+      ],
+      [
+        'regression: a protected index document behind a bypassed dotted name pretty URLs leave alone',
+        { realm: 'R', protect: ['/v2.0/index.html'], bypass: ['/v2.0'] },
+        { prettyUrls: true },
+        ['/v2.0', '/'],
+        ['/v2.0/', '/v2.0/index.html', '/v2%2E0/'],
+      ],
+      [
+        'a bypassed directory opens every path of its index document, and only those',
+        { realm: 'R', bypass: ['/status/'] },
+        { prettyUrls: true },
+        ['/status', '/status/', '/status/index.html'],
+        ['/', '/status/other.html', '/status/x'],
       ],
     ];
     describe.each(cases)('%s', (_name, auth, origin, open, closed) => {

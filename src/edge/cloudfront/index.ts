@@ -7,3 +7,4 @@ export * from './types';
 export * from './rules';
 export * from './events';
 export * from './validate';
+export * from './origin-headers';

@@ -8,11 +8,12 @@
  */
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda';
 import type { EdgeConfig } from '../config';
-import { originPath } from '../origin-path';
+import { originObject } from '../origin-path';
 import { generatedResponse } from '../responses';
 import { buildSecurityHeaders } from '../security-headers';
 import { isReservedPath } from '../reserved-keys';
 import { parseUri } from '../uri';
+import { VIEWER_PATH_HEADER } from '../viewer-path';
 import { checkOrigin } from './origin-check';
 
 export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult> {
@@ -26,6 +27,7 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
   const allowed = new Set(origin.allowedMethods);
   const label = { project: config.project, environment: config.environment };
   const expected = { bucket: origin.bucket, domains: origin.domains, originAccess: origin.access };
+  const perPathCsp = config.headers.cspOverrides.length > 0;
 
   return async (event) => {
     const { config: cf, request } = event.Records[0]!.cf;
@@ -58,7 +60,11 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
     // S3 reads the query string on signed requests (response-* overrides, versionId, presigned
     // parameters): a static site needs none of it.
     request.querystring = '';
-    request.uri = originPath(parsed.uri, origin);
+    // Per-path CSPs are judged on the path the viewer asked for, not the key S3 is asked for (a SPA
+    // route, a pretty URL): origin-response reads it from this header, which S3 ignores. Set on
+    // every request (replacing any a viewer sent), so origin-response can trust it.
+    if (perPathCsp) headers[VIEWER_PATH_HEADER] = [{ key: VIEWER_PATH_HEADER, value: parsed.uri }];
+    request.uri = originObject(parsed.uri, origin).key;
     return request;
   };
 }

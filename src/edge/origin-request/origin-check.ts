@@ -7,9 +7,9 @@ import type { CloudFrontRequest } from 'aws-lambda';
 import type { EdgeOriginConfig } from '../config';
 
 export interface OriginProblem {
-  readonly reason: 'no-origin' | 'custom-origin' | 'website-endpoint' | 'unexpected-domain' | 'wrong-auth-method';
+  readonly reason: 'no-origin' | 'custom-origin' | 'website-endpoint' | 'unexpected-domain' | 'wrong-auth-method' | 'origin-path';
   readonly message: string;
-  readonly got: { readonly kind: string; readonly domainName?: string; readonly authMethod?: string };
+  readonly got: { readonly kind: string; readonly domainName?: string; readonly authMethod?: string; readonly path?: string };
 }
 
 const EXPECTED_AUTH: Readonly<Record<EdgeOriginConfig['access'], string>> = { oac: 'none', oai: 'origin-access-identity' };
@@ -43,6 +43,16 @@ export function checkOrigin(origin: CloudFrontRequest['origin'], expected: EdgeO
       reason: 'wrong-auth-method',
       message: `the origin's authMethod is "${String(authMethod)}" but originAccess "${expected.access}" needs "${want}"`,
       got,
+    };
+  }
+  // The distribution's origin path is prepended to every key: a path other than the bucket root
+  // would serve (and protect) objects other than the ones the auth rules were written for.
+  const originPath = origin.s3.path;
+  if (originPath !== undefined && originPath !== '') {
+    return {
+      reason: 'origin-path',
+      message: `the origin has the origin path "${String(originPath)}", but edgelock serves the bucket's root: remove the origin path from the distribution`,
+      got: { ...got, path: String(originPath) },
     };
   }
   return undefined;

@@ -13,7 +13,9 @@ export interface Credentials {
   readonly password: string;
 }
 
-// Scheme is case-insensitive; exactly one space; a strict, padded base64 token.
+// Scheme is case-insensitive; exactly one space; a strict, padded base64 token (and canonical:
+// the unused bits of the last character are zero, checked below, so one credential has one spelling
+// of its token).
 const BASIC = /^[Bb][Aa][Ss][Ii][Cc] ((?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?)$/;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\x00-\x1f\x7f]/;
@@ -24,9 +26,11 @@ export function parseBasic(value: string): Credentials | undefined {
   if (value.length > MAX_AUTHORIZATION_LENGTH) return undefined;
   const m = BASIC.exec(value);
   if (!m || !m[1]) return undefined;
+  const bytes = Buffer.from(m[1], 'base64');
+  if (bytes.toString('base64') !== m[1]) return undefined;
   let decoded: string;
   try {
-    decoded = utf8.decode(Buffer.from(m[1], 'base64'));
+    decoded = utf8.decode(bytes);
   } catch {
     return undefined;
   }

@@ -3,26 +3,31 @@
  *
  * A protected path without valid credentials gets a generated 401 (the origin is never
  * contacted); valid credentials let the request through with `authorization` removed, so it never
- * reaches S3. bcrypt runs once per Authorization value per warm instance; repeats are answered
- * from a bounded, TTL-limited cache keyed by the value's SHA-256 digest.
+ * reaches S3. bcrypt runs at most once per credential per TTL per warm instance: successes and
+ * failures are remembered in bounded, TTL-limited caches, and a per-instance ceiling on bcrypt
+ * checks per second refuses new credentials past it (401 with Retry-After) while verified
+ * sessions keep working. Every verification writes one audit line.
  */
 import type { CloudFrontRequestEvent, CloudFrontRequestResult } from 'aws-lambda';
 import { compareSync } from 'bcryptjs';
 import { createHash } from 'node:crypto';
 import type { EdgeAuthConfig, EdgeConfig } from '../config';
-import { objectAliases, originPath } from '../origin-path';
+import { originObject } from '../origin-path';
 import { pathMatcher } from '../paths';
 import { generatedResponse } from '../responses';
 import { buildSecurityHeaders } from '../security-headers';
 import { parseUri } from '../uri';
 import { MAX_AUTHORIZATION_LENGTH, parseBasic } from './credentials';
-import { createVerifiedCache, digestOf } from './verified-cache';
+import { createAuditLog, type AuthOutcome } from './audit';
+import { createRateLimiter } from './rate-limit';
+import { createExpiringCache, credentialKeyer } from './verified-cache';
 
 const BCRYPT_CHARS = './ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
 /**
- * A well-formed bcrypt hash nobody knows the password of, at the highest cost among the users:
- * unknown users are verified against it, so they cost as much as a wrong password. Derived from
+ * A well-formed bcrypt hash nobody knows the password of, at the users' cost (the build refuses
+ * users of mixed costs): unknown users are verified against it, so an unknown user, a wrong
+ * password and a right one on a cache miss each cost one bcrypt at the same cost. Derived from
  * the user list, so the bundle stays deterministic.
  */
 export function dummyHash(users: EdgeAuthConfig['users']): string {
@@ -33,16 +38,27 @@ export function dummyHash(users: EdgeAuthConfig['users']): string {
   return `$2b$${String(cost).padStart(2, '0')}$${tail}`;
 }
 
-/** Checks a user and password in constant time with respect to which users exist. */
-export function createPasswordCheck(users: EdgeAuthConfig['users']): (user: string, password: string) => boolean {
+export type PasswordOutcome = 'ok' | 'wrong-password' | 'unknown-user';
+
+/** Failed credentials remembered per instance, and for how long. */
+export const FAILURE_CACHE_ENTRIES = 1024;
+export const FAILURE_CACHE_TTL_MS = 60_000;
+
+/** Checks a user and password; one bcrypt at the users' cost whether or not the user exists. */
+export function createPasswordCheck(users: EdgeAuthConfig['users']): (user: string, password: string) => PasswordOutcome {
   const hashes = new Map(users.map((u) => [u.user, u.hash]));
   const dummy = dummyHash(users);
   return (user, password) => {
     const hash = hashes.get(user);
     const ok = compareSync(password, hash ?? dummy);
-    return hash !== undefined && ok;
+    if (hash === undefined) return 'unknown-user';
+    return ok ? 'ok' : 'wrong-password';
   };
 }
+
+type Verdict = { readonly pass: true } | { readonly pass: false; readonly retryAfterSeconds?: number };
+const PASS: Verdict = { pass: true };
+const FAIL: Verdict = { pass: false };
 
 export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEvent) => Promise<CloudFrontRequestResult> {
   const auth = config.auth;
@@ -55,42 +71,75 @@ export function createHandler(config: EdgeConfig): (event: CloudFrontRequestEven
   const isProtected = pathMatcher(auth.protect);
   const isBypassed = pathMatcher(auth.bypass);
   const checkPassword = createPasswordCheck(auth.users);
-  const cache = createVerifiedCache(auth.cacheEntries, auth.cacheTtlSeconds * 1000);
+  const keyOf = credentialKeyer();
+  const verifiedUsers = createExpiringCache<string>(auth.cacheEntries, auth.cacheTtlSeconds * 1000);
+  const failures = createExpiringCache<PasswordOutcome>(FAILURE_CACHE_ENTRIES, FAILURE_CACHE_TTL_MS);
+  const limiter = createRateLimiter(auth.maxVerificationsPerSecond);
+  const audit = createAuditLog({ project: config.project, environment: config.environment });
   const maxUriLength = config.origin.maxUriLength;
 
   /**
-   * Whether a normalised path needs credentials. Judged on the path and on the object
-   * origin-request will fetch for it (a SPA fallback or an index document), under every path
-   * that serves that object: a bypassed path never exposes a protected document, and a protected
-   * page cannot be reached through its directory or pretty-URL alias.
+   * Whether a normalised path needs credentials. The object origin-request will fetch decides: it
+   * is locked when one of the viewer paths that reach it (the key, its directory, its pretty URL)
+   * is protected and none is bypassed, and every one of those paths then needs credentials. A path
+   * that reaches the SPA fallback document also needs them when it is protected itself: a
+   * bypassed path never exposes a protected document, and no alias of a protected document is
+   * left open.
    */
   function needsAuth(path: string): boolean {
-    if (isProtected(path) && !isBypassed(path)) return true;
-    const aliases = objectAliases(originPath(path, config.origin), config.origin);
-    return aliases.some(isProtected) && !aliases.some(isBypassed);
+    const object = originObject(path, config.origin);
+    const locked = object.aliases.some(isProtected) && !object.aliases.some(isBypassed);
+    if (object.route !== 'spa') return locked;
+    return locked || (isProtected(path) && !isBypassed(path));
   }
 
-  /** Whether `value` carries valid credentials (one bcrypt check per new value). */
-  function verified(value: string): boolean {
-    if (value.length > MAX_AUTHORIZATION_LENGTH) return false;
-    const digest = digestOf(value);
+  /** Whether the request's Authorization headers carry valid credentials (at most one bcrypt check). */
+  function verify(values: readonly { value: string }[], where: { clientIp: string; path: string; requestId: string }): Verdict {
     const now = Date.now();
-    if (cache.has(digest, now)) return true;
-    const credentials = parseBasic(value);
-    if (!credentials || !checkPassword(credentials.user, credentials.password)) return false;
-    cache.add(digest, now);
-    return true;
+    const log = (outcome: AuthOutcome, user?: string, repeat?: boolean): void =>
+      audit.verification({ outcome, ...(user !== undefined ? { user } : {}), ...where, ...(repeat ? { repeat } : {}) }, now);
+    const credentials = values.length === 1 && values[0]!.value.length <= MAX_AUTHORIZATION_LENGTH ? parseBasic(values[0]!.value) : undefined;
+    if (!credentials) {
+      log('malformed');
+      return FAIL;
+    }
+    const key = keyOf(credentials.user, credentials.password);
+    const user = verifiedUsers.get(key, now);
+    if (user !== undefined) {
+      audit.cacheHit(user, now);
+      return PASS;
+    }
+    const failed = failures.get(key, now);
+    if (failed !== undefined) {
+      log(failed, credentials.user, true);
+      return FAIL;
+    }
+    const waitMs = limiter.take(now);
+    if (waitMs > 0) {
+      log('rate-limited', credentials.user);
+      return { pass: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    }
+    const outcome = checkPassword(credentials.user, credentials.password);
+    log(outcome, credentials.user);
+    if (outcome !== 'ok') {
+      failures.set(key, outcome, now);
+      return FAIL;
+    }
+    verifiedUsers.set(key, credentials.user, now);
+    return PASS;
   }
 
   return async (event) => {
-    const request = event.Records[0]!.cf.request;
+    const { config: cf, request } = event.Records[0]!.cf;
     const headers = request.headers;
     const parsed = parseUri(request.uri, maxUriLength);
     // A URI that cannot be normalised is judged as protected; origin-request refuses it later.
     const path = parsed.ok ? parsed.path : request.uri;
     if (!parsed.ok || needsAuth(path)) {
       const values = headers.authorization;
-      if (!values || values.length !== 1 || !verified(values[0]!.value)) return unauthorized(path);
+      if (!values || values.length === 0) return unauthorized(path);
+      const verdict = verify(values, { clientIp: request.clientIp, path, requestId: cf.requestId });
+      if (!verdict.pass) return unauthorized(path, verdict.retryAfterSeconds ? [['Retry-After', String(verdict.retryAfterSeconds)]] : []);
     }
     delete headers.authorization;
     return request;
