@@ -88,7 +88,7 @@ describe('edgelock init', () => {
     expect(Object.keys(config.environments)).toEqual(['dev']);
     expect(config.tools.accountId).toBe('111111111111');
     expect(config.auth!.users.map((u) => u.user)).toEqual(['alice']);
-    expect(readFileSync(path.join(dir, 'edgelock.config.ts'), 'utf8')).toMatch(/placeholders: replace\s+\* them with your own AWS accounts/);
+    expect(readFileSync(path.join(dir, 'edgelock.config.ts'), 'utf8')).toMatch(/placeholders: replace them with your own AWS accounts/);
 
     const out = path.join(dir, 'dist');
     const result = await buildEdge(config, { outDir: out });

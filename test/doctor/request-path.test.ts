@@ -15,10 +15,16 @@ function withOriginPath(originPath: string, change: (d: DistributionConfig) => v
   change(d);
   return d;
 }
+/** Without edgelock's origin-request guard, which refuses any origin path (see the test below). */
+const withoutGuard = (d: DistributionConfig): void => {
+  const lambdas = d.DefaultCacheBehavior!.LambdaFunctionAssociations!;
+  lambdas.Items = lambdas.Items!.filter((a) => a.EventType !== 'origin-request');
+  lambdas.Quantity = lambdas.Items.length;
+};
 const run = (w: Partial<World>, key?: string, edge = edgeFor(ENV)) => runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthyWorld(), ...w }), edge, ...(key ? { key } : {}) });
 
 test('OriginPath /site: the object at site/index.html is found', async () => {
-  const report = await run({ distribution: withOriginPath('/site'), objects: { 'site/index.html': { ownerId: OWNER_ID } } });
+  const report = await run({ distribution: withOriginPath('/site', withoutGuard), objects: { 'site/index.html': { ownerId: OWNER_ID } } });
   expect(report.key).toBe('site/index.html');
   expect(report.cause).toBeUndefined();
   const key = report.results.find((r) => r.id === 'key')!;
@@ -27,9 +33,16 @@ test('OriginPath /site: the object at site/index.html is found', async () => {
 });
 
 test('OriginPath /v2 with the object only at the root: reported missing', async () => {
-  const report = await run({ distribution: withOriginPath('/v2') });
+  const report = await run({ distribution: withOriginPath('/v2', withoutGuard) });
   expect(report.key).toBe('v2/index.html');
   expect(report.cause).toMatchObject({ id: 'key', reason: 'object-missing-403', summary: expect.stringMatching(/^v2\/index\.html does not exist/) });
+});
+
+test('OriginPath with edgelock\'s origin-request guard attached: the replayed guard answers 502, so S3 is never asked', async () => {
+  const report = await run({ distribution: withOriginPath('/site'), objects: { 'site/index.html': { ownerId: OWNER_ID } } });
+  const evidence = report.results.find((r) => r.id === 'key')!.evidence;
+  expect(evidence).toContainEqual({ call: expect.stringMatching(/^request path: origin-request .*\(replayed locally/), seen: 'answers 502 itself: S3 is not asked' });
+  expect(evidence.some((e) => /"reason":"origin-path"/.test(e.seen))).toBe(true);
 });
 
 test('the origin-request guard is replayed: with pretty URLs, /docs asks S3 for docs/index.html', async () => {
