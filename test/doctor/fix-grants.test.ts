@@ -51,3 +51,13 @@ test('the notes name every grant the plan drops', async () => {
   expect(notes).toMatch(/logs\/x\.gz: FULL_CONTROL to awslogsdelivery \(CloudFront's log writer\) is not moved/);
   expect(p.blockers).toEqual([]);
 });
+
+test('a WRITE_ACP grant to the S3 log delivery group is not taken for WRITE: no PutObject statement is made of it', async () => {
+  const p = await plan({
+    mode: 'BucketOwnerPreferred',
+    bucketGrants: [{ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/s3/LogDelivery' }, Permission: 'WRITE_ACP' }],
+    objects: { 'index.html': { ownerId: OWNER_ID } },
+  });
+  expect(p.notes.join('\n')).toMatch(/bucket ACL WRITE_ACP to the log delivery group: not needed once ACLs are disabled/);
+  expect(JSON.stringify(p)).not.toContain('EdgelockFromAclS3LogDelivery');
+});

@@ -62,7 +62,7 @@ export function movedGrants(bucket: string, ownerId: string, bucketGrants: reado
       continue;
     }
     if (who === LOG_DELIVERY) {
-      if (/WRITE|FULL_CONTROL/.test(perm)) {
+      if (grantsWrite(perm)) {
         statements.push({ Sid: 'EdgelockFromAclS3LogDelivery', Effect: 'Allow', Principal: { Service: 'logging.s3.amazonaws.com' }, Action: 's3:PutObject', Resource: `${bucketArn}/*` } as Statement);
         dropped.push(`bucket ACL ${perm} to the S3 log delivery group: replaced by a bucket-policy grant to logging.s3.amazonaws.com (S3 server access logs)`);
       } else dropped.push(`bucket ACL ${perm} to the log delivery group: not needed once ACLs are disabled`);
