@@ -4,7 +4,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import { build, type Plugin } from 'esbuild';
+import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { EdgelockError } from '../errors';
 import { PACKAGE_ROOT, VERSION } from '../version';
 
@@ -36,6 +36,19 @@ export interface BundleInput {
   readonly label: string;
 }
 
+/** How every bundle is built: one CommonJS file for Node 20, minified, licence comments at the end. */
+export const BUNDLE_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  minify: true,
+  write: false,
+  logLevel: 'silent',
+  legalComments: 'eof',
+  charset: 'utf8',
+} as const satisfies BuildOptions;
+
 /** Bundles `exports.handler = createHandler(<baked config, deeply frozen>)`. Returns the minified JS. */
 export async function bundleHandler(input: BundleInput): Promise<string> {
   const entry = [
@@ -46,24 +59,21 @@ export async function bundleHandler(input: BundleInput): Promise<string> {
   ].join('\n');
   try {
     const out = await build({
+      ...BUNDLE_OPTIONS,
       stdin: { contents: entry, resolveDir: PACKAGE_ROOT, loader: 'ts', sourcefile: 'edgelock-entry.ts' },
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      minify: true,
-      write: false,
-      logLevel: 'silent',
-      legalComments: 'eof',
-      charset: 'utf8',
       banner: { js: `/*! edgelock ${VERSION} | ${input.label} | ${LICENSE} */` },
       plugins: [bakeConfig(input.config)],
     });
     return out.outputFiles[0]!.text;
   } catch (err) {
-    const errors = (err as { errors?: { text: string }[] }).errors;
-    throw new EdgelockError(`bundling ${input.label} failed: ${errors?.map((e) => e.text).join('; ') ?? String(err)}`, { code: 'BUILD_FAILED', cause: err });
+    throw bundleFailed(input.label, err);
   }
+}
+
+/** esbuild's failure as a BUILD_FAILED error that names the bundle and esbuild's messages. */
+export function bundleFailed(label: string, err: unknown): EdgelockError {
+  const errors = (err as { errors?: { text: string }[] }).errors;
+  return new EdgelockError(`bundling ${label} failed: ${errors?.map((e) => e.text).join('; ') ?? String(err)}`, { code: 'BUILD_FAILED', cause: err });
 }
 
 export function sha256(data: Buffer | string, encoding: 'hex' | 'base64' = 'hex'): string {

@@ -10,13 +10,17 @@ import { selectEnvironment } from '../config/load';
 import { EdgelockError } from '../errors';
 import { writeFileAtomic } from '../fs-atomic';
 import { VERSION } from '../version';
-import { bundleHandler, sha256, sourcePath } from './bundle';
+import { bundleHandler, sourcePath } from './bundle';
 import { checkGeneratedResponses } from './check-responses';
-import { toDeployConfig, toEdgeConfig } from './edge-config';
+import { buildDeployFunction } from './deploy-function';
+import { toEdgeConfig } from './edge-config';
 import { deployFunctionDigest, digestConfig } from './freshness';
 import { HANDLERS, bundleLimits, type BundleLimitOverrides, type BundleLimits, type HandlerName, type HandlerSpec } from './handlers';
 import { MANIFEST_FILE, type ArtifactEntry, type BuildDigest, type HandlerArtifact, type Manifest } from './manifest';
-import { deterministicZip } from './zip';
+import { packageBundle, type BuiltFile } from './package-bundle';
+
+export { buildDeployFunction } from './deploy-function';
+export { packageBundle, type BuiltFile } from './package-bundle';
 
 export interface BuildOptions {
   /** Output folder. @default 'dist' */
@@ -33,11 +37,6 @@ export interface BuildOptions {
   readonly limits?: BundleLimitOverrides;
 }
 
-export interface BuiltFile {
-  readonly path: string;
-  readonly data: Buffer | string;
-}
-
 export interface BuildResult {
   readonly manifest: Manifest;
   readonly outDir: string;
@@ -47,28 +46,6 @@ export interface BuildResult {
 /** The handlers an environment needs: no viewer-request function where auth is off. */
 export function handlersFor(env: ResolvedEnvironment): readonly HandlerSpec[] {
   return HANDLERS.filter((h) => h.name !== 'viewer-request' || env.auth);
-}
-
-/** Zips a bundle as `index.js` and describes it, paths relative to the out folder. */
-export async function packageBundle(js: string, dir: string): Promise<{ files: BuiltFile[]; entry: ArtifactEntry }> {
-  const zip = await deterministicZip([{ name: 'index.js', data: js }]);
-  const bundle = `${dir}/index.js`;
-  const zipPath = `${dir}.zip`;
-  return {
-    files: [
-      { path: bundle, data: js },
-      { path: zipPath, data: zip },
-    ],
-    entry: {
-      bundle,
-      bundleBytes: Buffer.byteLength(js),
-      bundleSha256: sha256(js),
-      zip: zipPath,
-      zipBytes: zip.length,
-      sha256: sha256(zip),
-      sourceCodeHash: sha256(zip, 'base64'),
-    },
-  };
 }
 
 function checkLimits(spec: HandlerSpec, limits: BundleLimits, label: string, entry: ArtifactEntry, warnings: string[]): void {
@@ -91,24 +68,6 @@ function readManifest(file: string, project: string): Manifest | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** Largest zipped Lambda package accepted for direct upload. */
-const LAMBDA_ZIP_LIMIT = 50 * 1024 * 1024;
-
-/**
- * Bundles the CodePipeline deploy Lambda (AWS SDK included) into `origin/deploy/index.js` and a
- * deterministic `origin/deploy.zip`. The config is baked in without the auth users: the deploy
- * function needs no password hashes.
- */
-export async function buildDeployFunction(config: ResolvedConfig): Promise<{ files: BuiltFile[]; entry: ArtifactEntry }> {
-  const label = `deploy function for ${config.project}`;
-  const js = await bundleHandler({ factory: sourcePath('origin', 'deploy', 'lambda.ts'), config: toDeployConfig(config), label });
-  const packaged = await packageBundle(js, 'origin/deploy');
-  if (packaged.entry.zipBytes > LAMBDA_ZIP_LIMIT) {
-    throw new EdgelockError(`${label}: the zip is ${packaged.entry.zipBytes} bytes, over Lambda's ${LAMBDA_ZIP_LIMIT}-byte limit; nothing was written`, { code: 'BUILD_LIMIT' });
-  }
-  return packaged;
 }
 
 /** Builds the edge bundles of every environment (or of `options.env`). */

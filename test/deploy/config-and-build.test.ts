@@ -1,11 +1,13 @@
 /**
  * The deploy keys of the config schema, and the deploy function the build writes.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildEdge } from '../../src/build';
 import { sha256 } from '../../src/build/bundle';
+import { PREBUILT_DIR, bundleDeployCode, deployFunctionJs, readPrebuiltDeployCode } from '../../src/build/deploy-function';
 import { loadConfig, parseConfig, resolveConfig } from '../../src/config/load';
 import { ConfigError } from '../../src/errors';
 import { ROOT } from '../helpers/cli';
@@ -99,14 +101,16 @@ describe('the build writes the pipeline deploy function', () => {
     const alone = mkdtempSync(path.join(os.tmpdir(), 'edgelock-lambda-'));
     writeFileSync(path.join(alone, 'index.js'), js);
     try {
-      const mod = require(path.join(alone, 'index.js')) as { handler: unknown };
-      expect(typeof mod.handler).toBe('function');
+      // A plain Node process, as Lambda loads it (and without jest transforming a megabyte of code).
+      const loaded = spawnSync(process.execPath, ['-e', 'process.stdout.write(typeof require(process.argv[1]).handler)', path.join(alone, 'index.js')], { cwd: alone, encoding: 'utf8' });
+      expect(loaded.stderr).toBe('');
+      expect(loaded.stdout).toBe('function');
     } finally {
       rmSync(alone, { recursive: true, force: true });
     }
     // Plain booleans: a failing match would print the whole megabyte bundle.
     expect(/\$2[aby]\$\d\d\$/.test(js)).toBe(false);
-    expect(js.includes('roleName:"edgelock-deploy"')).toBe(true);
+    expect(js.includes('"roleName":"edgelock-deploy"')).toBe(true);
   });
 
   test('a single-environment build keeps the deploy function entry', async () => {
@@ -114,5 +118,51 @@ describe('the build writes the pipeline deploy function', () => {
     const before = JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).functions.deploy;
     await buildEdge({ ...config, project: 'acme-web' }, { outDir: out, env: 'prod' });
     expect(JSON.parse(readFileSync(path.join(out, 'manifest.json'), 'utf8')).functions.deploy).toEqual(before);
+  });
+});
+
+describe('the deploy function code bundled by `npm run compile` (lib/functions)', () => {
+  // npm test compiles first; a jest run without it finds no prebuilt code and bundles from source.
+  const prebuilt = readPrebuiltDeployCode();
+  const withPrebuilt = prebuilt === undefined ? test.skip : test;
+
+  withPrebuilt('gives the same index.js as bundling from source', async () => {
+    const fromSource = path.join(tempDir(), 'none');
+    const config = { roleName: 'edgelock-deploy', marker: 'same-bytes' };
+    const [a, b] = [await deployFunctionJs(config, 'deploy function for x'), await deployFunctionJs(config, 'deploy function for x', fromSource)];
+    expect(a === b).toBe(true);
+    expect(prebuilt === (await bundleDeployCode()).js).toBe(true);
+  });
+
+  withPrebuilt('is not used once a file it was built from changed, nor when the code or the record is damaged', () => {
+    const copy = (): string => {
+      const dir = path.join(tempDir(), 'functions');
+      cpSync(PREBUILT_DIR, dir, { recursive: true });
+      return dir;
+    };
+    const recordOf = (dir: string) => JSON.parse(readFileSync(path.join(dir, 'deploy-code.json'), 'utf8'));
+
+    const intact = copy();
+    expect(readPrebuiltDeployCode(intact)).toBe(prebuilt);
+
+    const changedInput = copy();
+    const record = recordOf(changedInput);
+    const lambdaSource = Object.keys(record.inputs).find((f) => f.endsWith('src/origin/deploy/lambda.ts'));
+    expect(lambdaSource).toBeDefined();
+    record.inputs[lambdaSource!] = sha256('an older lambda.ts');
+    writeFileSync(path.join(changedInput, 'deploy-code.json'), JSON.stringify(record));
+    expect(readPrebuiltDeployCode(changedInput)).toBeUndefined();
+
+    const otherEsbuild = copy();
+    writeFileSync(path.join(otherEsbuild, 'deploy-code.json'), JSON.stringify({ ...recordOf(otherEsbuild), esbuild: '0.0.1' }));
+    expect(readPrebuiltDeployCode(otherEsbuild)).toBeUndefined();
+
+    const damagedCode = copy();
+    writeFileSync(path.join(damagedCode, 'deploy-code.js'), `${prebuilt}\n// edited by hand`);
+    expect(readPrebuiltDeployCode(damagedCode)).toBeUndefined();
+
+    const damagedRecord = copy();
+    writeFileSync(path.join(damagedRecord, 'deploy-code.json'), '{"edgelock":');
+    expect(readPrebuiltDeployCode(damagedRecord)).toBeUndefined();
   });
 });
