@@ -8,6 +8,13 @@ module.exports = {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   testTimeout: 30000,
+  // Two workers on the two-core machines CI runs on (jest would use one): many files spend much of
+  // their time waiting on a child process or a socket.
+  maxWorkers: 2,
+  testSequencer: '<rootDir>/test/jest/sequencer.js',
+  // One temporary folder per run, removed at the end (libraries that leave files behind included).
+  globalSetup: '<rootDir>/test/jest/global-setup.js',
+  globalTeardown: '<rootDir>/test/jest/global-teardown.js',
   // Coverage (`jest --coverage`, as `npm test` runs it) measures the edge handlers and the config,
   // tested from source; the gate holds each folder as a whole.
   coverageProvider: 'v8',
