@@ -5,7 +5,6 @@
 import { chmodSync, existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { X509Certificate } from 'node:crypto';
-import { generate } from 'selfsigned';
 import { writeFileAtomic } from '../fs-atomic';
 
 export interface DevCertificate {
@@ -17,6 +16,8 @@ export interface DevCertificate {
 
 /** Creates a certificate valid for 30 days. */
 export async function createCertificate(): Promise<{ key: string; cert: string }> {
+  // Loaded here, not at start-up: the x509 library is large, and only --https needs it.
+  const { generate } = await import('selfsigned');
   const now = Date.now();
   const pems = await generate([{ name: 'commonName', value: 'localhost' }], {
     keyType: 'ec',
