@@ -7,17 +7,12 @@
  * From source over generated configs; through the built bundles over a fixed sample of them.
  */
 import fc from 'fast-check';
-import { HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, testUsers, type EdgeHandlers, type Handler } from './bundles';
+import { HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, testUsers, type EdgeHandlers, type Handler, captureConsoleLog } from './bundles';
 
 type Result = { status?: string; uri?: string };
 
-let logs: string[];
-let logSpy: jest.SpyInstance;
-beforeEach(() => {
-  logs = [];
-  logSpy = jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
-});
-afterEach(() => logSpy.mockRestore());
+/** What the handlers log (console.log), per test. */
+const logs = captureConsoleLog();
 
 const PATTERNS = ['/reports', '/reports/', '/reports/index.html', '/reports/*', '/v2.0', '/v2.0/', '/v2.0/index.html', '/docs/*', '/index.html', '/', '/*', '/health', '/app.html', '/shell/index.html'];
 const SEGMENTS = ['reports', 'v2.0', 'index.html', 'app.html', 'docs', 'health', 'shell', 'a.b', 'x'];

@@ -151,6 +151,21 @@ export const HANDLER_SOURCES: readonly (readonly [string, (input?: Record<string
   ['built bundle', buildBundles],
 ];
 
+/**
+ * Captures console.log (where the handlers write their audit lines) during each test of the file
+ * that calls this: the array returned holds the current test's lines.
+ */
+export function captureConsoleLog(): string[] {
+  const lines: string[] = [];
+  let spy: jest.SpyInstance | undefined;
+  beforeEach(() => {
+    lines.length = 0;
+    spy = jest.spyOn(console, 'log').mockImplementation((line: string) => void lines.push(line));
+  });
+  afterEach(() => spy?.mockRestore());
+  return lines;
+}
+
 /** A recorded event from src/testing/recorded, deep-copied so each test may change it. */
 export function recordedEvent<T = any>(name: string): T { // eslint-disable-line @typescript-eslint/no-explicit-any
   return JSON.parse(readFileSync(path.join(__dirname, '..', '..', 'src', 'testing', 'recorded', `${name}.json`), 'utf8')) as T;

@@ -1,16 +1,10 @@
 import { getHeader, getHeaderValues } from '../../src/edge/headers';
-import { HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, type EdgeHandlers, type Handler } from './bundles';
+import { HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, type EdgeHandlers, type Handler, captureConsoleLog } from './bundles';
 
 type Result = { status?: string; headers: Record<string, { key?: string; value: string }[]>; uri?: string; querystring?: string; body?: string };
 
-let logs: string[];
-let logSpy: jest.SpyInstance;
-
-beforeEach(() => {
-  logs = [];
-  logSpy = jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
-});
-afterEach(() => logSpy.mockRestore());
+/** What the handlers log (console.log), per test. */
+const logs = captureConsoleLog();
 
 /** The recorded OAC-style event (authMethod none, regional endpoint) with a different URI/method. */
 function oacEvent(over: { uri?: string; method?: string } = {}) {

@@ -4,17 +4,12 @@
  * no URI reaching the origin outside the site root.
  */
 import fc from 'fast-check';
-import { basic, HANDLER_SOURCES, invoke, recordedEvent, USERS, type EdgeHandlers, type Handler } from './bundles';
+import { basic, HANDLER_SOURCES, invoke, recordedEvent, USERS, type EdgeHandlers, type Handler, captureConsoleLog } from './bundles';
 
 type Result = { status?: string; uri?: string; headers: Record<string, unknown> };
 
-let logs: string[];
-let logSpy: jest.SpyInstance;
-beforeEach(() => {
-  logs = [];
-  logSpy = jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
-});
-afterEach(() => logSpy.mockRestore());
+/** What the handlers log (console.log), per test. */
+const logs = captureConsoleLog();
 
 function viewerEvent(uri: string, authorization: string[]) {
   const event = recordedEvent('viewer-request');

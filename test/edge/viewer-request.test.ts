@@ -1,5 +1,5 @@
 import { getHeader } from '../../src/edge/headers';
-import { basic, buildBundles, HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, testUsers, USERS, type Bundles, type EdgeHandlers, type Handler } from './bundles';
+import { basic, buildBundles, HANDLER_SOURCES, invoke, recordedEvent, testConfigInput, testUsers, USERS, type Bundles, type EdgeHandlers, type Handler, captureConsoleLog } from './bundles';
 
 type Result = { status?: string; headers: Record<string, { key?: string; value: string }[]>; uri?: string; body?: string };
 
@@ -12,13 +12,8 @@ function viewerEvent(uri: string, authorization?: string | string[]) {
   return event;
 }
 
-let logs: string[];
-let logSpy: jest.SpyInstance;
-beforeEach(() => {
-  logs = [];
-  logSpy = jest.spyOn(console, 'log').mockImplementation((line: string) => void logs.push(line));
-});
-afterEach(() => logSpy.mockRestore());
+/** What the handlers log (console.log), per test. */
+const logs = captureConsoleLog();
 
 function expect401(r: Result): void {
   expect(r.status).toBe('401');
