@@ -74,6 +74,12 @@ describe('config validation', () => {
     ['a domain without a certificate', (c) => (c.environments.prod.domain = 'www.example.com'), 'environments.prod.certificateArn', /ACM certificate/],
     ['an OAI canonical ID of the wrong length', (c) => { c.environments.dev.originAccess = 'oai'; c.environments.dev.oaiCanonicalUserIds = ['ab'.repeat(40)]; }, 'environments.dev.oaiCanonicalUserIds.0', /96 \(or, for an account, 64\) lower-case hex digits/],
     ['two environments sharing a bucket', (c) => { c.environments.dev.bucket = 'acme-site'; c.environments.prod.bucket = 'acme-site'; }, 'environments.prod.bucket', /also used by environment "dev"/],
+    ['a bucket name S3 reserves for access point aliases', (c) => (c.environments.dev.bucket = 'acme-site-s3alias'), 'environments.dev.bucket', /reserved prefix or suffix/],
+    ['a bucket name in IP address form', (c) => (c.environments.dev.bucket = '192.168.10.1'), 'environments.dev.bucket', /IP address form/],
+    ['a log retention CloudWatch Logs does not offer', (c) => (c.stacks = { logging: { logGroupRetentionDays: 100 } }), 'stacks.logging.logGroupRetentionDays', /CloudWatch Logs retention in days: one of 1, 3, 5/],
+    ['a WAF log retention CloudWatch Logs does not offer', (c) => (c.stacks = { waf: { logRetentionDays: 2 } }), 'stacks.waf.logRetentionDays', /CloudWatch Logs retention/],
+    ['two error pages for one status code', (c) => (c.stacks = { errorPages: [{ code: 404, page: '/404.html' }, { code: 404, page: '/missing.html' }] }), 'stacks.errorPages', /each status code at most once/],
+    ['an edge log region listed twice', (c) => (c.stacks = { edgeLogRegions: ['us-east-1', 'eu-west-1', 'us-east-1'] }), 'stacks.edgeLogRegions', /lists a region twice/],
   ])('rejects %s', (_name, mutate, path, message) => {
     expectIssue(mutate, path, message);
   });
