@@ -15,8 +15,9 @@ module.exports = {
   // One temporary folder per run, removed at the end (libraries that leave files behind included).
   globalSetup: '<rootDir>/test/jest/global-setup.js',
   globalTeardown: '<rootDir>/test/jest/global-teardown.js',
-  // Coverage (`jest --coverage`, as `npm test` runs it) measures the edge handlers and the config,
-  // tested from source; the gate holds each folder as a whole.
+  // Coverage measures the edge handlers and the config, tested from source; the gate holds each
+  // folder as a whole. `npm test` measures it with test/edge, test/config and test/testing alone
+  // (scripts/test.mjs), and they must hold it; `jest --coverage` over everything holds it too.
   coverageProvider: 'v8',
   // src/edge/config.ts holds types only: nothing of it runs, so v8 would count its lines as missed.
   collectCoverageFrom: ['src/edge/**/*.ts', 'src/config/**/*.ts', '!src/edge/config.ts'],

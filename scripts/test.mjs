@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// `npm test`: compile (the CLI tests run lib/), then jest with coverage, while the type check of
-// everything (tests included) runs beside them. Fails when either fails. Extra arguments go to jest.
+// `npm test`: compile (the CLI tests run lib/), then jest, while the type check of everything
+// (tests included) runs beside them. Fails when any of them fails.
+//
+// jest runs twice. First the tests of the edge handlers, the config and edgelock/testing, with
+// coverage: they alone hold src/edge and src/config above the thresholds in jest.config.js. Then
+// every other test, without coverage, which would slow all their code (the AWS SDK, cdktf) for
+// figures nobody reads. `npm test -- ARGS` runs `jest ARGS` once instead.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import path from 'node:path';
 
 const require = createRequire(import.meta.url);
 const tsc = require.resolve('typescript/bin/tsc');
@@ -22,7 +28,20 @@ function run(command, args, label) {
 
 const typecheck = run(process.execPath, [tsc, '-p', 'tsconfig.json'], 'type check');
 const compiled = await run(npm, ['run', '--silent', 'compile'], 'compile');
-const tested = compiled === 0 ? await run(process.execPath, [jest, '--coverage', ...process.argv.slice(2)], 'jest') : compiled;
+
+const escape = (text) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** The test folders that measure src/edge and src/config (see jest.config.js), as jest path patterns. */
+const COVERED = ['edge', 'config', 'testing'].map((folder) => `^${escape(path.join(process.cwd(), 'test', folder))}/`);
+
+async function jestRuns() {
+  const args = process.argv.slice(2);
+  if (args.length) return run(process.execPath, [jest, ...args], 'jest');
+  const covered = await run(process.execPath, [jest, '--coverage', ...COVERED], 'jest (covered)');
+  const rest = await run(process.execPath, [jest, '--testPathIgnorePatterns', ...COVERED], 'jest');
+  return covered || rest;
+}
+
+const tested = compiled === 0 ? await jestRuns() : compiled;
 const typed = await typecheck;
 if (typed !== 0) console.error('npm test: the type check failed (tsc -p tsconfig.json)');
 if (compiled !== 0) console.error('npm test: compiling failed (npm run compile)');
