@@ -9,6 +9,8 @@ import { DeleteObjectCommand, GetBucketOwnershipControlsCommand, GetObjectComman
 import { getObjectTarget, startEmbeddedS3, type EmbeddedS3 } from '../../src/dev/embedded-s3';
 import { plainReadKey } from '../../src/dev/s3-reads';
 import { tempDir } from '../helpers/temp';
+import { createHash, createHmac } from 'node:crypto';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { signS3Request, verifySigV4, EMPTY_SHA256 } from '../../src/dev/sigv4';
 
 const BUCKET = 'acme-web-dev-site-222222222222';
@@ -307,5 +309,67 @@ describe('embedded S3: remembered reads', () => {
     ['a PUT', 'PUT', '/a.css', ['Host', HOST], undefined],
   ])('plainReadKey: %s', (_name, method, target, rawHeaders, expected) => {
     expect(plainReadKey(method, target, rawHeaders)).toBe(expected);
+  });
+});
+
+/** The AWS SDK's own signer, the reference the local edge's SigV4 must agree with. */
+function sdkSigner(credentials: { accessKeyId: string; secretAccessKey: string }, region: string): SignatureV4 {
+  type Data = string | ArrayBuffer | ArrayBufferView;
+  const bytes = (d: Data): string | Uint8Array => (typeof d === 'string' ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : new Uint8Array(d.buffer, d.byteOffset, d.byteLength));
+  class Sha256 {
+    private readonly h;
+    constructor(secret?: Data) {
+      this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', bytes(secret));
+    }
+    update(d: Data): void {
+      this.h.update(bytes(d));
+    }
+    async digest(): Promise<Uint8Array> {
+      return new Uint8Array(this.h.digest());
+    }
+  }
+  return new SignatureV4({ credentials, region, service: 's3', sha256: Sha256, uriEscapePath: false, applyChecksum: true });
+}
+
+describe('SigV4 without a query string agrees with the AWS SDK\'s signer', () => {
+  const credentials = { accessKeyId: 'EDGELOCKDEVTEST', secretAccessKey: 'c2VjcmV0LXNlY3JldC1zZWNyZXQ' };
+  const date = new Date('2026-12-02T00:29:03.456Z');
+  test.each<[string, string, string, Record<string, string>, string]>([
+    ['a CloudFront origin request', 'eu-west-1', '/css/site.css', { via: '2.0 abc.cloudfront.net (CloudFront)', 'x-forwarded-for': '203.0.113.9, 127.0.0.1', 'user-agent': 'Amazon CloudFront', 'accept-encoding': 'br,gzip' }, EMPTY_SHA256],
+    ['an encoded path and blanks in values', 'us-east-1', '/a%20b/%C3%A9t%C3%A9.html', { 'x-custom': '  two   spaces\tand a tab  ', 'x-amz-meta-a': 'x' }, EMPTY_SHA256],
+    ['headers the SDK leaves unsigned', 'ap-southeast-2', '/x', { 'x-amzn-trace-id': 'Root=1', 'proxy-thing': 'p', 'sec-fetch-mode': 'cors', expect: '100-continue', authorization: 'Basic eA==', date: 'Wed' }, EMPTY_SHA256],
+    ['a PUT with a payload hash', 'eu-west-1', '/upload.bin', { 'content-type': 'application/octet-stream', 'content-length': '3' }, createHash('sha256').update('abc').digest('hex')],
+  ])('%s', async (_name, region, path, headers, payloadSha256) => {
+    const method = payloadSha256 === EMPTY_SHA256 ? 'GET' : 'PUT';
+    const host = `${BUCKET}.s3.${region}.amazonaws.com`;
+    const ours = await signS3Request({ method, host, path, query: {}, headers, payloadSha256 }, credentials, region, date);
+    const sdk = await sdkSigner(credentials, region).sign({ method, protocol: 'http:', hostname: host, path, query: {}, headers: { ...headers, host, 'x-amz-content-sha256': payloadSha256 } }, { signingDate: date });
+    expect(ours).toEqual({ authorization: sdk.headers.authorization, 'x-amz-date': sdk.headers['x-amz-date'], 'x-amz-content-sha256': payloadSha256 });
+    // And the gate accepts it, at the signing time, and refuses it when anything signed changes.
+    const keys = new Map([[credentials.accessKeyId, credentials.secretAccessKey]]);
+    const rawHeaders = Object.entries({ ...headers, ...ours, host }).flat();
+    expect(await verifySigV4({ method, path, query: {}, rawHeaders }, keys, date.getTime())).toEqual({ ok: true, accessKeyId: credentials.accessKeyId });
+    const refused = { ok: false, code: 'SignatureDoesNotMatch' };
+    expect(await verifySigV4({ method: method === 'GET' ? 'HEAD' : 'POST', path, query: {}, rawHeaders }, keys, date.getTime())).toMatchObject(refused);
+    expect(await verifySigV4({ method, path: `${path}x`, query: {}, rawHeaders }, keys, date.getTime())).toMatchObject(refused);
+    expect(await verifySigV4({ method, path, query: { acl: '' }, rawHeaders }, keys, date.getTime())).toMatchObject(refused);
+    const otherHost = rawHeaders.map((v, i) => (i > 0 && rawHeaders[i - 1] === 'host' ? `other-${v}` : v));
+    expect(await verifySigV4({ method, path, query: {}, rawHeaders: otherHost }, keys, date.getTime())).toMatchObject(refused);
+    const otherHash = rawHeaders.map((v, i) => (i > 0 && rawHeaders[i - 1] === 'x-amz-content-sha256' ? createHash('sha256').update('x').digest('hex') : v));
+    expect(await verifySigV4({ method, path, query: {}, rawHeaders: otherHash }, keys, date.getTime())).toMatchObject(refused);
+    expect(await verifySigV4({ method, path, query: {}, rawHeaders }, new Map([[credentials.accessKeyId, 'another secret']]), date.getTime())).toMatchObject(refused);
+  });
+
+  test('a signature with its SignedHeaders reordered or without x-amz-date is refused, as the SDK\'s signer refuses it', async () => {
+    const host = `${BUCKET}.s3.eu-west-1.amazonaws.com`;
+    const keys = new Map([[credentials.accessKeyId, credentials.secretAccessKey]]);
+    const ours = await signS3Request({ method: 'GET', host, path: '/a', query: {}, headers: { via: 'v' }, payloadSha256: EMPTY_SHA256 }, credentials, 'eu-west-1', date);
+    const reordered = ours.authorization!.replace('SignedHeaders=host;via;x-amz-content-sha256;x-amz-date', 'SignedHeaders=via;host;x-amz-content-sha256;x-amz-date');
+    expect(reordered).not.toBe(ours.authorization);
+    const withoutDate = ours.authorization!.replace(';x-amz-date,', ',');
+    for (const authorization of [reordered, withoutDate]) {
+      const rawHeaders = Object.entries({ via: 'v', ...ours, authorization, host }).flat();
+      expect(await verifySigV4({ method: 'GET', path: '/a', query: {}, rawHeaders }, keys, date.getTime())).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
+    }
   });
 });
