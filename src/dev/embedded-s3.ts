@@ -5,12 +5,13 @@
  * codes; only signed requests reach s3rver.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { EdgelockError } from '../errors';
+import { objectStamp, plainReadKey, ReadMemo, type ReadMemoOptions } from './s3-reads';
 import { parseQuery, verifySigV4, type Credentials } from './sigv4';
 
 export interface S3LogEntry {
@@ -25,6 +26,8 @@ export interface S3LogEntry {
   status: number;
   /** S3's error code when the gate refused the request. */
   refused?: string;
+  /** The object was unchanged and s3rver's earlier answer was replayed (src/dev/s3-reads.ts). */
+  remembered?: true;
 }
 
 export interface EmbeddedS3Options {
@@ -38,6 +41,8 @@ export interface EmbeddedS3Options {
   readonly credentials?: Credentials;
   /** Log entries kept (oldest dropped first). @default 10000 */
   readonly logLimit?: number;
+  /** Replay s3rver's answers to plain reads of unchanged objects; `false` sends every read to s3rver. @default {} (on, 32 MiB) */
+  readonly rememberReads?: ReadMemoOptions | false;
 }
 
 export interface EmbeddedS3 {
@@ -60,7 +65,7 @@ export interface EmbeddedS3 {
 
 interface S3rverInstance {
   configureBuckets(): Promise<unknown>;
-  store: { existsObject(bucket: string, key: string): Promise<boolean> };
+  store: { existsObject(bucket: string, key: string): Promise<boolean>; getResourcePath(bucket: string, key: string, resource: string): string };
   callback(): (req: http.IncomingMessage, res: http.ServerResponse) => void;
   logger: { close(): void };
 }
@@ -174,6 +179,20 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
   const app = s3.callback();
   const log: S3LogEntry[] = [];
   const limit = options.logLimit ?? 10_000;
+  const memo = options.rememberReads === false ? undefined : new ReadMemo(options.rememberReads);
+  /**
+   * The object file's stamp, or undefined when the key does not exist. A synchronous stat of a
+   * file in the local store costs microseconds; the asynchronous one a hand-off to libuv's thread
+   * pool and back, which on a busy machine cost more than the rest of the read.
+   */
+  const stampOf = (bucket: string, key: string): string | undefined => {
+    try {
+      const st = statSync(s3.store.getResourcePath(bucket, key, 'object'), { throwIfNoEntry: false });
+      return st?.isFile() ? objectStamp(st) : undefined;
+    } catch {
+      return undefined; // ENOTDIR (a key below an object's name), EACCES: no such object for S3
+    }
+  };
 
   const server = http.createServer((req, res) => {
     const headers: Record<string, string[]> = {};
@@ -195,11 +214,22 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     const asReader = async (): Promise<void> => {
       const object = getObjectTarget(req.method ?? '', req.headers.host ?? '', target);
       if (!object) return refuse('AccessDenied', 'Access Denied (the distribution may only read objects)');
-      const exists = await s3.store.existsObject(object.bucket, object.key).catch(() => false);
-      return exists ? app(req, res) : refuse('AccessDenied', 'Access Denied');
+      const stamp = stampOf(object.bucket, object.key);
+      if (stamp === undefined) return refuse('AccessDenied', 'Access Denied');
+      const key = memo && plainReadKey(req.method ?? '', target, req.rawHeaders);
+      if (memo && key) {
+        const recorded = memo.lookup(key, stamp);
+        if (recorded) {
+          entry.remembered = true;
+          return ReadMemo.replay(recorded, req.method ?? 'GET', res);
+        }
+        memo.record(key, stamp, res);
+      }
+      return app(req, res);
     };
     // The owner's keys do everything s3rver does, on a bucket with ACLs disabled.
     const asOwner = (): void => {
+      if (memo && req.method !== 'GET' && req.method !== 'HEAD') res.once('close', memo.writeStarted());
       const acl = aclProblem(req.method ?? '', target, req.headers);
       if (acl) return refuse('AccessControlListNotSupported', acl);
       if (req.method === 'GET' && /[?&]ownershipControls(=|&|$)/.test(target)) return sendXml(res, 200, OWNERSHIP_XML);

@@ -1,11 +1,17 @@
 /**
  * AWS Signature Version 4 for the local edge: the emulator signs its origin requests (the stand-in
- * for OAC/OAI signing) and the embedded S3 verifies them, both with the AWS SDK's own signer.
- * s3rver 3.7.1 looks up the access key of a SigV4 request but never checks the signature, and it
- * serves anonymous requests: {@link verifySigV4} closes both gaps.
+ * for OAC/OAI signing) and the embedded S3 verifies them. s3rver 3.7.1 looks up the access key of
+ * a SigV4 request but never checks the signature, and it serves anonymous requests:
+ * {@link verifySigV4} closes both gaps.
+ *
+ * Requests without a query string, every origin request of the local edge, are signed and checked
+ * by {@link s3Signature}: the same canonical request, string to sign and derived key as the AWS
+ * SDK's signer (test/dev/embedded-s3.test.ts compares the two), computed synchronously with the
+ * derived signing key kept per secret, day and region. Anything else (a query string, a header
+ * list the SDK's signer would sign differently) goes through the AWS SDK's signer itself.
  */
 import { createHash, createHmac, timingSafeEqual, type Hash, type Hmac } from 'node:crypto';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { ALWAYS_UNSIGNABLE_HEADERS, SignatureV4 } from '@smithy/signature-v4';
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -50,8 +56,92 @@ export interface SignableRequest {
   readonly payloadSha256: string;
 }
 
+/** `YYYYMMDDTHHMMSSZ`, as SigV4 writes dates (no milliseconds). */
+function amzDate(d: Date): string {
+  return d.toISOString().replace(/\.\d{3}Z$/, 'Z').replace(/[-:]/g, '');
+}
+
+/** A header value as SigV4 canonicalises it (the AWS SDK's rule: line breaks and runs of blanks become one space, ends trimmed). */
+function canonicalValue(v: string): string {
+  return v.replace(/[\r\n]/g, ' ').replace(/[ \t]+/g, ' ').replace(/^ | $/g, '');
+}
+
+/** Derived signing keys by secret, day and region: four HMACs saved on every request but the first of a day. */
+const signingKeys = new Map<string, Buffer>();
+const MAX_SIGNING_KEYS = 64;
+
+function signingKey(secret: string, shortDate: string, region: string): Buffer {
+  const id = `${shortDate}\n${region}\n${secret}`;
+  let key = signingKeys.get(id);
+  if (!key) {
+    key = createHmac('sha256', `AWS4${secret}`).update(shortDate).digest();
+    for (const part of [region, 's3', 'aws4_request']) key = createHmac('sha256', key).update(part).digest();
+    if (signingKeys.size >= MAX_SIGNING_KEYS) signingKeys.delete(signingKeys.keys().next().value!);
+    signingKeys.set(id, key);
+  }
+  return key;
+}
+
+/** What {@link s3Signature} signs: a request with no query string. */
+export interface QuerylessSignable {
+  readonly method: string;
+  /** The path as sent (S3 signs it as is: no normalising, no second encoding). */
+  readonly path: string;
+  /** Signed headers: lower-case names in ascending order, values as sent (several joined with ","). */
+  readonly headers: readonly (readonly [string, string])[];
+  readonly payloadSha256: string;
+  readonly date: Date;
+  readonly region: string;
+}
+
+/** The hex SigV4 signature of an S3 request with no query string. */
+export function s3Signature(req: QuerylessSignable, secret: string): string {
+  const longDate = amzDate(req.date);
+  const shortDate = longDate.slice(0, 8);
+  let canonicalHeaders = '';
+  let names = '';
+  for (const [name, value] of req.headers) {
+    canonicalHeaders += `${name}:${canonicalValue(value)}\n`;
+    names += names ? `;${name}` : name;
+  }
+  const canonical = `${req.method}\n${req.path}\n\n${canonicalHeaders}\n${names}\n${req.payloadSha256}`;
+  const scope = `${shortDate}/${req.region}/s3/aws4_request`;
+  const toSign = `AWS4-HMAC-SHA256\n${longDate}\n${scope}\n${createHash('sha256').update(canonical).digest('hex')}`;
+  return createHmac('sha256', signingKey(secret, shortDate, req.region)).update(toSign).digest('hex');
+}
+
+/** Headers the AWS SDK's signer leaves unsigned when it chooses (User-Agent, Authorization, Proxy-*, Sec-*, …). */
+function unsignable(name: string): boolean {
+  return Object.prototype.hasOwnProperty.call(ALWAYS_UNSIGNABLE_HEADERS, name) || /^proxy-/.test(name) || /^sec-/.test(name);
+}
+
+/** Headers the AWS SDK's signer drops before signing (it writes them itself). */
+const GENERATED = new Set(['authorization', 'x-amz-date', 'date']);
+
+/** Signs a request with no query string; undefined when the header names clash (left to the SDK's signer). */
+function signQueryless(req: SignableRequest, credentials: Credentials, region: string, now: Date): Record<string, string> | undefined {
+  const signed = new Map<string, string>();
+  for (const [name, value] of Object.entries(req.headers)) {
+    const lower = name.toLowerCase();
+    if (value === undefined || GENERATED.has(lower) || lower === 'host' || lower === 'x-amz-content-sha256' || unsignable(lower)) continue;
+    if (signed.has(lower)) return undefined;
+    signed.set(lower, value);
+  }
+  const longDate = amzDate(now);
+  signed.set('host', req.host).set('x-amz-content-sha256', req.payloadSha256).set('x-amz-date', longDate);
+  const headers = [...signed].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  const signature = s3Signature({ method: req.method, path: req.path, headers, payloadSha256: req.payloadSha256, date: now, region }, credentials.secretAccessKey);
+  return {
+    authorization: `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${longDate.slice(0, 8)}/${region}/s3/aws4_request, SignedHeaders=${headers.map(([n]) => n).join(';')}, Signature=${signature}`,
+    'x-amz-date': longDate,
+    'x-amz-content-sha256': req.payloadSha256,
+  };
+}
+
 /** Returns the headers to add: authorization, x-amz-date, x-amz-content-sha256. */
 export async function signS3Request(req: SignableRequest, credentials: Credentials, region: string, now = new Date()): Promise<Record<string, string>> {
+  const fast = Object.keys(req.query).length === 0 ? signQueryless(req, credentials, region, now) : undefined;
+  if (fast) return fast;
   const headers: Record<string, string> = { ...req.headers, host: req.host, 'x-amz-content-sha256': req.payloadSha256 };
   const signed = await signer(credentials, region).sign(
     { method: req.method, protocol: 'http:', hostname: req.host, path: req.path, query: req.query, headers },
@@ -113,17 +203,39 @@ export async function verifySigV4(req: IncomingSigned, keys: ReadonlyMap<string,
     if (!values) return { ok: false, code: 'SignatureDoesNotMatch', message: `signed header "${name}" is missing from the request` };
     headers[name] = values.join(',');
   }
+  if (Object.keys(req.query).length === 0 && querylessList(signedNames)) {
+    const got = s3Signature({ method: req.method, path: req.path, headers: signedNames.map((n) => [n, headers[n]!] as const), payloadSha256: headers['x-amz-content-sha256']!, date, region }, secret);
+    return sameSignature(got, signature) ? { ok: true, accessKeyId } : SIGNATURE_DOES_NOT_MATCH;
+  }
   const expected = await signer({ accessKeyId, secretAccessKey: secret }, region).sign(
     { method: req.method, protocol: 'http:', hostname: headers.host!, path: req.path, query: req.query, headers },
     { signingDate: date, signableHeaders: new Set(signedNames) },
   );
   const got = /Signature=([0-9a-f]{64})$/.exec(expected.headers.authorization ?? '')?.[1] ?? '';
-  const a = Buffer.from(got);
-  const b = Buffer.from(signature);
-  if (a.length !== b.length || !timingSafeEqual(a, b) || !expected.headers.authorization!.includes(`SignedHeaders=${signedList},`)) {
-    return { ok: false, code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.' };
-  }
+  if (!sameSignature(got, signature) || !expected.headers.authorization!.includes(`SignedHeaders=${signedList},`)) return SIGNATURE_DOES_NOT_MATCH;
   return { ok: true, accessKeyId };
+}
+
+const SIGNATURE_DOES_NOT_MATCH: VerifyResult = Object.freeze({
+  ok: false,
+  code: 'SignatureDoesNotMatch',
+  message: 'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
+});
+
+function sameSignature(computed: string, sent: string): boolean {
+  const a = Buffer.from(computed);
+  const b = Buffer.from(sent);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * Whether a SignedHeaders list is one the AWS SDK's signer would produce unchanged for these
+ * headers (strictly ascending, with host, x-amz-date and x-amz-content-sha256, none it writes
+ * itself), so {@link s3Signature} gives its answer. Any other list is checked by the SDK's signer.
+ */
+function querylessList(names: readonly string[]): boolean {
+  for (let i = 1; i < names.length; i++) if (!(names[i - 1]! < names[i]!)) return false;
+  return names.includes('x-amz-date') && names.includes('x-amz-content-sha256') && !names.includes('authorization') && !names.includes('date');
 }
 
 /** Decodes a query string into the shape the signer wants. */
