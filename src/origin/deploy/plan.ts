@@ -16,6 +16,7 @@ import type { LocalFile } from './local-files';
 import { cacheControlResolver, contentTypeFor, type CacheRule } from './object-headers';
 import { decideAcl, type AclDecision, type OwnershipReading } from './ownership';
 import { patternMatcher } from './patterns';
+import { refuseMissingReferences, type MissingReference } from './preflight';
 import { decidePrune, type PruneRules } from './prune';
 import { recordKey, writtenByEdgelock, type DeployRecord, type RecordedObject } from './record';
 import type { SkippedFile } from './site-filter';
@@ -77,6 +78,8 @@ export interface DeployFacts {
   readonly bucketOwnerId?: string;
   /** The deploying account, when it was needed and known. */
   readonly callerAccountId?: string;
+  /** References of the site's HTML that lead to files the site does not have (preflight-read.ts): they refuse the deploy. */
+  readonly missingReferences?: readonly MissingReference[];
 }
 
 export type DeployStep =
@@ -207,6 +210,8 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   const prefix = s.pruning.prefix;
   const secrets = refuseSecrets(facts.local, s.allowSecrets, prefix);
   if (secrets) return { kind: 'refused', refusal: secrets, warnings: [] };
+  const broken = refuseMissingReferences(facts.missingReferences ?? []);
+  if (broken) return { kind: 'refused', refusal: broken, warnings: [] };
   let acl: AclDecision;
   try {
     acl = decideAcl({
