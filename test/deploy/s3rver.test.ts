@@ -274,6 +274,29 @@ describe('pre-flight: HTML that references files the site does not have', () => 
     }
   });
 
+  test('a file the new HTML still references through an ignore pattern is not pruned, and stays edgelock\'s in the record', async () => {
+    const c = preflightConfig({ prefix: 'held/', preflight: { ignore: ['/legacy/'] } });
+    const site = makeSite({ 'index.html': '<script src="/legacy/app.js"></script><img src="/img/old.png">', 'legacy/app.js': 'v1', 'img/old.png': 'png' });
+    try {
+      expect((await deployTo(site.dir, c)).ok).toBe(true);
+      site.remove('legacy/app.js');
+      site.remove('img/old.png');
+      site.write('index.html', '<script src="/legacy/app.js"></script>');
+      const summary = await deployTo(site.dir, c);
+      expect(summary.counts.deleted).toBe(1);
+      expect(summary.kept).toEqual([{ key: 'held/legacy/app.js', reason: 'still referenced by index.html:1 (the new site links it but no longer has it)' }]);
+      const keys = await listKeys(s3, PREFLIGHT_BUCKET);
+      expect(keys.has('held/legacy/app.js')).toBe(true);
+      expect(keys.has('held/img/old.png')).toBe(false);
+      // Once no page references it, the next deploy prunes it: the record kept it as edgelock's.
+      site.write('index.html', '<p>no script</p>');
+      expect((await deployTo(site.dir, c)).counts.deleted).toBe(1);
+      expect((await listKeys(s3, PREFLIGHT_BUCKET)).has('held/legacy/app.js')).toBe(false);
+    } finally {
+      site.cleanup();
+    }
+  });
+
   test('the example site deploys', async () => {
     const summary = await deployTo(path.join(__dirname, '..', '..', 'examples', 'site'), preflightConfig({ prefix: 'example/' }));
     expect(summary.ok).toBe(true);

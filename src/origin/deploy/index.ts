@@ -9,7 +9,7 @@ import { executePlan } from './execute';
 import { resolveDeployOptions } from './options';
 import { planDeploy } from './plan';
 import { preflightSettings } from './preflight';
-import { findMissingReferences } from './preflight-read';
+import { preflightSite } from './preflight-read';
 import { readDeployFacts } from './read';
 import type { S3Io } from './s3-io';
 import type { DeploySummary } from './summary';
@@ -41,8 +41,8 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     rules: { include: config.deploy.include, exclude: config.deploy.exclude },
   });
   // Pre-flight: the site's HTML must reference only files the site has (read locally, before any upload).
-  const missingReferences = await findMissingReferences(facts.local, facts.skipped ?? [], config.deploy.prefix, preflightSettings(config, env));
-  const plan = planDeploy({ ...facts, missingReferences }, resolved.plan);
+  const preflight = await preflightSite(facts.local, facts.skipped ?? [], config.deploy.prefix, preflightSettings(config, env));
+  const plan = planDeploy({ ...facts, preflight }, resolved.plan);
   return executePlan(plan, { io, clients, concurrency: resolved.concurrency, emit, started });
 }
 

@@ -78,8 +78,11 @@ export interface DeployFacts {
   readonly bucketOwnerId?: string;
   /** The deploying account, when it was needed and known. */
   readonly callerAccountId?: string;
-  /** References of the site's HTML that lead to files the site does not have (preflight-read.ts): they refuse the deploy. */
-  readonly missingReferences?: readonly MissingReference[];
+  /**
+   * The pre-flight (preflight-read.ts): references that lead to files the site does not have refuse
+   * the deploy; keys the site still references without publishing them are never pruned.
+   */
+  readonly preflight?: { readonly missing: readonly MissingReference[]; readonly held: ReadonlyMap<string, string> };
 }
 
 export type DeployStep =
@@ -210,7 +213,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   const prefix = s.pruning.prefix;
   const secrets = refuseSecrets(facts.local, s.allowSecrets, prefix);
   if (secrets) return { kind: 'refused', refusal: secrets, warnings: [] };
-  const broken = refuseMissingReferences(facts.missingReferences ?? []);
+  const broken = refuseMissingReferences(facts.preflight?.missing ?? []);
   if (broken) return { kind: 'refused', refusal: broken, warnings: [] };
   let acl: AclDecision;
   try {
@@ -242,7 +245,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   const written = writtenByEdgelock(previous);
   const local = withHeaders(facts.local, s.cacheControl, prefix);
   const compared = compareSite(local, facts.remote, written);
-  const pruned = decidePrune(compared.gone, written, previous !== undefined, facts.remote.length, { ...s.pruning, prune: s.prune });
+  const pruned = decidePrune(compared.gone, written, previous !== undefined, facts.remote.length, { ...s.pruning, prune: s.prune, ...(facts.preflight ? { referenced: facts.preflight.held } : {}) });
   if (pruned.tooMany) return { kind: 'refused', refusal: new EdgelockError(pruned.tooMany, { code: 'DEPLOY_REFUSED_TOO_MANY_DELETES' }), warnings: acl.warnings };
   const changes: SiteChanges = { add: compared.add, change: compared.change, unchanged: compared.unchanged, restamp: compared.restamp, delete: pruned.delete, kept: pruned.kept };
   const warnings = [...acl.warnings];

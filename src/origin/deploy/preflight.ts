@@ -51,8 +51,20 @@ export interface MissingReference {
   readonly problem: string;
 }
 
+/** A key the site's documents reference that the site does not publish: never pruned while they do. */
+export interface HeldReference {
+  readonly key: string;
+  /** Where, e.g. `index.html:12`. */
+  readonly where: string;
+}
+
 export interface DocumentCheck {
   readonly missing: readonly MissingReference[];
+  /**
+   * Keys referenced (at the document's own URL) that the site does not publish, whether or not they
+   * refuse the deploy: those deploy.preflight.ignore lets through and unchecked links included.
+   */
+  readonly held: readonly HeldReference[];
   /** Stylesheets and manifests of the site this document links: read and checked in turn. */
   readonly follow: readonly { readonly key: string; readonly kind: DocumentKind }[];
 }
@@ -109,9 +121,10 @@ export function checkDocument(doc: { readonly key: string; readonly kind: Docume
   const found = referencesOf(doc.kind, doc.text);
   const missing: MissingReference[] = [];
   const follow: { key: string; kind: DocumentKind }[] = [];
+  const held: HeldReference[] = [];
   if (found.problem) {
     missing.push({ file: doc.key, via: doc.kind, reference: doc.key, problem: `${doc.key} is linked as a ${doc.kind}, but it is ${found.problem}` });
-    return { missing, follow };
+    return { missing, held, follow };
   }
   const ignored = patternMatcher(settings.ignore);
   const pages = doc.kind === 'html' ? viewerUrls(doc.key, routing) : [keyUrl(doc.key)];
@@ -142,6 +155,8 @@ export function checkDocument(doc: { readonly key: string; readonly kind: Docume
   };
 
   for (const ref of found.references) {
+    const own = resolveReference(ref.url, bases[0]!.base, routing);
+    if (own.kind === 'key' && !site.published.has(own.key)) held.push({ key: own.key, where: `${doc.key}${ref.line !== undefined ? `:${ref.line}` : ''}` });
     if (ref.role === 'link' && !settings.links) continue;
     for (const [i, { page, base }] of bases.entries()) {
       const verdict = judge(ref, base);
@@ -153,7 +168,7 @@ export function checkDocument(doc: { readonly key: string; readonly kind: Docume
       if (i === 0 && verdict.key && (ref.role === 'stylesheet' || ref.role === 'manifest')) follow.push({ key: verdict.key, kind: ref.role });
     }
   }
-  return { missing, follow };
+  return { missing, held, follow };
 }
 
 /** Most missing references listed in the refusal; the rest are counted. */
