@@ -121,6 +121,11 @@ export type DeployStep =
       readonly afterInvalidation: boolean;
       /** What the record says about each key, carried into the new record when the prune does not happen. */
       readonly recorded: readonly RecordedObject[];
+      /**
+       * The invalidation the last deploy created on this distribution: prune only once it shows
+       * Completed too (it may have been left in progress, with deploy.invalidation.wait false).
+       */
+      readonly previousInvalidation?: { readonly distributionId: string; readonly id: string };
     }
   | {
       readonly kind: 'record';
@@ -286,7 +291,14 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
 
     steps.push(probeStep(s, uploads.map((f) => ({ ...f, key: viewerKey(f.key) })), noCloudFront));
     if (changes.delete.length > 0) {
-      steps.push({ kind: 'prune', keys: changes.delete, afterInvalidation: invalidates, recorded: changes.delete.flatMap((k) => written.get(k) ?? []) });
+      const before = previous?.invalidation;
+      steps.push({
+        kind: 'prune',
+        keys: changes.delete,
+        afterInvalidation: invalidates,
+        recorded: changes.delete.flatMap((k) => written.get(k) ?? []),
+        ...(invalidates && before && before.distributionId === env.distributionId ? { previousInvalidation: before } : {}),
+      });
     }
     const next = nextRecord(s, local, facts.remote, pruned.retained, previous, recordFact);
     // A deploy that writes nothing leaves the last record true: no new one.
