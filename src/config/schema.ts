@@ -286,7 +286,7 @@ export const deploySchema = z.strictObject({
        * path under the site root), e.g. "/uploads/" written by another process, or "/api/".
        * @default []
        */
-      ignore: z.array(z.string().min(1)).default([]),
+      ignore: z.array(z.string().min(1), { error: 'expected a list of gitignore-style patterns, e.g. ["/uploads/", "/api/"]' }).default([]),
       /**
        * Also check navigation: `<a href>`, `<area href>`, `<link rel=canonical|alternate|…>` and a manifest's start_url.
        * @default false
