@@ -178,6 +178,9 @@ const FETCHING_RELS = new Set(['icon', 'shortcut', 'apple-touch-icon', 'apple-to
 /** link rel values that name an origin, not a file. */
 const ORIGIN_RELS = new Set(['preconnect', 'dns-prefetch']);
 
+/** Elements that may reference a file by an attribute (besides any element's `style`). */
+const RELEVANT = new Set([...Object.keys(FETCHED), ...Object.keys(NAVIGATION), ...Object.keys(SRCSET), 'input', 'link', 'base']);
+
 function attrName(a: { name: string; prefix?: string }): string {
   return (a.prefix ? `${a.prefix}:${a.name}` : a.name).toLowerCase();
 }
@@ -209,6 +212,8 @@ export function htmlReferences(html: string): DocumentReferences {
 
   const element = (el: Element): void => {
     const tag = el.tagName.toLowerCase();
+    // Most elements (p, div, span, …) reference nothing: leave them before any allocation.
+    if (tag !== 'style' && !RELEVANT.has(tag) && !el.attrs.some((a) => a.name === 'style')) return;
     const attrs = new Map(el.attrs.map((a) => [attrName(a), a.value]));
     const locations = el.sourceCodeLocation?.attrs ?? {};
     const lineOf = (name: string): number | undefined => {

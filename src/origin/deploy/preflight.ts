@@ -137,8 +137,16 @@ export function checkDocument(doc: { readonly key: string; readonly kind: Docume
     }
   });
 
+  // A page often repeats a reference (an icon, a stylesheet): resolve each (URL, base) once.
+  const resolved = new Map<string, Resolution>();
+  const resolve = (url: string, base: URL): Resolution => {
+    const id = `${base.href}\n${url}`;
+    let r = resolved.get(id);
+    if (!r) resolved.set(id, (r = resolveReference(url, base, routing)));
+    return r;
+  };
   const judge = (ref: Reference, base: URL): { problem?: string; key?: string; target?: string } => {
-    const r = resolveReference(ref.url, base, routing);
+    const r = resolve(ref.url, base);
     switch (r.kind) {
       case 'self':
       case 'elsewhere':
@@ -155,7 +163,7 @@ export function checkDocument(doc: { readonly key: string; readonly kind: Docume
   };
 
   for (const ref of found.references) {
-    const own = resolveReference(ref.url, bases[0]!.base, routing);
+    const own = resolve(ref.url, bases[0]!.base);
     if (own.kind === 'key' && !site.published.has(own.key)) held.push({ key: own.key, where: `${doc.key}${ref.line !== undefined ? `:${ref.line}` : ''}` });
     if (ref.role === 'link' && !settings.links) continue;
     for (const [i, { page, base }] of bases.entries()) {
