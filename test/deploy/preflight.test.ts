@@ -93,7 +93,7 @@ describe('what a page references', () => {
 
   test('relative references resolve against the page\'s folder, root-relative ones against the site root, ".." stops at the root', () => {
     const page = { key: 'docs/guide.html' };
-    expect(missingIn('<img src="diagram.png"><img src="./diagram.png"><img src="../img/logo.png"><img src="../../../img/logo.png"><img src="/img/logo.png">', page)).toEqual([]);
+    expect(missingIn('<img src="diagram.png"><img src="./diagram.png"><img src="../img/logo.png"><img src="../../../img/logo.png"><img src="/img/logo.png"><img src="..\\img\\logo.png">', page)).toEqual([]);
     expect(missingIn('<img src="logo.png">', page)[0]).toMatchObject({ target: 'docs/logo.png', file: 'docs/guide.html' });
     expect(missingIn('<img src="/diagram.png">', page)[0]).toMatchObject({ target: 'diagram.png' });
   });
