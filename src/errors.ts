@@ -38,6 +38,8 @@ export const ERROR_CODES = {
   DEPLOY_REFUSED_SECRETS: 'DEPLOY_REFUSED_SECRETS',
   /** A deploy was refused before anything was written: it would delete more than deploy.maxDeletes allows. */
   DEPLOY_REFUSED_TOO_MANY_DELETES: 'DEPLOY_REFUSED_TOO_MANY_DELETES',
+  /** A deploy was refused before anything was written: the site's HTML references files the site does not have. */
+  DEPLOY_REFUSED_MISSING_REFERENCES: 'DEPLOY_REFUSED_MISSING_REFERENCES',
   /** A deploy record in the bucket could not be read or is not one edgelock wrote. */
   DEPLOY_RECORD_INVALID: 'DEPLOY_RECORD_INVALID',
   /** A deploy stopped part-way; the summary says what was written. */

@@ -275,6 +275,25 @@ export const deploySchema = z.strictObject({
       waitSeconds: z.number().int().min(10).max(3600).default(600),
     })
     .default({ maxPaths: 500, wait: true, waitSeconds: 600 }),
+  /**
+   * Pre-flight: before anything is uploaded, every file of the site the HTML references (src, href,
+   * srcset, url() in styles, linked stylesheets and manifest icons) must be in the site folder.
+   */
+  preflight: z
+    .strictObject({
+      /**
+       * Gitignore-style patterns of referenced paths the site does not carry itself (matched against the
+       * path under the site root), e.g. "/uploads/" written by another process, or "/api/".
+       * @default []
+       */
+      ignore: z.array(z.string().min(1), { error: 'expected a list of gitignore-style patterns, e.g. ["/uploads/", "/api/"]' }).default([]),
+      /**
+       * Also check navigation: `<a href>`, `<area href>`, `<link rel=canonical|alternate|…>` and a manifest's start_url.
+       * @default false
+       */
+      links: z.boolean().default(false),
+    })
+    .default({ ignore: [], links: false }),
   /** Checks after the upload: object ownership and a probe through the distribution. */
   verify: z
     .strictObject({

@@ -15,7 +15,7 @@ import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import type { LocalFile } from '../../src/origin/deploy/local-files';
 import { withHeaders } from '../../src/origin/deploy/plan';
-import { serializeRecord } from '../../src/origin/deploy/record';
+import { serializeRecord, type DeployRecord } from '../../src/origin/deploy/record';
 
 export const BUCKET_OWNER_ID = 'b'.repeat(64); // account B, owner of the bucket
 export const DEPLOYER_ID = 'a'.repeat(64); // account A, the tools account
@@ -78,12 +78,13 @@ export const RECORD_KEY = '.edgelock/deploys/20261130T100000000Z-0a0b0c.json';
  * default headers: listed under .edgelock/deploys/ and readable with GetObject.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export function mockRecord(s3Mock: AwsStub<any, any, any>, objects: readonly { key: string; etag: string; size: number; md5?: string }[]): void {
+export function mockRecord(s3Mock: AwsStub<any, any, any>, objects: readonly { key: string; etag: string; size: number; md5?: string }[], extra: Pick<Partial<DeployRecord>, 'invalidation'> = {}): void {
   const headers = new Map(withHeaders(objects.map((o) => ({ key: o.key, path: o.key, size: o.size, md5: o.md5 ?? '0'.repeat(32), etag: o.etag, multipart: false })), undefined, '').map((f) => [f.key, f]));
   const body = serializeRecord({
     format: 'edgelock.deploy-record/1', id: '20261130T100000000Z-0a0b0c', time: '2026-11-30T10:00:00.000Z', environment: 'dev', bucket: 'acme-site-dev', prefix: '', adopted: false,
     objects: objects.map((o) => ({ key: o.key, md5: o.md5 ?? '0'.repeat(32), etag: o.etag, size: o.size, contentType: headers.get(o.key)!.contentType, cacheControl: headers.get(o.key)!.cacheControl })),
     retained: [],
+    ...extra,
   });
   s3Mock.on(ListObjectsV2Command, { Prefix: '.edgelock/deploys/' }).resolves(listing([{ key: RECORD_KEY, etag: 'r', size: body.length }]));
   s3Mock.on(GetObjectCommand, { Key: RECORD_KEY }).resolves({ $metadata: { httpStatusCode: 200 }, Body: { transformToString: async () => body } } as never);

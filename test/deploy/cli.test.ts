@@ -105,6 +105,29 @@ describe('edgelock deploy', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
+  test('a page that references a missing file refuses the deploy: exit 1, each file and line on stderr, nothing written', async () => {
+    const broken = makeSite({ 'index.html': '<!doctype html>\n<img src="/img/missing.png">', 'about/index.html': '<link rel="icon" href="../favicon.ico">' });
+    const saved = { id: process.env.AWS_ACCESS_KEY_ID, secret: process.env.AWS_SECRET_ACCESS_KEY };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' });
+    try {
+      const before = await listKeys(server.client(), BUCKET, true);
+      const r = await runInProcess(['deploy', broken.dir, '--config', path.join(dir, 'edgelock.config.json'), '--env', 'dev', '--endpoint', server.endpoint]);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toContain('refusing to deploy: 2 reference(s) in 2 file(s) lead to files the site does not have, and nothing was written');
+      expect(r.stderr).toContain('  about/index.html:1 <link href> "../favicon.ico": favicon.ico is not in the site');
+      expect(r.stderr).toContain('  index.html:2 <img src> "/img/missing.png": img/missing.png is not in the site');
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(await listKeys(server.client(), BUCKET, true)).toEqual(before);
+    } finally {
+      for (const [name, value] of [['AWS_ACCESS_KEY_ID', saved.id], ['AWS_SECRET_ACCESS_KEY', saved.secret]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      broken.cleanup();
+    }
+  });
+
   test('a missing site folder argument is a usage error', async () => {
     const r = await runInProcess(['deploy', '--config', path.join(dir, 'edgelock.config.json'), '--env', 'dev']);
     expect(r.status).toBe(2);

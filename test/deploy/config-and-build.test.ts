@@ -41,6 +41,7 @@ describe('deploy config keys', () => {
       artifactDir: '.',
       maxAttempts: 6,
       invalidation: { maxPaths: 500, wait: true, waitSeconds: 600 },
+      preflight: { ignore: [], links: false },
       verify: { ownership: true, probe: true, probePaths: 3, probeAttempts: 6, probeCredentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS' },
     });
   });
@@ -65,6 +66,8 @@ describe('deploy config keys', () => {
     ['a password where an env var name belongs', (c) => (c.deploy = { verify: { probeCredentialsEnv: 'demo:secret' } }), 'deploy.verify.probeCredentialsEnv', /environment variable name/],
     ['zero attempts', (c) => (c.deploy = { maxAttempts: 0 }), 'deploy.maxAttempts', /1/],
     ['an unknown verify key', (c) => (c.deploy = { verify: { probes: 3 } as never }), 'deploy.verify', /unknown key "probes"/],
+    ['pre-flight ignore patterns given as one string', (c) => (c.deploy = { preflight: { ignore: '/uploads/' as never } }), 'deploy.preflight.ignore', /list of gitignore-style patterns, e.g. \["\/uploads\/"/],
+    ['an unknown pre-flight key', (c) => (c.deploy = { preflight: { exclude: [] } as never }), 'deploy.preflight', /unknown key "exclude"/],
   ])('%s is refused, naming the field', (_name, mutate, field, message) => {
     const found = issues(mutate);
     expect(found.map((i) => i.path)).toContain(field);

@@ -178,6 +178,41 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
     }
   });
 
+  test('a prune needs the last deploy\'s invalidation completed too: in progress, nothing is pruned and the keys stay edgelock\'s; completed, they go', async () => {
+    const site = makeSite(sampleSite());
+    const local = (await scanSite(site.dir)).files;
+    site.write('index.html', '<!doctype html><h1>after a deploy that did not wait</h1>');
+    const old = { key: 'assets/old.1a2b3c4d.js', etag: 'e', size: 1 };
+    s3Mock.on(ListObjectsV2Command).resolves(listing([...local.map(asRemote), old]));
+    mockRecord(s3Mock, [...local.map((f) => ({ ...asRemote(f), md5: f.md5 })), old], { invalidation: { distributionId: 'E2QWRUHAPOMQZL', id: 'IPREVIOUS0001' } });
+    const noProbe = testConfig({ env, auth: DEMO_AUTH, deploy: { invalidation: { wait: true, waitSeconds: 30 }, verify: { probe: false } } });
+    const run = () => deploySite({ config: noProbe, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
+    const written = (): { retained: { key: string }[]; invalidation?: { id: string } } => {
+      const put = s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.startsWith('.edgelock/'))!;
+      return JSON.parse(Buffer.from(put.args[0].input.Body as Uint8Array).toString('utf8'));
+    };
+    try {
+      cfMock.on(GetInvalidationCommand, { Id: 'IPREVIOUS0001' }).resolves(invalidation('IPREVIOUS0001', 'InProgress'));
+      const held = await run();
+      expect(order).toEqual(['put index.html', 'invalidate /,/assets/old.1a2b3c4d.js,/index.html', expect.stringMatching(/^put \.edgelock\/deploys\//)]);
+      expect(held.counts).toMatchObject({ delete: 1, deleted: 0 });
+      expect(held.warnings).toContainEqual(expect.stringMatching(/not pruning 1 key\(s\) .*the last deploy's invalidation IPREVIOUS0001 on E2QWRUHAPOMQZL is InProgress/));
+      // The new record keeps the key as edgelock's, and names this deploy's own invalidation for the next one.
+      expect(written().retained.map((r) => r.key)).toEqual(['assets/old.1a2b3c4d.js']);
+      expect(written().invalidation).toEqual({ distributionId: 'E2QWRUHAPOMQZL', id: 'I2J0I21PCUYOIK' });
+
+      order.length = 0;
+      s3Mock.resetHistory();
+      cfMock.on(GetInvalidationCommand, { Id: 'IPREVIOUS0001' }).resolves(invalidation('IPREVIOUS0001', 'Completed'));
+      const pruned = await run();
+      expect(pruned.counts).toMatchObject({ deleted: 1 });
+      expect(order).toContain('delete assets/old.1a2b3c4d.js');
+      expect(cfMock.commandCalls(GetInvalidationCommand).map((c) => c.args[0].input.Id)).toContain('IPREVIOUS0001');
+    } finally {
+      site.cleanup();
+    }
+  });
+
   test('with invalidation.wait false and nothing to delete, the deploy does not wait and warns of nothing', async () => {
     const site = makeSite(sampleSite());
     const local = (await scanSite(site.dir)).files;

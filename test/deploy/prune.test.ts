@@ -40,6 +40,20 @@ describe('decidePrune', () => {
     expect(d.tooMany).toBeUndefined();
   });
 
+  test('a key the new site still references (a pre-flight ignore, an unchecked link) is kept and retained, even with --adopt', () => {
+    const referenced = new Map([['legacy/app.js', 'index.html:7'], ['uploads/customer-123/scan.pdf', 'docs/index.html:2']]);
+    const gone = [obj('legacy/app.js', 'e1'), obj('old.css', 'e2'), ...FOREIGN];
+    const d = decidePrune(gone, written(rec('legacy/app.js', 'e1'), rec('old.css', 'e2')), true, 10, rules({ referenced }));
+    expect(d.delete).toEqual(['old.css']);
+    expect(d.kept[0]).toEqual({ key: 'legacy/app.js', reason: 'still referenced by index.html:7 (the new site links it but no longer has it)' });
+    // A foreign key stays "not written by edgelock", referenced or not.
+    expect(d.kept[1]).toEqual({ key: 'uploads/customer-123/scan.pdf', reason: 'not written by edgelock' });
+    expect(d.retained.map((r) => r.key)).toEqual(['legacy/app.js']);
+    const adopted = decidePrune(gone, written(), false, 10, rules({ referenced, adopt: true }));
+    expect(adopted.delete).toEqual(['old.css', 'AWSLogs/222222222222/CloudFront/E2QW.2026-12-01.gz']);
+    expect(adopted.kept.map((k) => k.key)).toEqual(['legacy/app.js', 'uploads/customer-123/scan.pdf']);
+  });
+
   test('keys edgelock wrote and kept (--no-prune, exclude) are carried into the next record; foreign ones are not', () => {
     const d = decidePrune([obj('old.html', 'e1'), obj('x.txt', 'changed'), ...FOREIGN], written(rec('old.html', 'e1'), rec('x.txt', 'e9')), true, 10, rules({ prune: false }));
     expect(d.retained.map((r) => r.key)).toEqual(['old.html']);

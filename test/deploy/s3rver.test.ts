@@ -17,9 +17,11 @@ let proxy: FaultProxy;
 let s3: S3Client;
 let site: Site;
 const config = testConfig();
+/** A bucket of its own for the pre-flight tests, so that "nothing was written" is a fact about an empty bucket. */
+const PREFLIGHT_BUCKET = 'acme-preflight-dev';
 
 beforeAll(async () => {
-  server = await startS3rver([BUCKET]);
+  server = await startS3rver([BUCKET, PREFLIGHT_BUCKET]);
   proxy = await startFaultProxy(server.endpoint, { rate: 0 });
   s3 = server.client();
   site = makeSite(sampleSite());
@@ -200,5 +202,104 @@ describe('symbolic links in the site folder', () => {
     expect(summary.ok).toBe(true);
     const keys = await listKeys(s3);
     for (const k of ['assets/alias.css', 'static/app.css', 'static/alias.css']) expect(keys.get(k)).toBe(md5('body{}'));
+  });
+});
+
+describe('pre-flight: HTML that references files the site does not have', () => {
+  const preflightConfig = (deploy: Record<string, unknown> = {}, origin?: Record<string, unknown>) => {
+    const c = testConfig({ env: { bucket: PREFLIGHT_BUCKET }, deploy });
+    return origin ? { ...c, origin: { ...c.origin, ...origin } } : c;
+  };
+  const deployTo = (dir: string, c = preflightConfig(), extra: { dryRun?: boolean } = {}) => deploySite({ config: c, env: 'dev', dir, endpoint: proxy.endpoint, credentials: server.credentials, ...extra });
+  let broken: Site;
+  beforeEach(() => {
+    broken = makeSite({
+      'index.html': '<!doctype html>\n<link rel="stylesheet" href="/css/site.css">\n<img src="img/logo.png">\n<img srcset="/img/hero.jpg 1x, /img/hero@2x.jpg 2x">',
+      'docs/index.html': '<!doctype html>\n\n<div style="background:url(../img/bg.png)"></div>\n<script src="/uploads/config.js"></script>',
+      'css/site.css': 'body{}\n@font-face{src:url(/fonts/brand.woff2)}',
+      'img/logo.png': 'png',
+      'img/hero.jpg': 'jpg',
+    });
+    proxy.log.length = 0;
+  });
+  afterEach(() => broken.cleanup());
+
+  test('a missing asset fails the deploy before any request that writes, naming each file, line and reference; the bucket stays empty', async () => {
+    const err = await rejection(deployTo(broken.dir));
+    expect(err.code).toBe('DEPLOY_REFUSED_MISSING_REFERENCES');
+    expect(err.message).toContain('4 reference(s) in 3 file(s)');
+    expect(err.message).toContain('index.html:4 <img srcset> "/img/hero@2x.jpg": img/hero@2x.jpg is not in the site');
+    expect(err.message).toContain('docs/index.html:3 <div style> url() "../img/bg.png": img/bg.png is not in the site');
+    expect(err.message).toContain('docs/index.html:4 <script src> "/uploads/config.js"');
+    expect(err.message).toContain('css/site.css:2 url() "/fonts/brand.woff2": fonts/brand.woff2 is not in the site');
+    expect(proxy.log.filter((l) => !l.startsWith('GET ') && !l.startsWith('HEAD '))).toEqual([]);
+    expect(await listKeys(s3, PREFLIGHT_BUCKET, true)).toEqual(new Map());
+    // A dry run is refused the same way.
+    expect((await rejection(deployTo(broken.dir, preflightConfig(), { dryRun: true }))).code).toBe('DEPLOY_REFUSED_MISSING_REFERENCES');
+  });
+
+  test('deploy.preflight.ignore lets through what the site does not carry itself; the rest still refuses, then the fixed site deploys', async () => {
+    const ignoring = preflightConfig({ preflight: { ignore: ['/uploads/', 'fonts/'] } });
+    const err = await rejection(deployTo(broken.dir, ignoring));
+    expect(err.message).toContain('2 reference(s) in 2 file(s)');
+    expect(err.message).not.toContain('uploads/config.js');
+    expect(err.message).not.toContain('brand.woff2');
+    broken.write('img/hero@2x.jpg', 'jpg2');
+    broken.write('img/bg.png', 'png2');
+    const summary = await deployTo(broken.dir, ignoring);
+    expect(summary.counts.uploaded).toBe(7);
+    expect((await listKeys(s3, PREFLIGHT_BUCKET)).has('img/bg.png')).toBe(true);
+  });
+
+  test('under deploy.prefix, root-relative references resolve against the site root, as the distribution\'s origin path serves them', async () => {
+    const prefixed = preflightConfig({ prefix: 'site/', preflight: { ignore: ['/uploads/', 'fonts/'] } });
+    broken.write('img/hero@2x.jpg', 'jpg2');
+    broken.write('img/bg.png', 'png2');
+    expect((await deployTo(broken.dir, prefixed)).ok).toBe(true);
+    expect((await listKeys(s3, PREFLIGHT_BUCKET)).has('site/img/bg.png')).toBe(true);
+    // A reference that spells out the prefix would be /site/site/… through the origin path: missing.
+    broken.write('about.html', '<img src="/site/img/logo.png">');
+    const err = await rejection(deployTo(broken.dir, prefixed));
+    expect(err.message).toContain('about.html:1 <img src> "/site/img/logo.png": site/img/logo.png is not in the site');
+  });
+
+  test('with origin.prettyUrls a link to /docs resolves to docs/index.html, as the edge serves it', async () => {
+    const site = makeSite({ 'index.html': '<a href="/docs">docs</a><iframe src="/docs"></iframe><img src="/img/logo.png">', 'docs/index.html': '<img src="/img/logo.png">', 'img/logo.png': 'png' });
+    try {
+      const linked = preflightConfig({ preflight: { links: true } });
+      expect((await rejection(deployTo(site.dir, linked))).message).toContain('index.html:1 <a href> "/docs": docs is not in the site (/docs is the key "docs" (origin.prettyUrls is off): link /docs/ or turn on origin.prettyUrls)');
+      expect((await deployTo(site.dir, preflightConfig({ preflight: { links: true } }, { prettyUrls: true }), { dryRun: true })).ok).toBe(true);
+    } finally {
+      site.cleanup();
+    }
+  });
+
+  test('a file the new HTML still references through an ignore pattern is not pruned, and stays edgelock\'s in the record', async () => {
+    const c = preflightConfig({ prefix: 'held/', preflight: { ignore: ['/legacy/'] } });
+    const site = makeSite({ 'index.html': '<script src="/legacy/app.js"></script><img src="/img/old.png">', 'legacy/app.js': 'v1', 'img/old.png': 'png' });
+    try {
+      expect((await deployTo(site.dir, c)).ok).toBe(true);
+      site.remove('legacy/app.js');
+      site.remove('img/old.png');
+      site.write('index.html', '<script src="/legacy/app.js"></script>');
+      const summary = await deployTo(site.dir, c);
+      expect(summary.counts.deleted).toBe(1);
+      expect(summary.kept).toEqual([{ key: 'held/legacy/app.js', reason: 'still referenced by index.html:1 (the new site links it but no longer has it)' }]);
+      const keys = await listKeys(s3, PREFLIGHT_BUCKET);
+      expect(keys.has('held/legacy/app.js')).toBe(true);
+      expect(keys.has('held/img/old.png')).toBe(false);
+      // Once no page references it, the next deploy prunes it: the record kept it as edgelock's.
+      site.write('index.html', '<p>no script</p>');
+      expect((await deployTo(site.dir, c)).counts.deleted).toBe(1);
+      expect((await listKeys(s3, PREFLIGHT_BUCKET)).has('held/legacy/app.js')).toBe(false);
+    } finally {
+      site.cleanup();
+    }
+  });
+
+  test('the example site deploys', async () => {
+    const summary = await deployTo(path.join(__dirname, '..', '..', 'examples', 'site'), preflightConfig({ prefix: 'example/' }));
+    expect(summary.ok).toBe(true);
+    expect((await listKeys(s3, PREFLIGHT_BUCKET)).has('example/docs/index.html')).toBe(true);
   });
 });

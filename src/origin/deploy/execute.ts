@@ -8,7 +8,7 @@ import { EdgelockError, type ErrorCode } from '../../errors';
 import { runPool } from '../pool';
 import { enforceOwnershipCommand } from '../s3/ownership';
 import type { DeployClients } from './clients';
-import { createInvalidation, waitForInvalidation } from './invalidation';
+import { createInvalidation, invalidationStatus, waitForInvalidation } from './invalidation';
 import type { DeployPlan, DeployStep, RefusedDeploy } from './plan';
 import { serializeRecord, type RecordedObject } from './record';
 import { RequestSlots } from './request-slots';
@@ -125,6 +125,7 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
       time: new Date().toISOString(),
       objects: step.record.objects.map((o) => ({ ...o, etag: stored.get(o.key) ?? o.etag })),
       retained: [...step.record.retained, ...unpruned],
+      ...(progress.invalidation.id && env.distributionId ? { invalidation: { distributionId: env.distributionId, id: progress.invalidation.id } } : {}),
     };
     try {
       await putRecordObject(ctx.io, step.key, serializeRecord(record), acl.params);
@@ -170,6 +171,24 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
       );
       unpruned = step.recorded;
       return;
+    }
+    // The last deploy's invalidation may have been left in progress: its predecessor's pages may still be cached.
+    const before = step.previousInvalidation;
+    if (before) {
+      let status: string;
+      try {
+        status = await invalidationStatus(await ctx.clients.cloudfront(), before.distributionId, before.id);
+      } catch (err) {
+        status = `unknown (${(err as Error).message})`;
+      }
+      if (status !== 'Completed') {
+        warn(
+          `not pruning ${step.keys.length} key(s) the site no longer has: the last deploy's invalidation ${before.id} on ${before.distributionId} is ${status}, ` +
+            'so edges may still serve cached pages that reference them. They stay in the record as edgelock\'s; the next deploy prunes them once it shows Completed.',
+        );
+        unpruned = step.recorded;
+        return;
+      }
     }
     emit({ type: 'phase', phase: 'prune', total: step.keys.length });
     try {

@@ -8,6 +8,8 @@ import { connect } from './clients';
 import { executePlan } from './execute';
 import { resolveDeployOptions } from './options';
 import { planDeploy } from './plan';
+import { preflightSettings } from './preflight';
+import { preflightSite } from './preflight-read';
 import { readDeployFacts } from './read';
 import type { S3Io } from './s3-io';
 import type { DeploySummary } from './summary';
@@ -38,7 +40,9 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     prefix: config.deploy.prefix,
     rules: { include: config.deploy.include, exclude: config.deploy.exclude },
   });
-  const plan = planDeploy(facts, resolved.plan);
+  // Pre-flight: the site's HTML must reference only files the site has (read locally, before any upload).
+  const preflight = await preflightSite(facts.local, facts.skipped ?? [], config.deploy.prefix, preflightSettings(config, env));
+  const plan = planDeploy({ ...facts, preflight }, resolved.plan);
   return executePlan(plan, { io, clients, concurrency: resolved.concurrency, emit, started });
 }
 
@@ -48,4 +52,5 @@ export type { DeployRecord, RecordedObject } from './record';
 export type { DeployEvent, DeployOptions, DeployPhase } from './types';
 export { planDeploy, type DeployPlan, type DeployStep, type RefusedDeploy } from './plan';
 export { invalidationPaths } from './invalidation';
+export type { MissingReference } from './preflight';
 export { decideAcl } from './ownership';

@@ -70,6 +70,13 @@ export async function createInvalidation(cf: CloudFrontClient, distributionId: s
   return { id, paths, status: out.Invalidation?.Status ?? 'InProgress' };
 }
 
+/** An invalidation's status now (one GetInvalidation). */
+export async function invalidationStatus(cf: CloudFrontClient, distributionId: string, id: string): Promise<string> {
+  const { GetInvalidationCommand } = await import('@aws-sdk/client-cloudfront');
+  const out = await cf.send(new GetInvalidationCommand({ DistributionId: distributionId, Id: id }));
+  return out.Invalidation?.Status ?? 'Unknown';
+}
+
 /** Polls until the invalidation is Completed, or throws after `timeoutMs`. */
 export async function waitForInvalidation(
   cf: CloudFrontClient,

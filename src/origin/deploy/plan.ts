@@ -16,6 +16,7 @@ import type { LocalFile } from './local-files';
 import { cacheControlResolver, contentTypeFor, type CacheRule } from './object-headers';
 import { decideAcl, type AclDecision, type OwnershipReading } from './ownership';
 import { patternMatcher } from './patterns';
+import { refuseMissingReferences, type MissingReference } from './preflight';
 import { decidePrune, type PruneRules } from './prune';
 import { recordKey, writtenByEdgelock, type DeployRecord, type RecordedObject } from './record';
 import type { SkippedFile } from './site-filter';
@@ -77,6 +78,11 @@ export interface DeployFacts {
   readonly bucketOwnerId?: string;
   /** The deploying account, when it was needed and known. */
   readonly callerAccountId?: string;
+  /**
+   * The pre-flight (preflight-read.ts): references that lead to files the site does not have refuse
+   * the deploy; keys the site still references without publishing them are never pruned.
+   */
+  readonly preflight?: { readonly missing: readonly MissingReference[]; readonly held: ReadonlyMap<string, string> };
 }
 
 export type DeployStep =
@@ -115,6 +121,11 @@ export type DeployStep =
       readonly afterInvalidation: boolean;
       /** What the record says about each key, carried into the new record when the prune does not happen. */
       readonly recorded: readonly RecordedObject[];
+      /**
+       * The invalidation the last deploy created on this distribution: prune only once it shows
+       * Completed too (it may have been left in progress, with deploy.invalidation.wait false).
+       */
+      readonly previousInvalidation?: { readonly distributionId: string; readonly id: string };
     }
   | {
       readonly kind: 'record';
@@ -207,6 +218,8 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   const prefix = s.pruning.prefix;
   const secrets = refuseSecrets(facts.local, s.allowSecrets, prefix);
   if (secrets) return { kind: 'refused', refusal: secrets, warnings: [] };
+  const broken = refuseMissingReferences(facts.preflight?.missing ?? []);
+  if (broken) return { kind: 'refused', refusal: broken, warnings: [] };
   let acl: AclDecision;
   try {
     acl = decideAcl({
@@ -237,7 +250,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   const written = writtenByEdgelock(previous);
   const local = withHeaders(facts.local, s.cacheControl, prefix);
   const compared = compareSite(local, facts.remote, written);
-  const pruned = decidePrune(compared.gone, written, previous !== undefined, facts.remote.length, { ...s.pruning, prune: s.prune });
+  const pruned = decidePrune(compared.gone, written, previous !== undefined, facts.remote.length, { ...s.pruning, prune: s.prune, ...(facts.preflight ? { referenced: facts.preflight.held } : {}) });
   if (pruned.tooMany) return { kind: 'refused', refusal: new EdgelockError(pruned.tooMany, { code: 'DEPLOY_REFUSED_TOO_MANY_DELETES' }), warnings: acl.warnings };
   const changes: SiteChanges = { add: compared.add, change: compared.change, unchanged: compared.unchanged, restamp: compared.restamp, delete: pruned.delete, kept: pruned.kept };
   const warnings = [...acl.warnings];
@@ -278,7 +291,14 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
 
     steps.push(probeStep(s, uploads.map((f) => ({ ...f, key: viewerKey(f.key) })), noCloudFront));
     if (changes.delete.length > 0) {
-      steps.push({ kind: 'prune', keys: changes.delete, afterInvalidation: invalidates, recorded: changes.delete.flatMap((k) => written.get(k) ?? []) });
+      const before = previous?.invalidation;
+      steps.push({
+        kind: 'prune',
+        keys: changes.delete,
+        afterInvalidation: invalidates,
+        recorded: changes.delete.flatMap((k) => written.get(k) ?? []),
+        ...(invalidates && before && before.distributionId === env.distributionId ? { previousInvalidation: before } : {}),
+      });
     }
     const next = nextRecord(s, local, facts.remote, pruned.retained, previous, recordFact);
     // A deploy that writes nothing leaves the last record true: no new one.

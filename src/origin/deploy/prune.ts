@@ -25,6 +25,12 @@ export interface PruneRules {
   readonly maxDeletes: number | string;
   /** --allow-deletes */
   readonly allowDeletes: boolean;
+  /**
+   * Keys the new site's documents still reference though the site no longer has them (a
+   * deploy.preflight.ignore pattern let the reference through, or an unchecked link), and where:
+   * never deleted while the live HTML references them.
+   */
+  readonly referenced?: ReadonlyMap<string, string>;
 }
 
 export interface PruneDecision {
@@ -63,6 +69,9 @@ export function decidePrune(gone: readonly RemoteObject[], written: ReadonlyMap<
       if (intact) retained.push(ours);
     } else if (!rules.prune) {
       kept.push({ key: r.key, reason: '--no-prune' });
+      if (intact) retained.push(ours);
+    } else if ((rules.adopt || intact) && rules.referenced?.has(r.key)) {
+      kept.push({ key: r.key, reason: `still referenced by ${rules.referenced.get(r.key)!} (the new site links it but no longer has it)` });
       if (intact) retained.push(ours);
     } else if (rules.adopt || intact) toDelete.push(r.key);
     else if (!hasRecord) kept.push({ key: r.key, reason: `${NOT_WRITTEN}: the bucket has no deploy record yet (pass --adopt to declare the bucket the site's alone)` });

@@ -45,6 +45,11 @@ const deployRecord = z.strictObject({
   previous: z.string().optional(),
   objects: z.array(recordedObject),
   retained: z.array(recordedObject),
+  /**
+   * The CloudFront invalidation this deploy created: until it has completed, edges may serve this
+   * deploy's predecessor's cached pages, so the next deploy prunes only once it shows Completed.
+   */
+  invalidation: z.strictObject({ distributionId: z.string().min(1), id: z.string().min(1) }).optional(),
 });
 
 export type RecordedObject = z.infer<typeof recordedObject>;
@@ -90,11 +95,12 @@ export function parseRecord(key: string, body: string): DeployRecord {
 
 /** The record as stored: stable key order, one object per line, so records diff well. */
 export function serializeRecord(record: DeployRecord): string {
-  const { objects, retained, ...head } = record;
+  const { objects, retained, invalidation, ...head } = record;
   const line = (o: RecordedObject): string => `    ${JSON.stringify(o)}`;
   const list = (xs: readonly RecordedObject[]): string => (xs.length ? `[\n${xs.map(line).join(',\n')}\n  ]` : '[]');
   const headLines = Object.entries(head).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
-  return `{\n${[...headLines, `  "objects": ${list(objects)}`, `  "retained": ${list(retained)}`].join(',\n')}\n}\n`;
+  const tail = invalidation ? [`  "invalidation": ${JSON.stringify(invalidation)}`] : [];
+  return `{\n${[...headLines, `  "objects": ${list(objects)}`, `  "retained": ${list(retained)}`, ...tail].join(',\n')}\n}\n`;
 }
 
 /** What the last record says edgelock wrote, by key (its objects and what it retained). */
