@@ -49,3 +49,4 @@ export type { DeployEvent, DeployOptions, DeployPhase } from './types';
 export { planDeploy, type DeployPlan, type DeployStep, type RefusedDeploy } from './plan';
 export { invalidationPaths } from './invalidation';
 export { decideAcl } from './ownership';
+export { rollbackSite, RollbackError, type RollbackOptions, type RollbackSummary, type RollbackEvent } from './rollback';
