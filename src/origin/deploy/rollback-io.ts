@@ -9,8 +9,8 @@ import type { RecordedObject } from './record';
 import { withRetry } from './retry';
 import { s3Error, type S3Io } from './s3-io';
 
-/** What GetBucketVersioning said: Enabled, Suspended, never enabled (Off), or unreadable. */
-export type VersioningStatus = 'Enabled' | 'Suspended' | 'Off' | 'denied';
+/** What GetBucketVersioning said: Enabled, Suspended, never enabled (Off), unreadable, or not implemented by the endpoint. */
+export type VersioningStatus = 'Enabled' | 'Suspended' | 'Off' | 'denied' | 'unsupported';
 
 export async function readVersioning(io: S3Io): Promise<VersioningStatus> {
   try {
@@ -19,6 +19,7 @@ export async function readVersioning(io: S3Io): Promise<VersioningStatus> {
     return out.Status === 'Enabled' ? 'Enabled' : out.Status === 'Suspended' ? 'Suspended' : 'Off';
   } catch (err) {
     if (errorName(err) === 'AccessDenied' || httpStatus(err) === 403) return 'denied';
+    if (errorName(err) === 'NotImplemented' || httpStatus(err) === 501) return 'unsupported';
     throw s3Error(io, 'reading the versioning status', err);
   }
 }

@@ -127,7 +127,9 @@ export function refuseVersioning(status: VersioningStatus, bucket: string): Edge
   const why =
     status === 'denied'
       ? 'its versioning status cannot be read (s3:GetBucketVersioning denied); allow s3:GetBucketVersioning, s3:ListBucketVersions and s3:GetObjectVersion to the deploy role'
-      : status === 'Suspended'
+      : status === 'unsupported'
+        ? 'the endpoint does not implement versioning (it is not AWS S3; s3rver, for one, keeps no versions)'
+        : status === 'Suspended'
         ? `its versioning is suspended, so the copies a rollback writes would replace the current objects for good; enable it again (${enable})`
         : `versioning is off, so S3 kept no earlier versions to restore (edgelock's stacks keep it on); enable it (${enable}): deploys from then on can be rolled back`;
   return new EdgelockError(`refusing to roll back ${bucket}: ${why}. Nothing was written.`, { code: 'ROLLBACK_REFUSED_UNVERSIONED' });

@@ -80,7 +80,9 @@ export interface RollbackReadOptions {
 }
 
 export async function readRollbackFacts(io: S3Io, clients: DeployClients, o: RollbackReadOptions): Promise<RollbackFacts> {
-  const [choice, listed, versioning, reading] = await Promise.all([readChoice(io, o.prefix, o.to), listBucket(io, o.prefix), readVersioning(io), readOwnership(io)]);
+  // The choice first: with nothing to roll back to, that is the answer, whatever the bucket's settings.
+  const choice = await readChoice(io, o.prefix, o.to);
+  const [listed, versioning, reading] = await Promise.all([listBucket(io, o.prefix), readVersioning(io), readOwnership(io)]);
   const remote = listed.filter((r) => !isReservedPath(r.key));
   const versions = new Map<string, readonly ObjectVersion[]>();
   if (versioning === 'Enabled') {
