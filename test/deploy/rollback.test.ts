@@ -6,6 +6,7 @@
  */
 import { CloudFrontClient, CreateInvalidationCommand, GetInvalidationCommand } from '@aws-sdk/client-cloudfront';
 import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deploySite, listDeploys, rollbackSite, type DeployOptions, type RollbackOptions } from '../../src/origin/deploy';
 import { RollbackError } from '../../src/origin/deploy/rollback';
@@ -15,7 +16,8 @@ import { runInProcess } from '../helpers/cli';
 import { writeJsonConfig, validConfig } from '../helpers/config';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
-import { invalidation } from './aws-mocks';
+import { createHandler } from '../../src/origin/deploy/lambda';
+import { assumedRole, invalidation } from './aws-mocks';
 import { BUCKET, listKeys, makeSite, rejection, testConfig, type Site } from './fixtures';
 import { versionedBucket, type VersionedBucket } from './versioned-bucket';
 
@@ -248,6 +250,39 @@ describe('a rollback that dies part-way', () => {
     expect(r.objects.map((o) => [o.key, o.etag])).toEqual(Object.keys(V1).sort().map((k) => [k, keys.get(k)]));
     // And it stays converged.
     expect((await rollback({ to: v1Id })).counts).toMatchObject({ restore: 0, delete: 0 });
+  });
+});
+
+describe('the pipeline\'s deploy function, invoked directly', () => {
+  const sts = new STSClient({ region: 'eu-west-1', credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
+  const stsMock = mockClient(sts);
+  beforeEach(() => {
+    stsMock.reset();
+    stsMock.on(AssumeRoleCommand).callsFake((i: { RoleArn: string }) => assumedRole(i.RoleArn));
+    for (const level of ['log', 'warn', 'error'] as const) jest.spyOn(console, level).mockImplementation(() => undefined);
+  });
+  afterEach(() => jest.restoreAllMocks());
+  const handler = () => createHandler(config(), { sts, rollbackOptions: { clients: clients(), probeBaseUrl: `${server.endpoint}/${BUCKET}` } });
+
+  test('{"action":"rollback"} rolls back through the deploy role, no pipeline run, and answers the summary', async () => {
+    proxy.log.length = 0;
+    const out = await handler()({ action: 'rollback', env: 'dev', to: v2Id, dryRun: true });
+    expect(out).toMatchObject({ ok: true, summary: { dryRun: true, target: { id: v2Id, why: `--to ${v2Id}` }, counts: { restore: expect.any(Number) } } });
+    expect(stsMock.commandCalls(AssumeRoleCommand)[0]!.args[0].input).toMatchObject({ RoleArn: 'arn:aws:iam::222222222222:role/edgelock-deploy' });
+    expect(writes()).toEqual([]);
+  });
+
+  test.each([
+    [{ action: 'rollback', env: 'prod' }, 'USAGE', /names environment "prod", but this deploy function was built with "dev"/],
+    [{ action: 'rollback', env: 'dev', to: 'last-week' }, 'USAGE', /"to" must be a deploy ID/],
+    [{ action: 'rollback', env: 'dev', force: true }, 'USAGE', /unknown field "force"/],
+    [{ action: 'rollback', env: 'dev', to: '20200101T000000000Z-abcdef' }, 'ROLLBACK_TARGET_UNKNOWN', /there is no deploy 20200101T000000000Z-abcdef/],
+    [{ hello: 'world' }, 'USAGE', /takes a CodePipeline job \(a deploy\) or \{"action":"rollback"/],
+  ])('%j answers ok: false with the code and the reason', async (event, code, error) => {
+    proxy.log.length = 0;
+    const out = await handler()(event as never);
+    expect(out).toEqual({ ok: false, code, error: expect.stringMatching(error) });
+    expect(writes()).toEqual([]);
   });
 });
 
