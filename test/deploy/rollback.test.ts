@@ -10,7 +10,9 @@ import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deploySite, listDeploys, rollbackSite, type DeployOptions, type RollbackOptions } from '../../src/origin/deploy';
 import { RollbackError } from '../../src/origin/deploy/rollback';
-import { parseRecord } from '../../src/origin/deploy/record';
+import { parseRecord, type DeployRecord } from '../../src/origin/deploy/record';
+import { listKeyVersions } from '../../src/origin/deploy/rollback-io';
+import { chooseTarget, planRollback, type StoredRecord } from '../../src/origin/deploy/rollback-plan';
 import { formatRollback } from '../../src/origin/deploy/rollback-report';
 import { runInProcess } from '../helpers/cli';
 import { writeJsonConfig, validConfig } from '../helpers/config';
@@ -250,6 +252,75 @@ describe('a rollback that dies part-way', () => {
     expect(r.objects.map((o) => [o.key, o.etag])).toEqual(Object.keys(V1).sort().map((k) => [k, keys.get(k)]));
     // And it stays converged.
     expect((await rollback({ to: v1Id })).counts).toMatchObject({ restore: 0, delete: 0 });
+  });
+
+  test('with a fifth of requests failing (500, 503 SlowDown, dropped connections), a rollback completes through retries', async () => {
+    const faults = () => proxy.counts['500'] + proxy.counts['503'] + proxy.counts.drop;
+    const before = faults();
+    proxy.setRate(0.2);
+    let s;
+    try {
+      s = await rollback({ to: v2Id }, { maxAttempts: 10 });
+    } finally {
+      proxy.setRate(0);
+    }
+    expect(s.ok).toBe(true);
+    expect(faults() - before).toBeGreaterThan(2);
+    for (const [k, v] of Object.entries(V2)) expect(await body(k)).toBe(v);
+    const keys = await listKeys(direct);
+    expect(keys.has('assets/app.1111aaaa.js')).toBe(false);
+    const r = await readRecord((await recordKeys()).pop()!);
+    expect(r.rollbackOf).toBe(v2Id);
+    expect(r.objects.map((o) => [o.key, o.etag])).toEqual(Object.keys(V2).sort().map((k) => [k, keys.get(k)]));
+  });
+});
+
+describe('the plan (pure) and the version listing', () => {
+  const rec = (id: string, extra: Partial<DeployRecord> = {}): StoredRecord => ({
+    key: `.edgelock/deploys/${id}.json`,
+    id,
+    record: { format: 'edgelock.deploy-record/1', id, time: '', environment: 'dev', bucket: BUCKET, prefix: '', adopted: false, objects: [], retained: [], ...extra },
+  });
+  const bad = (id: string): StoredRecord => ({ key: `.edgelock/deploys/${id}.json`, id, problem: 'not one edgelock wrote' });
+  const WHERE = 's3://b/.edgelock/deploys/';
+  const [R1, R2, R3] = ['20261101T000000000Z-000001', '20261102T000000000Z-000002', '20261103T000000000Z-000003'];
+
+  test('the default target is the trusted record before the newest, past untrusted ones, and says so', () => {
+    const c = chooseTarget([rec(R3, { rollbackOf: R1 }), bad(R2), rec(R1)], WHERE);
+    expect([c.current.id, c.target.id]).toEqual([R3, R1]);
+    expect(c.why).toBe(`the deploy before the current one (${R3}, itself a rollback to ${R1}), past 1 untrusted record(s)`);
+  });
+
+  test.each([
+    ['an untrusted newest record', [bad(R3), rec(R2)], undefined, 'DEPLOY_RECORD_INVALID', /the newest deploy record .* is not trusted .* cannot tell which keys it wrote/],
+    ['--to an untrusted record', [rec(R3), bad(R2)], R2, 'ROLLBACK_TARGET_UNKNOWN', /its record .* is not trusted/],
+    ['only untrusted records before the newest', [rec(R3), bad(R2)], undefined, 'ROLLBACK_TARGET_UNKNOWN', /is the only trusted deploy record/],
+  ])('%s is refused', (_, records, to, code, message) => {
+    let thrown: unknown;
+    try {
+      chooseTarget(records, WHERE, to);
+    } catch (err) {
+      thrown = err;
+    }
+    expect(thrown).toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+
+  test('a target record listing a key outside deploy.prefix (or under .edgelock/) is refused', () => {
+    const o = { key: '.edgelock/deploys/x.json', md5: '0'.repeat(32), etag: '0'.repeat(32), size: 1, contentType: 'text/plain', cacheControl: 'no-cache' };
+    const choice = { current: rec(R3) as never, target: rec(R1, { objects: [o] }) as never, why: '' };
+    const out = planRollback({ choice, remote: [], versioning: 'Enabled', versions: new Map(), bucket: BUCKET, pruning: { prefix: '', exclude: [], maxDeletes: '90%', allowDeletes: false } });
+    expect(out).toMatchObject({ code: 'ROLLBACK_REFUSED', message: expect.stringMatching(/lists keys outside deploy.prefix "" or under .edgelock\/ \(.edgelock\/deploys\/x.json\)/) });
+  });
+
+  test('ListObjectVersions: one key\'s versions, newest first, paged; the listing stops at the first other key', async () => {
+    await world.put('p/a.html', 'one');
+    await world.put('p/a.html', 'two');
+    await world.put('p/a.html.bak', 'foreign');
+    world.versionListings.length = 0;
+    const versions = await listKeyVersions({ s3: world.s3, bucket: BUCKET, attempts: 1 }, 'p/a.html');
+    expect(versions.map((v) => v.etag)).toEqual(world.versionsOf('p/a.html').map((v) => v.etag));
+    expect(versions.map((v) => v.isLatest)).toEqual([true, false]);
+    expect(world.versionListings.map((l) => [l.Prefix, l.KeyMarker])).toEqual([['p/a.html', undefined], ['p/a.html', 'p/a.html'], ['p/a.html', 'p/a.html']]);
   });
 });
 

@@ -8,6 +8,7 @@
  *    (only keys the current record says edgelock wrote, still carrying that ETag, that the target
  *    did not have: the prune's rule), and every refusal, before anything is written.
  */
+import { isReservedPath } from '../../edge/reserved-keys';
 import { EdgelockError } from '../../errors';
 import type { RemoteObject } from './changes';
 import { isHtml } from './changes';
@@ -138,6 +139,15 @@ export function refuseVersioning(status: VersioningStatus, bucket: string): Edge
 /** Decides the rollback, or returns the refusal (nothing written yet). */
 export function planRollback(input: RollbackPlanInput): RollbackChanges | EdgelockError {
   const { choice, bucket } = input;
+  // A record lists only keys under its deploy's prefix, never edgelock's own: anything else is not a record to act on.
+  const prefix = input.pruning.prefix;
+  const outside = choice.target.record.objects.filter((o) => !o.key.startsWith(prefix) || isReservedPath(o.key)).map((o) => o.key);
+  if (choice.target.record.prefix !== prefix || outside.length > 0) {
+    return new EdgelockError(
+      `refusing to roll back to ${choice.target.id}: its record ${choice.target.key} ${choice.target.record.prefix !== prefix ? `was written for deploy.prefix "${choice.target.record.prefix}", not "${prefix}"` : `lists keys outside deploy.prefix "${prefix}" or under .edgelock/ (${outside.slice(0, 3).join(', ')})`}, so it is not one this environment's deploys wrote. Nothing was written.`,
+      { code: 'ROLLBACK_REFUSED' },
+    );
+  }
   const versioning = refuseVersioning(input.versioning, bucket);
   if (versioning) return versioning;
   const { restore, unchanged } = keysToRestore(choice, input.remote);
