@@ -9,6 +9,7 @@ import { GetObjectCommand, HeadObjectCommand, type S3Client } from '@aws-sdk/cli
 import { AssumeRoleCommand, STSClient } from '@aws-sdk/client-sts';
 import { mockClient } from 'aws-sdk-client-mock';
 import { deploySite, listDeploys, rollbackSite, type DeployOptions, type RollbackOptions } from '../../src/origin/deploy';
+import { formatHistory } from '../../src/origin/deploy/history';
 import { RollbackError } from '../../src/origin/deploy/rollback';
 import { parseRecord, type DeployRecord } from '../../src/origin/deploy/record';
 import { listKeyVersions } from '../../src/origin/deploy/rollback-io';
@@ -152,6 +153,7 @@ describe('rolling back to the deploy before the current one', () => {
   test('the history shows the rollback; a rollback with nothing to do writes nothing', async () => {
     const h = await listDeploys({ config: config(), env: 'dev', credentials: server.credentials, clients: clients() });
     expect(h.deploys[0]).toMatchObject({ rollbackOf: v1Id, previous: v2Id });
+    expect(formatHistory(h)).toMatch(new RegExp(`\\n  ${h.deploys[0]!.id}  \\S+  4 object\\(s\\), \\d+ B, rollback to ${v1Id}\\n`));
     proxy.log.length = 0;
     const again = await rollback({ to: v1Id });
     expect(again.counts).toMatchObject({ restore: 0, unchanged: 4, delete: 0, restored: 0, deleted: 0 });
