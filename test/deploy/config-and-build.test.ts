@@ -37,6 +37,7 @@ describe('deploy config keys', () => {
       maxDeletes: '90%',
       roleName: 'edgelock-deploy',
       artifactDir: '.',
+      pipelineAdopt: false,
       maxAttempts: 6,
       invalidation: { maxPaths: 500, wait: true, waitSeconds: 600 },
       verify: { ownership: true, probe: true, probePaths: 3, probeAttempts: 6, probeCredentialsEnv: 'EDGELOCK_PROBE_CREDENTIALS' },
@@ -62,6 +63,7 @@ describe('deploy config keys', () => {
     ['a negative count', (c) => (c.deploy = { maxDeletes: -1 }), 'deploy.maxDeletes', /./],
     ['a password where an env var name belongs', (c) => (c.deploy = { verify: { probeCredentialsEnv: 'demo:secret' } }), 'deploy.verify.probeCredentialsEnv', /environment variable name/],
     ['zero attempts', (c) => (c.deploy = { maxAttempts: 0 }), 'deploy.maxAttempts', /1/],
+    ['a pipelineAdopt that is not a boolean', (c) => (c.deploy = { pipelineAdopt: 'yes' as never }), 'deploy.pipelineAdopt', /boolean/],
     ['an unknown verify key', (c) => (c.deploy = { verify: { probes: 3 } as never }), 'deploy.verify', /unknown key "probes"/],
   ])('%s is refused, naming the field', (_name, mutate, field, message) => {
     const found = issues(mutate);
