@@ -82,7 +82,6 @@ export interface RollbackPlan {
   readonly acl: AclDecision;
   readonly bucketOwnerId?: string;
   readonly recordId: string;
-  readonly now: Date;
   readonly invalidation: { readonly paths: readonly string[]; readonly skipped?: string; readonly wait: boolean; readonly timeoutMs: number };
   readonly verifyOwnership: boolean;
   /** The probe's base, credentials and attempts, or why there is none. */

@@ -56,6 +56,7 @@ export async function rollbackSite(options: RollbackOptions): Promise<RollbackSu
       ...(options.probeBaseUrl ? { probeBaseUrl: options.probeBaseUrl } : {}),
       ...(options.verify !== undefined ? { verify: options.verify } : {}),
       allowDeletes: options.allowDeletes ?? false,
+      dryRun: options.dryRun ?? false,
     },
     process.env,
   );
@@ -121,14 +122,13 @@ export async function rollbackSite(options: RollbackOptions): Promise<RollbackSu
   const plan: RollbackPlan = {
     env,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    dryRun: s.dryRun || (options.dryRun ?? false),
+    dryRun: s.dryRun,
     choice: facts.choice,
     changes,
     reading: facts.reading,
     acl,
     ...(facts.bucketOwnerId ? { bucketOwnerId: facts.bucketOwnerId } : {}),
     recordId: s.deployId,
-    now: s.now,
     invalidation: { paths, ...(invalidationSkipped ? { skipped: invalidationSkipped } : {}), wait: s.invalidation.wait && (willProbe || changes.delete.length > 0), timeoutMs: s.invalidation.waitSeconds * 1000 },
     verifyOwnership: s.verifyOwnership,
     probe,
