@@ -42,6 +42,16 @@ export const ERROR_CODES = {
   DEPLOY_REFUSED_MISSING_REFERENCES: 'DEPLOY_REFUSED_MISSING_REFERENCES',
   /** A deploy record in the bucket could not be read or is not one edgelock wrote. */
   DEPLOY_RECORD_INVALID: 'DEPLOY_RECORD_INVALID',
+  /** `edgelock rollback` has no deploy to restore: no records, no earlier one, or `--to` names none (or an untrusted one). */
+  ROLLBACK_TARGET_UNKNOWN: 'ROLLBACK_TARGET_UNKNOWN',
+  /** A rollback was refused before anything was written: the bucket's versioning is off, suspended or unreadable. */
+  ROLLBACK_REFUSED_UNVERSIONED: 'ROLLBACK_REFUSED_UNVERSIONED',
+  /** A rollback was refused before anything was written: a recorded object has no version with its recorded ETag. */
+  ROLLBACK_REFUSED_VERSION_MISSING: 'ROLLBACK_REFUSED_VERSION_MISSING',
+  /** A rollback was refused before anything was written, for another reason the message names. */
+  ROLLBACK_REFUSED: 'ROLLBACK_REFUSED',
+  /** A rollback stopped part-way; the summary says what was written; rerunning it converges. */
+  ROLLBACK_FAILED: 'ROLLBACK_FAILED',
   /** A deploy stopped part-way; the summary says what was written. */
   DEPLOY_FAILED: 'DEPLOY_FAILED',
   /** After upload, an object is not what the distribution can read. */

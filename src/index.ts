@@ -11,6 +11,7 @@ export { HANDLERS, type HandlerName, type HandlerSpec } from './build/handlers';
 export type { EdgeConfig } from './edge/config';
 export { EdgelockError, ConfigError, UsageError, ERROR_CODES, isEdgelockError, type ErrorCode } from './errors';
 export { deploySite, DeployError, listDeploys, type DeployOptions, type DeploySummary, type DeployEvent, type DeployHistoryEntry, type DeployRecord, type RecordedObject } from './origin/deploy';
+export { rollbackSite, RollbackError, type RollbackOptions, type RollbackSummary, type RollbackEvent } from './origin/deploy';
 export { validateResult, assertValidResult, LambdaEdgeValidationError, type LambdaEdgeProblem, type EdgeEventType } from './edge/cloudfront';
 export { toResponseHeadersPolicy, responseHeadersPolicyLimits, type ResponseHeadersPolicyDescription } from './edge/security-headers';
 export { startLocalEdge, startEmbeddedS3, DEFAULT_DEV_PORT, type LocalEdgeOptions, type RunningLocalEdge, type EmbeddedS3, type S3LogEntry } from './dev';

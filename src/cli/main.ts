@@ -13,6 +13,7 @@ import { registerHash } from './commands/hash';
 import { registerInit } from './commands/init';
 import { registerLogs } from './commands/logs';
 import { registerStart } from './commands/start';
+import { registerRollback } from './commands/rollback';
 import { CliRun, PROCESS_IO, fail, type CliIo } from './run';
 
 export function createProgram(run: CliRun = new CliRun()): Command {
@@ -33,6 +34,7 @@ export function createProgram(run: CliRun = new CliRun()): Command {
   registerDoctor(program, run);
   registerFix(program, run);
   registerLogs(program, run);
+  registerRollback(program, run);
   return program;
 }
 

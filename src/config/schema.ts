@@ -251,6 +251,13 @@ export const deploySchema = z.strictObject({
     .refine((d) => !d.split('/').includes('..'), { error: 'the artifact folder may not contain ".."' })
     .default('.'),
   /**
+   * The pipeline's deploy function adopts the bucket (under `prefix`) on a deploy into a bucket that has no
+   * deploy record yet, as `edgelock deploy --adopt` does: it prunes keys no record lists. Once a deploy has
+   * written a record it has no effect. The action's UserParameters `"adopt"` overrides it.
+   * @default false
+   */
+  pipelineAdopt: z.boolean().default(false),
+  /**
    * Attempts per S3 request before the deploy fails (5xx, SlowDown and network errors are retried with backoff).
    * @default 6
    */

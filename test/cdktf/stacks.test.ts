@@ -198,7 +198,8 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
     const actions = perms.Statement.flatMap((s: { Action: string | string[] }) => s.Action).sort();
     expect(actions).toEqual([
       'cloudfront:CreateInvalidation', 'cloudfront:GetDistribution', 'cloudfront:GetInvalidation', 's3:AbortMultipartUpload', 's3:DeleteObject',
-      's3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketOwnershipControls', 's3:GetObject', 's3:GetObjectAcl', 's3:ListBucket', 's3:PutObject',
+      's3:GetBucketAcl', 's3:GetBucketLocation', 's3:GetBucketOwnershipControls', 's3:GetBucketVersioning', 's3:GetObject', 's3:GetObjectAcl', 's3:GetObjectVersion',
+      's3:ListBucket', 's3:ListBucketVersions', 's3:PutObject',
       'ssm:GetParameter',
     ]);
     expect(actions).not.toContain('s3:PutObjectAcl');

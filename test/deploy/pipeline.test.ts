@@ -237,3 +237,45 @@ describe('artifact unpacking', () => {
     expect(environmentFromUserParameters(config, '{"env":"dev"}')).toBe('dev');
   });
 });
+
+describe('adopting the bucket from the pipeline (opt-in)', () => {
+  const FOREIGN = 'legacy/synced-by-aws-s3-sync.html';
+  const deletedKeys = () => s3Mock.commandCalls(DeleteObjectsCommand).flatMap((c) => c.args[0].input.Delete!.Objects!.map((o) => o.Key));
+  const warnings = () => (console.warn as jest.Mock).mock.calls.map((c) => String(c[0]));
+  beforeEach(() => {
+    // A bucket another tool filled: the site's keys (other bytes) and one the site no longer has.
+    s3Mock.on(ListObjectsV2Command).resolves(listing([...Object.keys(sampleSite()).map((key) => ({ key, etag: 'f'.repeat(32), size: 1 })), { key: FOREIGN, etag: 'e'.repeat(32), size: 5 }]));
+    s3Mock.on(ListObjectsV2Command, { Prefix: '.edgelock/deploys/' }).resolves(listing([]));
+    s3Mock.on(DeleteObjectsCommand).resolves({ $metadata: { httpStatusCode: 200 }, Deleted: [{ Key: FOREIGN }] });
+  });
+
+  test.each([
+    ['UserParameters "adopt": true', config, '{"env":"dev","adopt":true}'],
+    ['deploy.pipelineAdopt', testConfig({ deploy: { artifactDir: 'public', pipelineAdopt: true } }), 'dev'],
+  ])('%s adopts a bucket with no deploy record: keys no record lists are pruned', async (_, cfg, params) => {
+    await createHandler(cfg)(jobEvent(params));
+    expect(cpMock.commandCalls(PutJobSuccessResultCommand)).toHaveLength(1);
+    expect(deletedKeys()).toEqual([FOREIGN]);
+    expect(warnings()).toContainEqual(expect.stringMatching(/^note: adopting s3:\/\/acme-site-dev\/: it has no deploy record yet/));
+  });
+
+  test('without it, nothing edgelock did not write is pruned', async () => {
+    await createHandler(config)(jobEvent('dev'));
+    expect(cpMock.commandCalls(PutJobSuccessResultCommand)).toHaveLength(1);
+    expect(deletedKeys()).toEqual([]);
+  });
+
+  test('once a deploy record exists, adopt has no effect and says so', async () => {
+    mockRecord(s3Mock, [{ key: 'index.html', etag: 'f'.repeat(32), size: 1 }]);
+    await createHandler(config)(jobEvent('{"env":"dev","adopt":true}'));
+    expect(cpMock.commandCalls(PutJobSuccessResultCommand)).toHaveLength(1);
+    expect(deletedKeys()).toEqual([]);
+    expect(warnings()).toContainEqual(expect.stringMatching(/^warning: adopt is on, but s3:\/\/acme-site-dev\/ already has the deploy record \.edgelock\/deploys\/20261130T100000000Z-0a0b0c\.json: not adopting.*edgelock deploy --adopt/));
+  });
+
+  test('"adopt" must be a boolean', async () => {
+    await createHandler(config)(jobEvent('{"env":"dev","adopt":"yes"}'));
+    expect(cpMock.commandCalls(PutJobFailureResultCommand)[0]!.args[0].input.failureDetails?.message).toBe('UserParameters "adopt" must be true or false (got "yes")');
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+});

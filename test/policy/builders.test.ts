@@ -83,6 +83,7 @@ describe('deploy role', () => {
       [['s3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketOwnershipControls', 's3:GetBucketAcl'], BUCKET],
       [['s3:GetObject', 's3:GetObjectAcl', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], `${BUCKET}/*`],
       [['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:GetDistribution'], DIST],
+      [['s3:GetBucketVersioning', 's3:ListBucketVersions', 's3:GetObjectVersion'], [BUCKET, `${BUCKET}/*`]],
     ]);
     expect(JSON.stringify(doc)).not.toMatch(/PutObjectAcl|PutBucket|"\*"|:\*"/);
   });
@@ -97,7 +98,7 @@ describe('deploy role', () => {
 
   it('adds the site key and the site parameter when given', () => {
     const doc = deployRolePermissions({ bucketArn: BUCKET, distributionArn: DIST, kmsKeyArn: 'arn:aws:kms:eu-west-1:222222222222:key/k', siteParameterArn: 'arn:aws:ssm:eu-west-1:222222222222:parameter/p' });
-    expect(doc.Statement.slice(3).map((s) => s.Sid)).toEqual(['UseSiteKey', 'ReadSiteParameter']);
+    expect(doc.Statement.slice(4).map((s) => s.Sid)).toEqual(['UseSiteKey', 'ReadSiteParameter']);
   });
 
   it('service trust lists the services', () => {

@@ -54,3 +54,4 @@ export { planDeploy, type DeployPlan, type DeployStep, type RefusedDeploy } from
 export { invalidationPaths } from './invalidation';
 export type { MissingReference } from './preflight';
 export { decideAcl } from './ownership';
+export { rollbackSite, RollbackError, type RollbackOptions, type RollbackSummary, type RollbackEvent } from './rollback';

@@ -5,8 +5,11 @@
  *
  * The config is baked in at build time; the action's UserParameters name the environment (a plain
  * name such as "dev", or the JSON the CDKTF pipeline passes: env, roleArn, bucket, region,
- * siteParameter). When the baked config has no distribution ID yet, it is read from the
+ * siteParameter, adopt). When the baked config has no distribution ID yet, it is read from the
  * environment's SSM site parameter with the deploy role.
+ *
+ * Invoked directly with `{"action":"rollback","env":"dev"}` instead of a job, the same function
+ * rolls the environment back (rollback-lambda.ts): no pipeline run, no artifact.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -20,8 +23,12 @@ import type { ResolvedConfig } from '../../config/schema';
 import { EdgelockError } from '../../errors';
 import { downloadArtifact, extractZip } from './artifact';
 import { assumeRole, roleAccount } from './clients';
+import { readLastRecord } from './read';
+import type { S3Io } from './s3-io';
 import { readSiteParameter } from './site-parameter';
 import { deploySite, type DeployOptions, type DeploySummary } from './index';
+import { rollbackSite, RollbackError, type RollbackOptions, type RollbackSummary } from './rollback';
+import { isRollbackInvocation, parseRollbackInvocation, rollbackOptionsOf, type RollbackInvocation, type RollbackInvocationResult } from './rollback-lambda';
 
 export interface LambdaDeps {
   readonly codepipeline?: CodePipelineClient;
@@ -30,6 +37,8 @@ export interface LambdaDeps {
   readonly sts?: STSClient;
   /** Extra deploy options (tests). */
   readonly deployOptions?: Partial<DeployOptions>;
+  /** Extra rollback options (tests). */
+  readonly rollbackOptions?: Partial<RollbackOptions>;
 }
 
 /** What the pipeline's deploy action passes (see docs/cdktf.md); only `env` is required. */
@@ -42,6 +51,11 @@ export interface PipelineParameters {
   readonly region?: string;
   /** SSM parameter with the distribution ID, read when the config has none. */
   readonly siteParameter?: string;
+  /**
+   * Adopt the bucket (under deploy.prefix) on a deploy into a bucket with no deploy record yet, as
+   * `edgelock deploy --adopt` does; ignored once a record exists. @default config.deploy.pipelineAdopt
+   */
+  readonly adopt?: boolean;
 }
 
 /** Reads UserParameters: an environment name ("dev") or JSON ({"env":"dev", ...}). */
@@ -58,9 +72,13 @@ export function parseUserParameters(config: ResolvedConfig, raw: string | undefi
         ...(str('bucket') ? { bucket: str('bucket') } : {}),
         ...(str('region') ? { region: str('region') } : {}),
         ...(str('siteParameter') ? { siteParameter: str('siteParameter') } : {}),
+        ...(json.adopt !== undefined ? { adopt: json.adopt as boolean } : {}),
       };
     } catch {
       throw new EdgelockError(`UserParameters is not valid JSON: ${text.slice(0, 100)}; use an environment name such as "dev" or {"env":"dev"}`, { code: 'DEPLOY_REFUSED' });
+    }
+    if (params.adopt !== undefined && typeof params.adopt !== 'boolean') {
+      throw new EdgelockError(`UserParameters "adopt" must be true or false (got ${JSON.stringify(params.adopt)})`, { code: 'DEPLOY_REFUSED' });
     }
   }
   if (!params.env) throw new EdgelockError('the action\'s UserParameters must name the environment to deploy, e.g. "dev"', { code: 'DEPLOY_REFUSED' });
@@ -82,7 +100,7 @@ export function environmentFromUserParameters(config: ResolvedConfig, raw: strin
 const DISTRIBUTION_ID = /^E[A-Z0-9]{7,20}$/;
 
 /** The config with the environment's distribution ID filled in from its site parameter, when the config has none. */
-async function withSiteParameter(config: ResolvedConfig, params: PipelineParameters, credentials: AwsCredentialIdentity): Promise<ResolvedConfig> {
+async function withSiteParameter(config: ResolvedConfig, params: Pick<PipelineParameters, 'env' | 'siteParameter' | 'region'>, credentials: AwsCredentialIdentity): Promise<ResolvedConfig> {
   const env = config.environments[params.env]!;
   if (env.distributionId || !params.siteParameter) return config;
   const site = await readSiteParameter(params.siteParameter, { region: params.region ?? env.region, credentials });
@@ -94,6 +112,21 @@ async function withSiteParameter(config: ResolvedConfig, params: PipelineParamet
   return { ...config, environments: { ...config.environments, [env.name]: { ...env, distributionId: site.distributionId } } };
 }
 
+/**
+ * Whether this pipeline deploy adopts the bucket: only when adoption is asked for and the prefix
+ * has no deploy record at all (an untrusted record counts as one: adopting past it is not safe).
+ * Leaving `adopt` on in the pipeline therefore never deletes keys other processes write later.
+ */
+export async function decideAdoption(io: S3Io, prefix: string, wanted: boolean): Promise<{ readonly adopt: boolean; readonly note?: string }> {
+  if (!wanted) return { adopt: false };
+  const last = await readLastRecord(io, prefix);
+  if (last.kind === 'none') return { adopt: true, note: `adopting s3://${io.bucket}/${prefix}: it has no deploy record yet, so keys the site does not have are pruned (except deploy.exclude)` };
+  return {
+    adopt: false,
+    note: `adopt is on, but s3://${io.bucket}/${prefix} already has the deploy record ${last.key}: not adopting; pruning only what edgelock's records list. To adopt it anyway, run \`edgelock deploy --adopt\` once from the command line.`,
+  };
+}
+
 /** A one-line summary for the CodePipeline console (at most 2,048 characters). */
 export function pipelineSummary(s: DeploySummary): string {
   const c = s.counts;
@@ -102,7 +135,58 @@ export function pipelineSummary(s: DeploySummary): string {
   return `${s.environment}: ${c.add} added, ${c.change} changed, ${c.unchanged} unchanged, ${c.deleted} deleted; ${inv}; ${own}`.slice(0, 2048);
 }
 
-export function createHandler(config: ResolvedConfig, deps: LambdaDeps = {}): (event: CodePipelineEvent, context?: { awsRequestId?: string }) => Promise<void> {
+/** The environment's deploy role (UserParameters' roleArn, or the config's role name), checked against its account, assumed. */
+async function assumeEnvironmentRole(config: ResolvedConfig, params: { readonly env: string; readonly roleArn?: string }, deps: LambdaDeps, what: string): Promise<AwsCredentialIdentity> {
+  const env = config.environments[params.env]!;
+  const roleArn = params.roleArn ?? `arn:aws:iam::${env.accountId}:role/${config.deploy.roleName}`;
+  if (roleAccount(roleArn) !== env.accountId) {
+    throw new EdgelockError(`${what} names role ${roleArn}, which is not in environment "${env.name}"'s account ${env.accountId}`, { code: 'DEPLOY_REFUSED' });
+  }
+  const sts = deps.sts ?? new STSClient({ region: env.region });
+  return assumeRole(sts, roleArn, `edgelock-deploy-${config.project}-${env.name}`);
+}
+
+/** A rollback invoked directly (no pipeline run): the same `rollbackSite()` as `edgelock rollback`, through the deploy role. */
+async function invokeRollback(config: ResolvedConfig, deps: LambdaDeps, event: Record<string, unknown>): Promise<RollbackInvocationResult> {
+  let summary: RollbackSummary | undefined;
+  try {
+    const inv = parseRollbackInvocation(config, event);
+    const credentials = await assumeEnvironmentRole(config, inv, deps, 'the rollback invocation');
+    const effective = await withSiteParameter(config, inv, credentials);
+    summary = await rollbackSite({
+      config: effective,
+      ...rollbackOptionsOf(inv),
+      credentials,
+      onEvent: (e) => {
+        if (e.type === 'warning') console.warn(`warning: ${e.message}`);
+      },
+      ...deps.rollbackOptions,
+    });
+    console.log(JSON.stringify(summary));
+    return { ok: true, summary };
+  } catch (err) {
+    const message = err instanceof EdgelockError ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
+    console.error(message);
+    const failed = err instanceof RollbackError ? err.summary : summary;
+    return { ok: false, code: err instanceof EdgelockError ? err.code : 'ROLLBACK_FAILED', error: message, ...(failed ? { summary: failed } : {}) };
+  }
+}
+
+/** What the function is invoked with: a CodePipeline job (a deploy), or a rollback. */
+export type DeployFunctionEvent = CodePipelineEvent | RollbackInvocation;
+
+export function createHandler(config: ResolvedConfig, deps: LambdaDeps = {}): (event: DeployFunctionEvent, context?: { awsRequestId?: string }) => Promise<void | RollbackInvocationResult> {
+  const deploy = pipelineDeploy(config, deps);
+  return async (event, context) => {
+    if (isRollbackInvocation(event)) return invokeRollback(config, deps, event as unknown as Record<string, unknown>);
+    if (typeof event !== 'object' || event === null || !('CodePipeline.job' in event)) {
+      return { ok: false, code: 'USAGE', error: 'this function takes a CodePipeline job (a deploy) or {"action":"rollback","env":"<environment>"} (a rollback)' };
+    }
+    return deploy(event, context);
+  };
+}
+
+function pipelineDeploy(config: ResolvedConfig, deps: LambdaDeps): (event: CodePipelineEvent, context?: { awsRequestId?: string }) => Promise<void> {
   return async (event, context) => {
     const job = event['CodePipeline.job'];
     const codepipeline = deps.codepipeline ?? new CodePipelineClient({});
@@ -110,6 +194,7 @@ export function createHandler(config: ResolvedConfig, deps: LambdaDeps = {}): (e
     try {
       const params = parseUserParameters(config, job.data.actionConfiguration.configuration.UserParameters);
       const env = config.environments[params.env]!;
+      // Checked before the artifact is read: a role in another account fails the job at once.
       const roleArn = params.roleArn ?? `arn:aws:iam::${env.accountId}:role/${config.deploy.roleName}`;
       if (roleAccount(roleArn) !== env.accountId) {
         throw new EdgelockError(`UserParameters name role ${roleArn}, which is not in environment "${env.name}"'s account ${env.accountId}`, { code: 'DEPLOY_REFUSED' });
@@ -121,14 +206,17 @@ export function createHandler(config: ResolvedConfig, deps: LambdaDeps = {}): (e
       const zip = await downloadArtifact(artifactS3, input.location.s3Location.bucketName, input.location.s3Location.objectKey);
       const files = await extractZip(zip, work);
       if (files === 0) throw new EdgelockError(`the input artifact "${input.name}" is empty: nothing to deploy`, { code: 'DEPLOY_REFUSED' });
-      const sts = deps.sts ?? new STSClient({ region: env.region });
-      const credentials = await assumeRole(sts, roleArn, `edgelock-deploy-${config.project}-${env.name}`);
+      const credentials = await assumeEnvironmentRole(config, params, deps, 'UserParameters');
       const effective = await withSiteParameter(config, params, credentials);
+      const s3 = deps.deployOptions?.clients?.s3 ?? new S3Client({ region: env.region, credentials });
+      const adoption = await decideAdoption({ s3, bucket: env.bucket, attempts: config.deploy.maxAttempts }, config.deploy.prefix, params.adopt ?? config.deploy.pipelineAdopt);
+      if (adoption.note) console.warn(`${adoption.adopt ? 'note' : 'warning'}: ${adoption.note}`);
       const summary = await deploySite({
         config: effective,
         env: env.name,
         dir: path.join(work, config.deploy.artifactDir),
         credentials,
+        adopt: adoption.adopt,
         onEvent: (e) => {
           if (e.type === 'warning') console.warn(`warning: ${e.message}`);
         },

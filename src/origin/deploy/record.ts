@@ -43,6 +43,8 @@ const deployRecord = z.strictObject({
   adopted: z.boolean(),
   /** The record this deploy planned from, if any. */
   previous: z.string().optional(),
+  /** This record was written by `edgelock rollback`: it restored the objects of this deploy ID. */
+  rollbackOf: z.string().optional(),
   objects: z.array(recordedObject),
   retained: z.array(recordedObject),
   /**

@@ -41,7 +41,8 @@ export interface DeployPermissionsInput {
 
 /**
  * list/get/put/delete on this bucket; the reads the deployer's ownership checks need (ownership
- * setting, bucket and object ACLs); invalidations on this distribution and reading its domain.
+ * setting, bucket and object ACLs); invalidations on this distribution and reading its domain;
+ * the versions a rollback restores from.
  */
 export function deployRolePermissions(input: DeployPermissionsInput): PolicyDocument {
   const objects = `${input.bucketArn}/*`;
@@ -49,6 +50,8 @@ export function deployRolePermissions(input: DeployPermissionsInput): PolicyDocu
     { Sid: 'ReadSiteBucket', Effect: 'Allow', Action: ['s3:ListBucket', 's3:GetBucketLocation', 's3:GetBucketOwnershipControls', 's3:GetBucketAcl'], Resource: input.bucketArn },
     { Sid: 'WriteSiteObjects', Effect: 'Allow', Action: ['s3:GetObject', 's3:GetObjectAcl', 's3:PutObject', 's3:DeleteObject', 's3:AbortMultipartUpload'], Resource: objects },
     { Sid: 'InvalidateDistribution', Effect: 'Allow', Action: ['cloudfront:CreateInvalidation', 'cloudfront:GetInvalidation', 'cloudfront:GetDistribution'], Resource: input.distributionArn },
+    // `edgelock rollback`: read the versioning status, list a key's versions, copy one back.
+    { Sid: 'RollBackFromVersions', Effect: 'Allow', Action: ['s3:GetBucketVersioning', 's3:ListBucketVersions', 's3:GetObjectVersion'], Resource: [input.bucketArn, objects] },
   ];
   if (input.requireBucketOwnerFullControl) {
     statements.push({
