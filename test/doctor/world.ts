@@ -4,7 +4,7 @@
  * HTTP status codes).
  */
 import * as cloudfront from '@aws-sdk/client-cloudfront';
-import { CloudFrontClient, CloudFrontServiceException, GetCloudFrontOriginAccessIdentityCommand, GetDistributionConfigCommand, GetOriginAccessControlCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
+import { CloudFrontClient, CloudFrontServiceException, GetCachePolicyCommand, GetCloudFrontOriginAccessIdentityCommand, GetDistributionConfigCommand, GetOriginAccessControlCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
 import * as kmsExports from '@aws-sdk/client-kms';
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, KMSServiceException } from '@aws-sdk/client-kms';
 import * as organizations from '@aws-sdk/client-organizations';
@@ -104,6 +104,8 @@ export interface World {
   refuse?: Partial<Record<Read, Refusal>>;
   /** The bucket's region as GetBucketLocation answers it. @default REGION */
   bucketRegion?: string;
+  /** Headers the behaviours' cache policy puts in the cache key (and forwards). @default none (CachingOptimized) */
+  cacheKeyHeaders?: string[];
   /** DescribeKey's answer when it is not the key's metadata. */
   describeKey?: 'NotFoundException' | 'AccessDeniedException';
 }
@@ -116,6 +118,7 @@ export const READS = {
   'cloudfront:GetDistributionConfig': ['cloudfront', GetDistributionConfigCommand],
   'cloudfront:GetOriginAccessControl': ['cloudfront', GetOriginAccessControlCommand],
   'cloudfront:GetCloudFrontOriginAccessIdentity': ['cloudfront', GetCloudFrontOriginAccessIdentityCommand],
+  'cloudfront:GetCachePolicy': ['cloudfront', GetCachePolicyCommand],
   's3:GetBucketPolicy': ['s3', GetBucketPolicyCommand],
   's3:GetBucketAcl': ['s3', GetBucketAclCommand],
   's3:GetBucketLocation': ['s3', GetBucketLocationCommand],
@@ -311,6 +314,32 @@ export function mockWorld(w: World): DoctorClients {
     return {
       CloudFrontOriginAccessIdentity: { Id: input.Id, S3CanonicalUserId: w.oaiCanonical ?? OAI_CANONICAL, CloudFrontOriginAccessIdentityConfig: { CallerReference: 'x', Comment: 'cloudfront identity' } },
       ETag: 'ETAGOAI',
+    };
+  });
+
+  cf.on(GetCachePolicyCommand).callsFake((input: { Id: string }) => {
+    const headers = w.cacheKeyHeaders ?? [];
+    const managed = input.Id === '658327ea-f89d-4fab-a63d-7e88639e58f6';
+    if (!managed && !w.cacheKeyHeaders) throw cferr('NoSuchCachePolicy', 404, 'The cache policy does not exist.');
+    return {
+      CachePolicy: {
+        Id: input.Id,
+        LastModifiedTime: new Date('2024-01-01T00:00:00Z'),
+        CachePolicyConfig: {
+          Name: managed && !w.cacheKeyHeaders ? 'Managed-CachingOptimized' : 'acme-web-auth',
+          MinTTL: 1,
+          DefaultTTL: 86400,
+          MaxTTL: 31536000,
+          ParametersInCacheKeyAndForwardedToOrigin: {
+            EnableAcceptEncodingGzip: true,
+            EnableAcceptEncodingBrotli: true,
+            HeadersConfig: headers.length ? { HeaderBehavior: 'whitelist', Headers: { Quantity: headers.length, Items: headers } } : { HeaderBehavior: 'none' },
+            CookiesConfig: { CookieBehavior: 'none' },
+            QueryStringsConfig: { QueryStringBehavior: 'none' },
+          },
+        },
+      },
+      ETag: 'ETAGCACHE',
     };
   });
 

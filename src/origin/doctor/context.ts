@@ -10,7 +10,7 @@ import type { ResolvedEnvironment } from '../../config/schema';
 import type { EdgeConfig } from '../../edge/config';
 import { bucketArn, distributionArn, type EvalRequest } from '../policy';
 import type { DoctorClients, Fetched } from './aws';
-import { cloudFrontRequest, configuredAccess, keyToCheck, originFacts, ownershipFacts, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
+import { cloudFrontRequest, configuredAccess, keyToCheck, originFacts, ownershipFacts, requestAccess, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 import { AwsReads } from './read';
 import { deriveKey, type DerivedKey } from './request-path';
 
@@ -120,10 +120,13 @@ export class DoctorContext {
     });
   }
 
-  /** The access the checks evaluate policies for: the distribution's, else what the config says. */
+  /**
+   * The access the checks evaluate policies for: the distribution's (an OAC that never signs is
+   * anonymous), else what the config says.
+   */
   async access(): Promise<OriginAccess> {
     const o = await this.origin();
-    return o ? o.access : configuredAccess(this.env.originAccess);
+    return o ? requestAccess(o.access) : configuredAccess(this.env.originAccess);
   }
 
   /** The request S3 (or KMS, or an RCP) evaluates when CloudFront fetches the key. */

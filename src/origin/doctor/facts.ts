@@ -3,7 +3,7 @@
  * the key and how the origin is reached, the request S3 (or KMS, or an RCP) evaluates when
  * CloudFront fetches the key, and who owns the object against who owns the bucket.
  */
-import type { CacheBehavior, CloudFrontOriginAccessIdentity, DefaultCacheBehavior, DistributionConfig, Origin, OriginAccessControlConfig } from '@aws-sdk/client-cloudfront';
+import type { CacheBehavior, CachePolicyConfig, CloudFrontOriginAccessIdentity, DefaultCacheBehavior, DistributionConfig, Origin, OriginAccessControlConfig } from '@aws-sdk/client-cloudfront';
 import type { GetBucketAclCommandOutput, GetObjectAclCommandOutput, Grant, _Object } from '@aws-sdk/client-s3';
 import { wildcardMatch, type EvalPrincipal, type EvalRequest } from '../policy';
 import { oaiIdOfOriginPath, oaiPrincipalArn } from '../s3/oai';
@@ -14,7 +14,8 @@ import type { Fetched } from './aws';
 export type OriginAccess =
   | { readonly kind: 'oac'; readonly id: string; readonly signing?: string; readonly originType?: string; readonly assumed?: true }
   | { readonly kind: 'oai'; readonly id: string; readonly canonicalUserId?: string; readonly assumed?: true }
-  | { readonly kind: 'none' };
+  /** Anonymous requests; `unsignedBy` names an OAC that never signs, when that is why. */
+  | { readonly kind: 'none'; readonly unsignedBy?: string };
 
 export type EndpointKind = 'rest' | 'website' | 'custom';
 
@@ -115,6 +116,14 @@ export function originFacts(
   return { ...rest, access };
 }
 
+/**
+ * The access S3 sees on CloudFront's requests: an OAC with SigningBehavior `never` sends them
+ * unsigned, so S3 evaluates them as anonymous (only public grants answer them).
+ */
+export function requestAccess(a: OriginAccess): OriginAccess {
+  return a.kind === 'oac' && a.signing === 'never' ? { kind: 'none', unsignedBy: a.id } : a;
+}
+
 /** The access the config says, for when the distribution cannot be read: `assumed`, not a fact. */
 export function configuredAccess(originAccess: 'oac' | 'oai'): OriginAccess {
   return originAccess === 'oac' ? { kind: 'oac', id: '(unknown)', assumed: true } : { kind: 'oai', id: '(unknown)', assumed: true };
@@ -157,7 +166,7 @@ export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn
 export function describeAccess(a: OriginAccess): string {
   if (a.kind === 'oac') return `origin access control ${a.id}`;
   if (a.kind === 'oai') return `origin access identity ${a.id}`;
-  return 'unsigned (anonymous) requests';
+  return a.unsignedBy ? `unsigned (anonymous) requests (origin access control ${a.unsignedBy} never signs)` : 'unsigned (anonymous) requests';
 }
 
 /** A bucket's Object Ownership mode, and whether ownership controls set it (`set`) or their absence implies it. */
@@ -210,4 +219,18 @@ export function ownershipFacts(
     aclDenied,
     ...(acl?.ok ? { grants: acl.value.Grants ?? [] } : {}),
   };
+}
+
+/**
+ * Whether the behaviour sends a viewer's Authorization header to the origin: CloudFront forwards it
+ * only when it is part of the cache key (the cache policy's headers, or the legacy ForwardedValues
+ * headers, `*` included); an origin request policy cannot add it.
+ */
+export function forwardsAuthorization(behavior: DefaultCacheBehavior | CacheBehavior, cachePolicy: CachePolicyConfig | undefined): boolean {
+  const named = (items: readonly string[] | undefined) => (items ?? []).some((h) => h === '*' || h.toLowerCase() === 'authorization');
+  if (behavior.CachePolicyId) {
+    const h = cachePolicy?.ParametersInCacheKeyAndForwardedToOrigin?.HeadersConfig;
+    return h?.HeaderBehavior === 'whitelist' && named(h.Headers?.Items);
+  }
+  return named(behavior.ForwardedValues?.Headers?.Items);
 }

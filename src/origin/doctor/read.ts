@@ -6,6 +6,7 @@
  * is made at most once per run (memoized), so checks that ask the same question share the answer.
  */
 import {
+  GetCachePolicyCommand,
   GetCloudFrontOriginAccessIdentityCommand,
   GetDistributionConfigCommand,
   GetOriginAccessControlCommand,
@@ -91,6 +92,11 @@ export class AwsReads {
       const r = await this.clients.cloudfront.send(new GetCloudFrontOriginAccessIdentityCommand({ Id: id }));
       return r.CloudFrontOriginAccessIdentity!;
     });
+  }
+
+  /** A cache policy's config (managed policies answer too). */
+  cachePolicy(id: string) {
+    return this.once(`cloudfront:GetCachePolicy(Id=${id})`, async () => (await this.clients.cloudfront.send(new GetCachePolicyCommand({ Id: id }))).CachePolicy!.CachePolicyConfig!);
   }
 
   /** The bucket policy; null: the bucket has none. */

@@ -31,6 +31,8 @@ export const REASONS = {
   'oac-missing': { check: 'distribution', likelihood: 85 },
   /** The origin's OAC never signs. */
   'oac-never-signs': { check: 'distribution', likelihood: 85 },
+  /** The OAC signs only requests without an Authorization header, and the behaviour forwards the viewer's. */
+  'oac-no-override-forwards-authorization': { check: 'distribution', likelihood: 75 },
   /** The origin's OAC is for another origin type than s3. */
   'oac-not-for-s3': { check: 'distribution', likelihood: 85 },
   /** The origin's OAI does not exist. */

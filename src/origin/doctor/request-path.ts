@@ -43,6 +43,12 @@ function lambdaOf(arn: string): { account?: string; name?: string; version?: str
   return m ? { account: m[1]!, name: m[2]!, ...(m[3] ? { version: m[3] } : {}) } : {};
 }
 
+/** Whether `arn` is edgelock's own function for `event` in the environment's account (`<project>-<environment>-<event>`). */
+export function isEdgelockFunction(edge: EdgeConfig, accountId: string, event: string, arn: string): boolean {
+  const l = lambdaOf(arn);
+  return l.account === accountId && l.name === `${edge.project}-${edge.environment}-${event}`;
+}
+
 /** The S3 key of a path at the origin: OriginPath in front, percent-decoding as S3 does, no leading slash. */
 export function keyAtOrigin(uri: string, originPath: string | undefined): string {
   const full = `${(originPath ?? '').replace(/\/+$/, '')}${uri}`;
@@ -63,10 +69,7 @@ export async function deriveKey(i: DeriveInput): Promise<DerivedKey> {
     steps.push({ step: 'S3 key', seen: `unknown past ${what}; ${key} if it does not rewrite the path` });
     return { known: false, key, unknownPast: what, steps };
   };
-  const own = (event: string, arn: string): boolean => {
-    const l = lambdaOf(arn);
-    return !!i.edge && l.account === i.accountId && l.name === `${i.edge.project}-${i.edge.environment}-${event}`;
-  };
+  const own = (event: string, arn: string): boolean => !!i.edge && isEdgelockFunction(i.edge, i.accountId, event, arn);
   const lambdas = i.behavior.LambdaFunctionAssociations?.Items ?? [];
   const functions = i.behavior.FunctionAssociations?.Items ?? [];
 

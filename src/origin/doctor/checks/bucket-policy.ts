@@ -30,6 +30,12 @@ function grantees(doc: PolicyDocument): string[] {
   return out;
 }
 
+/** What gives anonymous origin requests a principal: an OAC that signs. */
+function anonymousFix(access: OriginAccess): string {
+  if (access.kind === 'none' && access.unsignedBy) return `set origin access control ${access.unsignedBy}'s SigningBehavior to "always", so CloudFront signs its requests and the bucket policy's grant to the distribution applies`;
+  return 'attach an origin access control and grant it in the bucket policy';
+}
+
 export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult> {
   return onlyOnFacts(ctx, await walk(ctx));
 }
@@ -47,7 +53,7 @@ async function walk(ctx: DoctorContext): Promise<CheckResult> {
   }
   if (access.kind === 'none') {
     // Check 1 reports the missing origin access; here only a public grant could help.
-    if (!policy.value) return problem(META, 'policy-absent-anonymous', 'the bucket has no policy, and CloudFront sends anonymous requests', evidence, 'attach an origin access control and grant it in the bucket policy');
+    if (!policy.value) return problem(META, 'policy-absent-anonymous', `the bucket has no policy, and CloudFront sends ${describeAccess(access)}`, evidence, anonymousFix(access));
   }
   if (!policy.value) {
     return problem(META, 'policy-absent', `the bucket has no policy, so nothing grants ${describeAccess(access)} s3:GetObject`, evidence, fixGrant);
@@ -83,6 +89,6 @@ async function walk(ctx: DoctorContext): Promise<CheckResult> {
     access.kind === 'none' ? 'policy-missing-anonymous-allow' : access.kind === 'oai' ? 'policy-missing-oai-allow' : 'policy-missing-oac-allow',
     `no statement grants ${describeAccess(access)} s3:GetObject on ${key}: the distribution asks as ${who}${named.length ? `, but the policy grants ${named.join('; ')}` : ''}`,
     evidence,
-    access.kind === 'none' ? 'attach an origin access control and grant it in the bucket policy' : fixGrant,
+    access.kind === 'none' ? anonymousFix(access) : fixGrant,
   );
 }

@@ -3,7 +3,8 @@
  * endpoint, not another bucket) and the origin is reached with an OAC that always signs, or an OAI.
  */
 import type { DoctorContext } from '../context';
-import { isAccessPointAlias, REGIONAL_ENDPOINT_ONLY } from '../facts';
+import { forwardsAuthorization, isAccessPointAlias, REGIONAL_ENDPOINT_ONLY, type OriginFacts } from '../facts';
+import { isEdgelockFunction } from '../request-path';
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ev, ok, problem, refusedNote, unknown, type CheckMeta } from './result';
 
@@ -68,7 +69,12 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
     if (oac.value.OriginAccessControlOriginType && oac.value.OriginAccessControlOriginType !== 's3') {
       return problem(META, 'oac-not-for-s3', `origin access control ${a.id} is for "${oac.value.OriginAccessControlOriginType}" origins, not s3`, evidence, 'attach an origin access control of type s3');
     }
-    const note = oac.value.SigningBehavior === 'no-override' ? ' (no-override: a viewer Authorization header, if forwarded, is sent instead of the signature; prefer "always")' : '';
+    let note = '';
+    if (oac.value.SigningBehavior === 'no-override') {
+      const r = await noOverride(ctx, o, a.id, evidence);
+      if (typeof r !== 'string') return r;
+      note = r;
+    }
     return ok(META, `the origin is ${o.origin.DomainName}, signed by origin access control ${a.id}${note}`, evidence);
   }
   if (a.kind === 'oai') {
@@ -87,5 +93,38 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
     `the origin ${o.origin.DomainName} has neither an origin access control nor an origin access identity: CloudFront's requests are anonymous and only public objects can be served`,
     evidence,
     `attach an origin access control (signing "always") to the origin and grant it in the bucket policy`,
+  );
+}
+
+/**
+ * SigningBehavior `no-override`: CloudFront signs only requests that carry no Authorization
+ * header; one that does reaches S3 with the viewer's header, unsigned, and a private bucket
+ * refuses it. That happens when the behaviour forwards Authorization (it is in the cache key) and
+ * no edgelock function removes it first. Answers the note for an ok result, or the result.
+ */
+async function noOverride(ctx: DoctorContext, o: OriginFacts, id: string, evidence: Evidence[]): Promise<string | CheckResult> {
+  const b = o.behavior.value;
+  let policy;
+  if (b.CachePolicyId) {
+    const cp = await ctx.aws.cachePolicy(b.CachePolicyId);
+    const h = cp.ok ? cp.value.ParametersInCacheKeyAndForwardedToOrigin?.HeadersConfig : undefined;
+    evidence.push(ev(cp, (c) => `${c.Name}: HeaderBehavior=${h?.HeaderBehavior ?? '(none)'}${h?.Headers?.Items?.length ? `, Headers=${h.Headers.Items.join(', ')}` : ''}`));
+    if (!cp.ok) {
+      return unknown(META, `origin access control ${id} has SigningBehavior "no-override", and whether behaviour ${o.behavior.pathPattern} forwards the viewer's Authorization header could not be read${refusedNote(cp)}: if it does, those requests reach S3 unsigned and are refused`, evidence, cp.denied ? deniedFix('cloudfront:GetCachePolicy', cp) : 'run the doctor again; or set SigningBehavior to "always"');
+    }
+    policy = cp.value;
+  } else {
+    evidence.push({ call: `behaviour ${o.behavior.pathPattern} ForwardedValues.Headers`, seen: b.ForwardedValues?.Headers?.Items?.join(', ') || '(none)' });
+  }
+  const base = ' (SigningBehavior "no-override": a viewer request carrying an Authorization header is sent with it instead of a signature; prefer "always")';
+  if (!forwardsAuthorization(b, policy)) return base;
+  const remover = (b.LambdaFunctionAssociations?.Items ?? []).find((l) => (l.EventType === 'viewer-request' || l.EventType === 'origin-request') && ctx.edge && isEdgelockFunction(ctx.edge, ctx.env.accountId, l.EventType, l.LambdaFunctionARN ?? ''));
+  if (remover) return ` (SigningBehavior "no-override" and the behaviour forwards Authorization, but edgelock's ${remover.EventType} function ${remover.LambdaFunctionARN} removes it before the request reaches S3; prefer "always")`;
+  return problem(
+    META,
+    'oac-no-override-forwards-authorization',
+    `origin access control ${id} has SigningBehavior "no-override" and behaviour ${o.behavior.pathPattern} forwards the viewer's Authorization header (it is in the cache key): every viewer request that carries one (Basic auth, a token) reaches S3 with that header instead of CloudFront's signature, and the private bucket refuses it`,
+    evidence,
+    `set origin access control ${id}'s SigningBehavior to "always" (CloudFront then signs every request), or take Authorization out of the behaviour's cache policy`,
   );
 }
