@@ -50,7 +50,7 @@ beforeEach(() => {
 describe('resolving endpoints', () => {
   test('the per-service variable wins over AWS_ENDPOINT_URL; --endpoint wins for S3; the ignore switch turns the variables off', () => {
     const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL_S3_CONTROL: 'http://localhost:4567' };
-    expect(resolveEndpoints(env)).toEqual({ s3: 'http://127.0.0.1:4566', s3control: 'http://localhost:4567', cloudfront: 'http://127.0.0.1:4566', organizations: 'http://127.0.0.1:4566', kms: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4566' });
+    expect(resolveEndpoints(env)).toEqual({ s3: 'http://127.0.0.1:4566', s3control: 'http://localhost:4567', cloudfront: 'http://127.0.0.1:4566', organizations: 'http://127.0.0.1:4566', kms: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4566', lambda: 'http://127.0.0.1:4566' });
     expect(resolveEndpoints(env, { s3: 'http://10.0.0.5:9000' }).s3).toBe('http://10.0.0.5:9000');
     expect(resolveEndpoints({ ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toEqual({});
     expect(resolveEndpoints({})).toEqual({});

@@ -9,10 +9,12 @@ import type { PolicySummary, PolicyType } from '@aws-sdk/client-organizations';
 import type { ResolvedEnvironment } from '../../config/schema';
 import type { EdgeConfig } from '../../edge/config';
 import { bucketArn, distributionArn, type EvalRequest } from '../policy';
-import type { DoctorClients, Fetched } from './aws';
+import { seenError, type DoctorClients, type Fetched } from './aws';
+import { describeRefusal } from './denial';
+import { cloudFrontFunctionName, readInvoke, readTestResult } from './replay';
 import { cloudFrontRequest, configuredAccess, keyToCheck, originFacts, ownershipFacts, requestAccess, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 import { AwsReads } from './read';
-import { deriveKey, type DerivedKey } from './request-path';
+import { deriveKey, type DerivedKey, type Replayer, type ReplayResult } from './request-path';
 
 export { describeAccess, type EndpointKind, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 
@@ -24,6 +26,8 @@ export interface DoctorOptions {
   readonly clients: DoctorClients;
   /** What the environment's edge bundles were built with (for the guard check). */
   readonly edge?: EdgeConfig;
+  /** Run functions that are not edgelock's where they live (TestFunction, Lambda Invoke) to follow the key past them. */
+  readonly replay?: boolean;
 }
 
 /** An Organizations policy attached to the account, one of its OUs or the root. */
@@ -55,6 +59,7 @@ export class DoctorContext {
   /** Every AWS answer the checks use. */
   readonly aws: AwsReads;
   private readonly givenKey?: string;
+  private readonly replay: boolean;
   private readonly memo = new Map<string, Promise<unknown>>();
 
   constructor(o: DoctorOptions) {
@@ -64,6 +69,7 @@ export class DoctorContext {
     this.distributionArn = distributionArn(o.env.accountId, o.distributionId);
     this.aws = new AwsReads({ clients: o.clients, accountId: o.env.accountId, bucket: o.env.bucket, distributionId: o.distributionId });
     if (o.edge) this.edge = o.edge;
+    this.replay = !!o.replay;
     if (o.key !== undefined) this.givenKey = o.key.replace(/^\/+/, '');
   }
 
@@ -102,9 +108,43 @@ export class DoctorContext {
         bucket: this.bucket,
         region: this.env.region,
         access,
+        distribution: await this.replayDistribution(),
+        ...(this.replay ? { replay: this.replayer() } : {}),
       });
       return { key: derived.key, source: viewer.source, derived };
     });
+  }
+
+  /** The distribution synthesized events name: its ID, and its first alias as the Host (else the documented example host). */
+  private async replayDistribution() {
+    const d = await this.aws.distributionConfig();
+    const alias = d.ok ? d.value.Aliases?.Items?.[0] : undefined;
+    return { distributionId: this.distributionId, host: alias ?? 'd111111abcdef8.cloudfront.net' };
+  }
+
+  /** Replays through AwsReads: every call is evidence; a refusal names the action refused. */
+  private replayer(): Replayer {
+    const step = (f: Fetched<unknown>, seen: string) => ({ step: f.call, seen: f.ok ? seen : seenError(f) });
+    const why = (f: Fetched<unknown> & { ok: false }) => (f.refusal ? `refused ${f.refusal.action ?? f.call}: ${describeRefusal(f.refusal)}` : `${f.code}${f.status ? ` (HTTP ${f.status})` : ''}`);
+    return {
+      cloudFrontFunction: async (arn, event, what): Promise<ReplayResult> => {
+        const name = cloudFrontFunctionName(arn);
+        if (!name) return { ok: false, why: `${arn} is not a CloudFront Function ARN`, calls: [] };
+        const d = await this.aws.describeFunction(name);
+        const calls = [step(d, d.ok ? `ETag ${d.value.etag}, Status ${d.value.summary?.Status ?? '?'}, Runtime ${d.value.summary?.FunctionConfig?.Runtime ?? '?'}` : '')];
+        if (!d.ok) return { ok: false, why: why(d), calls };
+        const t = await this.aws.testFunction(name, d.value.etag, event, what);
+        calls.push(step(t, t.ok ? (t.value.FunctionErrorMessage ? `FunctionErrorMessage: ${t.value.FunctionErrorMessage}` : `FunctionOutput ${t.value.FunctionOutput ?? '(none)'}`) : ''));
+        if (!t.ok) return { ok: false, why: why(t), calls };
+        return { ok: true, outcome: readTestResult(t.value), calls };
+      },
+      lambda: async (arn, event, what): Promise<ReplayResult> => {
+        const r = await this.aws.invoke(arn, event, what);
+        const calls = [step(r, r.ok ? `StatusCode ${r.value.StatusCode ?? '?'}${r.value.FunctionError ? `, FunctionError ${r.value.FunctionError}` : ''}, Payload ${r.value.Payload ? new TextDecoder().decode(r.value.Payload).slice(0, 300) : '(none)'}` : '')];
+        if (!r.ok) return { ok: false, why: why(r), calls };
+        return { ok: true, outcome: readInvoke(r.value), calls };
+      },
+    };
   }
 
   /** Which behaviour and origin serve the key, and how the origin is accessed. Undefined when the distribution is unreadable. */

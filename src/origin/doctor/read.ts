@@ -6,11 +6,14 @@
  * is made at most once per run (memoized), so checks that ask the same question share the answer.
  */
 import {
+  DescribeFunctionCommand,
   GetCachePolicyCommand,
   GetCloudFrontOriginAccessIdentityCommand,
   GetDistributionConfigCommand,
   GetOriginAccessControlCommand,
+  TestFunctionCommand,
 } from '@aws-sdk/client-cloudfront';
+import { InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, type PolicyType } from '@aws-sdk/client-organizations';
 import {
@@ -97,6 +100,30 @@ export class AwsReads {
   /** A cache policy's config (managed policies answer too). */
   cachePolicy(id: string) {
     return this.once(`cloudfront:GetCachePolicy(Id=${id})`, async () => (await this.clients.cloudfront.send(new GetCachePolicyCommand({ Id: id }))).CachePolicy!.CachePolicyConfig!);
+  }
+
+  /** A CloudFront Function's LIVE stage: its summary and ETag (which TestFunction needs). */
+  describeFunction(name: string) {
+    return this.once(`cloudfront:DescribeFunction(Name=${name}, Stage=LIVE)`, async () => {
+      const r = await this.clients.cloudfront.send(new DescribeFunctionCommand({ Name: name, Stage: 'LIVE' }));
+      return { summary: r.FunctionSummary, etag: r.ETag! };
+    });
+  }
+
+  /** Runs a CloudFront Function's LIVE stage on `event` in CloudFront; `what` describes the event for the evidence. */
+  testFunction(name: string, etag: string, event: object, what: string) {
+    return this.once(`cloudfront:TestFunction(Name=${name}, IfMatch=${etag}, Stage=LIVE, EventObject=${what})`, async () => {
+      const r = await this.clients.cloudfront.send(new TestFunctionCommand({ Name: name, IfMatch: etag, Stage: 'LIVE', EventObject: new TextEncoder().encode(JSON.stringify(event)) }));
+      return r.TestResult ?? {};
+    });
+  }
+
+  /** Invokes a Lambda function version (a Lambda@Edge association's qualified ARN) on `event`; `what` describes the event for the evidence. */
+  invoke(functionArn: string, event: object, what: string) {
+    return this.once(`lambda:Invoke(FunctionName=${functionArn}, Payload=${what})`, async () => {
+      const r = await this.clients.lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(event)) }));
+      return { ...(r.StatusCode !== undefined ? { StatusCode: r.StatusCode } : {}), ...(r.FunctionError ? { FunctionError: r.FunctionError } : {}), ...(r.ExecutedVersion ? { ExecutedVersion: r.ExecutedVersion } : {}), ...(r.Payload ? { Payload: r.Payload as Uint8Array } : {}) };
+    });
   }
 
   /** The bucket policy; null: the bucket has none. */
