@@ -27,7 +27,7 @@ import {
   type Grant,
 } from '@aws-sdk/client-s3';
 import * as s3controlExports from '@aws-sdk/client-s3-control';
-import { GetPublicAccessBlockCommand as GetAccountPabCommand, S3ControlClient, S3ControlServiceException } from '@aws-sdk/client-s3-control';
+import { GetAccessPointPolicyCommand, GetPublicAccessBlockCommand as GetAccountPabCommand, ListAccessPointsCommand, S3ControlClient, S3ControlServiceException } from '@aws-sdk/client-s3-control';
 import * as stsExports from '@aws-sdk/client-sts';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { Uint8ArrayBlobAdapter } from '@smithy/core/serde';
@@ -116,6 +116,8 @@ export interface World {
   cloudFrontFunctions?: Record<string, (event: CffEvent) => object>;
   /** Lambda functions by qualified ARN, as Invoke runs them: what the handler returns, or the error it throws. */
   lambdas?: Record<string, (event: { Records: [{ cf: { request: { uri: string } } }] }) => unknown>;
+  /** The account's S3 access points in the region (ListAccessPoints), each with its policy (null: none). */
+  accessPoints?: { name: string; alias: string; bucket: string; networkOrigin?: 'Internet' | 'VPC'; bucketAccountId?: string; policy: object | null }[];
   /** DescribeKey's answer when it is not the key's metadata. */
   describeKey?: 'NotFoundException' | 'AccessDeniedException';
 }
@@ -139,6 +141,8 @@ export const READS = {
   'cloudfront:DescribeFunction': ['cloudfront', DescribeFunctionCommand],
   'cloudfront:TestFunction': ['cloudfront', TestFunctionCommand],
   'lambda:InvokeFunction': ['lambda', InvokeCommand],
+  's3:ListAccessPoints': ['s3control', ListAccessPointsCommand],
+  's3:GetAccessPointPolicy': ['s3control', GetAccessPointPolicyCommand],
   's3:GetBucketPolicy': ['s3', GetBucketPolicyCommand],
   's3:GetBucketAcl': ['s3', GetBucketAclCommand],
   's3:GetBucketLocation': ['s3', GetBucketLocationCommand],
@@ -418,6 +422,23 @@ export function mockWorld(w: World): DoctorClients {
     if (w.accountPab === 'denied') throw s3cerr('AccessDenied', 403, 'Access Denied');
     if (!w.accountPab) throw s3cerr('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found');
     return { PublicAccessBlockConfiguration: w.accountPab };
+  });
+  s3c.on(ListAccessPointsCommand).callsFake(() => ({
+    AccessPointList: (w.accessPoints ?? []).map((a) => ({
+      Name: a.name,
+      NetworkOrigin: a.networkOrigin ?? 'Internet',
+      ...(a.networkOrigin === 'VPC' ? { VpcConfiguration: { VpcId: 'vpc-1a2b3c4d' } } : {}),
+      Bucket: a.bucket,
+      AccessPointArn: `arn:aws:s3:${REGION}:${ACCOUNT}:accesspoint/${a.name}`,
+      Alias: a.alias,
+      BucketAccountId: a.bucketAccountId ?? ACCOUNT,
+    })),
+  }));
+  s3c.on(GetAccessPointPolicyCommand).callsFake((input: { Name: string }) => {
+    const a = (w.accessPoints ?? []).find((x) => x.name === input.Name);
+    if (!a) throw s3cerr('NoSuchAccessPoint', 404, 'The specified accesspoint does not exist');
+    if (!a.policy) throw s3cerr('NoSuchAccessPointPolicy', 404, 'The specified accesspoint policy does not exist');
+    return { Policy: JSON.stringify(a.policy) };
   });
   s3.on(GetBucketOwnershipControlsCommand).callsFake(() => {
     if (!w.ownership) throw s3err('OwnershipControlsNotFoundError', 404, 'The bucket ownership controls were not found');

@@ -117,6 +117,8 @@ const IAM_ACTION: Record<string, string> = {
   's3control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
   'cloudfront:GetCloudFrontOriginAccessIdentity': 'cloudfront:GetCloudFrontOriginAccessIdentity',
   'lambda:Invoke': 'lambda:InvokeFunction',
+  's3control:ListAccessPoints': 's3:ListAccessPoints',
+  's3control:GetAccessPointPolicy': 's3:GetAccessPointPolicy',
 };
 
 /** `s3:GetBucketAcl(Bucket=b)` → `s3:GetBucketAcl`, in IAM's spelling. */

@@ -6,13 +6,14 @@
  * is a function of this context alone.
  */
 import type { PolicySummary, PolicyType } from '@aws-sdk/client-organizations';
+import type { AccessPoint } from '@aws-sdk/client-s3-control';
 import type { ResolvedEnvironment } from '../../config/schema';
 import type { EdgeConfig } from '../../edge/config';
 import { bucketArn, distributionArn, type EvalRequest } from '../policy';
 import { seenError, type DoctorClients, type Fetched } from './aws';
 import { describeRefusal } from './denial';
 import { cloudFrontFunctionName, readInvoke, readTestResult } from './replay';
-import { cloudFrontRequest, configuredAccess, keyToCheck, originFacts, ownershipFacts, requestAccess, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
+import { cloudFrontRequest, configuredAccess, isAccessPointAlias, type AccessPointFacts, keyToCheck, originFacts, ownershipFacts, requestAccess, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 import { AwsReads } from './read';
 import { deriveKey, type DerivedKey, type Replayer, type ReplayResult } from './request-path';
 
@@ -48,6 +49,13 @@ export interface OrganizationPolicies {
   readonly steps: readonly OrganizationStep[];
   /** The attached policies, or the answer that stopped the walk. */
   readonly result: Fetched<AttachedPolicy[]>;
+}
+
+/** An access point alias origin, and what the account's access points say about it. */
+export interface AccessPointLookup {
+  readonly alias: string;
+  readonly list: Fetched<AccessPoint[]>;
+  readonly found?: AccessPointFacts;
 }
 
 export class DoctorContext {
@@ -169,9 +177,38 @@ export class DoctorContext {
     return o ? requestAccess(o.access) : configuredAccess(this.env.originAccess);
   }
 
-  /** The request S3 (or KMS, or an RCP) evaluates when CloudFront fetches the key. */
+  /** The request S3 (or KMS, or an RCP) evaluates when CloudFront fetches the key (through the origin's access point, when it has one). */
   async request(action: string, resource: string): Promise<EvalRequest> {
-    return cloudFrontRequest(await this.access(), { distributionArn: this.distributionArn, accountId: this.env.accountId }, action, resource);
+    const ap = await this.accessPoint();
+    const via = ap ? (ap.found ?? 'unresolved') : undefined;
+    return cloudFrontRequest(await this.access(), { distributionArn: this.distributionArn, accountId: this.env.accountId, ...(via ? { via } : {}) }, action, resource);
+  }
+
+  /**
+   * The access point the origin names by its alias (`...-s3alias`), resolved among the account's
+   * access points; undefined when the origin is not an access point alias. `found` is undefined
+   * when the list could not be read or holds no access point with that alias.
+   */
+  accessPoint(): Promise<AccessPointLookup | undefined> {
+    return this.once('access-point', async () => {
+      const o = await this.origin();
+      if (!o || !isAccessPointAlias(o.originBucket)) return undefined;
+      const alias = o.originBucket!;
+      const list = await this.aws.accessPoints();
+      const ap = list.ok ? list.value.find((a) => a.Alias === alias) : undefined;
+      const found: AccessPointFacts | undefined = ap
+        ? {
+            name: ap.Name!,
+            arn: ap.AccessPointArn ?? `arn:aws:s3:${o.originRegion ?? this.env.region}:${this.env.accountId}:accesspoint/${ap.Name}`,
+            alias,
+            bucket: ap.Bucket!,
+            ...(ap.BucketAccountId ? { bucketAccountId: ap.BucketAccountId } : {}),
+            networkOrigin: ap.NetworkOrigin ?? 'Internet',
+            accountId: this.env.accountId,
+          }
+        : undefined;
+      return { alias, list, ...(found ? { found } : {}) };
+    });
   }
 
   /** The key's listing entry with its owner (undefined: no such key). */

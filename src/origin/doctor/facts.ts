@@ -129,11 +129,41 @@ export function configuredAccess(originAccess: 'oac' | 'oai'): OriginAccess {
   return originAccess === 'oac' ? { kind: 'oac', id: '(unknown)', assumed: true } : { kind: 'oai', id: '(unknown)', assumed: true };
 }
 
-/** The request S3 (or KMS, or an RCP) evaluates when CloudFront, reaching the bucket through `access`, asks for `action` on `resource`. */
-export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn: string; accountId: string }, action: string, resource: string): EvalRequest {
+/** An S3 access point the origin reaches the bucket through, as ListAccessPoints describes it. */
+export interface AccessPointFacts {
+  readonly name: string;
+  readonly arn: string;
+  readonly alias: string;
+  readonly bucket: string;
+  readonly bucketAccountId?: string;
+  readonly networkOrigin: string;
+  /** The account the access point belongs to. */
+  readonly accountId: string;
+}
+
+/** The ARN of `key` through an access point, as its policy names objects: `<access point ARN>/object/<key>`. */
+export function accessPointObjectArn(ap: AccessPointFacts, key: string): string {
+  return `${ap.arn}/object/${key}`;
+}
+
+/** The keys S3 adds to a request made through an access point. */
+function accessPointContext(ap: AccessPointFacts): Record<string, string[]> {
+  return { 's3:dataaccesspointarn': [ap.arn], 's3:dataaccesspointaccount': [ap.accountId], 's3:accesspointnetworkorigin': [ap.networkOrigin] };
+}
+
+/**
+ * The request S3 (or KMS, or an RCP) evaluates when CloudFront, reaching the bucket through
+ * `access` (and, for S3 actions, through the access point `via`), asks for `action` on `resource`.
+ */
+export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn: string; accountId: string; via?: AccessPointFacts | 'unresolved' }, action: string, resource: string): EvalRequest {
   const common = { action, resource };
-  // Keys CloudFront's requests never carry; any other key that is not in `context` is unknown.
-  const absentKeys = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principaltag/*'];
+  const s3 = action.startsWith('s3:');
+  const viaAp = facts.via && facts.via !== 'unresolved' && s3 ? accessPointContext(facts.via) : undefined;
+  // Keys CloudFront's requests never carry (the access point keys, unless made through one, or
+  // through one the doctor could not resolve); any other key that is not in `context` is unknown.
+  const apAbsent = viaAp || (facts.via === 'unresolved' && s3) ? [] : ['s3:dataaccesspointarn', 's3:dataaccesspointaccount', 's3:accesspointnetworkorigin'];
+  const absentKeys = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principaltag/*', ...apAbsent];
+  const apContext = viaAp ?? {};
   if (access.kind === 'oac') {
     const principal: EvalPrincipal = { service: 'cloudfront.amazonaws.com' };
     return {
@@ -145,6 +175,7 @@ export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn
         'aws:principalisawsservice': ['true'],
         'aws:principalservicename': ['cloudfront.amazonaws.com'],
         'aws:securetransport': ['true'],
+        ...apContext,
       },
       // A service principal has no ARN or account of its own (hence aws:PrincipalIsAWSService).
       absentKeys: [...absentKeys, 'aws:principalarn', 'aws:principalaccount'],
@@ -155,11 +186,11 @@ export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn
     return {
       ...common,
       principal: { aws: [arn], ...(access.canonicalUserId ? { canonicalUser: access.canonicalUserId } : {}) },
-      context: { 'aws:principalarn': [arn], 'aws:principalisawsservice': ['false'], 'aws:securetransport': ['true'] },
+      context: { 'aws:principalarn': [arn], 'aws:principalisawsservice': ['false'], 'aws:securetransport': ['true'], ...apContext },
       absentKeys,
     };
   }
-  return { ...common, principal: {}, context: { 'aws:principalisawsservice': ['false'] }, absentKeys: [...absentKeys, 'aws:principalarn', 'aws:sourcearn', 'aws:sourceaccount'] };
+  return { ...common, principal: {}, context: { 'aws:principalisawsservice': ['false'], ...apContext }, absentKeys: [...absentKeys, 'aws:principalarn', 'aws:sourcearn', 'aws:sourceaccount'] };
 }
 
 /** "origin access control E1" / "origin access identity E2" / "unsigned (anonymous) requests", for report sentences. */

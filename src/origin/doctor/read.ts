@@ -29,7 +29,7 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import { GetAccessPointPolicyCommand, GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, ListAccessPointsCommand, type AccessPoint } from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parsePolicy, type PolicyDocument } from '../policy';
 import { NOT_FOUND, orNull } from '../s3/errors';
@@ -158,6 +158,29 @@ export class AwsReads {
     return this.once(`s3control:GetPublicAccessBlock(AccountId=${this.accountId})`, async () =>
       (await orNull(this.clients.s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: this.accountId })), NOT_FOUND.publicAccessBlock))?.PublicAccessBlockConfiguration ?? null,
     );
+  }
+
+  /** The account's access points in the client's region (every page, at most `maxPages` of 1,000). */
+  accessPoints(maxPages = 20) {
+    return this.once(`s3control:ListAccessPoints(AccountId=${this.accountId})`, async () => {
+      const out: AccessPoint[] = [];
+      let token: string | undefined;
+      for (let page = 0; page < maxPages; page++) {
+        const r = await this.clients.s3control.send(new ListAccessPointsCommand({ AccountId: this.accountId, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
+        out.push(...(r.AccessPointList ?? []));
+        token = r.NextToken;
+        if (!token) break;
+      }
+      return out;
+    });
+  }
+
+  /** An access point's policy; null: it has none. */
+  accessPointPolicy(name: string): Promise<Fetched<PolicyDocument | null>> {
+    return this.once(`s3control:GetAccessPointPolicy(AccountId=${this.accountId}, Name=${name})`, async () => {
+      const r = await orNull(this.clients.s3control.send(new GetAccessPointPolicyCommand({ AccountId: this.accountId, Name: name })), NOT_FOUND.accessPointPolicy);
+      return r === null ? null : parsePolicy(r.Policy ?? '{"Statement":[]}', `the policy of access point ${name}`);
+    });
   }
 
   /**

@@ -3,6 +3,7 @@
  * key, and no Deny matches (conditions the doctor cannot evaluate are reported as unknown).
  */
 import { describeAccess, type DoctorContext, type OriginAccess } from '../context';
+import { accessPointObjectArn, type AccessPointFacts } from '../facts';
 import { bucketArn, describeStatement, evaluatePolicy, siteReadStatement, type PolicyDocument, type SiteReader } from '../../policy';
 import { NOT_FOUND } from '../../s3/errors';
 import { oaiPrincipalArn } from '../../s3/oai';
@@ -40,11 +41,59 @@ export async function checkBucketPolicy(ctx: DoctorContext): Promise<CheckResult
   return onlyOnFacts(ctx, await walk(ctx));
 }
 
+/** The statement that delegates access control to the account's access points (AWS's documented form). */
+export function delegationStatement(bucket: string, accountId: string): object {
+  return { Effect: 'Allow', Principal: { AWS: '*' }, Action: '*', Resource: [bucketArn(bucket), `${bucketArn(bucket)}/*`], Condition: { StringEquals: { 's3:DataAccessPointAccount': accountId } } };
+}
+
+/**
+ * Through an access point, its policy is evaluated first: it must grant the distribution
+ * s3:GetObject on the key's access point ARN, and no Deny may match. Answers a result when it
+ * does not (or cannot be told), undefined when it grants.
+ */
+async function throughAccessPoint(ctx: DoctorContext, ap: AccessPointFacts, key: string, access: OriginAccess, evidence: Evidence[]): Promise<CheckResult | undefined> {
+  const policy = await ctx.aws.accessPointPolicy(ap.name);
+  evidence.push(ev(policy, (p) => (p ? `${p.Statement.length} statement(s)` : `${NOT_FOUND.accessPointPolicy}: the access point has no policy`)));
+  const resource = accessPointObjectArn(ap, key);
+  const grant = JSON.stringify({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:GetObject', Resource: `${ap.arn}/object/*`, Condition: { StringEquals: { 'AWS:SourceArn': ctx.distributionArn } } });
+  if (!policy.ok) {
+    return policy.denied
+      ? unknown(META, `the policy of access point ${ap.name} could not be read${refusedNote(policy)}`, evidence, deniedFix('s3:GetAccessPointPolicy', policy))
+      : unknown(META, `the policy of access point ${ap.name} could not be read (${policy.code})`, evidence, 'run the doctor again');
+  }
+  if (!policy.value) {
+    return problem(META, 'access-point-policy-absent', `the origin's access point ${ap.name} has no policy, so nothing grants ${describeAccess(access)} s3:GetObject through it (the access point policy and the bucket policy must both allow)`, evidence, `add to the policy of access point ${ap.name}: ${grant}`);
+  }
+  const result = evaluatePolicy(policy.value, await ctx.request('s3:GetObject', resource));
+  for (const s of result.statements) {
+    if (s.match !== 'no' || s.effect === 'Deny') evidence.push({ call: `evaluate access point policy ${describeStatement(s)} for s3:GetObject on ${resource}`, seen: s.match === 'yes' ? 'matches' : s.match === 'no' ? 'does not match' : `unknown: ${s.reason}` });
+  }
+  const deny = result.statements.filter((s) => s.effect === 'Deny' && s.match === 'yes');
+  if (deny.length) {
+    return problem(META, 'access-point-policy-denies', `${deny.map(describeStatement).join(', ')} of access point ${ap.name}'s policy denies ${describeAccess(access)} s3:GetObject on ${key}`, evidence, `narrow the Deny so it exempts the distribution (e.g. a condition on AWS:SourceArn ${ctx.distributionArn}): ${JSON.stringify(deny[0]!.statement)}`);
+  }
+  if (result.outcome === 'unknown') {
+    const u = result.statements.filter((s) => s.match === 'unknown');
+    return unknown(META, `${u.map(describeStatement).join(', ')} of access point ${ap.name}'s policy may apply, but depend on conditions edgelock cannot evaluate (${u[0]!.reason})`, evidence, 'review those statements by hand');
+  }
+  if (result.outcome !== 'allow') {
+    return problem(META, 'access-point-policy-missing-allow', `no statement of access point ${ap.name}'s policy grants ${describeAccess(access)} s3:GetObject on ${resource}`, evidence, `add to the policy of access point ${ap.name}: ${grant}`);
+  }
+  return undefined;
+}
+
 async function walk(ctx: DoctorContext): Promise<CheckResult> {
   const { key } = await ctx.key();
   const access = await ctx.access();
+  const evidence: Evidence[] = [];
+  const ap = (await ctx.accessPoint())?.found;
+  if (ap) {
+    const refused = await throughAccessPoint(ctx, ap, key, access, evidence);
+    if (refused) return refused;
+  }
   const policy = await ctx.aws.bucketPolicy();
-  const evidence: Evidence[] = [ev(policy, (p) => (p ? `${p.Statement.length} statement(s)` : `${NOT_FOUND.bucketPolicy}: the bucket has no policy`))];
+  evidence.push(ev(policy, (p) => (p ? `${p.Statement.length} statement(s)` : `${NOT_FOUND.bucketPolicy}: the bucket has no policy`)));
+  const delegate = ap ? `add to the bucket policy the delegation to the account's access points: ${JSON.stringify(delegationStatement(ctx.bucket, ctx.env.accountId))} (or grant the distribution directly: ${grantStatement(access, ctx.bucket, ctx.distributionArn)})` : '';
   const fixGrant = `add to the bucket policy: ${grantStatement(access, ctx.bucket, ctx.distributionArn)}`;
   if (!policy.ok) {
     return policy.denied
@@ -54,6 +103,9 @@ async function walk(ctx: DoctorContext): Promise<CheckResult> {
   if (access.kind === 'none') {
     // Check 1 reports the missing origin access; here only a public grant could help.
     if (!policy.value) return problem(META, 'policy-absent-anonymous', `the bucket has no policy, and CloudFront sends ${describeAccess(access)}`, evidence, anonymousFix(access));
+  }
+  if (!policy.value && ap) {
+    return problem(META, 'bucket-no-access-point-delegation', `access point ${ap.name}'s policy grants the distribution, but the bucket has no policy: requests through an access point also need the bucket policy to allow them, directly or by delegating to the account's access points`, evidence, delegate);
   }
   if (!policy.value) {
     return problem(META, 'policy-absent', `the bucket has no policy, so nothing grants ${describeAccess(access)} s3:GetObject`, evidence, fixGrant);
@@ -75,11 +127,14 @@ async function walk(ctx: DoctorContext): Promise<CheckResult> {
   }
   if (result.outcome === 'allow') {
     const allow = result.statements.find((s) => s.effect === 'Allow' && s.match === 'yes')!;
-    return ok(META, `${describeStatement(allow)} grants ${describeAccess(access)} s3:GetObject on ${key}`, evidence);
+    return ok(META, ap ? `access point ${ap.name}'s policy grants ${describeAccess(access)} s3:GetObject on ${key}, and the bucket policy's ${describeStatement(allow)} allows it through the access point` : `${describeStatement(allow)} grants ${describeAccess(access)} s3:GetObject on ${key}`, evidence);
   }
   if (result.outcome === 'unknown') {
     const u = result.statements.filter((s) => s.match === 'unknown');
     return unknown(META, `${u.map(describeStatement).join(', ')} may apply, but depend on conditions edgelock cannot evaluate (${u[0]!.reason})`, evidence, 'review those statements by hand; a Deny with such a condition is a likely cause');
+  }
+  if (ap) {
+    return problem(META, 'bucket-no-access-point-delegation', `access point ${ap.name}'s policy grants the distribution, but the bucket policy neither grants ${describeAccess(access)} s3:GetObject on ${key} nor delegates to the account's access points (s3:DataAccessPointAccount ${ctx.env.accountId})`, evidence, delegate);
   }
   const named = grantees(policy.value);
   evidence.push({ call: 's3:GetObject grants in the policy name', seen: named.length ? named.join('; ') : '(no statement grants s3:GetObject)' });

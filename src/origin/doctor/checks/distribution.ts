@@ -40,9 +40,22 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
     return problem(META, 'origin-not-s3', `the origin ${o.origin.DomainName} is not an S3 REST endpoint`, evidence, `change the origin's domain to ${rest}`);
   }
   if (isAccessPointAlias(o.originBucket)) {
-    return unknown(META, `the origin ${o.origin.DomainName} is an S3 access point alias, not a bucket: the doctor does not resolve access points yet, so the policies it evaluates are the bucket's, not the access point's`, evidence, 'check the access point\'s policy and that its bucket is the environment\'s bucket by hand (aws s3control get-access-point-policy)');
-  }
-  if (o.originBucket !== ctx.bucket) {
+    const ap = (await ctx.accessPoint())!;
+    const f = ap.found;
+    evidence.push(ev(ap.list, (l) => `${l.length} access point(s); ${f ? `alias ${ap.alias} is access point ${f.name} (${f.arn}) of bucket ${f.bucket}${f.bucketAccountId ? ` in account ${f.bucketAccountId}` : ''}, NetworkOrigin=${f.networkOrigin}` : `none has alias ${ap.alias}`}`));
+    if (!ap.list.ok) {
+      return unknown(META, `the origin ${o.origin.DomainName} is an S3 access point alias, and the account's access points could not be read${refusedNote(ap.list)}: which bucket it serves, and its policy, are unknown`, evidence, deniedFix('s3:ListAccessPoints', ap.list));
+    }
+    if (!f) {
+      return unknown(META, `the origin ${o.origin.DomainName} is an S3 access point alias that none of account ${ctx.env.accountId}'s access points in ${ctx.env.region} has: it may belong to another account or region, so which bucket it serves is unknown`, evidence, `point the origin at an access point of ${ctx.bucket} in account ${ctx.env.accountId} (or at ${rest}), or run the doctor against the account that owns the access point`);
+    }
+    if (f.bucket !== ctx.bucket || (f.bucketAccountId && f.bucketAccountId !== ctx.env.accountId)) {
+      return problem(META, 'origin-other-bucket', `the origin is access point ${f.name} of bucket "${f.bucket}"${f.bucketAccountId && f.bucketAccountId !== ctx.env.accountId ? ` in account ${f.bucketAccountId}` : ''}, not the environment's bucket "${ctx.bucket}"`, evidence, `point the origin at an access point of ${ctx.bucket} (or at ${rest}), or fix the environment's bucket in the config`);
+    }
+    if (f.networkOrigin === 'VPC') {
+      return problem(META, 'access-point-vpc-only', `the origin is access point ${f.name}, whose network origin is VPC: it accepts requests only from its VPC, and CloudFront's come from the internet`, evidence, `create an access point with network origin Internet for ${ctx.bucket} and point the origin at its alias (a network origin cannot be changed)`);
+    }
+  } else if (o.originBucket !== ctx.bucket) {
     return problem(META, 'origin-other-bucket', `the origin is bucket "${o.originBucket}", not the environment's bucket "${ctx.bucket}"`, evidence, `change the origin's domain to ${rest} (or fix the environment's bucket in the config)`);
   }
   // The region the bucket is in, as S3 answers it, against the one the origin's endpoint names.

@@ -44,6 +44,10 @@ export async function onlyOnFacts(ctx: DoctorContext, r: CheckResult): Promise<C
   if (access.kind !== 'none' && access.assumed) {
     return demote(`if the distribution reaches the bucket with the ${describeAccess(access).replace(/ \(unknown\)$/, '')} the config says (the distribution could not be read)`, 'let the doctor read the distribution first (check 1)');
   }
+  const ap = await ctx.accessPoint();
+  if (ap && !ap.found) {
+    return demote(`if access point alias ${ap.alias} serves the environment's bucket (the doctor could not resolve it)`, 'let the doctor resolve the access point first (check 1)');
+  }
   if (derived && !derived.known) {
     return demote(
       `if ${derived.unknownPast} leaves the path as it is (the doctor cannot replay it)`,
