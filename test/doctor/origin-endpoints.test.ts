@@ -38,7 +38,7 @@ describe('an origin that is an access point alias', () => {
   test('resolved to the environment\'s bucket, the access point policy granting and the bucket delegating: nothing wrong, both policies in the evidence', async () => {
     const report = await run({ distribution: viaAlias(), accessPoints: ap(), bucketPolicy: delegation });
     expect(report.cause).toBeUndefined();
-    expect(check(report, 'distribution').evidence).toContainEqual({ call: `s3control:ListAccessPoints(AccountId=${ACCOUNT})`, seen: `1 access point(s); alias ${ALIAS} is access point site-ap (${AP_ARN}) of bucket ${BUCKET} in account ${ACCOUNT}, NetworkOrigin=Internet` });
+    expect(check(report, 'distribution').evidence).toContainEqual({ call: `s3control:ListAccessPoints(AccountId=${ACCOUNT})`, seen: `1 access point(s); access point alias ${ALIAS} is access point site-ap (${AP_ARN}) of bucket ${BUCKET} in account ${ACCOUNT}, NetworkOrigin=Internet` });
     const bp = check(report, 'bucket-policy');
     expect(bp).toMatchObject({ status: 'ok', summary: expect.stringMatching(/^access point site-ap's policy grants .* and the bucket policy's statement "DelegateToAccessPoints" \(Allow\) allows it through the access point/) });
     expect(bp.evidence).toContainEqual({ call: `evaluate access point policy statement "CloudFrontRead" (Allow) for s3:GetObject on ${AP_ARN}/object/index.html`, seen: 'matches' });
@@ -110,4 +110,70 @@ test('an object encrypted with another account\'s KMS key: unknown, naming the a
   const enc = report.results.find((r) => r.id === 'encryption')!;
   expect(enc).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/KMS key arn:aws:kms:eu-west-1:444444444444:key\/.* of account 444444444444, not the bucket's account 333333333333.*must allow the distribution \(cloudfront\.amazonaws\.com with AWS:SourceArn arn:aws:cloudfront::333333333333:distribution\/E2QWRUHAPOMQZL\) kms:Decrypt/), fix: expect.stringMatching(/^ask account 444444444444's key administrators/) });
   expect(report.cause).toBeUndefined();
+});
+
+describe('an origin that is an S3 Object Lambda access point', () => {
+  const OL_ALIAS = 'site-olap-u7b3kqj2zxm4nd0p9wq1ecfgr8a5eus1a--ol-s3';
+  const OLAP_ARN = `arn:aws:s3-object-lambda:eu-west-1:${ACCOUNT}:accesspoint/site-olap`;
+  const AP_ARN = `arn:aws:s3:eu-west-1:${ACCOUNT}:accesspoint/site-ap`;
+  const FN = `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:resize-images:3`;
+  const byEndpoint = () => distribution({ oacId: OAC_ID, domain: `site-olap-${ACCOUNT}.s3-object-lambda.eu-west-1.amazonaws.com` }, ['origin-response']);
+  const byAlias = () => distribution({ oacId: OAC_ID, domain: `${OL_ALIAS}.s3.eu-west-1.amazonaws.com` }, ['origin-response']);
+  const olapGrant = { Version: '2008-10-17', Statement: [{ Sid: 'CloudFrontGet', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3-object-lambda:Get*', Resource: OLAP_ARN, Condition: { StringEquals: { 'aws:SourceArn': DIST_ARN } } }] };
+  const supportingGrant = { Version: '2012-10-17', Statement: [{ Sid: 'ViaObjectLambda', Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3:*', Resource: [AP_ARN, `${AP_ARN}/object/*`], Condition: { 'ForAnyValue:StringEquals': { 'aws:CalledVia': 's3-object-lambda.amazonaws.com' } } }] };
+  const fnPolicy = { Version: '2012-10-17', Id: 'default', Statement: [{ Sid: `cloudfront-${DIST}`, Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 'lambda:InvokeFunction', Resource: FN, Condition: { ArnLike: { 'AWS:SourceArn': DIST_ARN } } }] };
+  const delegation = { Version: '2012-10-17', Statement: [{ Sid: 'DelegateToAccessPoints', Effect: 'Allow', Principal: { AWS: '*' }, Action: '*', Resource: [`arn:aws:s3:::${BUCKET}`, `arn:aws:s3:::${BUCKET}/*`], Condition: { StringEquals: { 's3:DataAccessPointAccount': ACCOUNT } } }] };
+  const world = (change: Partial<World> = {}, olChange: object = {}): Partial<World> => ({
+    distribution: byEndpoint(),
+    objectLambdas: [{ name: 'site-olap', alias: OL_ALIAS, supportingAccessPoint: 'site-ap', functionArns: [FN], policy: olapGrant, ...olChange }],
+    accessPoints: [{ name: 'site-ap', alias: 'site-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias', bucket: BUCKET, policy: supportingGrant }],
+    lambdaPolicies: { [FN]: fnPolicy },
+    bucketPolicy: delegation,
+    ...change,
+  });
+  const check = (r: Awaited<ReturnType<typeof run>>, id: string) => r.results.find((c) => c.id === id)!;
+
+  test.each([['its endpoint', byEndpoint], ['its alias', byAlias]])('reached by %s and every policy granting: nothing wrong, with the supporting access point and the function in the evidence', async (_how, dist) => {
+    const report = await run(world({ distribution: dist() }));
+    expect(report.cause).toBeUndefined();
+    expect(check(report, 'distribution').evidence).toContainEqual({ call: `s3control:GetAccessPointConfigurationForObjectLambda(AccountId=${ACCOUNT}, Name=site-olap)`, seen: `SupportingAccessPoint=${AP_ARN}, functions ${FN}` });
+    const bp = check(report, 'bucket-policy');
+    expect(bp.status).toBe('ok');
+    expect(bp.evidence).toContainEqual({ call: `evaluate function policy statement "cloudfront-${DIST}" (Allow) for lambda:InvokeFunction on ${FN}`, seen: 'matches' });
+    // The supporting access point's grant holds only for requests S3 Object Lambda makes (aws:CalledVia).
+    expect(bp.evidence).toContainEqual({ call: `evaluate access point policy statement "ViaObjectLambda" (Allow) for s3:GetObject on ${AP_ARN}/object/index.html`, seen: 'matches' });
+  });
+
+  test.each<[string, Partial<World>, object, string, RegExp]>([
+    ['no Object Lambda access point policy', {}, { policy: null }, 'object-lambda-policy-absent', /site-olap has no policy/],
+    ['a policy granting another distribution', {}, { policy: { Statement: [{ ...olapGrant.Statement[0], Condition: { StringEquals: { 'aws:SourceArn': `arn:aws:cloudfront::${ACCOUNT}:distribution/EOTHER00000000` } } }] } }, 'object-lambda-policy-missing-allow', /no statement of Object Lambda access point site-olap's policy grants/],
+    ['a function without a resource policy', { lambdaPolicies: {} }, {}, 'object-lambda-function-not-invokable', /invokes arn:aws:lambda:eu-west-1:333333333333:function:resize-images:3, whose resource policy \(there is none\) does not grant/],
+    ['a bucket that does not delegate', { bucketPolicy: oacPolicy(`arn:aws:cloudfront::${ACCOUNT}:distribution/EOTHER00000000`) }, {}, 'bucket-no-access-point-delegation', /nor delegates/],
+  ])('%s: check 2 names it', async (_name, change, olChange, reason, says) => {
+    const report = await run(world(change, olChange));
+    expect(report.cause).toMatchObject({ id: 'bucket-policy', reason, summary: expect.stringMatching(says) });
+  });
+
+  test('a supporting access point of another bucket: origin-other-bucket', async () => {
+    const report = await run(world({ accessPoints: [{ name: 'site-ap', alias: 'x-s3alias', bucket: 'acme-web-old', policy: supportingGrant }] }));
+    expect(report.cause).toMatchObject({ id: 'distribution', reason: 'origin-other-bucket', summary: expect.stringMatching(/Object Lambda access point site-olap, whose supporting access point site-ap serves bucket "acme-web-old"/) });
+  });
+
+  test('the Object Lambda configuration refused: unknown naming the action, and nothing depending on it is a problem', async () => {
+    const report = await run({ ...world({ objects: {} }), refuse: { 's3:GetAccessPointConfigurationForObjectLambda': { policy: 'identity-based policy' } } });
+    expect(check(report, 'distribution')).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/refused s3:GetAccessPointConfigurationForObjectLambda: no identity-based policy allows it/) });
+    expect(report.results.filter((r) => r.status === 'problem')).toEqual([]);
+  });
+
+  test('the function policy refused: check 2 unknown, naming lambda:GetPolicy', async () => {
+    const report = await run({ ...world(), refuse: { 'lambda:GetPolicy': { policy: 'identity-based policy' } } });
+    expect(check(report, 'bucket-policy')).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/resource policy of .*resize-images:3.* could not be read \(refused lambda:GetPolicy/) });
+  });
+
+  test('an Object Lambda endpoint is not called a non-S3 origin, nor its alias another bucket', async () => {
+    for (const dist of [byEndpoint, byAlias]) {
+      const report = await run({ distribution: dist() });
+      expect(report.results.some((r) => r.reason === 'origin-not-s3' || r.reason === 'origin-other-bucket')).toBe(false);
+    }
+  });
 });

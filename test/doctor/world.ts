@@ -8,7 +8,7 @@ import { CloudFrontClient, CloudFrontServiceException, DescribeFunctionCommand, 
 import * as kmsExports from '@aws-sdk/client-kms';
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, KMSServiceException } from '@aws-sdk/client-kms';
 import * as lambdaExports from '@aws-sdk/client-lambda';
-import { InvokeCommand, LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
+import { GetPolicyCommand, InvokeCommand, LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
 import * as organizations from '@aws-sdk/client-organizations';
 import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, OrganizationsClient, OrganizationsServiceException } from '@aws-sdk/client-organizations';
 import {
@@ -27,7 +27,16 @@ import {
   type Grant,
 } from '@aws-sdk/client-s3';
 import * as s3controlExports from '@aws-sdk/client-s3-control';
-import { GetAccessPointPolicyCommand, GetPublicAccessBlockCommand as GetAccountPabCommand, ListAccessPointsCommand, S3ControlClient, S3ControlServiceException } from '@aws-sdk/client-s3-control';
+import {
+  GetAccessPointConfigurationForObjectLambdaCommand,
+  GetAccessPointPolicyCommand,
+  GetAccessPointPolicyForObjectLambdaCommand,
+  GetPublicAccessBlockCommand as GetAccountPabCommand,
+  ListAccessPointsCommand,
+  ListAccessPointsForObjectLambdaCommand,
+  S3ControlClient,
+  S3ControlServiceException,
+} from '@aws-sdk/client-s3-control';
 import * as stsExports from '@aws-sdk/client-sts';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
 import { Uint8ArrayBlobAdapter } from '@smithy/core/serde';
@@ -118,6 +127,10 @@ export interface World {
   lambdas?: Record<string, (event: { Records: [{ cf: { request: { uri: string } } }] }) => unknown>;
   /** The account's S3 access points in the region (ListAccessPoints), each with its policy (null: none). */
   accessPoints?: { name: string; alias: string; bucket: string; networkOrigin?: 'Internet' | 'VPC'; bucketAccountId?: string; policy: object | null }[];
+  /** The account's S3 Object Lambda access points: the supporting access point (by name), the functions they invoke, their policy. */
+  objectLambdas?: { name: string; alias: string; supportingAccessPoint: string; functionArns: string[]; policy: object | null }[];
+  /** Lambda functions' resource-based policies, by the ARN GetPolicy is asked for (none: ResourceNotFoundException). */
+  lambdaPolicies?: Record<string, object>;
   /** DescribeKey's answer when it is not the key's metadata. */
   describeKey?: 'NotFoundException' | 'AccessDeniedException';
 }
@@ -143,6 +156,10 @@ export const READS = {
   'lambda:InvokeFunction': ['lambda', InvokeCommand],
   's3:ListAccessPoints': ['s3control', ListAccessPointsCommand],
   's3:GetAccessPointPolicy': ['s3control', GetAccessPointPolicyCommand],
+  's3:ListAccessPointsForObjectLambda': ['s3control', ListAccessPointsForObjectLambdaCommand],
+  's3:GetAccessPointConfigurationForObjectLambda': ['s3control', GetAccessPointConfigurationForObjectLambdaCommand],
+  's3:GetAccessPointPolicyForObjectLambda': ['s3control', GetAccessPointPolicyForObjectLambdaCommand],
+  'lambda:GetPolicy': ['lambda', GetPolicyCommand],
   's3:GetBucketPolicy': ['s3', GetBucketPolicyCommand],
   's3:GetBucketAcl': ['s3', GetBucketAclCommand],
   's3:GetBucketLocation': ['s3', GetBucketLocationCommand],
@@ -439,6 +456,35 @@ export function mockWorld(w: World): DoctorClients {
     if (!a) throw s3cerr('NoSuchAccessPoint', 404, 'The specified accesspoint does not exist');
     if (!a.policy) throw s3cerr('NoSuchAccessPointPolicy', 404, 'The specified accesspoint policy does not exist');
     return { Policy: JSON.stringify(a.policy) };
+  });
+  const olap = (name: string) => {
+    const o = (w.objectLambdas ?? []).find((x) => x.name === name);
+    if (!o) throw s3cerr('NoSuchAccessPoint', 404, 'The specified accesspoint does not exist');
+    return o;
+  };
+  s3c.on(ListAccessPointsForObjectLambdaCommand).callsFake(() => ({
+    ObjectLambdaAccessPointList: (w.objectLambdas ?? []).map((o) => ({ Name: o.name, ObjectLambdaAccessPointArn: `arn:aws:s3-object-lambda:${REGION}:${ACCOUNT}:accesspoint/${o.name}`, Alias: { Value: o.alias, Status: 'READY' } })),
+  }));
+  s3c.on(GetAccessPointConfigurationForObjectLambdaCommand).callsFake((input: { Name: string }) => {
+    const o = olap(input.Name);
+    return {
+      Configuration: {
+        SupportingAccessPoint: `arn:aws:s3:${REGION}:${ACCOUNT}:accesspoint/${o.supportingAccessPoint}`,
+        CloudWatchMetricsEnabled: false,
+        AllowedFeatures: [],
+        TransformationConfigurations: o.functionArns.map((f) => ({ Actions: ['GetObject'], ContentTransformation: { AwsLambda: { FunctionArn: f } } })),
+      },
+    };
+  });
+  s3c.on(GetAccessPointPolicyForObjectLambdaCommand).callsFake((input: { Name: string }) => {
+    const o = olap(input.Name);
+    if (!o.policy) throw s3cerr('NoSuchAccessPointPolicy', 404, 'The specified accesspoint policy does not exist');
+    return { Policy: JSON.stringify(o.policy) };
+  });
+  lambda.on(GetPolicyCommand).callsFake((input: { FunctionName: string }) => {
+    const p = w.lambdaPolicies?.[input.FunctionName];
+    if (!p) throw lambdaerr('ResourceNotFoundException', 404, 'The resource you requested does not exist.');
+    return { Policy: JSON.stringify(p), RevisionId: '4f5e3a2b-1c0d-4e9f-8a7b-6c5d4e3f2a1b' };
   });
   s3.on(GetBucketOwnershipControlsCommand).callsFake(() => {
     if (!w.ownership) throw s3err('OwnershipControlsNotFoundError', 404, 'The bucket ownership controls were not found');

@@ -119,6 +119,9 @@ const IAM_ACTION: Record<string, string> = {
   'lambda:Invoke': 'lambda:InvokeFunction',
   's3control:ListAccessPoints': 's3:ListAccessPoints',
   's3control:GetAccessPointPolicy': 's3:GetAccessPointPolicy',
+  's3control:ListAccessPointsForObjectLambda': 's3:ListAccessPointsForObjectLambda',
+  's3control:GetAccessPointConfigurationForObjectLambda': 's3:GetAccessPointConfigurationForObjectLambda',
+  's3control:GetAccessPointPolicyForObjectLambda': 's3:GetAccessPointPolicyForObjectLambda',
 };
 
 /** `s3:GetBucketAcl(Bucket=b)` → `s3:GetBucketAcl`, in IAM's spelling. */

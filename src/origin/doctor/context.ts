@@ -13,7 +13,7 @@ import { bucketArn, distributionArn, type EvalRequest } from '../policy';
 import { seenError, type DoctorClients, type Fetched } from './aws';
 import { describeRefusal } from './denial';
 import { cloudFrontFunctionName, readInvoke, readTestResult } from './replay';
-import { cloudFrontRequest, configuredAccess, isAccessPointAlias, type AccessPointFacts, keyToCheck, originFacts, ownershipFacts, requestAccess, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
+import { cloudFrontRequest, configuredAccess, isAccessPointAlias, type AccessPointFacts, type ObjectLambdaFacts, type ObjectLambdaRef, keyToCheck, originFacts, ownershipFacts, requestAccess, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 import { AwsReads } from './read';
 import { deriveKey, type DerivedKey, type Replayer, type ReplayResult } from './request-path';
 
@@ -51,9 +51,20 @@ export interface OrganizationPolicies {
   readonly result: Fetched<AttachedPolicy[]>;
 }
 
-/** An access point alias origin, and what the account's access points say about it. */
+/** An Object Lambda access point origin, and what S3 Control says about it. */
+export interface ObjectLambdaLookup {
+  readonly ref: ObjectLambdaRef;
+  /** The calls made to resolve it, in order (the evidence). */
+  readonly steps: readonly Fetched<unknown>[];
+  /** The answer that stopped the lookup, when one did. */
+  readonly failed?: Fetched<unknown> & { ok: false };
+  readonly found?: ObjectLambdaFacts;
+}
+
+/** The access point the origin reaches S3 through, and what the account's access points say about it. */
 export interface AccessPointLookup {
-  readonly alias: string;
+  /** How the origin names it, for sentences ("access point alias x-s3alias"). */
+  readonly ref: string;
   readonly list: Fetched<AccessPoint[]>;
   readonly found?: AccessPointFacts;
 }
@@ -181,7 +192,8 @@ export class DoctorContext {
   async request(action: string, resource: string): Promise<EvalRequest> {
     const ap = await this.accessPoint();
     const via = ap ? (ap.found ?? 'unresolved') : undefined;
-    return cloudFrontRequest(await this.access(), { distributionArn: this.distributionArn, accountId: this.env.accountId, ...(via ? { via } : {}) }, action, resource);
+    const calledVia = (await this.origin())?.objectLambda ? 's3-object-lambda.amazonaws.com' : undefined;
+    return cloudFrontRequest(await this.access(), { distributionArn: this.distributionArn, accountId: this.env.accountId, ...(via ? { via } : {}), ...(calledVia ? { calledVia } : {}) }, action, resource);
   }
 
   /**
@@ -192,22 +204,69 @@ export class DoctorContext {
   accessPoint(): Promise<AccessPointLookup | undefined> {
     return this.once('access-point', async () => {
       const o = await this.origin();
-      if (!o || !isAccessPointAlias(o.originBucket)) return undefined;
-      const alias = o.originBucket!;
+      if (!o) return undefined;
+      let match: (a: AccessPoint) => boolean;
+      let ref: string;
+      if (o.objectLambda) {
+        // Through an Object Lambda access point, S3 is reached through its supporting access point.
+        const ol = await this.objectLambda();
+        const arn = ol?.found?.supportingAccessPoint;
+        if (!arn) return { ref: 'the Object Lambda access point\'s supporting access point', list: { ok: false, call: 'supporting access point', code: 'Unresolved', denied: false, message: 'the Object Lambda access point could not be resolved' } };
+        ref = `supporting access point ${arn}`;
+        match = (a) => a.AccessPointArn === arn || a.Name === arn.replace(/^.*:accesspoint\//, '');
+      } else if (isAccessPointAlias(o.originBucket)) {
+        ref = `access point alias ${o.originBucket}`;
+        match = (a) => a.Alias === o.originBucket;
+      } else return undefined;
       const list = await this.aws.accessPoints();
-      const ap = list.ok ? list.value.find((a) => a.Alias === alias) : undefined;
+      const ap = list.ok ? list.value.find(match) : undefined;
       const found: AccessPointFacts | undefined = ap
         ? {
             name: ap.Name!,
             arn: ap.AccessPointArn ?? `arn:aws:s3:${o.originRegion ?? this.env.region}:${this.env.accountId}:accesspoint/${ap.Name}`,
-            alias,
+            alias: ap.Alias ?? '',
             bucket: ap.Bucket!,
             ...(ap.BucketAccountId ? { bucketAccountId: ap.BucketAccountId } : {}),
             networkOrigin: ap.NetworkOrigin ?? 'Internet',
             accountId: this.env.accountId,
           }
         : undefined;
-      return { alias, list, ...(found ? { found } : {}) };
+      return { ref, list, ...(found ? { found } : {}) };
+    });
+  }
+
+  /**
+   * The S3 Object Lambda access point the origin names, with its configuration; undefined when the
+   * origin is not one. `found` is undefined when it could not be resolved (see `steps`).
+   */
+  objectLambda(): Promise<ObjectLambdaLookup | undefined> {
+    return this.once('object-lambda', async () => {
+      const o = await this.origin();
+      const ref = o?.objectLambda;
+      if (!ref) return undefined;
+      const steps: Fetched<unknown>[] = [];
+      let name: string | undefined;
+      if ('alias' in ref) {
+        const list = await this.aws.objectLambdaAccessPoints();
+        steps.push(list);
+        if (!list.ok) return { ref, steps, failed: list };
+        name = list.value.find((a) => a.Alias?.Value === ref.alias)?.Name;
+        if (!name) return { ref, steps };
+      } else {
+        if (ref.accountId !== this.env.accountId) return { ref, steps };
+        name = ref.name;
+      }
+      const config = await this.aws.objectLambdaConfiguration(name);
+      steps.push(config);
+      if (!config.ok) return { ref, steps, failed: config };
+      const region = o!.originRegion ?? this.env.region;
+      const found: ObjectLambdaFacts = {
+        name,
+        arn: `arn:aws:s3-object-lambda:${region}:${this.env.accountId}:accesspoint/${name}`,
+        supportingAccessPoint: config.value.SupportingAccessPoint ?? '',
+        functionArns: (config.value.TransformationConfigurations ?? []).map((t) => t.ContentTransformation?.AwsLambda?.FunctionArn).filter((f): f is string => !!f),
+      };
+      return { ref, steps, found };
     });
   }
 

@@ -17,7 +17,10 @@ export type OriginAccess =
   /** Anonymous requests; `unsignedBy` names an OAC that never signs, when that is why. */
   | { readonly kind: 'none'; readonly unsignedBy?: string };
 
-export type EndpointKind = 'rest' | 'website' | 'custom';
+export type EndpointKind = 'rest' | 'website' | 'custom' | 'object-lambda';
+
+/** An S3 Object Lambda access point an origin names: by its endpoint (name and account) or by its alias (`…--ol-s3`). */
+export type ObjectLambdaRef = { readonly name: string; readonly accountId: string } | { readonly alias: string };
 
 export interface OriginFacts {
   readonly behavior: { readonly pathPattern: string; readonly value: DefaultCacheBehavior | CacheBehavior };
@@ -27,6 +30,8 @@ export interface OriginFacts {
   readonly originBucket?: string;
   /** The region the origin's REST endpoint names; undefined for the legacy global endpoint. */
   readonly originRegion?: string;
+  /** The Object Lambda access point the origin names (endpoint `object-lambda`). */
+  readonly objectLambda?: ObjectLambdaRef;
   readonly access: OriginAccess;
 }
 
@@ -37,18 +42,25 @@ export interface OriginRoute {
   readonly endpoint: EndpointKind;
   readonly originBucket?: string;
   readonly originRegion?: string;
+  readonly objectLambda?: ObjectLambdaRef;
   /** The access the origin names: an OAC id, an OAI id, or none. */
   readonly accessRef: { readonly kind: 'oac' | 'oai'; readonly id: string } | { readonly kind: 'none' };
 }
 
 const REST_ENDPOINT = /^(.+?)\.s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$/;
+const OBJECT_LAMBDA_ENDPOINT = /^(.+)-(\d{12})\.s3-object-lambda\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const OBJECT_LAMBDA_ALIAS = /^([a-z0-9-]+--ol-s3)\.s3\.(?:dualstack\.)?([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const WEBSITE_ENDPOINT = /^(.+?)\.s3-website[.-]([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
 /**
  * Classifies an origin domain: the bucket's REST endpoint (with the region it names, none for the
  * legacy global endpoint), a website endpoint, or something else.
  */
-export function classifyEndpoint(domain: string): { kind: EndpointKind; bucket?: string; region?: string } {
+export function classifyEndpoint(domain: string): { kind: EndpointKind; bucket?: string; region?: string; objectLambda?: ObjectLambdaRef } {
+  const ol = OBJECT_LAMBDA_ENDPOINT.exec(domain);
+  if (ol) return { kind: 'object-lambda', region: ol[3]!, objectLambda: { name: ol[1]!, accountId: ol[2]! } };
+  const olAlias = OBJECT_LAMBDA_ALIAS.exec(domain);
+  if (olAlias) return { kind: 'object-lambda', region: olAlias[2]!, objectLambda: { alias: olAlias[1]! } };
   const web = WEBSITE_ENDPOINT.exec(domain);
   if (web) return { kind: 'website', bucket: web[1]! };
   const rest = REST_ENDPOINT.exec(domain);
@@ -97,7 +109,7 @@ export function routeFor(cfg: DistributionConfig, key: string): OriginRoute {
     : origin.S3OriginConfig?.OriginAccessIdentity
       ? { kind: 'oai', id: oaiIdOfOriginPath(origin.S3OriginConfig.OriginAccessIdentity) }
       : { kind: 'none' };
-  return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), ...(ep.region ? { originRegion: ep.region } : {}), accessRef };
+  return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), ...(ep.region ? { originRegion: ep.region } : {}), ...(ep.objectLambda ? { objectLambda: ep.objectLambda } : {}), accessRef };
 }
 
 /** The route with its access filled in from the OAC or OAI that was read for it. */
@@ -141,6 +153,14 @@ export interface AccessPointFacts {
   readonly accountId: string;
 }
 
+/** An S3 Object Lambda access point, with its configuration: the supporting access point and the functions it invokes. */
+export interface ObjectLambdaFacts {
+  readonly name: string;
+  readonly arn: string;
+  readonly supportingAccessPoint: string;
+  readonly functionArns: readonly string[];
+}
+
 /** The ARN of `key` through an access point, as its policy names objects: `<access point ARN>/object/<key>`. */
 export function accessPointObjectArn(ap: AccessPointFacts, key: string): string {
   return `${ap.arn}/object/${key}`;
@@ -155,15 +175,22 @@ function accessPointContext(ap: AccessPointFacts): Record<string, string[]> {
  * The request S3 (or KMS, or an RCP) evaluates when CloudFront, reaching the bucket through
  * `access` (and, for S3 actions, through the access point `via`), asks for `action` on `resource`.
  */
-export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn: string; accountId: string; via?: AccessPointFacts | 'unresolved' }, action: string, resource: string): EvalRequest {
+export function cloudFrontRequest(
+  access: OriginAccess,
+  facts: { distributionArn: string; accountId: string; via?: AccessPointFacts | 'unresolved'; calledVia?: string },
+  action: string,
+  resource: string,
+): EvalRequest {
   const common = { action, resource };
   const s3 = action.startsWith('s3:');
-  const viaAp = facts.via && facts.via !== 'unresolved' && s3 ? accessPointContext(facts.via) : undefined;
+  // A request S3 Object Lambda makes on the caller's behalf names the service in aws:CalledVia.
+  const calledVia: Record<string, string[]> = facts.calledVia && s3 ? { 'aws:calledvia': [facts.calledVia], 'aws:calledviafirst': [facts.calledVia], 'aws:calledvialast': [facts.calledVia] } : {};
+  const viaAp = facts.via && facts.via !== 'unresolved' && s3 ? { ...accessPointContext(facts.via), ...calledVia } : undefined;
   // Keys CloudFront's requests never carry (the access point keys, unless made through one, or
   // through one the doctor could not resolve); any other key that is not in `context` is unknown.
   const apAbsent = viaAp || (facts.via === 'unresolved' && s3) ? [] : ['s3:dataaccesspointarn', 's3:dataaccesspointaccount', 's3:accesspointnetworkorigin'];
   const absentKeys = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principaltag/*', ...apAbsent];
-  const apContext = viaAp ?? {};
+  const apContext: Record<string, string[]> = viaAp ?? {};
   if (access.kind === 'oac') {
     const principal: EvalPrincipal = { service: 'cloudfront.amazonaws.com' };
     return {

@@ -13,7 +13,7 @@ import {
   GetOriginAccessControlCommand,
   TestFunctionCommand,
 } from '@aws-sdk/client-cloudfront';
-import { InvokeCommand } from '@aws-sdk/client-lambda';
+import { GetPolicyCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, type PolicyType } from '@aws-sdk/client-organizations';
 import {
@@ -29,7 +29,16 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
-import { GetAccessPointPolicyCommand, GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand, ListAccessPointsCommand, type AccessPoint } from '@aws-sdk/client-s3-control';
+import {
+  GetAccessPointConfigurationForObjectLambdaCommand,
+  GetAccessPointPolicyCommand,
+  GetAccessPointPolicyForObjectLambdaCommand,
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  ListAccessPointsCommand,
+  ListAccessPointsForObjectLambdaCommand,
+  type AccessPoint,
+  type ObjectLambdaAccessPoint,
+} from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parsePolicy, type PolicyDocument } from '../policy';
 import { NOT_FOUND, orNull } from '../s3/errors';
@@ -180,6 +189,49 @@ export class AwsReads {
     return this.once(`s3control:GetAccessPointPolicy(AccountId=${this.accountId}, Name=${name})`, async () => {
       const r = await orNull(this.clients.s3control.send(new GetAccessPointPolicyCommand({ AccountId: this.accountId, Name: name })), NOT_FOUND.accessPointPolicy);
       return r === null ? null : parsePolicy(r.Policy ?? '{"Statement":[]}', `the policy of access point ${name}`);
+    });
+  }
+
+  /** The account's Object Lambda access points in the client's region (every page, at most `maxPages` of 1,000). */
+  objectLambdaAccessPoints(maxPages = 20) {
+    return this.once(`s3control:ListAccessPointsForObjectLambda(AccountId=${this.accountId})`, async () => {
+      const out: ObjectLambdaAccessPoint[] = [];
+      let token: string | undefined;
+      for (let page = 0; page < maxPages; page++) {
+        const r = await this.clients.s3control.send(new ListAccessPointsForObjectLambdaCommand({ AccountId: this.accountId, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
+        out.push(...(r.ObjectLambdaAccessPointList ?? []));
+        token = r.NextToken;
+        if (!token) break;
+      }
+      return out;
+    });
+  }
+
+  /** An Object Lambda access point's configuration: its supporting access point and transformations. */
+  objectLambdaConfiguration(name: string) {
+    return this.once(`s3control:GetAccessPointConfigurationForObjectLambda(AccountId=${this.accountId}, Name=${name})`, async () =>
+      (await this.clients.s3control.send(new GetAccessPointConfigurationForObjectLambdaCommand({ AccountId: this.accountId, Name: name }))).Configuration!,
+    );
+  }
+
+  /** An Object Lambda access point's policy; null: it has none. */
+  objectLambdaPolicy(name: string): Promise<Fetched<PolicyDocument | null>> {
+    return this.once(`s3control:GetAccessPointPolicyForObjectLambda(AccountId=${this.accountId}, Name=${name})`, async () => {
+      const r = await orNull(this.clients.s3control.send(new GetAccessPointPolicyForObjectLambdaCommand({ AccountId: this.accountId, Name: name })), NOT_FOUND.accessPointPolicy);
+      return r === null || !r.Policy ? null : parsePolicy(r.Policy, `the policy of Object Lambda access point ${name}`);
+    });
+  }
+
+  /** A Lambda function's resource-based policy; null: it has none (Lambda answers ResourceNotFoundException). */
+  lambdaPolicy(functionArn: string): Promise<Fetched<PolicyDocument | null>> {
+    return this.once(`lambda:GetPolicy(FunctionName=${functionArn})`, async () => {
+      try {
+        const r = await this.clients.lambda.send(new GetPolicyCommand({ FunctionName: functionArn }));
+        return parsePolicy(r.Policy ?? '{"Statement":[]}', `the resource policy of ${functionArn}`);
+      } catch (err) {
+        if ((err as { name?: string }).name === 'ResourceNotFoundException') return null;
+        throw err;
+      }
     });
   }
 

@@ -65,6 +65,15 @@ export const REASONS = {
   /** Through an access point: the bucket policy neither grants the distribution nor delegates to the account's access points. */
   'bucket-no-access-point-delegation': { check: 'bucket-policy', likelihood: 85 },
 
+  /** The origin's Object Lambda access point has no policy. */
+  'object-lambda-policy-absent': { check: 'bucket-policy', likelihood: 85 },
+  /** A Deny of the Object Lambda access point's policy matches the distribution's request. */
+  'object-lambda-policy-denies': { check: 'bucket-policy', likelihood: 88 },
+  /** No statement of the Object Lambda access point's policy grants the distribution s3-object-lambda:GetObject. */
+  'object-lambda-policy-missing-allow': { check: 'bucket-policy', likelihood: 85 },
+  /** A function the Object Lambda access point invokes does not let the distribution lambda:InvokeFunction. */
+  'object-lambda-function-not-invokable': { check: 'bucket-policy', likelihood: 80 },
+
   // Check 3, Block Public Access.
   /** The site relies on public access that Block Public Access now ignores. */
   'bpa-ignores-public-grant': { check: 'block-public-access', likelihood: 95 },

@@ -3,7 +3,7 @@
  * key, and no Deny matches (conditions the doctor cannot evaluate are reported as unknown).
  */
 import { describeAccess, type DoctorContext, type OriginAccess } from '../context';
-import { accessPointObjectArn, type AccessPointFacts } from '../facts';
+import { accessPointObjectArn, type AccessPointFacts, type ObjectLambdaFacts } from '../facts';
 import { bucketArn, describeStatement, evaluatePolicy, siteReadStatement, type PolicyDocument, type SiteReader } from '../../policy';
 import { NOT_FOUND } from '../../s3/errors';
 import { oaiPrincipalArn } from '../../s3/oai';
@@ -82,10 +82,64 @@ async function throughAccessPoint(ctx: DoctorContext, ap: AccessPointFacts, key:
   return undefined;
 }
 
+/** Evidence lines for a policy's statements that matched, could not be told, or are Denies. */
+function statementEvidence(label: string, result: ReturnType<typeof evaluatePolicy>, what: string): Evidence[] {
+  return result.statements
+    .filter((s) => s.match !== 'no' || s.effect === 'Deny')
+    .map((s) => ({ call: `evaluate ${label} ${describeStatement(s)} for ${what}`, seen: s.match === 'yes' ? 'matches' : s.match === 'no' ? 'does not match' : `unknown: ${s.reason}` }));
+}
+
+/**
+ * Through an S3 Object Lambda access point: its policy must grant the distribution
+ * s3-object-lambda:GetObject (on the access point, or the key under it), and each function it
+ * invokes must let the distribution's principal lambda:InvokeFunction in its resource policy.
+ * Answers a result when that is not so (or cannot be told), undefined when it is.
+ */
+async function throughObjectLambda(ctx: DoctorContext, ol: ObjectLambdaFacts, key: string, access: OriginAccess, evidence: Evidence[]): Promise<CheckResult | undefined> {
+  const policy = await ctx.aws.objectLambdaPolicy(ol.name);
+  evidence.push(ev(policy, (p) => (p ? `${p.Statement.length} statement(s)` : `${NOT_FOUND.accessPointPolicy}: the Object Lambda access point has no policy`)));
+  const grant = JSON.stringify({ Effect: 'Allow', Principal: { Service: 'cloudfront.amazonaws.com' }, Action: 's3-object-lambda:Get*', Resource: ol.arn, Condition: { StringEquals: { 'AWS:SourceArn': ctx.distributionArn } } });
+  if (!policy.ok) {
+    return unknown(META, `the policy of Object Lambda access point ${ol.name} could not be read${policy.denied ? refusedNote(policy) : ` (${policy.code})`}`, evidence, deniedFix('s3:GetAccessPointPolicyForObjectLambda', policy));
+  }
+  if (!policy.value) {
+    return problem(META, 'object-lambda-policy-absent', `the origin's Object Lambda access point ${ol.name} has no policy, so nothing grants ${describeAccess(access)} s3-object-lambda:GetObject on it`, evidence, `add to the policy of Object Lambda access point ${ol.name}: ${grant}`);
+  }
+  // Statements name the access point itself (AWS's example) or the objects under it: either grants.
+  const results = await Promise.all([ol.arn, `${ol.arn}/object/${key}`].map(async (r) => evaluatePolicy(policy.value!, await ctx.request('s3-object-lambda:GetObject', r))));
+  evidence.push(...statementEvidence('Object Lambda access point policy', results[0]!, `s3-object-lambda:GetObject on ${ol.arn}`));
+  const deny = results.flatMap((r) => r.statements.filter((s) => s.effect === 'Deny' && s.match === 'yes'));
+  if (deny.length) {
+    return problem(META, 'object-lambda-policy-denies', `${describeStatement(deny[0]!)} of Object Lambda access point ${ol.name}'s policy denies ${describeAccess(access)} s3-object-lambda:GetObject`, evidence, `narrow the Deny so it exempts the distribution (e.g. a condition on AWS:SourceArn ${ctx.distributionArn}): ${JSON.stringify(deny[0]!.statement)}`);
+  }
+  if (!results.some((r) => r.outcome === 'allow')) {
+    if (results.some((r) => r.outcome === 'unknown')) return unknown(META, `the policy of Object Lambda access point ${ol.name} has statements edgelock cannot evaluate for the distribution`, evidence, `review them; the grant needed is ${grant}`);
+    return problem(META, 'object-lambda-policy-missing-allow', `no statement of Object Lambda access point ${ol.name}'s policy grants ${describeAccess(access)} s3-object-lambda:GetObject`, evidence, `add to the policy of Object Lambda access point ${ol.name}: ${grant}`);
+  }
+  for (const fn of ol.functionArns) {
+    const fp = await ctx.aws.lambdaPolicy(fn);
+    evidence.push(ev(fp, (p) => (p ? `${p.Statement.length} statement(s)` : 'ResourceNotFoundException: no resource-based policy (or no such function)')));
+    const invoke = `aws lambda add-permission --function-name ${fn} --statement-id cloudfront-${ctx.distributionId} --action lambda:InvokeFunction --principal cloudfront.amazonaws.com --source-arn ${ctx.distributionArn}`;
+    if (!fp.ok) return unknown(META, `the resource policy of ${fn}, which Object Lambda access point ${ol.name} invokes, could not be read${fp.denied ? refusedNote(fp) : ` (${fp.code})`}`, evidence, deniedFix('lambda:GetPolicy', fp));
+    const r = fp.value ? evaluatePolicy(fp.value, await ctx.request('lambda:InvokeFunction', fn)) : undefined;
+    if (r) evidence.push(...statementEvidence('function policy', r, `lambda:InvokeFunction on ${fn}`));
+    if (r?.outcome === 'unknown') return unknown(META, `the resource policy of ${fn} has statements edgelock cannot evaluate for the distribution`, evidence, `review them; the permission needed: ${invoke}`);
+    if (r?.outcome !== 'allow') {
+      return problem(META, 'object-lambda-function-not-invokable', `Object Lambda access point ${ol.name} invokes ${fn}, whose resource policy ${r?.outcome === 'deny' ? 'denies' : fp.value ? 'does not grant' : '(there is none) does not grant'} ${describeAccess(access)} lambda:InvokeFunction: S3 Object Lambda calls it on CloudFront's behalf, so the request is refused`, evidence, invoke);
+    }
+  }
+  return undefined;
+}
+
 async function walk(ctx: DoctorContext): Promise<CheckResult> {
   const { key } = await ctx.key();
   const access = await ctx.access();
   const evidence: Evidence[] = [];
+  const ol = (await ctx.objectLambda())?.found;
+  if (ol) {
+    const refused = await throughObjectLambda(ctx, ol, key, access, evidence);
+    if (refused) return refused;
+  }
   const ap = (await ctx.accessPoint())?.found;
   if (ap) {
     const refused = await throughAccessPoint(ctx, ap, key, access, evidence);

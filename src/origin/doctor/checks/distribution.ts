@@ -2,6 +2,7 @@
  * Check 1, the distribution: the key's behaviour targets the bucket's REST endpoint (not a website
  * endpoint, not another bucket) and the origin is reached with an OAC that always signs, or an OAI.
  */
+import { actionOfCall, type Fetched } from '../aws';
 import type { DoctorContext } from '../context';
 import { forwardsAuthorization, isAccessPointAlias, REGIONAL_ENDPOINT_ONLY, type OriginFacts } from '../facts';
 import { isEdgelockFunction } from '../request-path';
@@ -39,10 +40,13 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
   if (o.endpoint === 'custom') {
     return problem(META, 'origin-not-s3', `the origin ${o.origin.DomainName} is not an S3 REST endpoint`, evidence, `change the origin's domain to ${rest}`);
   }
-  if (isAccessPointAlias(o.originBucket)) {
+  if (o.endpoint === 'object-lambda') {
+    const stop = await objectLambdaOrigin(ctx, o, evidence);
+    if (stop) return stop;
+  } else if (isAccessPointAlias(o.originBucket)) {
     const ap = (await ctx.accessPoint())!;
     const f = ap.found;
-    evidence.push(ev(ap.list, (l) => `${l.length} access point(s); ${f ? `alias ${ap.alias} is access point ${f.name} (${f.arn}) of bucket ${f.bucket}${f.bucketAccountId ? ` in account ${f.bucketAccountId}` : ''}, NetworkOrigin=${f.networkOrigin}` : `none has alias ${ap.alias}`}`));
+    evidence.push(ev(ap.list, (l) => `${l.length} access point(s); ${f ? `${ap.ref} is access point ${f.name} (${f.arn}) of bucket ${f.bucket}${f.bucketAccountId ? ` in account ${f.bucketAccountId}` : ''}, NetworkOrigin=${f.networkOrigin}` : `none is ${ap.ref}`}`));
     if (!ap.list.ok) {
       return unknown(META, `the origin ${o.origin.DomainName} is an S3 access point alias, and the account's access points could not be read${refusedNote(ap.list)}: which bucket it serves, and its policy, are unknown`, evidence, deniedFix('s3:ListAccessPoints', ap.list));
     }
@@ -140,4 +144,40 @@ async function noOverride(ctx: DoctorContext, o: OriginFacts, id: string, eviden
     evidence,
     `set origin access control ${id}'s SigningBehavior to "always" (CloudFront then signs every request), or take Authorization out of the behaviour's cache policy`,
   );
+}
+
+/**
+ * An S3 Object Lambda access point origin: resolved (by its alias, or the name its endpoint
+ * carries), its configuration read, and its supporting access point resolved to a bucket, which
+ * must be the environment's. Answers a result when that stops the check.
+ */
+async function objectLambdaOrigin(ctx: DoctorContext, o: OriginFacts, evidence: Evidence[]): Promise<CheckResult | undefined> {
+  const ol = (await ctx.objectLambda())!;
+  const domain = o.origin?.DomainName;
+  for (const step of ol.steps) {
+    evidence.push(
+      ev(step as Fetched<unknown>, (v) =>
+        Array.isArray(v)
+          ? `${v.length} Object Lambda access point(s)${ol.found ? `; alias ${'alias' in ol.ref ? ol.ref.alias : ''} is ${ol.found.name}` : ''}`
+          : `SupportingAccessPoint=${(v as { SupportingAccessPoint?: string }).SupportingAccessPoint}, functions ${ol.found?.functionArns.join(', ') || '(none)'}`,
+      ),
+    );
+  }
+  if (ol.failed) {
+    return ol.failed.denied
+      ? unknown(META, `the origin ${domain} is an S3 Object Lambda access point, which could not be read${refusedNote(ol.failed)}: which bucket it serves is unknown`, evidence, deniedFix(actionOfCall(ol.failed.call), ol.failed))
+      : unknown(META, `the origin ${domain} is an S3 Object Lambda access point, which could not be read (${ol.failed.code})`, evidence, 'check that the Object Lambda access point exists in this account and region');
+  }
+  if (!ol.found) {
+    return unknown(META, `the origin ${domain} is an S3 Object Lambda access point that is not one of account ${ctx.env.accountId}'s in ${o.originRegion ?? ctx.env.region}: which bucket it serves is unknown`, evidence, 'run the doctor against the account that owns the Object Lambda access point');
+  }
+  const ap = (await ctx.accessPoint())!;
+  const f = ap.found;
+  evidence.push(ev(ap.list, (l) => `${l.length} access point(s); ${f ? `${ap.ref} is access point ${f.name} of bucket ${f.bucket}` : `none is ${ap.ref}`}`));
+  if (!ap.list.ok) return unknown(META, `the supporting access point of Object Lambda access point ${ol.found.name} could not be resolved${refusedNote(ap.list)}`, evidence, deniedFix('s3:ListAccessPoints', ap.list));
+  if (!f) return unknown(META, `the supporting access point ${ol.found.supportingAccessPoint} of Object Lambda access point ${ol.found.name} is not one of account ${ctx.env.accountId}'s access points: which bucket it serves is unknown`, evidence, 'run the doctor against the account that owns the supporting access point');
+  if (f.bucket !== ctx.bucket) {
+    return problem(META, 'origin-other-bucket', `the origin is Object Lambda access point ${ol.found.name}, whose supporting access point ${f.name} serves bucket "${f.bucket}", not the environment's bucket "${ctx.bucket}"`, evidence, `point the Object Lambda access point at a supporting access point of ${ctx.bucket}, or fix the environment's bucket in the config`);
+  }
+  return undefined;
 }

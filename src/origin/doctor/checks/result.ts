@@ -46,7 +46,7 @@ export async function onlyOnFacts(ctx: DoctorContext, r: CheckResult): Promise<C
   }
   const ap = await ctx.accessPoint();
   if (ap && !ap.found) {
-    return demote(`if access point alias ${ap.alias} serves the environment's bucket (the doctor could not resolve it)`, 'let the doctor resolve the access point first (check 1)');
+    return demote(`if ${ap.ref} serves the environment's bucket (the doctor could not resolve it)`, 'let the doctor resolve the access point first (check 1)');
   }
   if (derived && !derived.known) {
     return demote(
