@@ -170,3 +170,18 @@ describe('OAC signing behaviour', () => {
     expect(report.cause).toBeUndefined();
   });
 });
+
+describe('the AWS managed key aws/s3 behind an OAC: a problem, with the fact that shows it', () => {
+  test('an object encrypted with it: DescribeKey\'s KeyManager=AWS is the evidence', async () => {
+    const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } }, kms: { manager: 'AWS', policy: {} } }) });
+    expect(report.cause).toMatchObject({ id: 'encryption', reason: 'kms-aws-managed-key' });
+    expect(report.cause!.evidence).toContainEqual({ call: `kms:DescribeKey(KeyId=${KMS_KEY})`, seen: `KeyManager=AWS, KeyState=Enabled, Arn=${KMS_KEY}` });
+  });
+
+  test('a missing object in a bucket whose default is aws:kms without a key (aws/s3): GetBucketEncryption is the evidence', async () => {
+    const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, objects: {}, defaultEncryption: { SSEAlgorithm: 'aws:kms' } }) });
+    const enc = report.results.find((r) => r.id === 'encryption')!;
+    expect(enc).toMatchObject({ status: 'problem', reason: 'kms-aws-managed-key', summary: expect.stringMatching(/^the bucket default is encrypted with the AWS managed key aws\/s3/) });
+    expect(enc.evidence).toContainEqual({ call: `s3:GetBucketEncryption(Bucket=${BUCKET})`, seen: 'default SSEAlgorithm=aws:kms' });
+  });
+});
