@@ -1,6 +1,9 @@
 /**
  * Check 2, the bucket policy: a statement grants the distribution's principal s3:GetObject on the
- * key, and no Deny matches (conditions the doctor cannot evaluate are reported as unknown).
+ * key, and no Deny matches (conditions the doctor cannot evaluate are reported as unknown). Through
+ * an access point, its policy must allow too, and the bucket policy may allow by delegating to the
+ * account's access points; through an S3 Object Lambda access point, its policy and the resource
+ * policies of the functions it invokes must admit the distribution as well.
  */
 import { describeAccess, type DoctorContext, type OriginAccess } from '../context';
 import { accessPointObjectArn, type AccessPointFacts, type ObjectLambdaFacts } from '../facts';

@@ -1,6 +1,8 @@
 /**
  * Check 1, the distribution: the key's behaviour targets the bucket's REST endpoint (not a website
- * endpoint, not another bucket) and the origin is reached with an OAC that always signs, or an OAI.
+ * endpoint, not another bucket), or an access point (by its alias) or an S3 Object Lambda access
+ * point of that bucket that CloudFront can reach, and the origin is reached with an OAC that signs
+ * (a `no-override` OAC must not be handed the viewer's Authorization header), or an OAI.
  */
 import { actionOfCall, type Fetched } from '../aws';
 import type { DoctorContext } from '../context';
