@@ -50,7 +50,7 @@ beforeEach(() => {
 describe('resolving endpoints', () => {
   test('the per-service variable wins over AWS_ENDPOINT_URL; --endpoint wins for S3; the ignore switch turns the variables off', () => {
     const env = { AWS_ENDPOINT_URL: 'http://127.0.0.1:4566', AWS_ENDPOINT_URL_S3_CONTROL: 'http://localhost:4567' };
-    expect(resolveEndpoints(env)).toEqual({ s3: 'http://127.0.0.1:4566', s3control: 'http://localhost:4567', cloudfront: 'http://127.0.0.1:4566', organizations: 'http://127.0.0.1:4566', kms: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4566' });
+    expect(resolveEndpoints(env)).toEqual({ s3: 'http://127.0.0.1:4566', s3control: 'http://localhost:4567', cloudfront: 'http://127.0.0.1:4566', organizations: 'http://127.0.0.1:4566', kms: 'http://127.0.0.1:4566', sts: 'http://127.0.0.1:4566', lambda: 'http://127.0.0.1:4566' });
     expect(resolveEndpoints(env, { s3: 'http://10.0.0.5:9000' }).s3).toBe('http://10.0.0.5:9000');
     expect(resolveEndpoints({ ...env, AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true' })).toEqual({});
     expect(resolveEndpoints({})).toEqual({});
@@ -169,5 +169,78 @@ describe('the worlds\' S3 errors are the SDK\'s own, from the wire', () => {
     } finally {
       await wire.close();
     }
+  });
+});
+
+describe('the replay and access point answers, from the wire: the test worlds give what the SDK parses', () => {
+  const FN = 'arn:aws:lambda:us-east-1:333333333333:function:legacy-rewriter:9';
+  const OUTPUT = JSON.stringify({ request: { method: 'GET', uri: '/v2/index.html', querystring: {}, headers: { host: { value: 'd111111abcdef8.cloudfront.net' } }, cookies: {} } });
+  const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+  const SUMMARY = `<FunctionSummary><Name>rewrite-v2</Name><Status>DEPLOYED</Status><FunctionConfig><Comment></Comment><Runtime>cloudfront-js-2.0</Runtime></FunctionConfig><FunctionMetadata><FunctionARN>arn:aws:cloudfront::333333333333:function/rewrite-v2</FunctionARN><Stage>LIVE</Stage><LastModifiedTime>2025-03-01T00:00:00Z</LastModifiedTime></FunctionMetadata></FunctionSummary>`;
+  let server: import('node:http').Server;
+  let url = '';
+  beforeAll(async () => {
+    const http = await import('node:http');
+    server = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        const u = req.url ?? '';
+        const x = (body: string, headers: Record<string, string> = {}) => {
+          res.writeHead(200, { 'content-type': 'text/xml', 'x-amz-request-id': 'WIREREQ1', ...headers });
+          res.end(`<?xml version="1.0" encoding="UTF-8"?>\n${body}`);
+        };
+        if (u.startsWith('/2020-05-31/function/rewrite-v2/describe')) return x(SUMMARY.replace('<FunctionSummary>', '<FunctionSummary xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">'), { etag: 'EREWRITEV2LIVE' });
+        if (u.startsWith('/2020-05-31/function/rewrite-v2/test')) {
+          return x(`<TestResult xmlns="http://cloudfront.amazonaws.com/doc/2020-05-31/">${SUMMARY}<ComputeUtilization>12</ComputeUtilization><FunctionExecutionLogs></FunctionExecutionLogs><FunctionErrorMessage></FunctionErrorMessage><FunctionOutput>${esc(OUTPUT)}</FunctionOutput></TestResult>`);
+        }
+        if (u.startsWith('/2015-03-31/functions/')) {
+          // A handler that threw: HTTP 200, the error named in X-Amz-Function-Error, the error as the payload.
+          res.writeHead(200, { 'content-type': 'application/json', 'x-amzn-requestid': 'WIREREQ1', 'x-amz-function-error': 'Unhandled', 'x-amz-executed-version': '9' });
+          return res.end(JSON.stringify({ errorType: 'RangeError', errorMessage: 'no route for /index.html', trace: ['RangeError: no route for /index.html', '    at Runtime.handler (file:///var/task/index.mjs:3:9)'] }));
+        }
+        if (u.startsWith('/v20180820/accesspoint')) {
+          return x(`<ListAccessPointsResult xmlns="http://awss3control.amazonaws.com/doc/2018-08-20/"><AccessPointList><AccessPoint><Name>site-ap</Name><NetworkOrigin>Internet</NetworkOrigin><Bucket>${BUCKET}</Bucket><AccessPointArn>arn:aws:s3:eu-west-1:333333333333:accesspoint/site-ap</AccessPointArn><Alias>site-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias</Alias><BucketAccountId>333333333333</BucketAccountId></AccessPoint></AccessPointList></ListAccessPointsResult>`);
+        }
+        res.writeHead(404).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  test('TestFunction, DescribeFunction, Invoke with FunctionError and ListAccessPoints parse to the shapes the world answers', async () => {
+    const { DescribeFunctionCommand, TestFunctionCommand } = await import('@aws-sdk/client-cloudfront');
+    const { InvokeCommand } = await import('@aws-sdk/client-lambda');
+    const { ListAccessPointsCommand } = await import('@aws-sdk/client-s3-control');
+    const { mockWorld, healthyWorld } = await import('./world');
+    const { cloudFrontFunctionEvent, readInvoke, readTestResult } = await import('../../src/origin/doctor/replay');
+    const wire = createClients(ENV.region, resolveEndpoints({ AWS_ENDPOINT_URL: url }));
+    const world = mockWorld({
+      ...healthyWorld(),
+      cloudFrontFunctions: { 'rewrite-v2': (e) => ({ request: { method: e.request.method, uri: `/v2${e.request.uri}`, querystring: {}, headers: { host: { value: 'd111111abcdef8.cloudfront.net' } }, cookies: {} } }) },
+      lambdas: { [FN]: () => { throw new RangeError('no route for /index.html'); } },
+      accessPoints: [{ name: 'site-ap', alias: 'site-ap-hrzrlukc5m36ft7okagglf3gmwluquse1b-s3alias', bucket: BUCKET, policy: null }],
+    });
+    const event = new TextEncoder().encode(JSON.stringify(cloudFrontFunctionEvent('/index.html', { distributionId: DIST, host: 'd111111abcdef8.cloudfront.net' })));
+    const calls = [
+      (c: typeof wire) => c.cloudfront.send(new DescribeFunctionCommand({ Name: 'rewrite-v2', Stage: 'LIVE' })),
+      (c: typeof wire) => c.cloudfront.send(new TestFunctionCommand({ Name: 'rewrite-v2', IfMatch: 'EREWRITEV2LIVE', Stage: 'LIVE', EventObject: event })),
+      (c: typeof wire) => c.lambda.send(new InvokeCommand({ FunctionName: FN, Payload: new TextEncoder().encode('{}') })),
+      (c: typeof wire) => c.s3control.send(new ListAccessPointsCommand({ AccountId: '333333333333', MaxResults: 1000 })),
+    ];
+    /** The answer's fields and their types, without the SDK's $metadata. */
+    const shape = (v: unknown): unknown =>
+      v instanceof Uint8Array ? `bytes:${v.constructor.name}` : v instanceof Date ? 'date' : Array.isArray(v) ? v.map(shape) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).filter(([k]) => k !== '$metadata').sort(([a], [b]) => a.localeCompare(b)).map(([k, x]) => [k, shape(x)])) : typeof v;
+    for (const call of calls) {
+      const [fromWire, fromWorld] = [await call(wire), await call(world)];
+      expect(shape(fromWorld)).toEqual(shape(fromWire));
+      expect(Object.keys(shape(fromWire) as object).length).toBeGreaterThan(0);
+    }
+    const [tw, tm] = [await calls[1]!(wire), await calls[1]!(world)] as { TestResult: object }[];
+    expect(readTestResult(tm!.TestResult)).toEqual(readTestResult(tw!.TestResult));
+    const [iw, im] = [await calls[2]!(wire), await calls[2]!(world)];
+    expect(readInvoke(im as never)).toEqual(readInvoke(iw as never));
+    expect(readInvoke(iw as never)).toMatchObject({ kind: 'failed', why: 'the function failed (FunctionError Unhandled): RangeError: no route for /index.html' });
   });
 });

@@ -3,7 +3,7 @@
  */
 import { toEdgeConfig } from '../../src/build/edge-config';
 import type { Reason } from '../../src/origin/doctor/reasons';
-import { ACCOUNT, BUCKET, DIST, ENV, KMS_KEY, OAC_ID, OAI_CANONICAL, OWNER_ID, TOOLS_ID, distribution, healthyWorld, mockWorld, oacPolicy, type World, runWorld } from './world';
+import { ACCOUNT, BUCKET, DIST, ENV, KMS_KEY, OAC_ID, OAI_CANONICAL, OWNER_ID, TOOLS_ID, distribution, edgeFor, healthyWorld, mockWorld, oacPolicy, type World, runWorld } from './world';
 import { resolvedConfig, validConfig } from '../helpers/config';
 
 const healthy = healthyWorld();
@@ -136,4 +136,52 @@ test('origin access detached from a private bucket: the missing origin access ra
   expect(report.results.slice(0, 3).map((r) => `${r.id}:${r.status}`)).toEqual(['distribution:problem', 'bucket-policy:problem', 'block-public-access:problem']);
   expect(report.results.slice(0, 3).map((r) => r.reason)).toEqual(['origin-access-none', 'policy-missing-anonymous-allow', 'bpa-blocks-anonymous']);
   expect(report.results[0]!.summary).toMatch(/neither an origin access control nor an origin access identity/);
+});
+
+describe('OAC signing behaviour', () => {
+  const run = (w: Partial<World>, edge = edgeFor(ENV)) => runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, ...w }), edge });
+  const withoutEdgelock = (): World['distribution'] => distribution({ oacId: OAC_ID }, ['origin-response']);
+
+  test('"never": the requests are anonymous, so the policy\'s grant to the distribution does not answer them', async () => {
+    const report = await run({ oac: { SigningBehavior: 'never' } });
+    expect(report.cause).toMatchObject({ reason: 'oac-never-signs' });
+    const bp = report.results.find((r) => r.id === 'bucket-policy')!;
+    expect(bp).toMatchObject({ status: 'problem', reason: 'policy-missing-anonymous-allow', summary: expect.stringMatching(/^no statement grants unsigned \(anonymous\) requests \(origin access control E3OACSITE0ABCD never signs\) s3:GetObject on index\.html/), fix: expect.stringMatching(/SigningBehavior to "always"/) });
+    expect(report.results.find((r) => r.id === 'block-public-access')).toMatchObject({ status: 'problem', reason: 'bpa-blocks-anonymous' });
+  });
+
+  test('"no-override" with Authorization in the cache key and no edgelock function to remove it: a problem, with the cache policy as evidence', async () => {
+    const report = await run({ oac: { SigningBehavior: 'no-override' }, distribution: withoutEdgelock(), cacheKeyHeaders: ['Authorization'] });
+    expect(report.cause).toMatchObject({ id: 'distribution', reason: 'oac-no-override-forwards-authorization', summary: expect.stringMatching(/forwards the viewer's Authorization header .* reaches S3 with that header instead of CloudFront's signature/) });
+    expect(report.cause!.evidence).toContainEqual({ call: 'cloudfront:GetCachePolicy(Id=658327ea-f89d-4fab-a63d-7e88639e58f6)', seen: 'acme-web-auth: HeaderBehavior=whitelist, Headers=Authorization' });
+  });
+
+  test('"no-override" without Authorization forwarded, or with edgelock\'s functions removing it: ok, with a note', async () => {
+    const plain = await run({ oac: { SigningBehavior: 'no-override' }, distribution: withoutEdgelock() });
+    expect(plain.results.find((r) => r.id === 'distribution')).toMatchObject({ status: 'ok', summary: expect.stringMatching(/SigningBehavior "no-override".*prefer "always"/) });
+    const guarded = await run({ oac: { SigningBehavior: 'no-override' }, cacheKeyHeaders: ['authorization'] });
+    expect(guarded.results.find((r) => r.id === 'distribution')).toMatchObject({ status: 'ok', summary: expect.stringMatching(/edgelock's viewer-request function .*acme-web-prod-viewer-request:1 removes it/) });
+    expect(plain.cause).toBeUndefined();
+  });
+
+  test('"no-override" with the cache policy unreadable: unknown, naming the refused action', async () => {
+    const report = await run({ oac: { SigningBehavior: 'no-override' }, distribution: withoutEdgelock(), refuse: { 'cloudfront:GetCachePolicy': { policy: 'identity-based policy' } } });
+    expect(report.results.find((r) => r.id === 'distribution')).toMatchObject({ status: 'unknown', summary: expect.stringMatching(/could not be read \(refused cloudfront:GetCachePolicy: no identity-based policy allows it\)/) });
+    expect(report.cause).toBeUndefined();
+  });
+});
+
+describe('the AWS managed key aws/s3 behind an OAC: a problem, with the fact that shows it', () => {
+  test('an object encrypted with it: DescribeKey\'s KeyManager=AWS is the evidence', async () => {
+    const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, objects: { 'index.html': { ownerId: OWNER_ID, sse: 'aws:kms', kmsKeyId: KMS_KEY } }, kms: { manager: 'AWS', policy: {} } }) });
+    expect(report.cause).toMatchObject({ id: 'encryption', reason: 'kms-aws-managed-key' });
+    expect(report.cause!.evidence).toContainEqual({ call: `kms:DescribeKey(KeyId=${KMS_KEY})`, seen: `KeyManager=AWS, KeyState=Enabled, Arn=${KMS_KEY}` });
+  });
+
+  test('a missing object in a bucket whose default is aws:kms without a key (aws/s3): GetBucketEncryption is the evidence', async () => {
+    const report = await runWorld({ env: ENV, distributionId: DIST, clients: mockWorld({ ...healthy, objects: {}, defaultEncryption: { SSEAlgorithm: 'aws:kms' } }) });
+    const enc = report.results.find((r) => r.id === 'encryption')!;
+    expect(enc).toMatchObject({ status: 'problem', reason: 'kms-aws-managed-key', summary: expect.stringMatching(/^the bucket default is encrypted with the AWS managed key aws\/s3/) });
+    expect(enc.evidence).toContainEqual({ call: `s3:GetBucketEncryption(Bucket=${BUCKET})`, seen: 'default SSEAlgorithm=aws:kms' });
+  });
 });

@@ -4,9 +4,11 @@
  * HTTP status codes).
  */
 import * as cloudfront from '@aws-sdk/client-cloudfront';
-import { CloudFrontClient, CloudFrontServiceException, GetCloudFrontOriginAccessIdentityCommand, GetDistributionConfigCommand, GetOriginAccessControlCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
+import { CloudFrontClient, CloudFrontServiceException, DescribeFunctionCommand, TestFunctionCommand, GetCachePolicyCommand, GetCloudFrontOriginAccessIdentityCommand, GetDistributionConfigCommand, GetOriginAccessControlCommand, type DistributionConfig } from '@aws-sdk/client-cloudfront';
 import * as kmsExports from '@aws-sdk/client-kms';
 import { DescribeKeyCommand, GetKeyPolicyCommand, KMSClient, KMSServiceException } from '@aws-sdk/client-kms';
+import * as lambdaExports from '@aws-sdk/client-lambda';
+import { GetPolicyCommand, InvokeCommand, LambdaClient, LambdaServiceException } from '@aws-sdk/client-lambda';
 import * as organizations from '@aws-sdk/client-organizations';
 import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, OrganizationsClient, OrganizationsServiceException } from '@aws-sdk/client-organizations';
 import {
@@ -25,9 +27,19 @@ import {
   type Grant,
 } from '@aws-sdk/client-s3';
 import * as s3controlExports from '@aws-sdk/client-s3-control';
-import { GetPublicAccessBlockCommand as GetAccountPabCommand, S3ControlClient, S3ControlServiceException } from '@aws-sdk/client-s3-control';
+import {
+  GetAccessPointConfigurationForObjectLambdaCommand,
+  GetAccessPointPolicyCommand,
+  GetAccessPointPolicyForObjectLambdaCommand,
+  GetPublicAccessBlockCommand as GetAccountPabCommand,
+  ListAccessPointsCommand,
+  ListAccessPointsForObjectLambdaCommand,
+  S3ControlClient,
+  S3ControlServiceException,
+} from '@aws-sdk/client-s3-control';
 import * as stsExports from '@aws-sdk/client-sts';
 import { GetCallerIdentityCommand, STSClient, STSServiceException } from '@aws-sdk/client-sts';
+import { Uint8ArrayBlobAdapter } from '@smithy/core/serde';
 import { mockClient } from 'aws-sdk-client-mock';
 import type { ResolvedEnvironment } from '../../src/config/schema';
 import { toEdgeConfig } from '../../src/build/edge-config';
@@ -104,8 +116,30 @@ export interface World {
   refuse?: Partial<Record<Read, Refusal>>;
   /** The bucket's region as GetBucketLocation answers it. @default REGION */
   bucketRegion?: string;
+  /** Headers the behaviours' cache policy puts in the cache key (and forwards). @default none (CachingOptimized) */
+  cacheKeyHeaders?: string[];
+  /**
+   * CloudFront Functions by name, as their LIVE stage runs in TestFunction: the event object the
+   * code returns for an event, or the error it throws.
+   */
+  cloudFrontFunctions?: Record<string, (event: CffEvent) => object>;
+  /** Lambda functions by qualified ARN, as Invoke runs them: what the handler returns, or the error it throws. */
+  lambdas?: Record<string, (event: { Records: [{ cf: { request: { uri: string } } }] }) => unknown>;
+  /** The account's S3 access points in the region (ListAccessPoints), each with its policy (null: none). */
+  accessPoints?: { name: string; alias: string; bucket: string; networkOrigin?: 'Internet' | 'VPC'; bucketAccountId?: string; policy: object | null }[];
+  /** The account's S3 Object Lambda access points: the supporting access point (by name), the functions they invoke, their policy. */
+  objectLambdas?: { name: string; alias: string; supportingAccessPoint: string; functionArns: string[]; policy: object | null }[];
+  /** Lambda functions' resource-based policies, by the ARN GetPolicy is asked for (none: ResourceNotFoundException). */
+  lambdaPolicies?: Record<string, object>;
   /** DescribeKey's answer when it is not the key's metadata. */
   describeKey?: 'NotFoundException' | 'AccessDeniedException';
+}
+
+/** A CloudFront Functions viewer-request event, as TestFunction is given it. */
+export interface CffEvent {
+  version: string;
+  context: { eventType: string; distributionId: string };
+  request: { method: string; uri: string; querystring: Record<string, { value: string }>; headers: Record<string, { value: string }>; cookies: object };
 }
 
 /** How a read is refused: S3's bare "Access Denied", or AWS's detailed message naming the kind of policy. */
@@ -116,6 +150,16 @@ export const READS = {
   'cloudfront:GetDistributionConfig': ['cloudfront', GetDistributionConfigCommand],
   'cloudfront:GetOriginAccessControl': ['cloudfront', GetOriginAccessControlCommand],
   'cloudfront:GetCloudFrontOriginAccessIdentity': ['cloudfront', GetCloudFrontOriginAccessIdentityCommand],
+  'cloudfront:GetCachePolicy': ['cloudfront', GetCachePolicyCommand],
+  'cloudfront:DescribeFunction': ['cloudfront', DescribeFunctionCommand],
+  'cloudfront:TestFunction': ['cloudfront', TestFunctionCommand],
+  'lambda:InvokeFunction': ['lambda', InvokeCommand],
+  's3:ListAccessPoints': ['s3control', ListAccessPointsCommand],
+  's3:GetAccessPointPolicy': ['s3control', GetAccessPointPolicyCommand],
+  's3:ListAccessPointsForObjectLambda': ['s3control', ListAccessPointsForObjectLambdaCommand],
+  's3:GetAccessPointConfigurationForObjectLambda': ['s3control', GetAccessPointConfigurationForObjectLambdaCommand],
+  's3:GetAccessPointPolicyForObjectLambda': ['s3control', GetAccessPointPolicyForObjectLambdaCommand],
+  'lambda:GetPolicy': ['lambda', GetPolicyCommand],
   's3:GetBucketPolicy': ['s3', GetBucketPolicyCommand],
   's3:GetBucketAcl': ['s3', GetBucketAclCommand],
   's3:GetBucketLocation': ['s3', GetBucketLocationCommand],
@@ -141,7 +185,7 @@ export function refusalError(action: Read, how: Refusal): Error {
   const [service] = READS[action];
   // A HEAD answer has no body: whatever refused it, the SDK sees only the 403.
   if (action === 's3:GetObject') return s3HeadError(403);
-  const resource = service === 'kms' ? KMS_KEY : service === 'cloudfront' ? DIST_ARN : service === 'organizations' ? `arn:aws:organizations::${TOOLS_ACCOUNT}:account/o-exampleorg/${ACCOUNT}` : `arn:aws:s3:::${BUCKET}`;
+  const resource = service === 'lambda' ? `arn:aws:lambda:us-east-1:${ACCOUNT}:function:legacy-rewriter:9` : service === 'kms' ? KMS_KEY : service === 'cloudfront' ? DIST_ARN : service === 'organizations' ? `arn:aws:organizations::${TOOLS_ACCOUNT}:account/o-exampleorg/${ACCOUNT}` : `arn:aws:s3:::${BUCKET}`;
   const message = how === 'bare' ? 'Access Denied' : accessDeniedMessage({ action, resource, policy: how.policy, ...(how.explicit ? { explicit: true } : {}) });
   switch (service) {
     case 's3':
@@ -154,6 +198,8 @@ export function refusalError(action: Read, how: Refusal): Error {
       return kmserr('AccessDeniedException', 400, message);
     case 'organizations':
       return orgerr('AccessDeniedException', message);
+    case 'lambda':
+      return lambdaerr('AccessDeniedException', 403, message);
   }
 }
 
@@ -164,6 +210,7 @@ const cferr = (name: string, status: number, message: string) => awsError(cloudf
 const orgerr = (name: string, message: string) => awsError(organizations as unknown as Exports, OrganizationsServiceException as unknown as Base, name, 400, message);
 const kmserr = (name: string, status: number, message: string) => awsError(kmsExports as unknown as Exports, KMSServiceException as unknown as Base, name, status, message);
 const s3cerr = (name: string, status: number, message: string) => awsError(s3controlExports as unknown as Exports, S3ControlServiceException as unknown as Base, name, status, message);
+const lambdaerr = (name: string, status: number, message: string) => awsError(lambdaExports as unknown as Exports, LambdaServiceException as unknown as Base, name, status, message);
 const stserr = (name: string, status: number, message: string) => awsError(stsExports as unknown as Exports, STSServiceException as unknown as Base, name, status, message);
 
 export const ALL_ON = { BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true };
@@ -290,6 +337,7 @@ export function mockWorld(w: World): DoctorClients {
     organizations: new OrganizationsClient({ region: 'us-east-1' }),
     kms: new KMSClient({ region: REGION }),
     sts: new STSClient({ region: REGION }),
+    lambda: new LambdaClient({ region: 'us-east-1' }),
   };
   const s3 = mockClient(clients.s3);
   const cf = mockClient(clients.cloudfront);
@@ -297,6 +345,7 @@ export function mockWorld(w: World): DoctorClients {
   const org = mockClient(clients.organizations);
   const kms = mockClient(clients.kms);
   const sts = mockClient(clients.sts);
+  const lambda = mockClient(clients.lambda);
 
   if (w.distribution === 'missing') cf.on(GetDistributionConfigCommand).rejects(cferr('NoSuchDistribution', 404, 'The specified distribution does not exist.'));
   else if (w.distribution === 'denied') cf.on(GetDistributionConfigCommand).rejects(cferr('AccessDenied', 403, 'User is not authorized to perform: cloudfront:GetDistributionConfig'));
@@ -314,6 +363,68 @@ export function mockWorld(w: World): DoctorClients {
     };
   });
 
+  cf.on(GetCachePolicyCommand).callsFake((input: { Id: string }) => {
+    const headers = w.cacheKeyHeaders ?? [];
+    const managed = input.Id === '658327ea-f89d-4fab-a63d-7e88639e58f6';
+    if (!managed && !w.cacheKeyHeaders) throw cferr('NoSuchCachePolicy', 404, 'The cache policy does not exist.');
+    return {
+      CachePolicy: {
+        Id: input.Id,
+        LastModifiedTime: new Date('2024-01-01T00:00:00Z'),
+        CachePolicyConfig: {
+          Name: managed && !w.cacheKeyHeaders ? 'Managed-CachingOptimized' : 'acme-web-auth',
+          MinTTL: 1,
+          DefaultTTL: 86400,
+          MaxTTL: 31536000,
+          ParametersInCacheKeyAndForwardedToOrigin: {
+            EnableAcceptEncodingGzip: true,
+            EnableAcceptEncodingBrotli: true,
+            HeadersConfig: headers.length ? { HeaderBehavior: 'whitelist', Headers: { Quantity: headers.length, Items: headers } } : { HeaderBehavior: 'none' },
+            CookiesConfig: { CookieBehavior: 'none' },
+            QueryStringsConfig: { QueryStringBehavior: 'none' },
+          },
+        },
+      },
+      ETag: 'ETAGCACHE',
+    };
+  });
+
+  // A CloudFront Function's LIVE stage: its ETag, and TestFunction running it on the event given
+  // (FunctionOutput is the returned event object as a JSON string; a throw is FunctionErrorMessage).
+  const functionEtag = (name: string) => `E${name.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 10)}LIVE`;
+  cf.on(DescribeFunctionCommand).callsFake((input: { Name: string; Stage?: string }) => {
+    if (!w.cloudFrontFunctions?.[input.Name]) throw cferr('NoSuchFunctionExists', 404, 'The function does not exist.');
+    return {
+      FunctionSummary: { Name: input.Name, Status: 'DEPLOYED', FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-2.0' }, FunctionMetadata: { FunctionARN: `arn:aws:cloudfront::${ACCOUNT}:function/${input.Name}`, Stage: input.Stage ?? 'DEVELOPMENT', LastModifiedTime: new Date('2025-03-01T00:00:00Z') } },
+      ETag: functionEtag(input.Name),
+    };
+  });
+  cf.on(TestFunctionCommand).callsFake((input: { Name: string; IfMatch: string; Stage?: string; EventObject: Uint8Array }) => {
+    const code = w.cloudFrontFunctions?.[input.Name];
+    if (!code) throw cferr('NoSuchFunctionExists', 404, 'The function does not exist.');
+    if (input.IfMatch !== functionEtag(input.Name)) throw cferr('PreconditionFailed', 412, 'The If-Match version is missing or not valid for the resource.');
+    const summary = { Name: input.Name, Status: 'DEPLOYED', FunctionConfig: { Comment: '', Runtime: 'cloudfront-js-2.0' as const }, FunctionMetadata: { FunctionARN: `arn:aws:cloudfront::${ACCOUNT}:function/${input.Name}`, Stage: input.Stage as 'LIVE', LastModifiedTime: new Date('2025-03-01T00:00:00Z') } };
+    try {
+      const out = code(JSON.parse(new TextDecoder().decode(input.EventObject)) as CffEvent);
+      return { TestResult: { FunctionSummary: summary, ComputeUtilization: '12', FunctionExecutionLogs: [], FunctionErrorMessage: '', FunctionOutput: JSON.stringify(out) } };
+    } catch (e) {
+      return { TestResult: { FunctionSummary: summary, ComputeUtilization: '3', FunctionExecutionLogs: [], FunctionErrorMessage: `${(e as Error).name}: ${(e as Error).message}`, FunctionOutput: '' } };
+    }
+  });
+  // Lambda Invoke: the handler's return value as the payload bytes; a throw is a 200 with the
+  // X-Amz-Function-Error header (FunctionError) and the error as the payload.
+  lambda.on(InvokeCommand).callsFake(async (input: { FunctionName: string; Payload: Uint8Array }) => {
+    const handler = w.lambdas?.[input.FunctionName];
+    if (!handler) throw lambdaerr('ResourceNotFoundException', 404, `Function not found: ${input.FunctionName}`);
+    const version = input.FunctionName.split(':').pop();
+    try {
+      const out = await handler(JSON.parse(new TextDecoder().decode(input.Payload)));
+      return { StatusCode: 200, ExecutedVersion: version, Payload: Uint8ArrayBlobAdapter.fromString(out === undefined ? 'null' : JSON.stringify(out)) };
+    } catch (e) {
+      return { StatusCode: 200, FunctionError: 'Unhandled', ExecutedVersion: version, Payload: Uint8ArrayBlobAdapter.fromString(JSON.stringify({ errorType: (e as Error).name, errorMessage: (e as Error).message, trace: [`${(e as Error).name}: ${(e as Error).message}`, '    at Runtime.handler (file:///var/task/index.mjs:3:9)'] })) };
+    }
+  });
+
   s3.on(GetBucketPolicyCommand).callsFake(() => {
     if (!w.bucketPolicy) throw s3err('NoSuchBucketPolicy', 404, 'The bucket policy does not exist');
     return { Policy: typeof w.bucketPolicy === 'string' ? w.bucketPolicy : JSON.stringify(w.bucketPolicy) };
@@ -328,6 +439,52 @@ export function mockWorld(w: World): DoctorClients {
     if (w.accountPab === 'denied') throw s3cerr('AccessDenied', 403, 'Access Denied');
     if (!w.accountPab) throw s3cerr('NoSuchPublicAccessBlockConfiguration', 404, 'The public access block configuration was not found');
     return { PublicAccessBlockConfiguration: w.accountPab };
+  });
+  s3c.on(ListAccessPointsCommand).callsFake(() => ({
+    AccessPointList: (w.accessPoints ?? []).map((a) => ({
+      Name: a.name,
+      NetworkOrigin: a.networkOrigin ?? 'Internet',
+      ...(a.networkOrigin === 'VPC' ? { VpcConfiguration: { VpcId: 'vpc-1a2b3c4d' } } : {}),
+      Bucket: a.bucket,
+      AccessPointArn: `arn:aws:s3:${REGION}:${ACCOUNT}:accesspoint/${a.name}`,
+      Alias: a.alias,
+      BucketAccountId: a.bucketAccountId ?? ACCOUNT,
+    })),
+  }));
+  s3c.on(GetAccessPointPolicyCommand).callsFake((input: { Name: string }) => {
+    const a = (w.accessPoints ?? []).find((x) => x.name === input.Name);
+    if (!a) throw s3cerr('NoSuchAccessPoint', 404, 'The specified accesspoint does not exist');
+    if (!a.policy) throw s3cerr('NoSuchAccessPointPolicy', 404, 'The specified accesspoint policy does not exist');
+    return { Policy: JSON.stringify(a.policy) };
+  });
+  const olap = (name: string) => {
+    const o = (w.objectLambdas ?? []).find((x) => x.name === name);
+    if (!o) throw s3cerr('NoSuchAccessPoint', 404, 'The specified accesspoint does not exist');
+    return o;
+  };
+  s3c.on(ListAccessPointsForObjectLambdaCommand).callsFake(() => ({
+    ObjectLambdaAccessPointList: (w.objectLambdas ?? []).map((o) => ({ Name: o.name, ObjectLambdaAccessPointArn: `arn:aws:s3-object-lambda:${REGION}:${ACCOUNT}:accesspoint/${o.name}`, Alias: { Value: o.alias, Status: 'READY' } })),
+  }));
+  s3c.on(GetAccessPointConfigurationForObjectLambdaCommand).callsFake((input: { Name: string }) => {
+    const o = olap(input.Name);
+    return {
+      Configuration: {
+        SupportingAccessPoint: `arn:aws:s3:${REGION}:${ACCOUNT}:accesspoint/${o.supportingAccessPoint}`,
+        CloudWatchMetricsEnabled: false,
+        AllowedFeatures: [],
+        TransformationConfigurations: o.functionArns.map((f) => ({ Actions: ['GetObject'], ContentTransformation: { AwsLambda: { FunctionArn: f } } })),
+      },
+    };
+  });
+  s3c.on(GetAccessPointPolicyForObjectLambdaCommand).callsFake((input: { Name: string }) => {
+    const o = olap(input.Name);
+    if (!o.policy) throw s3cerr('NoSuchAccessPointPolicy', 404, 'The specified accesspoint policy does not exist');
+    return { Policy: JSON.stringify(o.policy) };
+  });
+  lambda.on(GetPolicyCommand).callsFake((input: { FunctionName: string }) => {
+    const p = w.lambdaPolicies?.[input.FunctionName];
+    if (!p) throw lambdaerr('ResourceNotFoundException', 404, 'The resource you requested does not exist.');
+    return { Policy: JSON.stringify(p), RevisionId: '4f5e3a2b-1c0d-4e9f-8a7b-6c5d4e3f2a1b' };
   });
   s3.on(GetBucketOwnershipControlsCommand).callsFake(() => {
     if (!w.ownership) throw s3err('OwnershipControlsNotFoundError', 404, 'The bucket ownership controls were not found');
@@ -399,7 +556,7 @@ export function mockWorld(w: World): DoctorClients {
       return { Policy: { PolicySummary: { Id: p.id, Name: p.name, Type: p.type, AwsManaged: !!p.awsManaged }, Content: JSON.stringify(p.content) } };
     });
   }
-  const mocks = { s3, cloudfront: cf, s3control: s3c, organizations: org, kms, sts };
+  const mocks = { s3, cloudfront: cf, s3control: s3c, organizations: org, kms, sts, lambda };
   for (const [action, how] of Object.entries(w.refuse ?? {}) as [Read, Refusal][]) {
     const [service, command] = READS[action];
     (mocks[service] as unknown as { on(c: unknown): { rejects(e: Error): void } }).on(command).rejects(refusalError(action, how));

@@ -16,6 +16,8 @@ export interface DoctorCliOptions {
   verbose?: boolean;
   /** An S3 endpoint other than AWS's. */
   endpoint?: string;
+  /** Run functions that are not edgelock's where they live to follow the key past them. */
+  replay?: boolean;
 }
 
 /** Runs the doctor for the CLI; `clients` is injectable for tests. Returns the exit code. */
@@ -39,6 +41,7 @@ export async function doctorCommand(opts: DoctorCliOptions, clients?: DoctorClie
     clients: clients ?? createClients(env.region, endpoints),
     edge: toEdgeConfig(config, env),
     ...(opts.key !== undefined ? { key: opts.key } : {}),
+    ...(opts.replay ? { replay: true } : {}),
   });
   out(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderReport(report, { verbose: !!opts.verbose }));
   return report.cause ? 1 : 0;
@@ -54,6 +57,7 @@ export function registerDoctor(program: Command, run: CliRun): void {
     .option('-d, --distribution <id>', 'distribution ID (default: the environment\'s distributionId)')
     .option('--json', 'print the report as JSON')
     .option('-v, --verbose', 'show the evidence of passing checks too')
+    .option('--replay', 'run CloudFront Functions (TestFunction, LIVE stage) and Lambda@Edge functions (Invoke of the associated version) that are not edgelock\'s on a synthesized request, to follow the key past them')
     .option('--endpoint <url>', 'S3 endpoint other than AWS\'s, e.g. http://127.0.0.1:4566 (path-style on an IP or localhost); AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_<SERVICE> are honoured too')
     .action(
       run.action(async (opts: DoctorCliOptions) => {

@@ -7,6 +7,7 @@
  */
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { KMSClient } from '@aws-sdk/client-kms';
+import { LambdaClient } from '@aws-sdk/client-lambda';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { S3Client } from '@aws-sdk/client-s3';
 import { S3ControlClient } from '@aws-sdk/client-s3-control';
@@ -22,10 +23,12 @@ export interface DoctorClients {
   readonly organizations: OrganizationsClient;
   readonly kms: KMSClient;
   readonly sts: STSClient;
+  /** In us-east-1, where Lambda@Edge functions live (for --replay). */
+  readonly lambda: LambdaClient;
 }
 
 /**
- * Clients for one environment: S3 and KMS in the bucket's region, global services in us-east-1,
+ * Clients for one environment: S3 and KMS in the bucket's region, global services (and Lambda@Edge's Lambda) in us-east-1,
  * each at AWS or at the endpoint given for it (see endpoints.ts). S3 at an IP address or localhost
  * is addressed path-style; S3 Control at a given endpoint is sent there as it is, without the
  * account ID AWS's own S3 Control puts in front of the host name.
@@ -40,6 +43,7 @@ export function createClients(region: string, endpoints: Endpoints = {}): Doctor
     organizations: new OrganizationsClient({ region: 'us-east-1', ...at('organizations') }),
     kms: new KMSClient({ region, ...at('kms') }),
     sts: new STSClient({ region, ...at('sts') }),
+    lambda: new LambdaClient({ region: 'us-east-1', ...at('lambda') }),
   };
 }
 
@@ -112,6 +116,12 @@ const IAM_ACTION: Record<string, string> = {
   's3:GetObjectLockConfiguration': 's3:GetBucketObjectLockConfiguration',
   's3control:GetPublicAccessBlock': 's3:GetAccountPublicAccessBlock',
   'cloudfront:GetCloudFrontOriginAccessIdentity': 'cloudfront:GetCloudFrontOriginAccessIdentity',
+  'lambda:Invoke': 'lambda:InvokeFunction',
+  's3control:ListAccessPoints': 's3:ListAccessPoints',
+  's3control:GetAccessPointPolicy': 's3:GetAccessPointPolicy',
+  's3control:ListAccessPointsForObjectLambda': 's3:ListAccessPointsForObjectLambda',
+  's3control:GetAccessPointConfigurationForObjectLambda': 's3:GetAccessPointConfigurationForObjectLambda',
+  's3control:GetAccessPointPolicyForObjectLambda': 's3:GetAccessPointPolicyForObjectLambda',
 };
 
 /** `s3:GetBucketAcl(Bucket=b)` → `s3:GetBucketAcl`, in IAM's spelling. */

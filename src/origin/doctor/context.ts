@@ -6,13 +6,16 @@
  * is a function of this context alone.
  */
 import type { PolicySummary, PolicyType } from '@aws-sdk/client-organizations';
+import type { AccessPoint } from '@aws-sdk/client-s3-control';
 import type { ResolvedEnvironment } from '../../config/schema';
 import type { EdgeConfig } from '../../edge/config';
 import { bucketArn, distributionArn, type EvalRequest } from '../policy';
-import type { DoctorClients, Fetched } from './aws';
-import { cloudFrontRequest, configuredAccess, keyToCheck, originFacts, ownershipFacts, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
+import { seenError, type DoctorClients, type Fetched } from './aws';
+import { describeRefusal } from './denial';
+import { cloudFrontFunctionName, readInvoke, readTestResult } from './replay';
+import { cloudFrontRequest, configuredAccess, isAccessPointAlias, type AccessPointFacts, type ObjectLambdaFacts, type ObjectLambdaRef, keyToCheck, originFacts, ownershipFacts, requestAccess, routeFor, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 import { AwsReads } from './read';
-import { deriveKey, type DerivedKey } from './request-path';
+import { deriveKey, type DerivedKey, type Replayer, type ReplayResult } from './request-path';
 
 export { describeAccess, type EndpointKind, type OriginAccess, type OriginFacts, type OwnershipFacts } from './facts';
 
@@ -24,6 +27,8 @@ export interface DoctorOptions {
   readonly clients: DoctorClients;
   /** What the environment's edge bundles were built with (for the guard check). */
   readonly edge?: EdgeConfig;
+  /** Run functions that are not edgelock's where they live (TestFunction, Lambda Invoke) to follow the key past them. */
+  readonly replay?: boolean;
 }
 
 /** An Organizations policy attached to the account, one of its OUs or the root. */
@@ -46,6 +51,24 @@ export interface OrganizationPolicies {
   readonly result: Fetched<AttachedPolicy[]>;
 }
 
+/** An Object Lambda access point origin, and what S3 Control says about it. */
+export interface ObjectLambdaLookup {
+  readonly ref: ObjectLambdaRef;
+  /** The calls made to resolve it, in order (the evidence). */
+  readonly steps: readonly Fetched<unknown>[];
+  /** The answer that stopped the lookup, when one did. */
+  readonly failed?: Fetched<unknown> & { ok: false };
+  readonly found?: ObjectLambdaFacts;
+}
+
+/** The access point the origin reaches S3 through, and what the account's access points say about it. */
+export interface AccessPointLookup {
+  /** How the origin names it, for sentences ("access point alias x-s3alias"). */
+  readonly ref: string;
+  readonly list: Fetched<AccessPoint[]>;
+  readonly found?: AccessPointFacts;
+}
+
 export class DoctorContext {
   readonly env: ResolvedEnvironment;
   readonly bucket: string;
@@ -55,6 +78,7 @@ export class DoctorContext {
   /** Every AWS answer the checks use. */
   readonly aws: AwsReads;
   private readonly givenKey?: string;
+  private readonly replay: boolean;
   private readonly memo = new Map<string, Promise<unknown>>();
 
   constructor(o: DoctorOptions) {
@@ -64,6 +88,7 @@ export class DoctorContext {
     this.distributionArn = distributionArn(o.env.accountId, o.distributionId);
     this.aws = new AwsReads({ clients: o.clients, accountId: o.env.accountId, bucket: o.env.bucket, distributionId: o.distributionId });
     if (o.edge) this.edge = o.edge;
+    this.replay = !!o.replay;
     if (o.key !== undefined) this.givenKey = o.key.replace(/^\/+/, '');
   }
 
@@ -102,9 +127,43 @@ export class DoctorContext {
         bucket: this.bucket,
         region: this.env.region,
         access,
+        distribution: await this.replayDistribution(),
+        ...(this.replay ? { replay: this.replayer() } : {}),
       });
       return { key: derived.key, source: viewer.source, derived };
     });
+  }
+
+  /** The distribution synthesized events name: its ID, and its first alias as the Host (else the documented example host). */
+  private async replayDistribution() {
+    const d = await this.aws.distributionConfig();
+    const alias = d.ok ? d.value.Aliases?.Items?.[0] : undefined;
+    return { distributionId: this.distributionId, host: alias ?? 'd111111abcdef8.cloudfront.net' };
+  }
+
+  /** Replays through AwsReads: every call is evidence; a refusal names the action refused. */
+  private replayer(): Replayer {
+    const step = (f: Fetched<unknown>, seen: string) => ({ step: f.call, seen: f.ok ? seen : seenError(f) });
+    const why = (f: Fetched<unknown> & { ok: false }) => (f.refusal ? `refused ${f.refusal.action ?? f.call}: ${describeRefusal(f.refusal)}` : `${f.code}${f.status ? ` (HTTP ${f.status})` : ''}`);
+    return {
+      cloudFrontFunction: async (arn, event, what): Promise<ReplayResult> => {
+        const name = cloudFrontFunctionName(arn);
+        if (!name) return { ok: false, why: `${arn} is not a CloudFront Function ARN`, calls: [] };
+        const d = await this.aws.describeFunction(name);
+        const calls = [step(d, d.ok ? `ETag ${d.value.etag}, Status ${d.value.summary?.Status ?? '?'}, Runtime ${d.value.summary?.FunctionConfig?.Runtime ?? '?'}` : '')];
+        if (!d.ok) return { ok: false, why: why(d), calls };
+        const t = await this.aws.testFunction(name, d.value.etag, event, what);
+        calls.push(step(t, t.ok ? (t.value.FunctionErrorMessage ? `FunctionErrorMessage: ${t.value.FunctionErrorMessage}` : `FunctionOutput ${t.value.FunctionOutput ?? '(none)'}`) : ''));
+        if (!t.ok) return { ok: false, why: why(t), calls };
+        return { ok: true, outcome: readTestResult(t.value), calls };
+      },
+      lambda: async (arn, event, what): Promise<ReplayResult> => {
+        const r = await this.aws.invoke(arn, event, what);
+        const calls = [step(r, r.ok ? `StatusCode ${r.value.StatusCode ?? '?'}${r.value.FunctionError ? `, FunctionError ${r.value.FunctionError}` : ''}, Payload ${r.value.Payload ? new TextDecoder().decode(r.value.Payload).slice(0, 300) : '(none)'}` : '')];
+        if (!r.ok) return { ok: false, why: why(r), calls };
+        return { ok: true, outcome: readInvoke(r.value), calls };
+      },
+    };
   }
 
   /** Which behaviour and origin serve the key, and how the origin is accessed. Undefined when the distribution is unreadable. */
@@ -120,15 +179,95 @@ export class DoctorContext {
     });
   }
 
-  /** The access the checks evaluate policies for: the distribution's, else what the config says. */
+  /**
+   * The access the checks evaluate policies for: the distribution's (an OAC that never signs is
+   * anonymous), else what the config says.
+   */
   async access(): Promise<OriginAccess> {
     const o = await this.origin();
-    return o ? o.access : configuredAccess(this.env.originAccess);
+    return o ? requestAccess(o.access) : configuredAccess(this.env.originAccess);
   }
 
-  /** The request S3 (or KMS, or an RCP) evaluates when CloudFront fetches the key. */
+  /** The request S3 (or KMS, or an RCP) evaluates when CloudFront fetches the key (through the origin's access point, when it has one). */
   async request(action: string, resource: string): Promise<EvalRequest> {
-    return cloudFrontRequest(await this.access(), { distributionArn: this.distributionArn, accountId: this.env.accountId }, action, resource);
+    const ap = await this.accessPoint();
+    const via = ap ? (ap.found ?? 'unresolved') : undefined;
+    const calledVia = (await this.origin())?.objectLambda ? 's3-object-lambda.amazonaws.com' : undefined;
+    return cloudFrontRequest(await this.access(), { distributionArn: this.distributionArn, accountId: this.env.accountId, ...(via ? { via } : {}), ...(calledVia ? { calledVia } : {}) }, action, resource);
+  }
+
+  /**
+   * The access point the origin names by its alias (`...-s3alias`), resolved among the account's
+   * access points; undefined when the origin is not an access point alias. `found` is undefined
+   * when the list could not be read or holds no access point with that alias.
+   */
+  accessPoint(): Promise<AccessPointLookup | undefined> {
+    return this.once('access-point', async () => {
+      const o = await this.origin();
+      if (!o) return undefined;
+      let match: (a: AccessPoint) => boolean;
+      let ref: string;
+      if (o.objectLambda) {
+        // Through an Object Lambda access point, S3 is reached through its supporting access point.
+        const ol = await this.objectLambda();
+        const arn = ol?.found?.supportingAccessPoint;
+        if (!arn) return { ref: 'the Object Lambda access point\'s supporting access point', list: { ok: false, call: 'supporting access point', code: 'Unresolved', denied: false, message: 'the Object Lambda access point could not be resolved' } };
+        ref = `supporting access point ${arn}`;
+        match = (a) => a.AccessPointArn === arn || a.Name === arn.replace(/^.*:accesspoint\//, '');
+      } else if (isAccessPointAlias(o.originBucket)) {
+        ref = `access point alias ${o.originBucket}`;
+        match = (a) => a.Alias === o.originBucket;
+      } else return undefined;
+      const list = await this.aws.accessPoints();
+      const ap = list.ok ? list.value.find(match) : undefined;
+      const found: AccessPointFacts | undefined = ap
+        ? {
+            name: ap.Name!,
+            arn: ap.AccessPointArn ?? `arn:aws:s3:${o.originRegion ?? this.env.region}:${this.env.accountId}:accesspoint/${ap.Name}`,
+            alias: ap.Alias ?? '',
+            bucket: ap.Bucket!,
+            ...(ap.BucketAccountId ? { bucketAccountId: ap.BucketAccountId } : {}),
+            networkOrigin: ap.NetworkOrigin ?? 'Internet',
+            accountId: this.env.accountId,
+          }
+        : undefined;
+      return { ref, list, ...(found ? { found } : {}) };
+    });
+  }
+
+  /**
+   * The S3 Object Lambda access point the origin names, with its configuration; undefined when the
+   * origin is not one. `found` is undefined when it could not be resolved (see `steps`).
+   */
+  objectLambda(): Promise<ObjectLambdaLookup | undefined> {
+    return this.once('object-lambda', async () => {
+      const o = await this.origin();
+      const ref = o?.objectLambda;
+      if (!ref) return undefined;
+      const steps: Fetched<unknown>[] = [];
+      let name: string | undefined;
+      if ('alias' in ref) {
+        const list = await this.aws.objectLambdaAccessPoints();
+        steps.push(list);
+        if (!list.ok) return { ref, steps, failed: list };
+        name = list.value.find((a) => a.Alias?.Value === ref.alias)?.Name;
+        if (!name) return { ref, steps };
+      } else {
+        if (ref.accountId !== this.env.accountId) return { ref, steps };
+        name = ref.name;
+      }
+      const config = await this.aws.objectLambdaConfiguration(name);
+      steps.push(config);
+      if (!config.ok) return { ref, steps, failed: config };
+      const region = o!.originRegion ?? this.env.region;
+      const found: ObjectLambdaFacts = {
+        name,
+        arn: `arn:aws:s3-object-lambda:${region}:${this.env.accountId}:accesspoint/${name}`,
+        supportingAccessPoint: config.value.SupportingAccessPoint ?? '',
+        functionArns: (config.value.TransformationConfigurations ?? []).map((t) => t.ContentTransformation?.AwsLambda?.FunctionArn).filter((f): f is string => !!f),
+      };
+      return { ref, steps, found };
+    });
   }
 
   /** The key's listing entry with its owner (undefined: no such key). */

@@ -7,7 +7,7 @@
  */
 import { UsageError } from '../../errors';
 
-export const SERVICES = ['s3', 's3control', 'cloudfront', 'organizations', 'kms', 'sts'] as const;
+export const SERVICES = ['s3', 's3control', 'cloudfront', 'organizations', 'kms', 'sts', 'lambda'] as const;
 export type Service = (typeof SERVICES)[number];
 
 /** The service's part of its AWS_ENDPOINT_URL_<SERVICE> variable (the SDK's service ID, upper snake case). */
@@ -18,6 +18,7 @@ export const ENV_SUFFIX: Record<Service, string> = {
   organizations: 'ORGANIZATIONS',
   kms: 'KMS',
   sts: 'STS',
+  lambda: 'LAMBDA',
 };
 
 export type Endpoints = Partial<Record<Service, string>>;

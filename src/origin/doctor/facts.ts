@@ -3,7 +3,7 @@
  * the key and how the origin is reached, the request S3 (or KMS, or an RCP) evaluates when
  * CloudFront fetches the key, and who owns the object against who owns the bucket.
  */
-import type { CacheBehavior, CloudFrontOriginAccessIdentity, DefaultCacheBehavior, DistributionConfig, Origin, OriginAccessControlConfig } from '@aws-sdk/client-cloudfront';
+import type { CacheBehavior, CachePolicyConfig, CloudFrontOriginAccessIdentity, DefaultCacheBehavior, DistributionConfig, Origin, OriginAccessControlConfig } from '@aws-sdk/client-cloudfront';
 import type { GetBucketAclCommandOutput, GetObjectAclCommandOutput, Grant, _Object } from '@aws-sdk/client-s3';
 import { wildcardMatch, type EvalPrincipal, type EvalRequest } from '../policy';
 import { oaiIdOfOriginPath, oaiPrincipalArn } from '../s3/oai';
@@ -14,9 +14,13 @@ import type { Fetched } from './aws';
 export type OriginAccess =
   | { readonly kind: 'oac'; readonly id: string; readonly signing?: string; readonly originType?: string; readonly assumed?: true }
   | { readonly kind: 'oai'; readonly id: string; readonly canonicalUserId?: string; readonly assumed?: true }
-  | { readonly kind: 'none' };
+  /** Anonymous requests; `unsignedBy` names an OAC that never signs, when that is why. */
+  | { readonly kind: 'none'; readonly unsignedBy?: string };
 
-export type EndpointKind = 'rest' | 'website' | 'custom';
+export type EndpointKind = 'rest' | 'website' | 'custom' | 'object-lambda';
+
+/** An S3 Object Lambda access point an origin names: by its endpoint (name and account) or by its alias (`…--ol-s3`). */
+export type ObjectLambdaRef = { readonly name: string; readonly accountId: string } | { readonly alias: string };
 
 export interface OriginFacts {
   readonly behavior: { readonly pathPattern: string; readonly value: DefaultCacheBehavior | CacheBehavior };
@@ -26,6 +30,8 @@ export interface OriginFacts {
   readonly originBucket?: string;
   /** The region the origin's REST endpoint names; undefined for the legacy global endpoint. */
   readonly originRegion?: string;
+  /** The Object Lambda access point the origin names (endpoint `object-lambda`). */
+  readonly objectLambda?: ObjectLambdaRef;
   readonly access: OriginAccess;
 }
 
@@ -36,18 +42,25 @@ export interface OriginRoute {
   readonly endpoint: EndpointKind;
   readonly originBucket?: string;
   readonly originRegion?: string;
+  readonly objectLambda?: ObjectLambdaRef;
   /** The access the origin names: an OAC id, an OAI id, or none. */
   readonly accessRef: { readonly kind: 'oac' | 'oai'; readonly id: string } | { readonly kind: 'none' };
 }
 
 const REST_ENDPOINT = /^(.+?)\.s3(?:[.-](?:dualstack\.)?([a-z0-9-]+))?\.amazonaws\.com(?:\.cn)?$/;
+const OBJECT_LAMBDA_ENDPOINT = /^(.+)-(\d{12})\.s3-object-lambda\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
+const OBJECT_LAMBDA_ALIAS = /^([a-z0-9-]+--ol-s3)\.s3\.(?:dualstack\.)?([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 const WEBSITE_ENDPOINT = /^(.+?)\.s3-website[.-]([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
 /**
  * Classifies an origin domain: the bucket's REST endpoint (with the region it names, none for the
  * legacy global endpoint), a website endpoint, or something else.
  */
-export function classifyEndpoint(domain: string): { kind: EndpointKind; bucket?: string; region?: string } {
+export function classifyEndpoint(domain: string): { kind: EndpointKind; bucket?: string; region?: string; objectLambda?: ObjectLambdaRef } {
+  const ol = OBJECT_LAMBDA_ENDPOINT.exec(domain);
+  if (ol) return { kind: 'object-lambda', region: ol[3]!, objectLambda: { name: ol[1]!, accountId: ol[2]! } };
+  const olAlias = OBJECT_LAMBDA_ALIAS.exec(domain);
+  if (olAlias) return { kind: 'object-lambda', region: olAlias[2]!, objectLambda: { alias: olAlias[1]! } };
   const web = WEBSITE_ENDPOINT.exec(domain);
   if (web) return { kind: 'website', bucket: web[1]! };
   const rest = REST_ENDPOINT.exec(domain);
@@ -96,7 +109,7 @@ export function routeFor(cfg: DistributionConfig, key: string): OriginRoute {
     : origin.S3OriginConfig?.OriginAccessIdentity
       ? { kind: 'oai', id: oaiIdOfOriginPath(origin.S3OriginConfig.OriginAccessIdentity) }
       : { kind: 'none' };
-  return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), ...(ep.region ? { originRegion: ep.region } : {}), accessRef };
+  return { behavior, origin, endpoint: ep.kind, ...(ep.bucket ? { originBucket: ep.bucket } : {}), ...(ep.region ? { originRegion: ep.region } : {}), ...(ep.objectLambda ? { objectLambda: ep.objectLambda } : {}), accessRef };
 }
 
 /** The route with its access filled in from the OAC or OAI that was read for it. */
@@ -115,16 +128,69 @@ export function originFacts(
   return { ...rest, access };
 }
 
+/**
+ * The access S3 sees on CloudFront's requests: an OAC with SigningBehavior `never` sends them
+ * unsigned, so S3 evaluates them as anonymous (only public grants answer them).
+ */
+export function requestAccess(a: OriginAccess): OriginAccess {
+  return a.kind === 'oac' && a.signing === 'never' ? { kind: 'none', unsignedBy: a.id } : a;
+}
+
 /** The access the config says, for when the distribution cannot be read: `assumed`, not a fact. */
 export function configuredAccess(originAccess: 'oac' | 'oai'): OriginAccess {
   return originAccess === 'oac' ? { kind: 'oac', id: '(unknown)', assumed: true } : { kind: 'oai', id: '(unknown)', assumed: true };
 }
 
-/** The request S3 (or KMS, or an RCP) evaluates when CloudFront, reaching the bucket through `access`, asks for `action` on `resource`. */
-export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn: string; accountId: string }, action: string, resource: string): EvalRequest {
+/** An S3 access point the origin reaches the bucket through, as ListAccessPoints describes it. */
+export interface AccessPointFacts {
+  readonly name: string;
+  readonly arn: string;
+  readonly alias: string;
+  readonly bucket: string;
+  readonly bucketAccountId?: string;
+  readonly networkOrigin: string;
+  /** The account the access point belongs to. */
+  readonly accountId: string;
+}
+
+/** An S3 Object Lambda access point, with its configuration: the supporting access point and the functions it invokes. */
+export interface ObjectLambdaFacts {
+  readonly name: string;
+  readonly arn: string;
+  readonly supportingAccessPoint: string;
+  readonly functionArns: readonly string[];
+}
+
+/** The ARN of `key` through an access point, as its policy names objects: `<access point ARN>/object/<key>`. */
+export function accessPointObjectArn(ap: AccessPointFacts, key: string): string {
+  return `${ap.arn}/object/${key}`;
+}
+
+/** The keys S3 adds to a request made through an access point. */
+function accessPointContext(ap: AccessPointFacts): Record<string, string[]> {
+  return { 's3:dataaccesspointarn': [ap.arn], 's3:dataaccesspointaccount': [ap.accountId], 's3:accesspointnetworkorigin': [ap.networkOrigin] };
+}
+
+/**
+ * The request S3 (or KMS, or an RCP) evaluates when CloudFront, reaching the bucket through
+ * `access` (and, for S3 actions, through the access point `via`), asks for `action` on `resource`.
+ */
+export function cloudFrontRequest(
+  access: OriginAccess,
+  facts: { distributionArn: string; accountId: string; via?: AccessPointFacts | 'unresolved'; calledVia?: string },
+  action: string,
+  resource: string,
+): EvalRequest {
   const common = { action, resource };
-  // Keys CloudFront's requests never carry; any other key that is not in `context` is unknown.
-  const absentKeys = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principaltag/*'];
+  const s3 = action.startsWith('s3:');
+  // A request S3 Object Lambda makes on the caller's behalf names the service in aws:CalledVia.
+  const calledVia: Record<string, string[]> = facts.calledVia && s3 ? { 'aws:calledvia': [facts.calledVia], 'aws:calledviafirst': [facts.calledVia], 'aws:calledvialast': [facts.calledVia] } : {};
+  const viaAp = facts.via && facts.via !== 'unresolved' && s3 ? { ...accessPointContext(facts.via), ...calledVia } : undefined;
+  // Keys CloudFront's requests never carry (the access point keys, unless made through one, or
+  // through one the doctor could not resolve); any other key that is not in `context` is unknown.
+  const apAbsent = viaAp || (facts.via === 'unresolved' && s3) ? [] : ['s3:dataaccesspointarn', 's3:dataaccesspointaccount', 's3:accesspointnetworkorigin'];
+  const absentKeys = ['aws:principalorgid', 'aws:principalorgpaths', 'aws:multifactorauthpresent', 'aws:multifactorauthage', 'aws:sourcevpce', 'aws:sourcevpc', 'aws:principaltag/*', ...apAbsent];
+  const apContext: Record<string, string[]> = viaAp ?? {};
   if (access.kind === 'oac') {
     const principal: EvalPrincipal = { service: 'cloudfront.amazonaws.com' };
     return {
@@ -136,6 +202,7 @@ export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn
         'aws:principalisawsservice': ['true'],
         'aws:principalservicename': ['cloudfront.amazonaws.com'],
         'aws:securetransport': ['true'],
+        ...apContext,
       },
       // A service principal has no ARN or account of its own (hence aws:PrincipalIsAWSService).
       absentKeys: [...absentKeys, 'aws:principalarn', 'aws:principalaccount'],
@@ -146,18 +213,18 @@ export function cloudFrontRequest(access: OriginAccess, facts: { distributionArn
     return {
       ...common,
       principal: { aws: [arn], ...(access.canonicalUserId ? { canonicalUser: access.canonicalUserId } : {}) },
-      context: { 'aws:principalarn': [arn], 'aws:principalisawsservice': ['false'], 'aws:securetransport': ['true'] },
+      context: { 'aws:principalarn': [arn], 'aws:principalisawsservice': ['false'], 'aws:securetransport': ['true'], ...apContext },
       absentKeys,
     };
   }
-  return { ...common, principal: {}, context: { 'aws:principalisawsservice': ['false'] }, absentKeys: [...absentKeys, 'aws:principalarn', 'aws:sourcearn', 'aws:sourceaccount'] };
+  return { ...common, principal: {}, context: { 'aws:principalisawsservice': ['false'], ...apContext }, absentKeys: [...absentKeys, 'aws:principalarn', 'aws:sourcearn', 'aws:sourceaccount'] };
 }
 
 /** "origin access control E1" / "origin access identity E2" / "unsigned (anonymous) requests", for report sentences. */
 export function describeAccess(a: OriginAccess): string {
   if (a.kind === 'oac') return `origin access control ${a.id}`;
   if (a.kind === 'oai') return `origin access identity ${a.id}`;
-  return 'unsigned (anonymous) requests';
+  return a.unsignedBy ? `unsigned (anonymous) requests (origin access control ${a.unsignedBy} never signs)` : 'unsigned (anonymous) requests';
 }
 
 /** A bucket's Object Ownership mode, and whether ownership controls set it (`set`) or their absence implies it. */
@@ -210,4 +277,18 @@ export function ownershipFacts(
     aclDenied,
     ...(acl?.ok ? { grants: acl.value.Grants ?? [] } : {}),
   };
+}
+
+/**
+ * Whether the behaviour sends a viewer's Authorization header to the origin: CloudFront forwards it
+ * only when it is part of the cache key (the cache policy's headers, or the legacy ForwardedValues
+ * headers, `*` included); an origin request policy cannot add it.
+ */
+export function forwardsAuthorization(behavior: DefaultCacheBehavior | CacheBehavior, cachePolicy: CachePolicyConfig | undefined): boolean {
+  const named = (items: readonly string[] | undefined) => (items ?? []).some((h) => h === '*' || h.toLowerCase() === 'authorization');
+  if (behavior.CachePolicyId) {
+    const h = cachePolicy?.ParametersInCacheKeyAndForwardedToOrigin?.HeadersConfig;
+    return h?.HeaderBehavior === 'whitelist' && named(h.Headers?.Items);
+  }
+  return named(behavior.ForwardedValues?.Headers?.Items);
 }

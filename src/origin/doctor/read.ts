@@ -6,10 +6,14 @@
  * is made at most once per run (memoized), so checks that ask the same question share the answer.
  */
 import {
+  DescribeFunctionCommand,
+  GetCachePolicyCommand,
   GetCloudFrontOriginAccessIdentityCommand,
   GetDistributionConfigCommand,
   GetOriginAccessControlCommand,
+  TestFunctionCommand,
 } from '@aws-sdk/client-cloudfront';
+import { GetPolicyCommand, InvokeCommand } from '@aws-sdk/client-lambda';
 import { DescribeKeyCommand, GetKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { DescribePolicyCommand, ListParentsCommand, ListPoliciesForTargetCommand, type PolicyType } from '@aws-sdk/client-organizations';
 import {
@@ -25,7 +29,16 @@ import {
   HeadObjectCommand,
   ListObjectsV2Command,
 } from '@aws-sdk/client-s3';
-import { GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand } from '@aws-sdk/client-s3-control';
+import {
+  GetAccessPointConfigurationForObjectLambdaCommand,
+  GetAccessPointPolicyCommand,
+  GetAccessPointPolicyForObjectLambdaCommand,
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  ListAccessPointsCommand,
+  ListAccessPointsForObjectLambdaCommand,
+  type AccessPoint,
+  type ObjectLambdaAccessPoint,
+} from '@aws-sdk/client-s3-control';
 import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
 import { parsePolicy, type PolicyDocument } from '../policy';
 import { NOT_FOUND, orNull } from '../s3/errors';
@@ -93,6 +106,35 @@ export class AwsReads {
     });
   }
 
+  /** A cache policy's config (managed policies answer too). */
+  cachePolicy(id: string) {
+    return this.once(`cloudfront:GetCachePolicy(Id=${id})`, async () => (await this.clients.cloudfront.send(new GetCachePolicyCommand({ Id: id }))).CachePolicy!.CachePolicyConfig!);
+  }
+
+  /** A CloudFront Function's LIVE stage: its summary and ETag (which TestFunction needs). */
+  describeFunction(name: string) {
+    return this.once(`cloudfront:DescribeFunction(Name=${name}, Stage=LIVE)`, async () => {
+      const r = await this.clients.cloudfront.send(new DescribeFunctionCommand({ Name: name, Stage: 'LIVE' }));
+      return { summary: r.FunctionSummary, etag: r.ETag! };
+    });
+  }
+
+  /** Runs a CloudFront Function's LIVE stage on `event` in CloudFront; `what` describes the event for the evidence. */
+  testFunction(name: string, etag: string, event: object, what: string) {
+    return this.once(`cloudfront:TestFunction(Name=${name}, IfMatch=${etag}, Stage=LIVE, EventObject=${what})`, async () => {
+      const r = await this.clients.cloudfront.send(new TestFunctionCommand({ Name: name, IfMatch: etag, Stage: 'LIVE', EventObject: new TextEncoder().encode(JSON.stringify(event)) }));
+      return r.TestResult ?? {};
+    });
+  }
+
+  /** Invokes a Lambda function version (a Lambda@Edge association's qualified ARN) on `event`; `what` describes the event for the evidence. */
+  invoke(functionArn: string, event: object, what: string) {
+    return this.once(`lambda:Invoke(FunctionName=${functionArn}, Payload=${what})`, async () => {
+      const r = await this.clients.lambda.send(new InvokeCommand({ FunctionName: functionArn, InvocationType: 'RequestResponse', Payload: new TextEncoder().encode(JSON.stringify(event)) }));
+      return { ...(r.StatusCode !== undefined ? { StatusCode: r.StatusCode } : {}), ...(r.FunctionError ? { FunctionError: r.FunctionError } : {}), ...(r.ExecutedVersion ? { ExecutedVersion: r.ExecutedVersion } : {}), ...(r.Payload ? { Payload: r.Payload as Uint8Array } : {}) };
+    });
+  }
+
   /** The bucket policy; null: the bucket has none. */
   bucketPolicy(): Promise<Fetched<PolicyDocument | null>> {
     return this.once(`s3:GetBucketPolicy(${this.b})`, async () => {
@@ -125,6 +167,72 @@ export class AwsReads {
     return this.once(`s3control:GetPublicAccessBlock(AccountId=${this.accountId})`, async () =>
       (await orNull(this.clients.s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: this.accountId })), NOT_FOUND.publicAccessBlock))?.PublicAccessBlockConfiguration ?? null,
     );
+  }
+
+  /** The account's access points in the client's region (every page, at most `maxPages` of 1,000). */
+  accessPoints(maxPages = 20) {
+    return this.once(`s3control:ListAccessPoints(AccountId=${this.accountId})`, async () => {
+      const out: AccessPoint[] = [];
+      let token: string | undefined;
+      for (let page = 0; page < maxPages; page++) {
+        const r = await this.clients.s3control.send(new ListAccessPointsCommand({ AccountId: this.accountId, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
+        out.push(...(r.AccessPointList ?? []));
+        token = r.NextToken;
+        if (!token) break;
+      }
+      return out;
+    });
+  }
+
+  /** An access point's policy; null: it has none. */
+  accessPointPolicy(name: string): Promise<Fetched<PolicyDocument | null>> {
+    return this.once(`s3control:GetAccessPointPolicy(AccountId=${this.accountId}, Name=${name})`, async () => {
+      const r = await orNull(this.clients.s3control.send(new GetAccessPointPolicyCommand({ AccountId: this.accountId, Name: name })), NOT_FOUND.accessPointPolicy);
+      return r === null ? null : parsePolicy(r.Policy ?? '{"Statement":[]}', `the policy of access point ${name}`);
+    });
+  }
+
+  /** The account's Object Lambda access points in the client's region (every page, at most `maxPages` of 1,000). */
+  objectLambdaAccessPoints(maxPages = 20) {
+    return this.once(`s3control:ListAccessPointsForObjectLambda(AccountId=${this.accountId})`, async () => {
+      const out: ObjectLambdaAccessPoint[] = [];
+      let token: string | undefined;
+      for (let page = 0; page < maxPages; page++) {
+        const r = await this.clients.s3control.send(new ListAccessPointsForObjectLambdaCommand({ AccountId: this.accountId, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
+        out.push(...(r.ObjectLambdaAccessPointList ?? []));
+        token = r.NextToken;
+        if (!token) break;
+      }
+      return out;
+    });
+  }
+
+  /** An Object Lambda access point's configuration: its supporting access point and transformations. */
+  objectLambdaConfiguration(name: string) {
+    return this.once(`s3control:GetAccessPointConfigurationForObjectLambda(AccountId=${this.accountId}, Name=${name})`, async () =>
+      (await this.clients.s3control.send(new GetAccessPointConfigurationForObjectLambdaCommand({ AccountId: this.accountId, Name: name }))).Configuration!,
+    );
+  }
+
+  /** An Object Lambda access point's policy; null: it has none. */
+  objectLambdaPolicy(name: string): Promise<Fetched<PolicyDocument | null>> {
+    return this.once(`s3control:GetAccessPointPolicyForObjectLambda(AccountId=${this.accountId}, Name=${name})`, async () => {
+      const r = await orNull(this.clients.s3control.send(new GetAccessPointPolicyForObjectLambdaCommand({ AccountId: this.accountId, Name: name })), NOT_FOUND.accessPointPolicy);
+      return r === null || !r.Policy ? null : parsePolicy(r.Policy, `the policy of Object Lambda access point ${name}`);
+    });
+  }
+
+  /** A Lambda function's resource-based policy; null: it has none (Lambda answers ResourceNotFoundException). */
+  lambdaPolicy(functionArn: string): Promise<Fetched<PolicyDocument | null>> {
+    return this.once(`lambda:GetPolicy(FunctionName=${functionArn})`, async () => {
+      try {
+        const r = await this.clients.lambda.send(new GetPolicyCommand({ FunctionName: functionArn }));
+        return parsePolicy(r.Policy ?? '{"Statement":[]}', `the resource policy of ${functionArn}`);
+      } catch (err) {
+        if ((err as { name?: string }).name === 'ResourceNotFoundException') return null;
+        throw err;
+      }
+    });
   }
 
   /**

@@ -31,8 +31,12 @@ export const REASONS = {
   'oac-missing': { check: 'distribution', likelihood: 85 },
   /** The origin's OAC never signs. */
   'oac-never-signs': { check: 'distribution', likelihood: 85 },
+  /** The OAC signs only requests without an Authorization header, and the behaviour forwards the viewer's. */
+  'oac-no-override-forwards-authorization': { check: 'distribution', likelihood: 75 },
   /** The origin's OAC is for another origin type than s3. */
   'oac-not-for-s3': { check: 'distribution', likelihood: 85 },
+  /** The origin is an access point whose network origin is VPC: CloudFront cannot reach it. */
+  'access-point-vpc-only': { check: 'distribution', likelihood: 85 },
   /** The origin's OAI does not exist. */
   'oai-missing': { check: 'distribution', likelihood: 88 },
   /** The origin has neither OAC nor OAI: CloudFront's requests are anonymous. */
@@ -51,6 +55,24 @@ export const REASONS = {
   'policy-missing-oai-allow': { check: 'bucket-policy', likelihood: 85 },
   /** No statement grants anonymous requests s3:GetObject on the key. */
   'policy-missing-anonymous-allow': { check: 'bucket-policy', likelihood: 55 },
+
+  /** The origin's access point has no policy, so nothing grants the distribution through it. */
+  'access-point-policy-absent': { check: 'bucket-policy', likelihood: 85 },
+  /** A Deny of the access point's policy matches the distribution's request. */
+  'access-point-policy-denies': { check: 'bucket-policy', likelihood: 88 },
+  /** No statement of the access point's policy grants the distribution s3:GetObject on the key. */
+  'access-point-policy-missing-allow': { check: 'bucket-policy', likelihood: 85 },
+  /** Through an access point: the bucket policy neither grants the distribution nor delegates to the account's access points. */
+  'bucket-no-access-point-delegation': { check: 'bucket-policy', likelihood: 85 },
+
+  /** The origin's Object Lambda access point has no policy. */
+  'object-lambda-policy-absent': { check: 'bucket-policy', likelihood: 85 },
+  /** A Deny of the Object Lambda access point's policy matches the distribution's request. */
+  'object-lambda-policy-denies': { check: 'bucket-policy', likelihood: 88 },
+  /** No statement of the Object Lambda access point's policy grants the distribution s3-object-lambda:GetObject. */
+  'object-lambda-policy-missing-allow': { check: 'bucket-policy', likelihood: 85 },
+  /** A function the Object Lambda access point invokes does not let the distribution lambda:InvokeFunction. */
+  'object-lambda-function-not-invokable': { check: 'bucket-policy', likelihood: 80 },
 
   // Check 3, Block Public Access.
   /** The site relies on public access that Block Public Access now ignores. */

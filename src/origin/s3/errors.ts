@@ -41,6 +41,8 @@ export const NOT_FOUND = {
   encryption: 'ServerSideEncryptionConfigurationNotFoundError',
   publicAccessBlock: 'NoSuchPublicAccessBlockConfiguration',
   objectLock: 'ObjectLockConfigurationNotFoundError',
+  /** An access point without a policy (S3 Control's GetAccessPointPolicy). */
+  accessPointPolicy: 'NoSuchAccessPointPolicy',
 } as const;
 
 export type NotFoundCode = (typeof NOT_FOUND)[keyof typeof NOT_FOUND];

@@ -1,9 +1,13 @@
 /**
  * Check 1, the distribution: the key's behaviour targets the bucket's REST endpoint (not a website
- * endpoint, not another bucket) and the origin is reached with an OAC that always signs, or an OAI.
+ * endpoint, not another bucket), or an access point (by its alias) or an S3 Object Lambda access
+ * point of that bucket that CloudFront can reach, and the origin is reached with an OAC that signs
+ * (a `no-override` OAC must not be handed the viewer's Authorization header), or an OAI.
  */
+import { actionOfCall, type Fetched } from '../aws';
 import type { DoctorContext } from '../context';
-import { isAccessPointAlias, REGIONAL_ENDPOINT_ONLY } from '../facts';
+import { forwardsAuthorization, isAccessPointAlias, REGIONAL_ENDPOINT_ONLY, type OriginFacts } from '../facts';
+import { isEdgelockFunction } from '../request-path';
 import type { CheckResult, Evidence } from '../types';
 import { deniedFix, ev, ok, problem, refusedNote, unknown, type CheckMeta } from './result';
 
@@ -38,10 +42,26 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
   if (o.endpoint === 'custom') {
     return problem(META, 'origin-not-s3', `the origin ${o.origin.DomainName} is not an S3 REST endpoint`, evidence, `change the origin's domain to ${rest}`);
   }
-  if (isAccessPointAlias(o.originBucket)) {
-    return unknown(META, `the origin ${o.origin.DomainName} is an S3 access point alias, not a bucket: the doctor does not resolve access points yet, so the policies it evaluates are the bucket's, not the access point's`, evidence, 'check the access point\'s policy and that its bucket is the environment\'s bucket by hand (aws s3control get-access-point-policy)');
-  }
-  if (o.originBucket !== ctx.bucket) {
+  if (o.endpoint === 'object-lambda') {
+    const stop = await objectLambdaOrigin(ctx, o, evidence);
+    if (stop) return stop;
+  } else if (isAccessPointAlias(o.originBucket)) {
+    const ap = (await ctx.accessPoint())!;
+    const f = ap.found;
+    evidence.push(ev(ap.list, (l) => `${l.length} access point(s); ${f ? `${ap.ref} is access point ${f.name} (${f.arn}) of bucket ${f.bucket}${f.bucketAccountId ? ` in account ${f.bucketAccountId}` : ''}, NetworkOrigin=${f.networkOrigin}` : `none is ${ap.ref}`}`));
+    if (!ap.list.ok) {
+      return unknown(META, `the origin ${o.origin.DomainName} is an S3 access point alias, and the account's access points could not be read${refusedNote(ap.list)}: which bucket it serves, and its policy, are unknown`, evidence, deniedFix('s3:ListAccessPoints', ap.list));
+    }
+    if (!f) {
+      return unknown(META, `the origin ${o.origin.DomainName} is an S3 access point alias that none of account ${ctx.env.accountId}'s access points in ${ctx.env.region} has: it may belong to another account or region, so which bucket it serves is unknown`, evidence, `point the origin at an access point of ${ctx.bucket} in account ${ctx.env.accountId} (or at ${rest}), or run the doctor against the account that owns the access point`);
+    }
+    if (f.bucket !== ctx.bucket || (f.bucketAccountId && f.bucketAccountId !== ctx.env.accountId)) {
+      return problem(META, 'origin-other-bucket', `the origin is access point ${f.name} of bucket "${f.bucket}"${f.bucketAccountId && f.bucketAccountId !== ctx.env.accountId ? ` in account ${f.bucketAccountId}` : ''}, not the environment's bucket "${ctx.bucket}"`, evidence, `point the origin at an access point of ${ctx.bucket} (or at ${rest}), or fix the environment's bucket in the config`);
+    }
+    if (f.networkOrigin === 'VPC') {
+      return problem(META, 'access-point-vpc-only', `the origin is access point ${f.name}, whose network origin is VPC: it accepts requests only from its VPC, and CloudFront's come from the internet`, evidence, `create an access point with network origin Internet for ${ctx.bucket} and point the origin at its alias (a network origin cannot be changed)`);
+    }
+  } else if (o.originBucket !== ctx.bucket) {
     return problem(META, 'origin-other-bucket', `the origin is bucket "${o.originBucket}", not the environment's bucket "${ctx.bucket}"`, evidence, `change the origin's domain to ${rest} (or fix the environment's bucket in the config)`);
   }
   // The region the bucket is in, as S3 answers it, against the one the origin's endpoint names.
@@ -68,7 +88,12 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
     if (oac.value.OriginAccessControlOriginType && oac.value.OriginAccessControlOriginType !== 's3') {
       return problem(META, 'oac-not-for-s3', `origin access control ${a.id} is for "${oac.value.OriginAccessControlOriginType}" origins, not s3`, evidence, 'attach an origin access control of type s3');
     }
-    const note = oac.value.SigningBehavior === 'no-override' ? ' (no-override: a viewer Authorization header, if forwarded, is sent instead of the signature; prefer "always")' : '';
+    let note = '';
+    if (oac.value.SigningBehavior === 'no-override') {
+      const r = await noOverride(ctx, o, a.id, evidence);
+      if (typeof r !== 'string') return r;
+      note = r;
+    }
     return ok(META, `the origin is ${o.origin.DomainName}, signed by origin access control ${a.id}${note}`, evidence);
   }
   if (a.kind === 'oai') {
@@ -88,4 +113,73 @@ export async function checkDistribution(ctx: DoctorContext): Promise<CheckResult
     evidence,
     `attach an origin access control (signing "always") to the origin and grant it in the bucket policy`,
   );
+}
+
+/**
+ * SigningBehavior `no-override`: CloudFront signs only requests that carry no Authorization
+ * header; one that does reaches S3 with the viewer's header, unsigned, and a private bucket
+ * refuses it. That happens when the behaviour forwards Authorization (it is in the cache key) and
+ * no edgelock function removes it first. Answers the note for an ok result, or the result.
+ */
+async function noOverride(ctx: DoctorContext, o: OriginFacts, id: string, evidence: Evidence[]): Promise<string | CheckResult> {
+  const b = o.behavior.value;
+  let policy;
+  if (b.CachePolicyId) {
+    const cp = await ctx.aws.cachePolicy(b.CachePolicyId);
+    const h = cp.ok ? cp.value.ParametersInCacheKeyAndForwardedToOrigin?.HeadersConfig : undefined;
+    evidence.push(ev(cp, (c) => `${c.Name}: HeaderBehavior=${h?.HeaderBehavior ?? '(none)'}${h?.Headers?.Items?.length ? `, Headers=${h.Headers.Items.join(', ')}` : ''}`));
+    if (!cp.ok) {
+      return unknown(META, `origin access control ${id} has SigningBehavior "no-override", and whether behaviour ${o.behavior.pathPattern} forwards the viewer's Authorization header could not be read${refusedNote(cp)}: if it does, those requests reach S3 unsigned and are refused`, evidence, cp.denied ? deniedFix('cloudfront:GetCachePolicy', cp) : 'run the doctor again; or set SigningBehavior to "always"');
+    }
+    policy = cp.value;
+  } else {
+    evidence.push({ call: `behaviour ${o.behavior.pathPattern} ForwardedValues.Headers`, seen: b.ForwardedValues?.Headers?.Items?.join(', ') || '(none)' });
+  }
+  const base = ' (SigningBehavior "no-override": a viewer request carrying an Authorization header is sent with it instead of a signature; prefer "always")';
+  if (!forwardsAuthorization(b, policy)) return base;
+  const remover = (b.LambdaFunctionAssociations?.Items ?? []).find((l) => (l.EventType === 'viewer-request' || l.EventType === 'origin-request') && ctx.edge && isEdgelockFunction(ctx.edge, ctx.env.accountId, l.EventType, l.LambdaFunctionARN ?? ''));
+  if (remover) return ` (SigningBehavior "no-override" and the behaviour forwards Authorization, but edgelock's ${remover.EventType} function ${remover.LambdaFunctionARN} removes it before the request reaches S3; prefer "always")`;
+  return problem(
+    META,
+    'oac-no-override-forwards-authorization',
+    `origin access control ${id} has SigningBehavior "no-override" and behaviour ${o.behavior.pathPattern} forwards the viewer's Authorization header (it is in the cache key): every viewer request that carries one (Basic auth, a token) reaches S3 with that header instead of CloudFront's signature, and the private bucket refuses it`,
+    evidence,
+    `set origin access control ${id}'s SigningBehavior to "always" (CloudFront then signs every request), or take Authorization out of the behaviour's cache policy`,
+  );
+}
+
+/**
+ * An S3 Object Lambda access point origin: resolved (by its alias, or the name its endpoint
+ * carries), its configuration read, and its supporting access point resolved to a bucket, which
+ * must be the environment's. Answers a result when that stops the check.
+ */
+async function objectLambdaOrigin(ctx: DoctorContext, o: OriginFacts, evidence: Evidence[]): Promise<CheckResult | undefined> {
+  const ol = (await ctx.objectLambda())!;
+  const domain = o.origin?.DomainName;
+  for (const step of ol.steps) {
+    evidence.push(
+      ev(step as Fetched<unknown>, (v) =>
+        Array.isArray(v)
+          ? `${v.length} Object Lambda access point(s)${ol.found ? `; alias ${'alias' in ol.ref ? ol.ref.alias : ''} is ${ol.found.name}` : ''}`
+          : `SupportingAccessPoint=${(v as { SupportingAccessPoint?: string }).SupportingAccessPoint}, functions ${ol.found?.functionArns.join(', ') || '(none)'}`,
+      ),
+    );
+  }
+  if (ol.failed) {
+    return ol.failed.denied
+      ? unknown(META, `the origin ${domain} is an S3 Object Lambda access point, which could not be read${refusedNote(ol.failed)}: which bucket it serves is unknown`, evidence, deniedFix(actionOfCall(ol.failed.call), ol.failed))
+      : unknown(META, `the origin ${domain} is an S3 Object Lambda access point, which could not be read (${ol.failed.code})`, evidence, 'check that the Object Lambda access point exists in this account and region');
+  }
+  if (!ol.found) {
+    return unknown(META, `the origin ${domain} is an S3 Object Lambda access point that is not one of account ${ctx.env.accountId}'s in ${o.originRegion ?? ctx.env.region}: which bucket it serves is unknown`, evidence, 'run the doctor against the account that owns the Object Lambda access point');
+  }
+  const ap = (await ctx.accessPoint())!;
+  const f = ap.found;
+  evidence.push(ev(ap.list, (l) => `${l.length} access point(s); ${f ? `${ap.ref} is access point ${f.name} of bucket ${f.bucket}` : `none is ${ap.ref}`}`));
+  if (!ap.list.ok) return unknown(META, `the supporting access point of Object Lambda access point ${ol.found.name} could not be resolved${refusedNote(ap.list)}`, evidence, deniedFix('s3:ListAccessPoints', ap.list));
+  if (!f) return unknown(META, `the supporting access point ${ol.found.supportingAccessPoint} of Object Lambda access point ${ol.found.name} is not one of account ${ctx.env.accountId}'s access points: which bucket it serves is unknown`, evidence, 'run the doctor against the account that owns the supporting access point');
+  if (f.bucket !== ctx.bucket) {
+    return problem(META, 'origin-other-bucket', `the origin is Object Lambda access point ${ol.found.name}, whose supporting access point ${f.name} serves bucket "${f.bucket}", not the environment's bucket "${ctx.bucket}"`, evidence, `point the Object Lambda access point at a supporting access point of ${ctx.bucket}, or fix the environment's bucket in the config`);
+  }
+  return undefined;
 }

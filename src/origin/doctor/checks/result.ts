@@ -44,8 +44,17 @@ export async function onlyOnFacts(ctx: DoctorContext, r: CheckResult): Promise<C
   if (access.kind !== 'none' && access.assumed) {
     return demote(`if the distribution reaches the bucket with the ${describeAccess(access).replace(/ \(unknown\)$/, '')} the config says (the distribution could not be read)`, 'let the doctor read the distribution first (check 1)');
   }
+  const ap = await ctx.accessPoint();
+  if (ap && !ap.found) {
+    return demote(`if ${ap.ref} serves the environment's bucket (the doctor could not resolve it)`, 'let the doctor resolve the access point first (check 1)');
+  }
   if (derived && !derived.known) {
-    return demote(`if ${derived.unknownPast} leaves the path as it is (the doctor cannot replay it)`, `check which key that function asks S3 for and run the doctor with --key set to the path that reaches it`);
+    return demote(
+      `if ${derived.unknownPast} leaves the path as it is (the doctor cannot replay it)`,
+      derived.replayable
+        ? 'run the doctor with --replay to run that function where it lives (CloudFront\'s TestFunction, or a Lambda Invoke of its version), or with --key set to the path that reaches the key it asks S3 for'
+        : 'check which key that function asks S3 for and run the doctor with --key set to the path that reaches it',
+    );
   }
   return r;
 }
