@@ -8,6 +8,8 @@ module.exports = {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   testTimeout: 30000,
+  // hyparquet (the sweep's Parquet reader) and its writer ship as ES modules only: transform them too.
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   // Coverage (`jest --coverage`, as `npm test` runs it) measures the edge handlers and the config,
   // tested from source; the gate holds each folder as a whole.
   coverageProvider: 'v8',
