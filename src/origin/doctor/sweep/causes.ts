@@ -7,7 +7,7 @@ import type { Reason } from '../reasons';
 
 export type KmsReason = Extract<Reason, `kms-${string}`>;
 
-export type SweepCause = 'object-foreign-owner' | 'object-acl-only' | 'object-archived' | 'object-sse-c' | KmsReason;
+export type SweepCause = 'object-foreign-owner' | 'object-acl-only' | 'object-not-granted' | 'object-archived' | 'object-sse-c' | KmsReason;
 
 /** Storage classes whose objects GetObject refuses (403 InvalidObjectState) until restored. */
 export const ARCHIVED_CLASSES: ReadonlySet<string> = new Set(['GLACIER', 'DEEP_ARCHIVE']);
@@ -23,6 +23,10 @@ export const CAUSE_TEXT: Record<Exclude<SweepCause, KmsReason>, { readonly detai
   'object-acl-only': {
     detail: 'readable by the distribution only through a grant in the object\'s own ACL, not the bucket policy: they break when ACLs are disabled or public ACLs ignored',
     fix: (env) => `grant the distribution s3:GetObject on these keys in the bucket policy (\`edgelock fix ownership --env ${env}\` moves ACL grants there)`,
+  },
+  'object-not-granted': {
+    detail: 'not granted to the distribution: no bucket-policy statement allows its s3:GetObject on these keys (or a Deny matches), and no ACL grant does',
+    fix: (env) => `grant the distribution s3:GetObject on the keys it serves in the bucket policy (\`edgelock doctor --env ${env} --key KEY\` shows the statements for one of them)`,
   },
   'object-archived': {
     detail: 'in an archive storage class (GLACIER, DEEP_ARCHIVE, or an Intelligent-Tiering archive tier): GetObject answers 403 InvalidObjectState until the object is restored',

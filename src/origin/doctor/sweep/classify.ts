@@ -69,7 +69,13 @@ function storage(o: SweptObject, env: string): Finding[] {
 }
 
 async function ownership(o: SweptObject, b: BucketFacts, judges: Judges): Promise<Finding[]> {
-  if (b.mode.ok && b.mode.value === 'BucketOwnerEnforced') return [];
+  if (b.mode.ok && b.mode.value === 'BucketOwnerEnforced') {
+    // ACLs are off and the bucket owner owns every object: the bucket policy alone decides.
+    const p = await judges.policy(o.key);
+    if (!p.ok) return [unknown('bucket policy', p)];
+    if (p.value === 'unknown') return [unknown('bucket policy', { why: 'the bucket policy has statements edgelock cannot evaluate for the distribution\'s s3:GetObject', fix: 'run `edgelock doctor --key` on one of these keys to see which statements and why' })];
+    return p.value === 'allow' ? [] : [problem('object-not-granted', b.env, p.value === 'deny' ? ' (a Deny matches)' : '')];
+  }
   const viaAcl = o.grants.ok && o.grants.value ? grantsCloudFront(o.grants.value, b.access) : undefined;
   let foreign: boolean | undefined;
   if (o.owner.ok && b.bucketOwnerId.ok) foreign = o.owner.value !== b.bucketOwnerId.value;
@@ -80,12 +86,19 @@ async function ownership(o: SweptObject, b: BucketFacts, judges: Judges): Promis
   }
   const out: Finding[] = [];
   if (foreign === undefined) out.push(unknown('owner', !o.owner.ok ? o.owner : b.bucketOwnerId.ok ? { why: 'no owner given', fix: 'run the sweep again' } : b.bucketOwnerId));
-  if (viaAcl) {
-    const p = await judges.policy(o.key);
-    if (!p.ok) out.push(unknown('ACL-only access', p));
-    else if (p.value === 'unknown') out.push(unknown('ACL-only access', { why: 'the object\'s ACL grants the distribution read and the bucket policy has statements edgelock cannot evaluate for it', fix: 'run `edgelock doctor --key` on one of these keys to see which statements' }));
-    else if (p.value !== 'allow') out.push(problem('object-acl-only', b.env));
-  } else if (viaAcl === undefined && b.access.kind !== 'oac' && !o.grants.ok) out.push(unknown('ACL', o.grants));
+  // The bucket policy decides for an object the bucket owner owns (or may own: the owner unknown).
+  const p = await judges.policy(o.key);
+  if (!p.ok) out.push(unknown('bucket policy', p));
+  else if (p.value === 'unknown') out.push(unknown('bucket policy', { why: 'the bucket policy has statements edgelock cannot evaluate for the distribution\'s s3:GetObject', fix: 'run `edgelock doctor --key` on one of these keys to see which statements and why' }));
+  else if (p.value !== 'allow') {
+    // An explicit Deny in the bucket policy refuses whatever the ACL grants.
+    if (viaAcl && p.value !== 'deny') out.push(problem('object-acl-only', b.env));
+    else if (viaAcl === undefined && b.access.kind !== 'oac' && p.value !== 'deny') {
+      out.push(unknown('ACL', !o.grants.ok ? o.grants : { why: 'the OAI\'s canonical user ID could not be read, so whether the object ACLs grant it read is unknown', fix: 'let the doctor call cloudfront:GetCloudFrontOriginAccessIdentity' }));
+    }
+    // With the owner unknown, bucket-policy grants may not apply at all: only an owned object is known not granted.
+    else if (foreign === false) out.push(problem('object-not-granted', b.env, p.value === 'deny' ? ' (a Deny matches)' : ''));
+  }
   return out;
 }
 
