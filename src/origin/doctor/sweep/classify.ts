@@ -52,7 +52,8 @@ export async function classify(o: SweptObject, b: BucketFacts, judges: Judges): 
   const out = [...storage(o, b.env), ...owned, ...(await encryption(o, b.env, judges))];
   // The bucket owner may not read a foreign-owned object's ACL or metadata: those unknowns follow
   // from the problem already found, and clear once the bucket owner owns the object.
-  if (owned.some((f) => f.kind === 'problem' && f.cause === 'object-foreign-owner')) return out.filter((f) => f.kind === 'problem');
+  const enforced = b.mode.ok && b.mode.value === 'BucketOwnerEnforced';
+  if (!enforced && o.owner.ok && b.bucketOwnerId.ok && o.owner.value !== b.bucketOwnerId.value) return out.filter((f) => f.kind === 'problem');
   return out;
 }
 
