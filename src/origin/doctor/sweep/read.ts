@@ -4,7 +4,7 @@
  * with the bucket. A refusal becomes an unknown fact naming the action and the kind of policy;
  * AWS not reached still throws (AwsUnreachableError), which stops the sweep.
  */
-import { GetObjectAclCommand, HeadObjectCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
+import { GetObjectAclCommand, GetObjectCommand, HeadObjectCommand, ListBucketInventoryConfigurationsCommand, ListObjectsV2Command, type ListObjectsV2CommandOutput, type S3Client } from '@aws-sdk/client-s3';
 import { actionOfCall, fetchAws, type Fetched } from '../aws';
 import { describeRefusal } from '../denial';
 import { deniedFix } from '../checks/result';
@@ -33,4 +33,21 @@ export function objectAcl(s3: S3Client, bucket: string, key: string) {
 
 export function headObject(s3: S3Client, bucket: string, key: string) {
   return fetchAws(`s3:HeadObject(Bucket=${bucket}, Key=${key})`, () => s3.send(new HeadObjectCommand({ Bucket: bucket, Key: key })));
+}
+
+/** One page of the folders (common prefixes) under `prefix`. */
+export function listFolders(s3: S3Client, bucket: string, prefix: string, token: string | undefined) {
+  return fetchAws(`s3:ListObjectsV2(Bucket=${bucket}, Prefix=${prefix}, Delimiter=/)`, () =>
+    s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) })),
+  );
+}
+
+/** An object's body, or `[start, end)` of it. */
+export function getObject(s3: S3Client, bucket: string, key: string, range?: [number, number]) {
+  const bytes = range ? `bytes=${range[0]}-${range[1] - 1}` : undefined;
+  return fetchAws(`s3:GetObject(Bucket=${bucket}, Key=${key}${bytes ? `, Range=${bytes}` : ''})`, () => s3.send(new GetObjectCommand({ Bucket: bucket, Key: key, ...(bytes ? { Range: bytes } : {}) })));
+}
+
+export function inventoryConfigurations(s3: S3Client, bucket: string, token: string | undefined) {
+  return fetchAws(`s3:ListBucketInventoryConfigurations(Bucket=${bucket})`, () => s3.send(new ListBucketInventoryConfigurationsCommand({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) })));
 }

@@ -4,11 +4,11 @@
  * (CSV gzip, or Parquet one row group at a time) as objects. ORC is refused: no maintained ORC
  * reader exists for JavaScript; the Athena query (athena.ts) reads ORC where it lives.
  */
-import { GetObjectCommand, ListBucketInventoryConfigurationsCommand, ListObjectsV2Command, type InventoryConfiguration, type S3Client } from '@aws-sdk/client-s3';
+import type { InventoryConfiguration, S3Client } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
 import { EdgelockError } from '../../../../errors';
-import { fetchAws, type Fetched } from '../../aws';
-import { unknownFact } from '../read';
+import type { Fetched } from '../../aws';
+import { getObject as get, inventoryConfigurations, listFolders, unknownFact } from '../read';
 import { csvRows } from './csv';
 import { configFolderOf, newestReport, parseManifest, type InventoryManifest, type S3Location } from './manifest';
 import { parquetRows } from './parquet';
@@ -33,9 +33,7 @@ async function must<T>(f: Fetched<T>, what: string): Promise<T> {
 }
 
 function getObject(s3: S3Client, at: S3Location, range?: [number, number]) {
-  return fetchAws(`s3:GetObject(Bucket=${at.bucket}, Key=${at.key}${range ? `, Range=bytes=${range[0]}-${range[1] - 1}` : ''})`, () =>
-    s3.send(new GetObjectCommand({ Bucket: at.bucket, Key: at.key, ...(range ? { Range: `bytes=${range[0]}-${range[1] - 1}` } : {}) })),
-  );
+  return get(s3, at.bucket, at.key, range);
 }
 
 /** The manifest at `at`: a manifest.json, or the newest report under an inventory configuration's folder. */
@@ -47,9 +45,7 @@ export async function locateManifest(s3: S3Client, at: S3Location): Promise<Inve
     let token: string | undefined;
     do {
       const page = await must(
-        await fetchAws(`s3:ListObjectsV2(Bucket=${at.bucket}, Prefix=${folder}, Delimiter=/)`, () =>
-          s3.send(new ListObjectsV2Command({ Bucket: at.bucket, Prefix: folder, Delimiter: '/', ...(token ? { ContinuationToken: token } : {}) })),
-        ),
+        await listFolders(s3, at.bucket, folder, token),
         `the inventory folder s3://${at.bucket}/${folder}`,
       );
       for (const p of page.CommonPrefixes ?? []) if (p.Prefix) prefixes.push(p.Prefix);
@@ -127,7 +123,7 @@ export async function configuredInventory(s3: S3Client, bucket: string, prefix: 
   const configs: InventoryConfiguration[] = [];
   let token: string | undefined;
   do {
-    const page = await fetchAws(`s3:ListBucketInventoryConfigurations(Bucket=${bucket})`, () => s3.send(new ListBucketInventoryConfigurationsCommand({ Bucket: bucket, ...(token ? { ContinuationToken: token } : {}) })));
+    const page = await inventoryConfigurations(s3, bucket, token);
     if (!page.ok) return undefined;
     configs.push(...(page.value.InventoryConfigurationList ?? []));
     token = page.value.IsTruncated ? page.value.NextContinuationToken : undefined;
