@@ -58,6 +58,7 @@ export async function readObject(o: ListingOptions, c: _Object): Promise<SweptOb
 
 export async function sweepListing(o: ListingOptions): Promise<ListingOutcome> {
   let seen = 0;
+  let asked = false;
   let next = listPage(o.s3, o.bucket, o.prefix, undefined, o.pageSize);
   for (;;) {
     const page = await next;
@@ -72,9 +73,13 @@ export async function sweepListing(o: ListingOptions): Promise<ListingOutcome> {
     });
     seen += items.length;
     if (!token) return { kind: 'done' };
-    if (o.limit !== undefined && seen >= o.limit && o.onLimit && (await o.onLimit())) {
-      await next.catch(() => undefined);
-      return { kind: 'stopped-at-limit' };
+    if (o.limit !== undefined && seen >= o.limit && o.onLimit && !asked) {
+      // Asked once: without an inventory to switch to, the listing goes on to the end.
+      asked = true;
+      if (await o.onLimit()) {
+        await next.catch(() => undefined);
+        return { kind: 'stopped-at-limit' };
+      }
     }
   }
 }
