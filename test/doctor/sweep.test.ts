@@ -26,6 +26,7 @@ import type { DoctorClients } from '../../src/origin/doctor';
 import { athenaForInventory, renderSweep, runSweep, type SweepOptions, type SweepReport } from '../../src/origin/doctor/sweep';
 import { parseCsvLine } from '../../src/origin/doctor/sweep/inventory/csv';
 import { schemaColumns } from '../../src/origin/doctor/sweep/inventory/manifest';
+import { inventoryObject, parseInventoryAcl } from '../../src/origin/doctor/sweep/inventory/rows';
 import { accessDeniedMessage, s3Error, s3HeadError } from '../helpers/aws-errors';
 import { runInProcess } from '../helpers/cli';
 import { validConfig, writeJsonConfig } from '../helpers/config';
@@ -259,6 +260,20 @@ describe('the three outcomes in a sweep', () => {
 });
 
 describe('pure parts', () => {
+  test('an inventory row: a missing field names the OptionalField to add; UNAVAILABLE is undecided; ACL grants decoded', () => {
+    const ctx = { columns: new Set(['bucket', 'key', 'storage_class', 'object_access_control_list']), readAcls: true, encodedKeys: true };
+    const o = inventoryObject({ bucket: BUCKET, key: 'a%2Fb+c.html', storage_class: 'GLACIER', object_access_control_list: Buffer.from(JSON.stringify({ status: 'AVAILABLE', grants: [{ type: 'Group', uri: 'http://acs.amazonaws.com/groups/global/AllUsers', permission: 'READ' }] })).toString('base64') }, ctx, '')!;
+    expect(o.object.key).toBe('a/b c.html');
+    expect(o.object.storageClass).toEqual({ ok: true, value: 'GLACIER' });
+    expect(o.object.owner).toEqual(expect.objectContaining({ ok: false, fix: expect.stringMatching(/add ObjectOwner to the inventory configuration's OptionalFields/) }));
+    expect(o.object.encryption).toEqual(expect.objectContaining({ ok: false, why: expect.stringMatching(/no EncryptionStatus field/) }));
+    expect(o.object.grants).toEqual({ ok: true, value: [{ Grantee: { Type: 'Group', URI: 'http://acs.amazonaws.com/groups/global/AllUsers' }, Permission: 'READ' }] });
+    expect(parseInventoryAcl(Buffer.from('{"status":"UNAVAILABLE"}').toString('base64'))).toEqual(expect.objectContaining({ ok: false, why: 'the inventory says the object ACL is UNAVAILABLE' }));
+    // Outside the prefix, or a folder marker: not an object CloudFront serves.
+    expect(inventoryObject({ key: 'other/x.html' }, ctx, 'site/')).toBeUndefined();
+    expect(inventoryObject({ key: 'site/' }, ctx, 'site/')).toBeUndefined();
+  });
+
   test('CSV fields: quoted, doubled quotes, empty fields', () => {
     expect(parseCsvLine('"a","b ""c""","",d')).toEqual(['a', 'b "c"', '', 'd']);
     expect(parseCsvLine('"x,y","z"')).toEqual(['x,y', 'z']);

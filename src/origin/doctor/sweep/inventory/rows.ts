@@ -92,7 +92,7 @@ export function inventoryObject(row: Record<string, unknown>, ctx: RowContext, p
   const owner: Fact<string> = !has('object_owner')
     ? missing('object_owner', 'the object owner')
     : !ownerText || ownerText === 'UNAVAILABLE'
-      ? { ok: false, why: 'the inventory says the object owner is UNAVAILABLE', fix: 'look at one of these keys with `edgelock doctor --key`' }
+      ? { ok: false, why: ownerText ? 'the inventory says the object owner is UNAVAILABLE' : 'the inventory gives no object owner', fix: 'look at one of these keys with `edgelock doctor --key`' }
       : { ok: true, value: ownerText };
 
   let grants: SweptObject['grants'] = { ok: true, value: null };
