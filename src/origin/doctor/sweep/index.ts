@@ -97,6 +97,8 @@ async function sweep(o: SweepOptions): Promise<SweepReport> {
   if (!b.bucketOwnerId.ok && !(b.mode.ok && b.mode.value === 'BucketOwnerEnforced')) notes.push(b.bucketOwnerId.why);
   const assumed = access.kind !== 'none' && access.assumed ? describeAccess(access) : undefined;
 
+  // The distribution's request is the same for every key but its resource: built once.
+  const request = await ctx.request('s3:GetObject', ctx.objectArn(''));
   const kms = new Map<string, Promise<CheckResult>>();
   const judges: Judges = {
     kms(keyId) {
@@ -111,7 +113,7 @@ async function sweep(o: SweepOptions): Promise<SweepReport> {
     async policy(key) {
       if (!bp.ok) return unknownFact(bp, 'the bucket policy');
       if (!bp.value) return { ok: true, value: 'none' };
-      return { ok: true, value: evaluatePolicy(bp.value, await ctx.request('s3:GetObject', ctx.objectArn(key))).outcome };
+      return { ok: true, value: evaluatePolicy(bp.value, { ...request, resource: ctx.objectArn(key) }).outcome };
     },
   };
   const readAcls = access.kind !== 'oac' && !(b.mode.ok && b.mode.value === 'BucketOwnerEnforced');
