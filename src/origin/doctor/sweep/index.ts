@@ -95,6 +95,7 @@ async function sweep(o: SweepOptions): Promise<SweepReport> {
   notes.push(`access: ${describeAccess(access)}${access.kind !== 'none' && access.assumed ? ' (from the config: the distribution could not be read)' : ''}`);
   notes.push(b.mode.ok ? `ObjectOwnership=${b.mode.value}${b.mode.value === 'BucketOwnerEnforced' ? ': ACLs are disabled, the bucket owner owns every object' : ''}` : b.mode.why);
   if (!b.bucketOwnerId.ok && !(b.mode.ok && b.mode.value === 'BucketOwnerEnforced')) notes.push(b.bucketOwnerId.why);
+  notes.push(`per-object causes only: \`edgelock doctor --env ${o.env.name}\` checks what holds for the whole bucket (origin, Block Public Access, Requester Pays, RCPs, edge guard)`);
   const assumed = access.kind !== 'none' && access.assumed ? describeAccess(access) : undefined;
 
   // The distribution's request is the same for every key but its resource: built once.
