@@ -8,6 +8,8 @@ module.exports = {
     '^.+\\.(t|j)sx?$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }],
   },
   testTimeout: 30000,
+  // hyparquet (the sweep's Parquet reader) and its writer ship as ES modules only: transform them too.
+  transformIgnorePatterns: ['/node_modules/(?!(hyparquet|hyparquet-writer)/)'],
   // Two workers on the two-core machines CI runs on (jest would use one): many files spend much of
   // their time waiting on a child process or a socket.
   maxWorkers: 2,

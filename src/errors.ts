@@ -80,6 +80,12 @@ export const ERROR_CODES = {
   STACKS_PEERS_MISSING: 'STACKS_PEERS_MISSING',
   /** A password prompt or hash input was refused. */
   INPUT_REFUSED: 'INPUT_REFUSED',
+  /** An S3 Inventory report for `doctor --sweep` cannot be used: no manifest, another bucket's, a schema without Key, a file that does not parse. Exit 2. */
+  SWEEP_INVENTORY_INVALID: 'SWEEP_INVENTORY_INVALID',
+  /** The S3 Inventory report is ORC, which edgelock cannot read: configure a CSV or Parquet inventory, or use the printed Athena query. Exit 2. */
+  SWEEP_INVENTORY_ORC: 'SWEEP_INVENTORY_ORC',
+  /** `doctor --sweep` could not read the bucket's listing or its inventory (AccessDenied): nothing was swept. Exit 2. */
+  SWEEP_REFUSED: 'SWEEP_REFUSED',
 } as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[keyof typeof ERROR_CODES];

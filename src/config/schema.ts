@@ -523,6 +523,17 @@ export const doctorSchema = z.strictObject({
    * @default 10
    */
   logTop: z.number({ error: 'expected a whole number of rows, e.g. 10' }).int().min(1).max(1000).default(10),
+  /**
+   * Above this many objects, `doctor --sweep` stops listing and reads the bucket's S3 Inventory
+   * report instead, when the bucket has an inventory configuration (else it lists on).
+   * @default 100000
+   */
+  sweepThreshold: z.number({ error: 'expected a whole number of objects, e.g. 100000' }).int().min(1).max(1_000_000_000).default(100_000),
+  /**
+   * Per-object reads (GetObjectAcl, HeadObject) `doctor --sweep` makes at once.
+   * @default 16
+   */
+  sweepConcurrency: z.number({ error: 'expected a whole number of requests, e.g. 16' }).int().min(1).max(256).default(16),
 });
 
 export const backendSchema = z.strictObject({

@@ -16,9 +16,9 @@ function sdkValueImports(file: string): string[] {
   return [...text.matchAll(/^import\s+(type\s+)?[^;]*?from\s+'(@aws-sdk\/[^']+)'/gms)].filter((m) => !m[1]).map((m) => m[2]!);
 }
 
-test('only read.ts and aws.ts talk to AWS', () => {
+test('only read.ts and aws.ts talk to AWS (and the sweep\'s own read.ts)', () => {
   const talking = files(DIR).filter((f) => sdkValueImports(f).length > 0).map((f) => path.relative(DIR, f)).sort();
-  expect(talking).toEqual(['aws.ts', 'read.ts']);
+  expect(talking).toEqual(['aws.ts', 'read.ts', 'sweep/read.ts']);
 });
 
 test('no check or fact reaches the clients', () => {

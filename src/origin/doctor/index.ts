@@ -49,7 +49,7 @@ export async function runDoctor(options: DoctorOptions): Promise<DoctorReport> {
   }
 }
 
-function unreachable(err: AwsUnreachableError, accountId: string): EdgelockError {
+export function unreachable(err: AwsUnreachableError, accountId: string): EdgelockError {
   const message =
     err.why === 'credentials'
       ? `AWS did not accept the credentials (${err.detail}), so nothing was checked: give valid credentials for account ${accountId} (e.g. \`aws sso login\`, AWS_PROFILE) and run the doctor again`

@@ -70,9 +70,19 @@ export function parsePolicy(json: string, what: string): PolicyDocument {
 /** IAM wildcard match: `*` any run, `?` one character; case-sensitive unless told otherwise. */
 export function wildcardMatch(pattern: string, value: string, ignoreCase = false): boolean {
   if (!pattern.includes('*') && !pattern.includes('?')) return ignoreCase ? pattern.toLowerCase() === value.toLowerCase() : pattern === value;
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'is' : 's');
+  const id = `${ignoreCase ? 'i' : 's'}${pattern}`;
+  let re = PATTERNS.get(id);
+  if (!re) {
+    re = new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`, ignoreCase ? 'is' : 's');
+    // A policy has few patterns; the cap keeps a long run's memory flat whatever it evaluates.
+    if (PATTERNS.size >= 1024) PATTERNS.clear();
+    PATTERNS.set(id, re);
+  }
   return re.test(value);
 }
+
+/** Compiled wildcard patterns: a sweep evaluates the same policy for every object. */
+const PATTERNS = new Map<string, RegExp>();
 
 function principalMatches(element: unknown, p: EvalPrincipal): boolean {
   if (element === '*') return true;

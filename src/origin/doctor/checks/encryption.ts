@@ -53,6 +53,15 @@ async function walk(ctx: DoctorContext): Promise<CheckResult> {
     const unread = head.ok ? '' : ' (the object does not exist yet)';
     return ok(META, `${source} is ${what}${unread}: CloudFront reads these without a key grant`, evidence);
   }
+  return judgeKmsKey(ctx, source, keyId, evidence);
+}
+
+/**
+ * Whether the distribution may decrypt what SSE-KMS key `keyId` (undefined: the AWS managed key
+ * aws/s3) protects: the check's verdict on the key, for `source` ("the object", or a key the sweep
+ * found). Also used by the whole-bucket sweep, once per distinct key.
+ */
+export async function judgeKmsKey(ctx: DoctorContext, source: string, keyId: string | undefined, evidence: Evidence[]): Promise<CheckResult> {
   const access = await ctx.access();
   if (access.kind === 'oai') {
     return problem(META, 'kms-behind-oai', `${source} is encrypted with SSE-KMS and the distribution uses an origin access identity: an OAI cannot decrypt SSE-KMS objects`, evidence, 'move the origin to an origin access control and grant it kms:Decrypt in the key policy');
