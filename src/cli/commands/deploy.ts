@@ -1,5 +1,6 @@
+import path from 'node:path';
 import type { Command } from 'commander';
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { loadConfig } from '../../config/load';
 import { UsageError } from '../../errors';
 import type { DeployEvent, DeploySummary } from '../../origin/deploy';
@@ -18,6 +19,8 @@ interface DeployFlags {
   roleArn?: string;
   probeCredentials?: string;
   verify: boolean;
+  digestCache: boolean;
+  fullListing?: boolean;
 }
 
 const PHASE_LABEL: Record<string, string> = {
@@ -45,7 +48,9 @@ function progressReporter(tty: boolean, warn: (text: string) => void): { onEvent
         bar = undefined;
       } else if (tty && e.type === 'phase' && PHASE_LABEL[e.phase] && e.total > 0) {
         stop();
-        bar = new SingleBar({ format: `${PHASE_LABEL[e.phase]!.padEnd(16)} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true });
+        // cli-progress loads only when a bar is drawn (a TTY), not for --json or a pipe.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        bar = new (require('cli-progress') as typeof import('cli-progress')).SingleBar({ format: `${PHASE_LABEL[e.phase]!.padEnd(16)} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true });
         bar.start(e.total, 0);
       } else if (e.type === 'progress') {
         bar?.update(e.done);
@@ -71,6 +76,8 @@ export function registerDeploy(program: Command, run: CliRun): void {
     .option('--role-arn <arn>', 'assume this role first (the environment account\'s deploy role)')
     .option('--probe-credentials <user:password>', 'Basic auth credentials for the probe (default: $EDGELOCK_PROBE_CREDENTIALS or deploy.verify.probeCredentialsEnv)')
     .option('--no-verify', 'skip the ownership check and the probe')
+    .option('--full-listing', 'compare against a full listing of the bucket even when the last deploy record suffices (finds objects changed behind edgelock\'s back)')
+    .option('--no-digest-cache', 'hash every file instead of reusing the digests in .edgelock/digests/ for files whose size, times and inode are unchanged')
     .action(
       run.action(async (dir: string, opts: DeployFlags) => {
         const concurrency = opts.concurrency === undefined ? undefined : Number(opts.concurrency);
@@ -99,6 +106,8 @@ export function registerDeploy(program: Command, run: CliRun): void {
             adopt: opts.adopt ?? false,
             allowDeletes: opts.allowDeletes ?? false,
             verify: opts.verify,
+            ...(opts.digestCache ? { digestCacheDir: path.join(config.baseDir, '.edgelock') } : {}),
+            fullListing: opts.fullListing ?? false,
             ...(concurrency !== undefined ? { concurrency } : {}),
             ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
             ...(opts.roleArn ? { roleArn: opts.roleArn } : {}),

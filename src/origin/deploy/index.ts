@@ -37,6 +37,11 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     ...(resolved.roleAccountId ? { roleAccountId: resolved.roleAccountId } : {}),
     prefix: config.deploy.prefix,
     rules: { include: config.deploy.include, exclude: config.deploy.exclude },
+    ...(options.digestCacheDir ? { cacheDir: options.digestCacheDir } : {}),
+    dryRun: resolved.plan.dryRun,
+    adopt: resolved.plan.pruning.adopt,
+    fullListing: options.fullListing ?? false,
+    concurrency: resolved.concurrency,
   });
   const plan = planDeploy(facts, resolved.plan);
   return executePlan(plan, { io, clients, concurrency: resolved.concurrency, emit, started });

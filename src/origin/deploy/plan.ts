@@ -12,12 +12,12 @@ import type { ResolvedEnvironment } from '../../config/schema';
 import { EdgelockError } from '../../errors';
 import { compareSite, isHtml, uploadWaves, type PlannedFile, type RemoteObject, type SiteChanges } from './changes';
 import { invalidationPaths, keyToPath } from './invalidation';
-import type { LocalFile } from './local-files';
+import type { LocalFile, ScannedSite } from './local-files';
 import { cacheControlResolver, contentTypeFor, type CacheRule } from './object-headers';
 import { decideAcl, type AclDecision, type OwnershipReading } from './ownership';
 import { patternMatcher } from './patterns';
 import { decidePrune, type PruneRules } from './prune';
-import { recordKey, writtenByEdgelock, type DeployRecord, type RecordedObject } from './record';
+import { PENDING_FORMAT, pendingKey, recordKey, writtenByEdgelock, type DeployRecord, type RecordedObject } from './record';
 import type { SkippedFile } from './site-filter';
 import type { ProbeTarget } from './verify';
 
@@ -77,7 +77,15 @@ export interface DeployFacts {
   readonly bucketOwnerId?: string;
   /** The deploying account, when it was needed and known. */
   readonly callerAccountId?: string;
+  /** What `remote` came from: a full listing (and why one was needed), or the last record and a HEAD per recorded key the site dropped. @default a listing */
+  readonly basis?: ComparisonBasis;
+  /** How the local digests were found (digest-cache.ts). */
+  readonly digests?: ScannedSite['digests'];
+  /** Pending markers found beside the records (record.ts pendingKey). */
+  readonly pendingMarkers?: readonly string[];
 }
+
+export type ComparisonBasis = { readonly kind: 'listing'; readonly reason: string } | { readonly kind: 'record'; readonly heads: number };
 
 export type DeployStep =
   | { readonly kind: 'upload'; readonly phase: 'upload-assets' | 'upload-html'; readonly files: readonly PlannedFile[] }
@@ -116,6 +124,10 @@ export type DeployStep =
       /** What the record says about each key, carried into the new record when the prune does not happen. */
       readonly recorded: readonly RecordedObject[];
     }
+  /** Before the first write: `<id>.pending` beside the records, so that a deploy that dies leaves a trace (record.ts pendingKey). */
+  | { readonly kind: 'mark-pending'; readonly key: string; readonly body: string }
+  /** After the record: the pending markers this deploy reconciled (its own, and older ones it planned past with a full listing). */
+  | { readonly kind: 'clear-pending'; readonly keys: readonly string[] }
   | {
       readonly kind: 'record';
       readonly key: string;
@@ -145,6 +157,8 @@ export interface DeployPlan {
   readonly invalidation: { readonly paths: readonly string[]; readonly skipped?: string };
   /** Why each check has not run, until it does ("dry run", "turned off", "not reached"). */
   readonly notRun: { readonly ownership: string; readonly probe: string };
+  /** What the comparison was made against, and how many local digests came from the digest cache. */
+  readonly compared: { readonly basis: ComparisonBasis; readonly digests?: { readonly cached: number; readonly hashed: number } };
   /** Said once planning is done, before anything is written. */
   readonly warnings: readonly string[];
   /** Empty for a dry run. */
@@ -241,6 +255,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   if (pruned.tooMany) return { kind: 'refused', refusal: new EdgelockError(pruned.tooMany, { code: 'DEPLOY_REFUSED_TOO_MANY_DELETES' }), warnings: acl.warnings };
   const changes: SiteChanges = { add: compared.add, change: compared.change, unchanged: compared.unchanged, restamp: compared.restamp, delete: pruned.delete, kept: pruned.kept };
   const warnings = [...acl.warnings];
+  if (facts.digests?.note) warnings.push(facts.digests.note);
   if (recordFact.kind === 'invalid') {
     warnings.push(`the last deploy record is not trusted, so nothing is pruned and it is not used to detect changes: ${recordFact.problem}. This deploy writes a new record.`);
   }
@@ -256,7 +271,11 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   const invalidationSkipped = paths.length === 0 ? 'nothing changed or deleted' : noCloudFront ? `${noCloudFront}: no invalidation` : undefined;
 
   const steps: DeployStep[] = [];
+  const basis: ComparisonBasis = facts.basis ?? { kind: 'listing', reason: 'listed' };
   if (!s.dryRun) {
+    const writesObjects = uploads.length > 0 || changes.restamp.length > 0 || changes.delete.length > 0;
+    const marker = pendingKey(prefix, s.deployId);
+    if (writesObjects) steps.push({ kind: 'mark-pending', key: marker, body: `${JSON.stringify({ format: PENDING_FORMAT, id: s.deployId, time: s.now.toISOString(), environment: env.name, previous: recordFact.kind === 'found' ? recordFact.record.id : null })}\n` });
     const siteKeys = (html: boolean) => facts.local.filter((f) => isHtml(f.key) === html).map((f) => f.key);
     steps.push({ kind: 'upload', phase: 'upload-assets', files: waves.assets });
     if (s.verifyOwnership) steps.push({ kind: 'verify-ownership', phase: 'verify-assets', keys: siteKeys(false), perObject });
@@ -284,6 +303,10 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
     // A deploy that writes nothing leaves the last record true: no new one.
     const writesNothing = uploads.length === 0 && changes.restamp.length === 0 && changes.delete.length === 0;
     if (!(writesNothing && previous && sameContents(previous, next))) steps.push({ kind: 'record', key: recordKey(prefix, s.deployId), record: next });
+    // Older markers are settled once a full listing planned past them; a record-based plan saw none newer than the record, and leaves older ones be.
+    const settled = basis.kind === 'listing' ? (facts.pendingMarkers ?? []).filter((k) => k < marker) : [];
+    const clear = [...settled, ...(writesObjects ? [marker] : [])];
+    if (clear.length > 0) steps.push({ kind: 'clear-pending', keys: clear });
   }
 
   return {
@@ -304,6 +327,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
       ...(recordFact.kind === 'invalid' ? { untrusted: recordFact.problem } : {}),
     },
     invalidation: { paths, ...(invalidationSkipped ? { skipped: invalidationSkipped } : {}) },
+    compared: { basis, ...(facts.digests ? { digests: { cached: facts.digests.cached, hashed: facts.digests.hashed } } : {}) },
     notRun: {
       ownership: s.dryRun ? 'dry run' : !s.verifyOwnership ? 'turned off' : 'not reached',
       probe: s.dryRun ? 'dry run' : 'not reached',
