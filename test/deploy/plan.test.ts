@@ -130,7 +130,7 @@ describe('the ACL decision: ownership mode × caller account × origin access', 
     expect(refused.warnings).toEqual([expect.stringMatching(/uses BucketOwnerPreferred/)]);
     const unchecked = planned(planDeploy(f, settings({ verifyOwnership: false })));
     expect(unchecked.notRun.ownership).toBe('turned off');
-    expect(kinds(unchecked)).toEqual(['upload-assets', 'upload-html', 'probe', 'record']);
+    expect(kinds(unchecked)).toEqual(['mark-pending', 'upload-assets', 'upload-html', 'probe', 'record']);
   });
 });
 
@@ -152,7 +152,7 @@ describe('the steps and their order', () => {
   test('assets, their check, HTML, its check, invalidation, probe, prune', () => {
     const stale = file('old.html');
     const p = planned(planDeploy(facts({ remote: [remote(INDEX, 'older'), remote(stale)], reading: { kind: 'read', mode: 'BucketOwnerPreferred' } }), settings({ probe: { credentials: 'demo:x' } })));
-    expect(kinds(p)).toEqual(['upload-assets', 'verify-assets', 'upload-html', 'verify-html', 'invalidate', 'probe', 'prune', 'record']);
+    expect(kinds(p)).toEqual(['mark-pending', 'upload-assets', 'verify-assets', 'upload-html', 'verify-html', 'invalidate', 'probe', 'prune', 'record']);
     expect(step(p, 'upload')!.files.map((f) => f.key)).toEqual(['assets/app.3f9a1c2b.css']);
     expect(p.uploads.map((f) => f.key)).toEqual(['assets/app.3f9a1c2b.css', 'about/index.html', 'index.html']);
     const checks = p.steps.filter((s): s is Extract<DeployStep, { kind: 'verify-ownership' }> => s.kind === 'verify-ownership');

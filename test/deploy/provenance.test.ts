@@ -42,7 +42,7 @@ const foreignIntact = async () => {
   for (const k of ['uploads/customer-123/scan.pdf', 'AWSLogs/222222222222/CloudFront/E2QWRUHAPOMQZL.2026-12-01-10.abcd1234.gz']) expect(keys.has(k)).toBe(true);
 };
 async function records(): Promise<string[]> {
-  return [...(await listKeys(s3, BUCKET, true)).keys()].filter((k) => k.startsWith('.edgelock/deploys/')).sort();
+  return [...(await listKeys(s3, BUCKET, true)).keys()].filter((k) => k.startsWith('.edgelock/deploys/') && k.endsWith('.json')).sort();
 }
 async function readRecord(key: string) {
   return parseRecord(key, await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
@@ -228,11 +228,23 @@ describe('a deploy that dies part-way', () => {
       flaky.failAlways(/part7\./);
       const err = await rejection(run(1));
       expect(err.message).toMatch(/part7/);
-      const keysOf = async () => [...(await listKeys(client, BUCKET, true)).keys()].filter((k) => k.startsWith('.edgelock/'));
+      const ours = async () => [...(await listKeys(client, BUCKET, true)).keys()].filter((k) => k.startsWith('.edgelock/')).sort();
+      const keysOf = async () => (await ours()).filter((k) => k.endsWith('.json'));
       expect(await keysOf()).toHaveLength(1); // only the first deploy's record
+      // ... and the dead deploy's pending marker, newer than that record.
+      const markers = (await ours()).filter((k) => k.endsWith('.pending'));
+      expect(markers).toHaveLength(2);
+      expect(markers[1]! > (await keysOf())[0]!.replace('.json', '.pending')).toBe(true);
+      // The dead deploy stored v2 of part0; the site goes back to v1. The last record says part0 is v1, so only a listing shows the bucket holds v2.
+      const part0 = 'assets/part0.00aa11bb.js';
+      const stored = async () => (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: part0 }))).Body!.transformToString();
+      expect(await stored()).toBe('console.log("v2", 0)');
+      s.write(part0, 'console.log(0)');
       flaky.failAlways(undefined);
       const rerun = await run(1);
       expect(rerun.ok).toBe(true);
+      expect(rerun.compared.basis).toEqual({ kind: 'listing', reason: expect.stringMatching(/started writing after the last record and wrote no record/) });
+      expect(await stored()).toBe('console.log(0)');
       const recs = (await keysOf()).sort();
       expect(recs).toHaveLength(2);
       const body = await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: recs[1]! }))).Body!.transformToString();
@@ -240,7 +252,10 @@ describe('a deploy that dies part-way', () => {
       const listed = await listKeys(client);
       expect(record.objects.map((o) => [o.key, o.etag])).toEqual([...listed.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
       expect(record.previous).toBe(recs[0]!.slice('.edgelock/deploys/'.length, -'.json'.length));
-      expect((await run(1)).counts).toMatchObject({ uploaded: 0, restamped: 0, deleted: 0 });
+      // The rerun's record settles the marker: the next deploy plans from the record again, and finds nothing to do.
+      const again = await run(1);
+      expect(again.counts).toMatchObject({ uploaded: 0, restamped: 0, deleted: 0 });
+      expect(again.compared.basis).toEqual({ kind: 'record', heads: 0 });
     } finally {
       s.cleanup();
       await flaky.stop();

@@ -6,8 +6,8 @@
  *
  * One file per site folder, in the project's `.edgelock/digests/` (named by a hash of the folder's
  * real path), written whole through a rename (src/fs-atomic.ts). It is a speed-up, never a source of
- * truth: a cache that is not JSON, not in this format, written for another folder, by another
- * edgelock, with other secret rules or another part size, or writable by anyone but its owner is
+ * truth: a cache that is not JSON, not in this format, written for another folder, under other
+ * secret-detection rules or another part size, or writable by anyone but its owner is
  * ignored with a note and every file is hashed. An entry is stored only for a file whose times are
  * at least {@link RACY_SECONDS} older than the scan: a file rewritten within the file system's
  * timestamp resolution of being hashed could otherwise keep a stale digest ("racily clean").
@@ -16,7 +16,6 @@ import { createHash } from 'node:crypto';
 import { readFileSync, statSync, type BigIntStats } from 'node:fs';
 import path from 'node:path';
 import { writeFileAtomic } from '../../fs-atomic';
-import { VERSION } from '../../version';
 import { SECRET_RULES_ID } from './secrets';
 
 export const DIGEST_CACHE_FORMAT = 'edgelock.digest-cache/1';
@@ -94,9 +93,8 @@ export function parseDigestCache(text: string, scope: CacheScope): LoadedCache {
   const c = json as Record<string, unknown> | null;
   if (!c || typeof c !== 'object' || c.format !== DIGEST_CACHE_FORMAT) return ignore(`it is not a ${DIGEST_CACHE_FORMAT} file`);
   if (c.root !== scope.root) return ignore(`it was written for the folder ${JSON.stringify(c.root)}`);
-  if (c.edgelock !== VERSION || c.secretRules !== SECRET_RULES_ID || c.partBytes !== scope.partBytes) {
-    return ignore(`it was written by edgelock ${String(c.edgelock)} with other secret rules or part size`);
-  }
+  if (c.secretRules !== SECRET_RULES_ID) return ignore('it was written under other secret-detection rules');
+  if (c.partBytes !== scope.partBytes) return ignore(`its multipart ETags are for ${String(c.partBytes)}-byte parts`);
   if (!c.entries || typeof c.entries !== 'object' || Array.isArray(c.entries)) return ignore('it has no entries table');
   const entries = new Map<string, Entry>();
   for (const [key, e] of Object.entries(c.entries as Record<string, unknown>)) {
@@ -167,7 +165,7 @@ export class DigestCache {
   /** The cache file's text: entries in key order, so the file diffs and compares well. */
   serialize(scope: CacheScope): string {
     const entries = Object.fromEntries([...this.next.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return `${JSON.stringify({ format: DIGEST_CACHE_FORMAT, edgelock: VERSION, secretRules: SECRET_RULES_ID, root: scope.root, partBytes: scope.partBytes, entries })}\n`;
+    return `${JSON.stringify({ format: DIGEST_CACHE_FORMAT, secretRules: SECRET_RULES_ID, root: scope.root, partBytes: scope.partBytes, entries })}\n`;
   }
 
   /** Writes the cache through a rename (readers never see half a file), readable by its owner only. */

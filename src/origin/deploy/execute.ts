@@ -188,22 +188,10 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
     }
   };
 
-  const clearPending = async (step: Step<'clear-pending'>): Promise<void> => {
-    try {
-      await deleteKeys(ctx.io, step.keys, 1);
-    } catch (err) {
-      // The site and its record are in place; a marker left behind only makes the next deploy list the bucket.
-      warn(`the deploy is complete, but removing its pending marker failed (${(err as Error).message}): the next deploy compares against a full listing`);
-    }
-  };
-
   for (const step of plan.steps) {
     switch (step.kind) {
       case 'mark-pending':
         await markPending(step);
-        break;
-      case 'clear-pending':
-        await clearPending(step);
         break;
       case 'upload':
         await upload(step);

@@ -124,10 +124,11 @@ export type DeployStep =
       /** What the record says about each key, carried into the new record when the prune does not happen. */
       readonly recorded: readonly RecordedObject[];
     }
-  /** Before the first write: `<id>.pending` beside the records, so that a deploy that dies leaves a trace (record.ts pendingKey). */
+  /**
+   * Before the first write: `<id>.pending` beside the records, so that a deploy that dies leaves a
+   * trace. Its own record (same ID, written last) settles it (record.ts pendingKey).
+   */
   | { readonly kind: 'mark-pending'; readonly key: string; readonly body: string }
-  /** After the record: the pending markers this deploy reconciled (its own, and older ones it planned past with a full listing). */
-  | { readonly kind: 'clear-pending'; readonly keys: readonly string[] }
   | {
       readonly kind: 'record';
       readonly key: string;
@@ -302,11 +303,12 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
     const next = nextRecord(s, local, facts.remote, pruned.retained, previous, recordFact);
     // A deploy that writes nothing leaves the last record true: no new one.
     const writesNothing = uploads.length === 0 && changes.restamp.length === 0 && changes.delete.length === 0;
-    if (!(writesNothing && previous && sameContents(previous, next))) steps.push({ kind: 'record', key: recordKey(prefix, s.deployId), record: next });
-    // Older markers are settled once a full listing planned past them; a record-based plan saw none newer than the record, and leaves older ones be.
-    const settled = basis.kind === 'listing' ? (facts.pendingMarkers ?? []).filter((k) => k < marker) : [];
-    const clear = [...settled, ...(writesObjects ? [marker] : [])];
-    if (clear.length > 0) steps.push({ kind: 'clear-pending', keys: clear });
+    // A full listing that planned past a pending marker (a deploy that wrote objects and no record)
+    // settles it by writing a record even when nothing else changed: markers older than the newest
+    // record are settled (record.ts pendingKey).
+    const lastId = previous?.id ?? '';
+    const unsettled = (facts.pendingMarkers ?? []).some((k) => k > pendingKey(prefix, lastId));
+    if (!(writesNothing && previous && sameContents(previous, next) && !unsettled)) steps.push({ kind: 'record', key: recordKey(prefix, s.deployId), record: next });
   }
 
   return {

@@ -106,10 +106,11 @@ export function writtenByEdgelock(record: DeployRecord | undefined): ReadonlyMap
 }
 
 /**
- * A deploy that is about to write objects first leaves `<id>.pending` beside the records, and
- * removes it once its record is written. A marker newer than the last record means a deploy wrote
- * objects and no record (it failed or was killed): the bucket may differ from the last record, so
- * the next deploy compares against a full listing (see listing-need.ts).
+ * A deploy that is about to write objects first leaves `<id>.pending` beside the records. Its
+ * record, written last under the same ID, settles it, as does any newer record (IDs sort by time).
+ * A marker newer than the newest record means a deploy wrote objects and no record (it failed or
+ * was stopped): the bucket may differ from the last record, so the next deploy compares against a
+ * full listing (listing-need.ts) and writes a record, settling the marker.
  */
 export function pendingKey(prefix: string, id: string): string {
   return `${recordFolder(prefix)}${id}.pending`;
