@@ -134,8 +134,11 @@ export class DigestCache {
   /** Files whose digest came from the cache (not read) in this scan. */
   hits = 0;
 
-  /** @param scanStartNs when the scan began (process.hrtime is no wall clock: pass Date.now() in ns) */
-  constructor(private readonly loaded: ReadonlyMap<string, Entry>, private readonly scanStartNs: bigint) {}
+  /**
+   * @param scanStartNs when the scan began, in ns of wall-clock time (file times are wall-clock)
+   * @param racySeconds files changed less than this long before the scan are not stored
+   */
+  constructor(private readonly loaded: ReadonlyMap<string, Entry>, private readonly scanStartNs: bigint, private readonly racySeconds: number = RACY_SECONDS) {}
 
   /** The digest stored for this very file (same path, size, times and inode), if any. */
   lookup(key: string, s: BigIntStats): FileDigest | undefined {
@@ -151,7 +154,7 @@ export class DigestCache {
   /** Keeps what hashing found, unless the file changed too recently to be sure of its times. */
   store(key: string, s: BigIntStats, d: FileDigest): void {
     this.changed = true;
-    const racyAfter = this.scanStartNs - BigInt(RACY_SECONDS) * 1_000_000_000n;
+    const racyAfter = this.scanStartNs - BigInt(Math.round(this.racySeconds * 1000)) * 1_000_000n;
     if (s.mtimeNs >= racyAfter || s.ctimeNs >= racyAfter) return;
     const k = statKey(s);
     this.next.set(key, [k.size, k.mtimeNs, k.ctimeNs, k.ino, d.md5, d.etag, d.multipart ? 1 : 0, d.secret ?? '']);

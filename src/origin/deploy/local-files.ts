@@ -46,6 +46,8 @@ export interface ScanOptions {
   readonly cacheDir?: string;
   /** Multipart part size. @default MULTIPART_PART_BYTES */
   readonly partBytes?: number;
+  /** Files changed less than this long before the scan are not cached. @default RACY_SECONDS */
+  readonly racySeconds?: number;
 }
 
 function inside(realRoot: string, real: string): boolean {
@@ -173,7 +175,7 @@ export async function scanSite(dir: string, rules: SelectionRules = { include: [
   const scope = { root: realRoot, partBytes };
   const cacheFile = options.cacheDir ? digestCacheFile(options.cacheDir, realRoot) : undefined;
   const loaded: LoadedCache = cacheFile ? loadDigestCache(cacheFile, scope) : { entries: new Map() };
-  const cache = new DigestCache(loaded.entries, scanStartNs);
+  const cache = new DigestCache(loaded.entries, scanStartNs, options.racySeconds);
   let note = loaded.note;
   const out: LocalFile[] = [];
   await runPool(selection.publish, HASH_CONCURRENCY, async (key) => {
