@@ -101,14 +101,23 @@ describe('a bucket that holds more than the site', () => {
     expect(s.counts).toMatchObject({ uploaded: 0, restamped: 0, deleted: 0, unchanged: 5 });
     expect(writes()).toEqual([]);
     expect(await records()).toHaveLength(1);
+    // Planned from the record: the records folder's listing, the ownership and the record itself; no listing of the site, no HEAD.
+    expect(s.compared.basis).toEqual({ kind: 'record', heads: 0 });
+    expect(proxy.log.filter((l) => l === `GET /${BUCKET}/`)).toHaveLength(2);
+    expect(proxy.log).toHaveLength(3);
+    expect(proxy.log.filter((l) => l.startsWith('HEAD '))).toEqual([]);
   });
 
   test('a file removed from the site is pruned; a recorded key another process overwrote is kept; foreign keys survive', async () => {
     site.remove('about.html');
     site.remove('robots.txt');
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'robots.txt', Body: 'User-agent: * (edited by hand)' }));
+    proxy.log.length = 0;
     const s = await deploy(site);
     expect(s.counts).toMatchObject({ deleted: 1 });
+    // Without a listing: one HEAD for each recorded key the site dropped, which shows the hand edit.
+    expect(s.compared.basis).toEqual({ kind: 'record', heads: 2 });
+    expect(proxy.log.filter((l) => l.startsWith('HEAD ')).sort()).toEqual([`HEAD /${BUCKET}/about.html`, `HEAD /${BUCKET}/robots.txt`]);
     expect(s.kept.find((k) => k.key === 'robots.txt')!.reason).toMatch(/not written by edgelock: changed since edgelock wrote it/);
     const keys = await listKeys(s3);
     expect(keys.has('about.html')).toBe(false);
