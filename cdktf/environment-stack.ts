@@ -19,6 +19,7 @@ import { LockedBucket } from './locked-bucket';
 import { CloudFrontLogDelivery } from './cloudfront-log-delivery';
 import { CLOUDFRONT_LOG_PREFIX, LogAnalytics, S3_LOG_PREFIX } from './log-analytics';
 import { deployFunctionRoleName } from './pipeline';
+import { originPathFor } from '../src/distribution';
 import { ProtectedDistribution } from './protected-distribution';
 import { securityHeadersPolicy } from './response-headers';
 import { EdgeWebAcl } from './web-acl';
@@ -116,6 +117,7 @@ export class EnvironmentStack extends AccountStack {
       behaviors: stacks.behaviors,
       defaultRootObject: stacks.defaultRootObject,
       errorPages: stacks.errorPages,
+      originPath: originPathFor(config.deploy.prefix),
       priceClass: stacks.priceClass,
       domain: env.domain && env.certificateArn ? { name: env.domain, certificateArn: env.certificateArn } : undefined,
       allowDefaultCertificate: stacks.allowDefaultCertificate,

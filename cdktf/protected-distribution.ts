@@ -49,6 +49,11 @@ export interface ProtectedDistributionProps {
   readonly defaultRootObject?: string;
   /** Custom error responses (the config's `stacks.errorPages`). @default [] */
   readonly errorPages?: DistributionSettings['errorPages'];
+  /**
+   * The origin path: `/site` serves the keys under `site/` (deploy.prefix; see originPathFor in
+   * src/distribution). The origin-request guard built from the same config expects it. @default '' (the bucket root)
+   */
+  readonly originPath?: string;
   /** @default 'PriceClass_100' */
   readonly priceClass?: string;
   /** A custom domain and its us-east-1 ACM certificate; TLS 1.2_2021 at minimum. @default the CloudFront domain and certificate */
@@ -123,7 +128,7 @@ export class ProtectedDistribution extends Construct {
       priceClass: props.priceClass ?? 'PriceClass_100',
       defaultRootObject: description.defaultRootObject,
       aliases: props.domain ? [props.domain.name] : undefined,
-      origin: [{ originId: ORIGIN_ID, domainName: props.bucketRegionalDomainName, originAccessControlId, s3OriginConfig }],
+      origin: [{ originId: ORIGIN_ID, domainName: props.bucketRegionalDomainName, originPath: description.originPath || undefined, originAccessControlId, s3OriginConfig }],
       defaultCacheBehavior: behaviour(description.defaultBehaviour),
       orderedCacheBehavior: description.orderedBehaviours.map((b): CloudfrontDistributionOrderedCacheBehavior => ({ ...behaviour(b), pathPattern: b.pathPattern })),
       customErrorResponse: description.customErrorResponses.length === 0 ? undefined : description.customErrorResponses.map((e) => ({
@@ -162,7 +167,12 @@ function checkDistributionProps(props: ProtectedDistributionProps, source: strin
     .oneOf(props.originAccess, 'originAccess', ['oac', 'oai'])
     .that(typeof props.functions === 'object' && props.functions !== null, 'functions', 'expected the qualified ARNs of the edge functions (EdgeFunctions.qualifiedArns)')
     .oneOf(props.priceClass, 'priceClass', PRICE_CLASSES)
-    .that(props.defaultRootObject === undefined || (props.defaultRootObject !== '' && !props.defaultRootObject.startsWith('/')), 'defaultRootObject', 'expected an object key without a leading slash, such as "index.html"');
+    .that(props.defaultRootObject === undefined || (props.defaultRootObject !== '' && !props.defaultRootObject.startsWith('/')), 'defaultRootObject', 'expected an object key without a leading slash, such as "index.html"')
+    .that(
+      props.originPath === undefined || props.originPath === '' || /^(\/[A-Za-z0-9_-][A-Za-z0-9._-]*)+$/.test(props.originPath),
+      'originPath',
+      `expected "" or a path such as "/site" (no trailing "/", no folder starting with "."), got ${JSON.stringify(props.originPath)}: use originPathFor(config.deploy.prefix)`,
+    );
   const unknownMethods = (props.allowedMethods ?? []).filter((m) => !ALL_METHODS.includes(m));
   check.that(unknownMethods.length === 0, 'allowedMethods', `unknown HTTP methods ${JSON.stringify(unknownMethods)}: expected some of ${ALL_METHODS.join(', ')}`);
   (props.behaviors ?? []).forEach((b, i) => {

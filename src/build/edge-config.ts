@@ -1,5 +1,6 @@
 import type { ResolvedConfig, ResolvedEnvironment } from '../config/schema';
 import path from 'node:path';
+import { originPathFor } from '../config/origin-path';
 import type { EdgeConfig } from '../edge/config';
 
 /** The slice of the config that one environment's edge bundles are built with. */
@@ -25,6 +26,7 @@ export function toEdgeConfig(config: ResolvedConfig, env: ResolvedEnvironment): 
       region: env.region,
       domains: [env.bucketDomain, `${env.bucket}.s3.amazonaws.com`],
       access: env.originAccess,
+      path: originPathFor(config.deploy.prefix),
       prettyUrls: config.origin.prettyUrls,
       ...(config.origin.spaFallback ? { spaFallback: config.origin.spaFallback } : {}),
       allowCookies: config.origin.allowCookies,

@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../fs-atomic';
 import { VERSION } from '../version';
 import { bundleHandler, sourcePath } from './bundle';
 import { checkGeneratedResponses } from './check-responses';
+import { originPathFor } from '../config/origin-path';
 import { buildDeployFunction } from './deploy-function';
 import { toEdgeConfig } from './edge-config';
 import { deployFunctionDigest, digestConfig } from './freshness';
@@ -89,7 +90,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
       const js = await bundleHandler({ factory: sourcePath('edge', spec.name, 'index.ts'), config: baked, label });
       const packaged = await packageBundle(js, `${env.name}/${spec.name}`);
       checkLimits(spec, bundleLimits(spec, options.limits), label, packaged.entry, warnings);
-      const problems = await checkGeneratedResponses(spec, js, env);
+      const problems = await checkGeneratedResponses(spec, js, env, originPathFor(config.deploy.prefix));
       if (problems.length) {
         throw new EdgelockError(`${label}: ${problems.join('; ')}. Nothing was written: shorten the configured headers (headers.*).`, { code: 'BUILD_LIMIT' });
       }
@@ -97,7 +98,7 @@ export async function buildEdge(config: ResolvedConfig, options: BuildOptions): 
       handlers[spec.name] = { eventType: spec.eventType, ...packaged.entry };
     }
     environments[env.name] = handlers;
-    origins[env.name] = { bucket: env.bucket, bucketDomain: env.bucketDomain, region: env.region, originAccess: env.originAccess, auth: env.auth };
+    origins[env.name] = { bucket: env.bucket, bucketDomain: env.bucketDomain, region: env.region, originAccess: env.originAccess, originPath: originPathFor(config.deploy.prefix), auth: env.auth };
     envDigests[env.name] = digestConfig(edgeConfig);
   }
 

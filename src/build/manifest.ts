@@ -26,6 +26,8 @@ export interface EnvironmentOrigin {
   readonly bucketDomain: string;
   readonly region: string;
   readonly originAccess: 'oac' | 'oai';
+  /** The distribution's origin path, from deploy.prefix ('' for the root; absent in older manifests: the root). */
+  readonly originPath?: string;
   /** Whether the environment asks for credentials (a viewer-request function is built). */
   readonly auth: boolean;
 }

@@ -314,7 +314,7 @@ export class LocalEdge {
       uri: request.uri,
       querystring: policy.queryStrings === 'none' ? '' : request.querystring,
       headers: this.originHeaders(request, policy),
-      origin: s3OriginObject(this.o.env),
+      origin: s3OriginObject({ ...this.o.env, path: this.description.originPath }),
     };
     const or = await this.trigger<CfRequest | CfGeneratedResponse>(behaviour, 'origin-request', makeEvent(this.dist, 'origin-request', requestId, originRequest), originRequest);
     if (!or.ok) return { response: or.response };

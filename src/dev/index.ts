@@ -26,8 +26,9 @@ export { startEmbeddedS3, type EmbeddedS3, type S3LogEntry } from './embedded-s3
 export { startDevServer } from './server';
 export { REDACTED, redactCredentials, type RecordedInvocation, type Recorder } from './record';
 
-/** @default the port `edgelock dev` listens on */
-export const DEFAULT_DEV_PORT = 8787;
+import { DEFAULT_DEV_PORT } from './defaults';
+
+export { DEFAULT_DEV_PORT };
 
 export interface LocalEdgeOptions {
   readonly config: ResolvedConfig;

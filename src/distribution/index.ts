@@ -5,7 +5,10 @@
  * responses. cdktf/protected-distribution.ts synthesizes the CloudFront resources from it and the
  * local edge (src/dev) runs by it, so the two cannot drift. Pure data and pure functions.
  */
+import { originPathFor } from '../config/origin-path';
 import type { ErrorPageConfig, ResolvedConfig } from '../config/schema';
+
+export { originPathFor };
 
 export type DistributionHandler = 'viewer-request' | 'origin-request' | 'origin-response';
 export type HttpMethod = 'GET' | 'HEAD' | 'OPTIONS' | 'PUT' | 'POST' | 'PATCH' | 'DELETE';
@@ -99,6 +102,11 @@ export interface CustomErrorResponseDescription {
 }
 
 export interface DistributionDescription {
+  /**
+   * The origin path CloudFront prepends to every key it asks S3 for: `/site` for deploy.prefix
+   * `site/`, '' for the bucket root. The origin-request guard expects exactly this path.
+   */
+  readonly originPath: string;
   readonly defaultRootObject: string;
   readonly defaultBehaviour: BehaviourDescription;
   /** Evaluated in order before the default behaviour. */
@@ -124,6 +132,8 @@ export interface DistributionSettings {
   readonly defaultRootObject?: string;
   /** @default [] */
   readonly errorPages?: readonly ErrorPageSetting[];
+  /** The origin path, from deploy.prefix (see {@link originPathFor}). @default '' (the bucket root) */
+  readonly originPath?: string;
 }
 
 export const ALL_HANDLERS: readonly DistributionHandler[] = ['viewer-request', 'origin-request', 'origin-response'];
@@ -143,6 +153,7 @@ export function describeDistribution(settings: DistributionSettings): Distributi
     viewerProtocolPolicy: 'redirect-to-https',
   });
   return deepFreeze({
+    originPath: settings.originPath ?? '',
     defaultRootObject: settings.defaultRootObject ?? 'index.html',
     defaultBehaviour: behaviour('*', ALL_HANDLERS, CACHING_OPTIMIZED_ID),
     orderedBehaviours: (settings.behaviors ?? []).map((b) => behaviour(b.pathPattern, b.handlers, b.cachePolicyId)),
@@ -156,8 +167,9 @@ export function describeDistribution(settings: DistributionSettings): Distributi
 }
 
 /** The settings an environment's distribution is built with, from the config (as cdktf/environment-stack.ts passes them). */
-export function distributionSettings(config: Pick<ResolvedConfig, 'origin' | 'stacks'>): DistributionSettings {
+export function distributionSettings(config: Pick<ResolvedConfig, 'origin' | 'stacks' | 'deploy'>): DistributionSettings {
   return {
+    originPath: originPathFor(config.deploy.prefix),
     allowedMethods: config.origin.allowedMethods,
     behaviors: config.stacks.behaviors,
     defaultRootObject: config.stacks.defaultRootObject,
@@ -166,7 +178,7 @@ export function distributionSettings(config: Pick<ResolvedConfig, 'origin' | 'st
 }
 
 /** The description of the distribution the stacks deploy for this config. */
-export function describeConfiguredDistribution(config: Pick<ResolvedConfig, 'origin' | 'stacks'>): DistributionDescription {
+export function describeConfiguredDistribution(config: Pick<ResolvedConfig, 'origin' | 'stacks' | 'deploy'>): DistributionDescription {
   return describeDistribution(distributionSettings(config));
 }
 

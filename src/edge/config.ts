@@ -43,6 +43,11 @@ export interface EdgeOriginConfig {
   /** Origin domain names the guard accepts: the bucket's REST endpoints, never a website endpoint. */
   readonly domains: readonly string[];
   readonly access: 'oac' | 'oai';
+  /**
+   * The origin path the distribution must have: `/site` for deploy.prefix `site/`, '' for the
+   * bucket root (bundles built before deploy.prefix reached the stacks lack it: the root).
+   */
+  readonly path?: string;
   readonly prettyUrls: boolean;
   readonly spaFallback?: string;
   readonly allowCookies: boolean;

@@ -153,7 +153,7 @@ async function askS3(standIn: S3StandIn | undefined, request: CfRequest): Promis
  */
 export async function runChain(distDir: string, env: string, request: RequestOptions | CfEvent = {}, options: RunChainOptions = {}): Promise<ChainResult> {
   const built = readBuiltEnvironment(distDir, env);
-  const origin: S3OriginFacts | undefined = options.origin ?? (built.origin ? { bucketDomain: built.origin.bucketDomain, region: built.origin.region, originAccess: built.origin.originAccess } : undefined);
+  const origin: S3OriginFacts | undefined = options.origin ?? (built.origin ? { bucketDomain: built.origin.bucketDomain, region: built.origin.region, originAccess: built.origin.originAccess, path: built.origin.originPath ?? '' } : undefined);
   if (!origin) {
     throw new EdgelockError(`${built.distDir}/manifest.json does not record environment "${env}"'s bucket (an older build): rebuild with "npx edgelock build", or pass { origin: { bucketDomain, region, originAccess } }`, { code: 'BUILD_STALE' });
   }

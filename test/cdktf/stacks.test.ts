@@ -32,7 +32,8 @@ import { LambdaFunctionEventInvokeConfig } from '@cdktf/provider-aws/lib/lambda-
 import { CLOUDFRONT_V2_RECORD_FIELDS } from '../../cdktf/log-tables';
 import { Wafv2WebAclLoggingConfiguration } from '@cdktf/provider-aws/lib/wafv2-web-acl-logging-configuration';
 import { CloudwatchLogGroup } from '@cdktf/provider-aws/lib/cloudwatch-log-group';
-import { buildExample, exampleConfig, removeBuilds, synthBuilt, synthStacks } from './example';
+import { runChain } from '../../src/testing';
+import { buildExample, builtFor, exampleConfig, removeBuilds, synthBuilt, synthStacks } from './example';
 
 Testing.setupJest();
 
@@ -147,6 +148,9 @@ describe('example app (tools, dev with auth, prod without auth)', () => {
       }),
       viewer_certificate: expect.objectContaining({ minimum_protocol_version: 'TLSv1.2_2021' }),
     });
+    // deploy.prefix is "": the bucket's root, no origin path.
+    const dist = resources(JSON.parse(dev) as Synth, 'aws_cloudfront_distribution')[0] as { origin: Record<string, unknown>[] };
+    expect(dist.origin[0]!.origin_path).toBeUndefined();
   });
 
   it('uses the custom domain with its us-east-1 certificate and TLS 1.2_2021 at minimum', () => {
@@ -316,6 +320,24 @@ describe('variants', () => {
     for (const b of [dist.default_cache_behavior, ...dist.ordered_cache_behavior]) {
       expect(b.response_headers_policy_id).toMatch(/^\$\{aws_cloudfront_response_headers_policy\..*\.id\}$/);
     }
+  });
+
+  it('with deploy.prefix "site/", gives the origin the path "/site", and the guard built from the same config forwards it', async () => {
+    const config = exampleConfig((r) => ({ ...r, deploy: { ...(r.deploy as object), prefix: 'site/' } }));
+    const built = await builtFor(config);
+    const json = Testing.synth(synthStacks(config, built).stacks.environments.prod!, true);
+    const dist = resources(JSON.parse(json) as Synth, 'aws_cloudfront_distribution')[0] as { origin: Record<string, unknown>[] };
+    expect(dist.origin).toHaveLength(1);
+    expect(dist.origin[0]!.origin_path).toBe('/site');
+    // The origin-request bundle of that build, with the origin the build recorded for prod: S3 gets the request.
+    const through = await runChain(built, 'prod', { uri: '/about.html' });
+    expect(through.steps.find((st) => st.trigger === 'origin-request')!.event.Records[0]!.cf.request.origin!.s3!.path).toBe('/site');
+    expect(through.generatedBy).toBeNull();
+    expect(through.s3Request!.uri).toBe('/about.html');
+    // The same bundle behind a distribution without the origin path refuses to serve the whole bucket.
+    const root = await runChain(built, 'prod', { uri: '/about.html' }, { origin: { bucketDomain: 'acme-web-prod-site-333333333333.s3.eu-west-1.amazonaws.com', region: 'eu-west-1', originAccess: 'oac', path: '' } });
+    expect(root.generatedBy).toBe('origin-request');
+    expect(root.status).toBe(502);
   });
 
   it('with a backend, keeps each stack\'s state in S3 under its own key', async () => {

@@ -11,7 +11,8 @@ import {
   type ObjectOwnership,
 } from '@aws-sdk/client-s3';
 import type { AssumeRoleCommandOutput, GetCallerIdentityCommandOutput } from '@aws-sdk/client-sts';
-import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
+import { s3HeadError } from '../helpers/aws-errors';
 import type { AwsStub } from 'aws-sdk-client-mock';
 import type { LocalFile } from '../../src/origin/deploy/local-files';
 import { withHeaders } from '../../src/origin/deploy/plan';
@@ -88,4 +89,22 @@ export function mockRecord(s3Mock: AwsStub<any, any, any>, objects: readonly { k
   });
   s3Mock.on(ListObjectsV2Command, { Prefix: '.edgelock/deploys/' }).resolves(listing([{ key: RECORD_KEY, etag: 'r', size: body.length }]));
   s3Mock.on(GetObjectCommand, { Key: RECORD_KEY }).resolves({ $metadata: { httpStatusCode: 200 }, Body: { transformToString: async () => body } } as never);
+  // A re-deploy reads the recorded keys the site no longer has with HEAD: each answers as S3 does, any other key 404s.
+  mockHeads(s3Mock, objects);
+}
+
+/** HeadObject answers shaped like S3's for these objects, and a bodiless 404 for any other key. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function mockHeads(s3Mock: AwsStub<any, any, any>, objects: readonly { key: string; etag: string; size: number }[]): void {
+  s3Mock.on(HeadObjectCommand).rejects(s3HeadError(404));
+  for (const o of objects) {
+    s3Mock.on(HeadObjectCommand, { Key: o.key }).resolves({
+      $metadata: { httpStatusCode: 200 },
+      ETag: `"${o.etag}"`,
+      ContentLength: o.size,
+      LastModified: new Date('2026-01-01T00:00:00Z'),
+      AcceptRanges: 'bytes',
+      ServerSideEncryption: 'AES256',
+    });
+  }
 }

@@ -126,7 +126,7 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
     served.set('/index.html', '<!doctype html><h1>new home</h1>');
     try {
       const summary = await deploySite({ config: authConfig, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' }, probeBaseUrl: baseUrl, probeCredentials: 'demo:edgelock-demo' });
-      expect(order).toEqual(['put index.html', 'invalidate /,/index.html,/old.html', 'delete old.html', expect.stringMatching(/^put \.edgelock\/deploys\/\d{8}T\d{9}Z-[0-9a-f]{6}\.json$/)]);
+      expect(order).toEqual([expect.stringMatching(/^put \.edgelock\/deploys\/\d{8}T\d{9}Z-[0-9a-f]{6}\.pending$/), 'put index.html', 'invalidate /,/index.html,/old.html', 'delete old.html', expect.stringMatching(/^put \.edgelock\/deploys\/\d{8}T\d{9}Z-[0-9a-f]{6}\.json$/)]);
       expect(summary.invalidation).toEqual({ paths: ['/', '/index.html', '/old.html'], id: 'I2J0I21PCUYOIK', status: 'Completed' });
       expect(summary.verification.probe.results).toEqual([{ path: '/index.html', url: expect.stringMatching(/\/index\.html\?edgelock-probe=[0-9a-f]{16}$/), status: 200, ok: true }]);
       expect(requests[0]).toMatchObject({ 'cache-control': 'no-cache', pragma: 'no-cache' });
@@ -165,7 +165,7 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
     try {
       const noWait = testConfig({ env, auth: DEMO_AUTH, deploy: { invalidation: { wait: false }, verify: { probe: false } } });
       const summary = await deploySite({ config: noWait, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
-      expect(order).toEqual(['put index.html', 'invalidate /,/assets/old.1a2b3c4d.js,/index.html', expect.stringMatching(/^put \.edgelock\/deploys\//)]);
+      expect(order).toEqual([expect.stringMatching(/^put \.edgelock\/deploys\/\d{8}T\d{9}Z-[0-9a-f]{6}\.pending$/), 'put index.html', 'invalidate /,/assets/old.1a2b3c4d.js,/index.html', expect.stringMatching(/^put \.edgelock\/deploys\//)]);
       expect(cfMock.commandCalls(GetInvalidationCommand)).toHaveLength(0);
       expect(summary.ok).toBe(true);
       expect(summary.invalidation).toMatchObject({ id: 'I2J0I21PCUYOIK', status: 'InProgress' });
@@ -222,7 +222,7 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
     try {
       const noWait = testConfig({ env, auth: DEMO_AUTH, deploy: { invalidation: { wait: false }, verify: { probe: false } } });
       const summary = await deploySite({ config: noWait, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
-      expect(order).toEqual(['put index.html', 'invalidate /,/index.html', expect.stringMatching(/^put \.edgelock\/deploys\//)]);
+      expect(order).toEqual([expect.stringMatching(/^put \.edgelock\/deploys\/\d{8}T\d{9}Z-[0-9a-f]{6}\.pending$/), 'put index.html', 'invalidate /,/index.html', expect.stringMatching(/^put \.edgelock\/deploys\//)]);
       expect(summary.warnings).toEqual([]);
     } finally {
       site.cleanup();

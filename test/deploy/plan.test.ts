@@ -5,6 +5,8 @@ import { isEdgelockError } from '../../src/errors';
 import type { LocalFile } from '../../src/origin/deploy/local-files';
 import type { OwnershipReading } from '../../src/origin/deploy/ownership';
 import { ownershipReadsNeeded, planDeploy, withHeaders, type DeployFacts, type RecordFact, type DeployPlan, type DeployStep, type PlanSettings, type RefusedDeploy } from '../../src/origin/deploy/plan';
+import { listingNeed, remoteFromRecord, type ListingInput } from '../../src/origin/deploy/listing-need';
+import type { DeployRecord } from '../../src/origin/deploy/record';
 import { BUCKET_OWNER_ID, OAI_ID } from './aws-mocks';
 import { DEMO_AUTH, testConfig } from './fixtures';
 
@@ -130,7 +132,7 @@ describe('the ACL decision: ownership mode × caller account × origin access', 
     expect(refused.warnings).toEqual([expect.stringMatching(/uses BucketOwnerPreferred/)]);
     const unchecked = planned(planDeploy(f, settings({ verifyOwnership: false })));
     expect(unchecked.notRun.ownership).toBe('turned off');
-    expect(kinds(unchecked)).toEqual(['upload-assets', 'upload-html', 'probe', 'record']);
+    expect(kinds(unchecked)).toEqual(['mark-pending', 'upload-assets', 'upload-html', 'probe', 'record']);
   });
 });
 
@@ -152,7 +154,7 @@ describe('the steps and their order', () => {
   test('assets, their check, HTML, its check, invalidation, probe, prune', () => {
     const stale = file('old.html');
     const p = planned(planDeploy(facts({ remote: [remote(INDEX, 'older'), remote(stale)], reading: { kind: 'read', mode: 'BucketOwnerPreferred' } }), settings({ probe: { credentials: 'demo:x' } })));
-    expect(kinds(p)).toEqual(['upload-assets', 'verify-assets', 'upload-html', 'verify-html', 'invalidate', 'probe', 'prune', 'record']);
+    expect(kinds(p)).toEqual(['mark-pending', 'upload-assets', 'verify-assets', 'upload-html', 'verify-html', 'invalidate', 'probe', 'prune', 'record']);
     expect(step(p, 'upload')!.files.map((f) => f.key)).toEqual(['assets/app.3f9a1c2b.css']);
     expect(p.uploads.map((f) => f.key)).toEqual(['assets/app.3f9a1c2b.css', 'about/index.html', 'index.html']);
     const checks = p.steps.filter((s): s is Extract<DeployStep, { kind: 'verify-ownership' }> => s.kind === 'verify-ownership');
@@ -256,3 +258,48 @@ function settingsWithAuth(o: Parameters<typeof settings>[0]): PlanSettings {
   }).environments.dev!;
   return { ...base, env };
 }
+
+describe('a full listing, or the last record and a HEAD per dropped key', () => {
+  const rec = (over: Partial<DeployRecord> = {}): RecordFact => ({
+    kind: 'found',
+    key: '.edgelock/deploys/20261130T100000000Z-0a0b0c.json',
+    record: {
+      format: 'edgelock.deploy-record/1', id: '20261130T100000000Z-0a0b0c', time: '2026-11-30T10:00:00.000Z', environment: 'dev', bucket: 'acme-site-dev', prefix: '', adopted: false,
+      objects: ['index.html', 'old.html'].map((key) => ({ key, md5: '0'.repeat(32), etag: `etag-${key}`, size: 3, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' })),
+      retained: [{ key: 'kept.txt', md5: '1'.repeat(32), etag: 'etag-kept', size: 4, contentType: 'text/plain; charset=utf-8', cacheControl: 'no-cache' }],
+      ...over,
+    },
+  });
+  const input = (over: Partial<ListingInput> = {}): ListingInput => ({ record: rec(), pendingNewer: [], bucket: 'acme-site-dev', prefix: '', localKeys: new Set(['index.html', 'new.html']), dryRun: false, adopt: false, fullListing: false, ...over });
+
+  test('a trusted record: HEAD only the recorded keys the site no longer has (retained ones too)', () => {
+    expect(listingNeed(input())).toEqual({ list: false, heads: ['kept.txt', 'old.html'] });
+  });
+
+  test.each<[string, Partial<ListingInput>, RegExp]>([
+    ['--full-listing', { fullListing: true }, /--full-listing/],
+    ['no record', { record: { kind: 'none' } }, /no deploy record yet/],
+    ['an untrusted record', { record: { kind: 'invalid', key: 'k', problem: 'p' } }, /not trusted/],
+    ['a record of another bucket', { record: rec({ bucket: 'other-bucket' }) }, /describes other-bucket\//],
+    ['a record of another prefix', { prefix: 'site/' }, /not acme-site-dev\/site\//],
+    ['--adopt', { adopt: true }, /--adopt prunes every key/],
+    ['a dry run', { dryRun: true }, /dry run shows every key/],
+    ['a deploy that wrote objects and no record', { pendingNewer: ['20261201T100000000Z-aaaaaa'] }, /deploy 20261201T100000000Z-aaaaaa started writing after the last record/],
+    ['more dropped keys than HEADs allowed', { maxHeads: 1 }, /2 recorded keys the site no longer has, more than 1/],
+  ])('lists the bucket for %s', (_name, over, reason) => {
+    const need = listingNeed(input(over));
+    expect(need.list).toBe(true);
+    expect(need.list && need.reason).toMatch(reason);
+  });
+
+  test('the bucket as the record describes it: the site\'s recorded keys with their stored ETags, and what the HEADs found', () => {
+    const remote = remoteFromRecord(rec(), new Set(['index.html', 'new.html']), [{ key: 'old.html', etag: 'changed-by-hand', size: 9 }, undefined]);
+    expect(remote).toEqual([{ key: 'index.html', etag: 'etag-index.html', size: 3 }, { key: 'old.html', etag: 'changed-by-hand', size: 9 }]);
+    // The planner then keeps the hand-edited key and deletes nothing it cannot prove is edgelock's.
+    const local = [{ key: 'index.html', path: '/s/index.html', size: 3, md5: '0'.repeat(32), etag: '0'.repeat(32), multipart: false }];
+    const p = planDeploy({ local, remote, record: rec(), reading: { kind: 'unsupported' }, basis: { kind: 'record', heads: 2 } }, settings()) as DeployPlan;
+    expect(p.changes.delete).toEqual([]);
+    expect(p.changes.kept).toEqual([{ key: 'old.html', reason: expect.stringMatching(/changed since edgelock wrote it/) }]);
+    expect(p.compared.basis).toEqual({ kind: 'record', heads: 2 });
+  });
+});

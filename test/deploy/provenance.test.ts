@@ -42,7 +42,7 @@ const foreignIntact = async () => {
   for (const k of ['uploads/customer-123/scan.pdf', 'AWSLogs/222222222222/CloudFront/E2QWRUHAPOMQZL.2026-12-01-10.abcd1234.gz']) expect(keys.has(k)).toBe(true);
 };
 async function records(): Promise<string[]> {
-  return [...(await listKeys(s3, BUCKET, true)).keys()].filter((k) => k.startsWith('.edgelock/deploys/')).sort();
+  return [...(await listKeys(s3, BUCKET, true)).keys()].filter((k) => k.startsWith('.edgelock/deploys/') && k.endsWith('.json')).sort();
 }
 async function readRecord(key: string) {
   return parseRecord(key, await (await s3.send(new GetObjectCommand({ Bucket: BUCKET, Key: key }))).Body!.transformToString());
@@ -101,14 +101,23 @@ describe('a bucket that holds more than the site', () => {
     expect(s.counts).toMatchObject({ uploaded: 0, restamped: 0, deleted: 0, unchanged: 5 });
     expect(writes()).toEqual([]);
     expect(await records()).toHaveLength(1);
+    // Planned from the record: the records folder's listing, the ownership and the record itself; no listing of the site, no HEAD.
+    expect(s.compared.basis).toEqual({ kind: 'record', heads: 0 });
+    expect(proxy.log.filter((l) => l === `GET /${BUCKET}/`)).toHaveLength(2);
+    expect(proxy.log).toHaveLength(3);
+    expect(proxy.log.filter((l) => l.startsWith('HEAD '))).toEqual([]);
   });
 
   test('a file removed from the site is pruned; a recorded key another process overwrote is kept; foreign keys survive', async () => {
     site.remove('about.html');
     site.remove('robots.txt');
     await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key: 'robots.txt', Body: 'User-agent: * (edited by hand)' }));
+    proxy.log.length = 0;
     const s = await deploy(site);
     expect(s.counts).toMatchObject({ deleted: 1 });
+    // Without a listing: one HEAD for each recorded key the site dropped, which shows the hand edit.
+    expect(s.compared.basis).toEqual({ kind: 'record', heads: 2 });
+    expect(proxy.log.filter((l) => l.startsWith('HEAD ')).sort()).toEqual([`HEAD /${BUCKET}/about.html`, `HEAD /${BUCKET}/robots.txt`]);
     expect(s.kept.find((k) => k.key === 'robots.txt')!.reason).toMatch(/not written by edgelock: changed since edgelock wrote it/);
     const keys = await listKeys(s3);
     expect(keys.has('about.html')).toBe(false);
@@ -228,11 +237,23 @@ describe('a deploy that dies part-way', () => {
       flaky.failAlways(/part7\./);
       const err = await rejection(run(1));
       expect(err.message).toMatch(/part7/);
-      const keysOf = async () => [...(await listKeys(client, BUCKET, true)).keys()].filter((k) => k.startsWith('.edgelock/'));
+      const ours = async () => [...(await listKeys(client, BUCKET, true)).keys()].filter((k) => k.startsWith('.edgelock/')).sort();
+      const keysOf = async () => (await ours()).filter((k) => k.endsWith('.json'));
       expect(await keysOf()).toHaveLength(1); // only the first deploy's record
+      // ... and the dead deploy's pending marker, newer than that record.
+      const markers = (await ours()).filter((k) => k.endsWith('.pending'));
+      expect(markers).toHaveLength(2);
+      expect(markers[1]! > (await keysOf())[0]!.replace('.json', '.pending')).toBe(true);
+      // The dead deploy stored v2 of part0; the site goes back to v1. The last record says part0 is v1, so only a listing shows the bucket holds v2.
+      const part0 = 'assets/part0.00aa11bb.js';
+      const stored = async () => (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: part0 }))).Body!.transformToString();
+      expect(await stored()).toBe('console.log("v2", 0)');
+      s.write(part0, 'console.log(0)');
       flaky.failAlways(undefined);
       const rerun = await run(1);
       expect(rerun.ok).toBe(true);
+      expect(rerun.compared.basis).toEqual({ kind: 'listing', reason: expect.stringMatching(/started writing after the last record and wrote no record/) });
+      expect(await stored()).toBe('console.log(0)');
       const recs = (await keysOf()).sort();
       expect(recs).toHaveLength(2);
       const body = await (await client.send(new GetObjectCommand({ Bucket: BUCKET, Key: recs[1]! }))).Body!.transformToString();
@@ -240,7 +261,10 @@ describe('a deploy that dies part-way', () => {
       const listed = await listKeys(client);
       expect(record.objects.map((o) => [o.key, o.etag])).toEqual([...listed.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
       expect(record.previous).toBe(recs[0]!.slice('.edgelock/deploys/'.length, -'.json'.length));
-      expect((await run(1)).counts).toMatchObject({ uploaded: 0, restamped: 0, deleted: 0 });
+      // The rerun's record settles the marker: the next deploy plans from the record again, and finds nothing to do.
+      const again = await run(1);
+      expect(again.counts).toMatchObject({ uploaded: 0, restamped: 0, deleted: 0 });
+      expect(again.compared.basis).toEqual({ kind: 'record', heads: 0 });
     } finally {
       s.cleanup();
       await flaky.stop();

@@ -5,7 +5,7 @@
  */
 import { Testing } from 'cdktf';
 import { buildEdge } from '../../src/build';
-import { behaviourFor, CACHING_OPTIMIZED_ID, describeDistribution, describeViewerTls, matchesPathPattern, type DistributionDescription } from '../../src/distribution';
+import { behaviourFor, CACHING_OPTIMIZED_ID, describeConfiguredDistribution, describeDistribution, describeViewerTls, matchesPathPattern, type DistributionDescription } from '../../src/distribution';
 import { startLocalEdge, type RunningLocalEdge } from '../../src/dev';
 import { LocalEdge } from '../../src/dev/edge';
 import { EdgelockError } from '../../src/errors';
@@ -29,6 +29,7 @@ function expectedResource(d: DistributionDescription, built: readonly string[]):
     events: b.handlers.filter((h) => built.includes(h)),
   });
   return {
+    origin_path: d.originPath || undefined,
     default_root_object: d.defaultRootObject,
     default_cache_behavior: behaviour(d.defaultBehaviour),
     ordered_cache_behavior: d.orderedBehaviours.map((b) => ({ ...behaviour(b), path_pattern: b.pathPattern })),
@@ -49,6 +50,7 @@ function synthesized(resource: Attributes): Attributes {
     ...(b.path_pattern !== undefined ? { path_pattern: b.path_pattern } : {}),
   });
   return {
+    origin_path: (resource.origin as Attributes[])[0]!.origin_path,
     default_root_object: resource.default_root_object,
     default_cache_behavior: behaviour(resource.default_cache_behavior as Attributes),
     ordered_cache_behavior: ((resource.ordered_cache_behavior as Attributes[] | undefined) ?? []).map(behaviour),
@@ -134,6 +136,23 @@ describe('behaviours and policies', () => {
     expect(behaviourFor(d, '/other').handlers).toEqual([]);
     expect(behaviourFor(describeDistribution({}), '/x').pathPattern).toBe('*');
     expect(Object.isFrozen(d.orderedBehaviours[0])).toBe(true);
+  });
+
+  test('the origin path comes from deploy.prefix and reaches the origin as CloudFront would send it', async () => {
+    const config = exampleConfig((r) => ({ ...r, deploy: { ...(r.deploy as object), prefix: 'site/' } }));
+    const description = describeConfiguredDistribution(config);
+    expect(description.originPath).toBe('/site');
+    expect(describeConfiguredDistribution(exampleConfig()).originPath).toBe('');
+    const seen: unknown[] = [];
+    const edge = new LocalEdge({
+      handlers: {},
+      origin: { description: 'stub', fetch: async (req) => (seen.push(req.origin), { status: 200, statusDescription: 'OK', headers: {}, body: Buffer.from('ok') }) },
+      env: { bucketDomain: 'b.s3.eu-west-1.amazonaws.com', region: 'eu-west-1', originAccess: 'oac' },
+      description,
+    });
+    const r = await edge.handle({ clientIp: '127.0.0.1', method: 'GET', target: '/about.html', rawHeaders: ['Host', 'localhost'] });
+    expect(r.status).toBe(200);
+    expect(seen).toEqual([expect.objectContaining({ s3: expect.objectContaining({ domainName: 'b.s3.eu-west-1.amazonaws.com', path: '/site' }) })]);
   });
 
   test('a cache policy the local edge cannot emulate is refused at start with a stable code', () => {

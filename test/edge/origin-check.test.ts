@@ -12,6 +12,9 @@ const oac: EdgeOriginConfig = {
   maxUriLength: 1024,
 };
 const oai: EdgeOriginConfig = { ...oac, access: 'oai' };
+/** deploy.prefix "site/": the distribution's origin path is "/site". */
+const underSite: EdgeOriginConfig = { ...oac, path: '/site' };
+const withPath = (path: string, authMethod = 'none') => ({ s3: { domainName: 'acme-site.s3.amazonaws.com', authMethod, path, customHeaders: {} } });
 
 const s3 = (domainName: unknown, authMethod: unknown = 'none') => ({ s3: { domainName, authMethod, path: '', customHeaders: {} } });
 const custom = (domainName?: string) => ({ custom: { ...(domainName === undefined ? {} : { domainName }), port: 443, protocol: 'https', path: '', customHeaders: {} } });
@@ -22,6 +25,8 @@ describe('checkOrigin', () => {
     ['the global REST endpoint with OAC', s3('acme-site.s3.amazonaws.com'), oac],
     ['the REST endpoint in upper case (DNS names ignore case)', s3('ACME-SITE.S3.EU-WEST-1.AMAZONAWS.COM'), oac],
     ['the REST endpoint with OAI', s3('acme-site.s3.amazonaws.com', 'origin-access-identity'), oai],
+    ['the origin path deploy.prefix gives', withPath('/site'), underSite],
+    ['an empty origin path where the root is served, and the config says so', withPath(''), { ...oac, path: '' }],
   ])('accepts %s', (_name, origin, expected) => {
     expect(checkOrigin(origin as never, expected)).toBeUndefined();
   });
@@ -48,6 +53,12 @@ describe('checkOrigin', () => {
     ['an upper-case authMethod', s3('acme-site.s3.amazonaws.com', 'NONE'), oac, 'wrong-auth-method', { kind: 's3', authMethod: 'NONE' }],
     ['an origin path', { s3: { domainName: 'acme-site.s3.amazonaws.com', authMethod: 'none', path: '/v1', customHeaders: {} } }, oac, 'origin-path', { kind: 's3', path: '/v1' }],
     ['an origin path of "/"', { s3: { domainName: 'acme-site.s3.amazonaws.com', authMethod: 'origin-access-identity', path: '/', customHeaders: {} } }, oai, 'origin-path', { kind: 's3', path: '/' }],
+    ['no origin path where deploy.prefix wants one (the whole bucket would be served)', withPath(''), underSite, 'origin-path', { kind: 's3', path: '' }],
+    ['no path field at all where deploy.prefix wants one', { s3: { domainName: 'acme-site.s3.amazonaws.com', authMethod: 'none', customHeaders: {} } }, underSite, 'origin-path', { kind: 's3', path: '' }],
+    ['another prefix', withPath('/uploads'), underSite, 'origin-path', { kind: 's3', path: '/uploads' }],
+    ['a deeper path under the prefix', withPath('/site/private'), underSite, 'origin-path', { kind: 's3', path: '/site/private' }],
+    ['the prefix with a trailing slash', withPath('/site/'), underSite, 'origin-path', { kind: 's3', path: '/site/' }],
+    ['the prefix in another case (S3 keys are case-sensitive)', withPath('/SITE'), underSite, 'origin-path', { kind: 's3', path: '/SITE' }],
   ])('refuses %s', (_name, origin, expected, reason, got) => {
     const problem = checkOrigin(origin as never, expected);
     expect(problem).toMatchObject({ reason, got });
@@ -59,7 +70,10 @@ describe('checkOrigin', () => {
     expect(checkOrigin(s3('acme-site.s3.amazonaws.com', 'none') as never, oai)!.message).toBe('the origin\'s authMethod is "none" but originAccess "oai" needs "origin-access-identity"');
     expect(checkOrigin(custom() as never, oac)!.message).toBe('the origin is a custom origin (undefined), not the bucket acme-site');
     expect(checkOrigin({ s3: { domainName: 'acme-site.s3.amazonaws.com', authMethod: 'none', path: '/v1', customHeaders: {} } } as never, oac)!.message).toBe(
-      'the origin has the origin path "/v1", but edgelock serves the bucket\'s root: remove the origin path from the distribution',
+      'the origin has the origin path "/v1", but edgelock serves the bucket\'s root (deploy.prefix is ""): remove the origin path from the distribution, or set deploy.prefix and rebuild',
+    );
+    expect(checkOrigin(withPath('') as never, underSite)!.message).toBe(
+      'the origin path is "", but deploy.prefix serves "/site": set the distribution\'s origin path to "/site" (the stacks do), or change deploy.prefix and rebuild',
     );
   });
 });

@@ -69,6 +69,43 @@ describe.each(HANDLER_SOURCES)('origin-request guard (%s)', (_kind, load) => {
       expectFailClosed(r, reason);
     });
 
+    describe('with deploy.prefix "site/"', () => {
+      let underSite: EdgeHandlers;
+      beforeAll(async () => {
+        underSite = await load(testConfigInput({ deploy: { prefix: 'site/' } }));
+      });
+      afterAll(() => underSite.cleanup());
+      const withPath = (path: string | undefined) => {
+        const event = oacEvent({ uri: '/about.html' });
+        if (path === undefined) delete event.Records[0].cf.request.origin.s3.path;
+        else event.Records[0].cf.request.origin.s3.path = path;
+        return event;
+      };
+
+      it('forwards a request whose origin path is "/site", the one the stacks give the distribution', async () => {
+        const r = await invoke<Result>(underSite.handler('dev', 'origin-request'), withPath('/site'));
+        expect(r.status).toBeUndefined();
+        expect(r.uri).toBe('/about.html');
+        expect(logs).toEqual([]);
+      });
+
+      it.each([
+        ['no origin path (the whole bucket, other processes\' keys included)', ''],
+        ['no path field', undefined],
+        ['another prefix', '/uploads'],
+        ['a folder under the prefix', '/site/private'],
+      ])('fails closed on %s', async (_name, path) => {
+        const r = await invoke<Result>(underSite.handler('dev', 'origin-request'), withPath(path));
+        expectFailClosed(r, 'origin-path');
+        expect(JSON.parse(logs[0]!)).toMatchObject({ got: { path: path ?? '' } });
+      });
+
+      it('still refuses edgelock\'s records, which live outside the prefix anyway', async () => {
+        const r = await invoke<Result>(underSite.handler('dev', 'origin-request'), { ...withPath('/site'), Records: [{ cf: { ...withPath('/site').Records[0].cf, request: { ...withPath('/site').Records[0].cf.request, uri: '/.edgelock/deploys/site/x.json' } } }] });
+        expect(r.status).toBe('404');
+      });
+    });
+
     it('logs what it expected and what it got', async () => {
       await invoke(dev, recordedEvent('origin-request-custom'));
       expect(JSON.parse(logs[0]!)).toMatchObject({

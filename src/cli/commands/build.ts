@@ -1,5 +1,4 @@
 import type { Command } from 'commander';
-import { buildEdge } from '../../build';
 import type { Manifest } from '../../build/manifest';
 import { loadConfig } from '../../config/load';
 import type { CliRun } from '../run';
@@ -28,6 +27,7 @@ export function registerBuild(program: Command, run: CliRun): void {
     .action(
       run.action(async (opts: { config?: string; env?: string; out: string; json?: boolean }) => {
         const config = loadConfig(opts.config);
+        const { buildEdge } = await import('../../build'); // loaded when it runs, not by every command
         const result = await buildEdge(config, {
           outDir: opts.out,
           ...(opts.env ? { env: opts.env } : {}),

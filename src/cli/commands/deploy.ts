@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Command } from 'commander';
 import { loadConfig } from '../../config/load';
 import type { DeploySummary } from '../../origin/deploy';
@@ -11,6 +12,8 @@ interface DeployFlags extends WriteFlags {
   json?: boolean;
   prune: boolean;
   adopt?: boolean;
+  digestCache: boolean;
+  fullListing?: boolean;
 }
 
 const PHASE_LABEL: Record<string, string> = {
@@ -32,7 +35,9 @@ export function registerDeploy(program: Command, run: CliRun): void {
     .option('--dry-run', 'print the plan (each file with its headers, what is deleted, kept and skipped and why, the invalidation paths) and change nothing')
     .option('--json', 'print a JSON summary (counts, bytes, duration, invalidation, verification)')
     .option('--no-prune', 'keep keys the site no longer has')
-    .option('--adopt', 'declare the bucket (under deploy.prefix) the site\'s alone: prune keys no deploy record lists too');
+    .option('--adopt', 'declare the bucket (under deploy.prefix) the site\'s alone: prune keys no deploy record lists too')
+    .option('--full-listing', 'compare against a full listing of the bucket even when the last deploy record suffices (finds objects changed behind edgelock\'s back)')
+    .option('--no-digest-cache', 'hash every file instead of reusing the digests in .edgelock/digests/ for files whose size, times and inode are unchanged');
   addWriteOptions(command)
     .action(
       run.action(async (dir: string, opts: DeployFlags) => {
@@ -52,6 +57,8 @@ export function registerDeploy(program: Command, run: CliRun): void {
             prune: opts.prune,
             adopt: opts.adopt ?? false,
             ...shared,
+            ...(opts.digestCache ? { digestCacheDir: path.join(config.baseDir, '.edgelock') } : {}),
+            fullListing: opts.fullListing ?? false,
             onEvent: progress.onEvent,
           });
         } catch (err) {

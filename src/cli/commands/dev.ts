@@ -5,11 +5,11 @@
 import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { Command } from 'commander';
-import { stop as stopEsbuild } from 'esbuild';
-import { buildEdge } from '../../build';
 import { loadConfig } from '../../config/load';
 import type { ResolvedConfig } from '../../config/schema';
-import { DEFAULT_DEV_PORT, startLocalEdge, type LocalEdgeOptions, type RunningLocalEdge } from '../../dev';
+// The local edge, the build and esbuild are loaded when `dev` or `start` runs, not by every command.
+import type { LocalEdgeOptions, RunningLocalEdge } from '../../dev';
+import { DEFAULT_DEV_PORT } from '../../dev/defaults';
 import { UsageError } from '../../errors';
 import { PROCESS_IO, type CliIo, type CliRun } from '../run';
 
@@ -134,6 +134,7 @@ export async function serve(input: ServeInput): Promise<void> {
   if (opts.origin) assertFolder(path.resolve(opts.origin), '--origin');
   // The embedded S3 upload uses the AWS SDK, whose notice about future Node versions is noise here.
   process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+  const [{ buildEdge }, { stop: stopEsbuild }, { startLocalEdge }] = await Promise.all([import('../../build'), import('esbuild'), import('../../dev')]);
   if (opts.build) {
     await buildEdge(config, { outDir: input.distDir, env: input.env, warn: (m) => io.stderr(`warning: ${m}\n`) });
   }

@@ -4,7 +4,7 @@
  * a terminal.
  */
 import type { Command } from 'commander';
-import { SingleBar } from 'cli-progress';
+import type { SingleBar } from 'cli-progress';
 import { UsageError } from '../../errors';
 
 /** The shared flags as commander hands them over. */
@@ -85,7 +85,10 @@ export function progressReporter(labels: Readonly<Record<string, string>>, tty: 
         warn(`warning: ${e.message}\n`);
       } else if (tty && e.type === 'phase' && labels[e.phase] && e.total > 0) {
         stop();
-        bar = new SingleBar({ format: `${labels[e.phase]!.padEnd(16)} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true });
+        // cli-progress loads only when a bar is drawn (a TTY), not for --json or a pipe.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const { SingleBar: Bar } = require('cli-progress') as typeof import('cli-progress');
+        bar = new Bar({ format: `${labels[e.phase]!.padEnd(16)} [{bar}] {value}/{total}`, stream: process.stderr, hideCursor: true, clearOnComplete: true });
         bar.start(e.total, 0);
       } else if (e.type === 'progress') {
         bar?.update(e.done);

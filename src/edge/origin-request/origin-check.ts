@@ -45,13 +45,16 @@ export function checkOrigin(origin: CloudFrontRequest['origin'], expected: EdgeO
       got,
     };
   }
-  // The distribution's origin path is prepended to every key: a path other than the bucket root
-  // would serve (and protect) objects other than the ones the auth rules were written for.
-  const originPath = origin.s3.path;
-  if (originPath !== undefined && originPath !== '') {
+  // The distribution's origin path is prepended to every key: any path but the one deploy.prefix
+  // gives would serve (and protect) objects other than the ones the site was deployed as.
+  const originPath = origin.s3.path ?? '';
+  const wantPath = expected.path ?? '';
+  if (originPath !== wantPath) {
     return {
       reason: 'origin-path',
-      message: `the origin has the origin path "${String(originPath)}", but edgelock serves the bucket's root: remove the origin path from the distribution`,
+      message: wantPath === ''
+        ? `the origin has the origin path "${String(originPath)}", but edgelock serves the bucket's root (deploy.prefix is ""): remove the origin path from the distribution, or set deploy.prefix and rebuild`
+        : `the origin path is "${String(originPath)}", but deploy.prefix serves "${wantPath}": set the distribution's origin path to "${wantPath}" (the stacks do), or change deploy.prefix and rebuild`,
       got: { ...got, path: String(originPath) },
     };
   }

@@ -199,8 +199,19 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
     }
   };
 
+  const markPending = async (step: Step<'mark-pending'>): Promise<void> => {
+    try {
+      await putRecordObject(ctx.io, step.key, step.body, acl.params);
+    } catch (err) {
+      fail(`${(err as Error).message}. Nothing was written.`, err);
+    }
+  };
+
   for (const step of plan.steps) {
     switch (step.kind) {
+      case 'mark-pending':
+        await markPending(step);
+        break;
       case 'upload':
         await upload(step);
         break;

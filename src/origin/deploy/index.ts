@@ -39,6 +39,11 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     ...(resolved.roleAccountId ? { roleAccountId: resolved.roleAccountId } : {}),
     prefix: config.deploy.prefix,
     rules: { include: config.deploy.include, exclude: config.deploy.exclude },
+    ...(options.digestCacheDir ? { cacheDir: options.digestCacheDir } : {}),
+    dryRun: resolved.plan.dryRun,
+    adopt: resolved.plan.pruning.adopt,
+    fullListing: options.fullListing ?? false,
+    concurrency: resolved.concurrency,
   });
   // Pre-flight: the site's HTML must reference only files the site has (read locally, before any upload).
   const preflight = await preflightSite(facts.local, facts.skipped ?? [], config.deploy.prefix, preflightSettings(config, env));

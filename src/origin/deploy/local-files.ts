@@ -8,6 +8,7 @@ import { readdir, readlink, realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { EdgelockError } from '../../errors';
 import { runPool } from '../pool';
+import { DigestCache, digestCacheFile, loadDigestCache, type LoadedCache } from './digest-cache';
 import { secretReason } from './secrets';
 import { selectSiteFiles, type SelectionRules, type SkippedFile } from './site-filter';
 
@@ -36,6 +37,17 @@ export interface ScannedSite {
   readonly files: readonly LocalFile[];
   /** Files of the folder that are not published, and why. */
   readonly skipped: readonly SkippedFile[];
+  /** How the digests were found: read from the digest cache, or by reading and hashing the file. */
+  readonly digests: { readonly cached: number; readonly hashed: number; readonly cacheFile?: string; readonly note?: string };
+}
+
+export interface ScanOptions {
+  /** The project's `.edgelock/` folder, where the digest cache lives; without it every file is hashed. */
+  readonly cacheDir?: string;
+  /** Multipart part size. @default MULTIPART_PART_BYTES */
+  readonly partBytes?: number;
+  /** Files changed less than this long before the scan are not cached. @default RACY_SECONDS */
+  readonly racySeconds?: number;
 }
 
 function inside(realRoot: string, real: string): boolean {
@@ -140,7 +152,8 @@ export async function hashFile(file: string, size: number, partBytes = MULTIPART
  * Lists the site folder, decides what is published (site-filter.ts), and hashes and inspects only
  * that; files sorted by key. Keys are `prefix` + the path under the folder (skipped ones without it).
  */
-export async function scanSite(dir: string, rules: SelectionRules = { include: [], exclude: [] }, prefix = ''): Promise<ScannedSite> {
+export async function scanSite(dir: string, rules: SelectionRules = { include: [], exclude: [] }, prefix = '', options: ScanOptions = {}): Promise<ScannedSite> {
+  const scanStartNs = BigInt(Date.now()) * 1_000_000n;
   const root = path.resolve(dir);
   let rootStat;
   try {
@@ -158,14 +171,37 @@ export async function scanSite(dir: string, rules: SelectionRules = { include: [
   if (selection.publish.length === 0) {
     throw new EdgelockError(`nothing to deploy from ${root}: all ${files.length} file(s) are skipped, e.g. ${selection.skipped[0]!.key}: ${selection.skipped[0]!.reason}`, { code: 'DEPLOY_REFUSED' });
   }
+  const partBytes = options.partBytes ?? MULTIPART_PART_BYTES;
+  const scope = { root: realRoot, partBytes };
+  const cacheFile = options.cacheDir ? digestCacheFile(options.cacheDir, realRoot) : undefined;
+  const loaded: LoadedCache = cacheFile ? loadDigestCache(cacheFile, scope) : { entries: new Map() };
+  const cache = new DigestCache(loaded.entries, scanStartNs, options.racySeconds);
+  let note = loaded.note;
   const out: LocalFile[] = [];
   await runPool(selection.publish, HASH_CONCURRENCY, async (key) => {
     const file = byKey.get(key)!;
-    const s = await stat(file);
-    let secret = secretReason(key);
-    const hashed = await hashFile(file, s.size, MULTIPART_PART_BYTES, secret ? undefined : (content) => (secret = secretReason(key, content)));
-    out.push({ key: prefix + key, path: file, size: s.size, ...hashed, ...(secret ? { secret } : {}) });
+    const s = await stat(file, { bigint: true });
+    const size = Number(s.size);
+    const nameSecret = secretReason(key);
+    let digest = cache.lookup(key, s);
+    if (!digest) {
+      let contentSecret: string | undefined;
+      const hashed = await hashFile(file, size, partBytes, nameSecret ? undefined : (content) => (contentSecret = secretReason(key, content)));
+      digest = { ...hashed, ...(nameSecret ?? contentSecret ? { secret: (nameSecret ?? contentSecret)! } : {}) };
+      cache.store(key, s, digest);
+    }
+    // The name is checked on every scan; a verdict on the bytes comes from the read that hashed them.
+    const secret = nameSecret ?? digest.secret;
+    out.push({ key: prefix + key, path: file, size, md5: digest.md5, etag: digest.etag, multipart: digest.multipart, ...(secret ? { secret } : {}) });
   });
+  if (cacheFile && cache.dirty) {
+    try {
+      cache.save(cacheFile, scope);
+    } catch (err) {
+      note = `the digest cache ${cacheFile} could not be written (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}); the next deploy hashes every file again`;
+    }
+  }
+  const digests = { cached: cache.hits, hashed: out.length - cache.hits, ...(cacheFile ? { cacheFile } : {}), ...(note ? { note } : {}) };
   const byName = (a: { key: string }, b: { key: string }): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0);
-  return { files: out.sort(byName), skipped: [...selection.skipped].sort(byName) };
+  return { files: out.sort(byName), skipped: [...selection.skipped].sort(byName), digests };
 }

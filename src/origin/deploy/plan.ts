@@ -12,13 +12,13 @@ import type { ResolvedEnvironment } from '../../config/schema';
 import { EdgelockError } from '../../errors';
 import { compareSite, isHtml, uploadWaves, type PlannedFile, type RemoteObject, type SiteChanges } from './changes';
 import { invalidationPaths, keyToPath } from './invalidation';
-import type { LocalFile } from './local-files';
+import type { LocalFile, ScannedSite } from './local-files';
 import { cacheControlResolver, contentTypeFor, type CacheRule } from './object-headers';
 import { decideAcl, type AclDecision, type OwnershipReading } from './ownership';
 import { patternMatcher } from './patterns';
 import { refuseMissingReferences, type MissingReference } from './preflight';
 import { decidePrune, type PruneRules } from './prune';
-import { recordKey, writtenByEdgelock, type DeployRecord, type RecordedObject } from './record';
+import { PENDING_FORMAT, pendingKey, recordKey, writtenByEdgelock, type DeployRecord, type RecordedObject } from './record';
 import type { SkippedFile } from './site-filter';
 import type { ProbeTarget } from './verify';
 
@@ -83,7 +83,15 @@ export interface DeployFacts {
    * the deploy; keys the site still references without publishing them are never pruned.
    */
   readonly preflight?: { readonly missing: readonly MissingReference[]; readonly held: ReadonlyMap<string, string> };
+  /** What `remote` came from: a full listing (and why one was needed), or the last record and a HEAD per recorded key the site dropped. @default a listing */
+  readonly basis?: ComparisonBasis;
+  /** How the local digests were found (digest-cache.ts). */
+  readonly digests?: ScannedSite['digests'];
+  /** Pending markers found beside the records (record.ts pendingKey). */
+  readonly pendingMarkers?: readonly string[];
 }
+
+export type ComparisonBasis = { readonly kind: 'listing'; readonly reason: string } | { readonly kind: 'record'; readonly heads: number };
 
 export type DeployStep =
   | { readonly kind: 'upload'; readonly phase: 'upload-assets' | 'upload-html'; readonly files: readonly PlannedFile[] }
@@ -127,6 +135,11 @@ export type DeployStep =
        */
       readonly previousInvalidation?: { readonly distributionId: string; readonly id: string };
     }
+  /**
+   * Before the first write: `<id>.pending` beside the records, so that a deploy that dies leaves a
+   * trace. Its own record (same ID, written last) settles it (record.ts pendingKey).
+   */
+  | { readonly kind: 'mark-pending'; readonly key: string; readonly body: string }
   | {
       readonly kind: 'record';
       readonly key: string;
@@ -156,6 +169,8 @@ export interface DeployPlan {
   readonly invalidation: { readonly paths: readonly string[]; readonly skipped?: string };
   /** Why each check has not run, until it does ("dry run", "turned off", "not reached"). */
   readonly notRun: { readonly ownership: string; readonly probe: string };
+  /** What the comparison was made against, and how many local digests came from the digest cache. */
+  readonly compared: { readonly basis: ComparisonBasis; readonly digests?: { readonly cached: number; readonly hashed: number } };
   /** Said once planning is done, before anything is written. */
   readonly warnings: readonly string[];
   /** Empty for a dry run. */
@@ -254,6 +269,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   if (pruned.tooMany) return { kind: 'refused', refusal: new EdgelockError(pruned.tooMany, { code: 'DEPLOY_REFUSED_TOO_MANY_DELETES' }), warnings: acl.warnings };
   const changes: SiteChanges = { add: compared.add, change: compared.change, unchanged: compared.unchanged, restamp: compared.restamp, delete: pruned.delete, kept: pruned.kept };
   const warnings = [...acl.warnings];
+  if (facts.digests?.note) warnings.push(facts.digests.note);
   if (recordFact.kind === 'invalid') {
     warnings.push(`the last deploy record is not trusted, so nothing is pruned and it is not used to detect changes: ${recordFact.problem}. This deploy writes a new record.`);
   }
@@ -269,7 +285,11 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   const invalidationSkipped = paths.length === 0 ? 'nothing changed or deleted' : noCloudFront ? `${noCloudFront}: no invalidation` : undefined;
 
   const steps: DeployStep[] = [];
+  const basis: ComparisonBasis = facts.basis ?? { kind: 'listing', reason: 'listed' };
   if (!s.dryRun) {
+    const writesObjects = uploads.length > 0 || changes.restamp.length > 0 || changes.delete.length > 0;
+    const marker = pendingKey(prefix, s.deployId);
+    if (writesObjects) steps.push({ kind: 'mark-pending', key: marker, body: `${JSON.stringify({ format: PENDING_FORMAT, id: s.deployId, time: s.now.toISOString(), environment: env.name, previous: recordFact.kind === 'found' ? recordFact.record.id : null })}\n` });
     const siteKeys = (html: boolean) => facts.local.filter((f) => isHtml(f.key) === html).map((f) => f.key);
     steps.push({ kind: 'upload', phase: 'upload-assets', files: waves.assets });
     if (s.verifyOwnership) steps.push({ kind: 'verify-ownership', phase: 'verify-assets', keys: siteKeys(false), perObject });
@@ -303,7 +323,12 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
     const next = nextRecord(s, local, facts.remote, pruned.retained, previous, recordFact);
     // A deploy that writes nothing leaves the last record true: no new one.
     const writesNothing = uploads.length === 0 && changes.restamp.length === 0 && changes.delete.length === 0;
-    if (!(writesNothing && previous && sameContents(previous, next))) steps.push({ kind: 'record', key: recordKey(prefix, s.deployId), record: next });
+    // A full listing that planned past a pending marker (a deploy that wrote objects and no record)
+    // settles it by writing a record even when nothing else changed: markers older than the newest
+    // record are settled (record.ts pendingKey).
+    const lastId = previous?.id ?? '';
+    const unsettled = (facts.pendingMarkers ?? []).some((k) => k > pendingKey(prefix, lastId));
+    if (!(writesNothing && previous && sameContents(previous, next) && !unsettled)) steps.push({ kind: 'record', key: recordKey(prefix, s.deployId), record: next });
   }
 
   return {
@@ -324,6 +349,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
       ...(recordFact.kind === 'invalid' ? { untrusted: recordFact.problem } : {}),
     },
     invalidation: { paths, ...(invalidationSkipped ? { skipped: invalidationSkipped } : {}) },
+    compared: { basis, ...(facts.digests ? { digests: { cached: facts.digests.cached, hashed: facts.digests.hashed } } : {}) },
     notRun: {
       ownership: s.dryRun ? 'dry run' : !s.verifyOwnership ? 'turned off' : 'not reached',
       probe: s.dryRun ? 'dry run' : 'not reached',

@@ -112,3 +112,27 @@ export function writtenByEdgelock(record: DeployRecord | undefined): ReadonlyMap
   for (const o of [...record.retained, ...record.objects]) out.set(o.key, o);
   return out;
 }
+
+/**
+ * A deploy that is about to write objects first leaves `<id>.pending` beside the records. Its
+ * record, written last under the same ID, settles it, as does any newer record (IDs sort by time).
+ * A marker newer than the newest record means a deploy wrote objects and no record (it failed or
+ * was stopped): the bucket may differ from the last record, so the next deploy compares against a
+ * full listing (listing-need.ts) and writes a record, settling the marker.
+ */
+export function pendingKey(prefix: string, id: string): string {
+  return `${recordFolder(prefix)}${id}.pending`;
+}
+
+export const PENDING_FORMAT = 'edgelock.deploy-pending/1';
+
+/** The pending markers of a folder listing, oldest first. */
+export function pendingMarkers(keys: readonly string[], prefix: string): { readonly id: string; readonly key: string }[] {
+  const folder = recordFolder(prefix);
+  return keys
+    .filter((k) => k.startsWith(folder))
+    .map((key) => ({ key, m: /^(\d{8}T\d{9}Z-[0-9a-f]{6})\.pending$/.exec(key.slice(folder.length)) }))
+    .filter((x): x is { key: string; m: RegExpExecArray } => x.m !== null)
+    .map(({ key, m }) => ({ id: m[1]!, key }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}

@@ -12,6 +12,7 @@ import {
   GetBucketOwnershipControlsCommand,
   GetObjectAclCommand,
   GetObjectCommand,
+  HeadObjectCommand,
   ListObjectsV2Command,
   PutObjectCommand,
   type S3Client,
@@ -64,6 +65,18 @@ export async function listBucket(io: S3Io, prefix = '', delimiter?: string): Pro
     token = page.IsTruncated ? page.NextContinuationToken : undefined;
   } while (token);
   return out;
+}
+
+/** The object's ETag and size, or undefined when there is no such key (404). */
+export async function headObject(io: S3Io, key: string): Promise<RemoteObject | undefined> {
+  try {
+    const out = await withRetry(() => io.s3.send(new HeadObjectCommand({ Bucket: io.bucket, Key: key })), { attempts: io.attempts });
+    return { key, etag: (out.ETag ?? '').replace(/"/g, ''), size: out.ContentLength ?? 0 };
+  } catch (err) {
+    // HEAD errors carry no body: the SDK names a 404 NotFound. A 403 is not taken for "absent".
+    if (errorName(err) === NOT_FOUND.head || errorName(err) === NOT_FOUND.key || status(err) === 404) return undefined;
+    throw s3Error(io, `reading ${key}`, err);
+  }
 }
 
 export async function readOwnership(io: S3Io): Promise<OwnershipReading> {

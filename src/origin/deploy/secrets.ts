@@ -4,6 +4,7 @@
  * check; local-files.ts runs it on every published file it reads, and the planner refuses the
  * deploy before anything is written unless `deploy.allowSecrets` names the file.
  */
+import { createHash } from 'node:crypto';
 
 const BY_NAME: readonly (readonly [RegExp, string])[] = [
   [/\.pem$/i, 'a PEM file (certificates and private keys)'],
@@ -21,6 +22,15 @@ const BY_CONTENT: readonly (readonly [RegExp, string])[] = [
   [/aws_secret_access_key\s*[=:]\s*\S{20,}/i, 'contains an AWS secret access key assignment'],
   [/\b(?:AKIA|ASIA)(?!IOSFODNN7EXAMPLE)[0-9A-Z]{16}\b/, 'contains an AWS access key ID'],
 ];
+
+/**
+ * Names this set of rules: a digest cache (digest-cache.ts) holds verdicts on file contents, and
+ * verdicts reached under other rules are not reused.
+ */
+export const SECRET_RULES_ID: string = createHash('sha256')
+  .update(JSON.stringify([...BY_NAME, ...BY_CONTENT].map(([re, why]) => [re.source, re.flags, why])))
+  .digest('hex')
+  .slice(0, 16);
 
 /** Why the file looks like a secret, or undefined. `content` is the file's bytes when they were read. */
 export function secretReason(key: string, content?: Buffer): string | undefined {

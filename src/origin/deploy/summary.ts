@@ -49,6 +49,8 @@ export interface DeploySummary {
     readonly restamp: readonly PlanLine[];
     readonly delete: readonly string[];
   };
+  /** What the plan compared the site against: a full listing (and why) or the last record (and the HEADs it took), and how many digests came from the digest cache. */
+  readonly compared: DeployPlan['compared'];
   readonly warnings: readonly string[];
   readonly error?: string;
 }
@@ -141,6 +143,7 @@ export function summarize(plan: DeployPlan, p: DeployProgress, result: { readonl
     kept: c.kept,
     skipped: plan.skipped,
     ...(plan.dryRun ? { plan: { add: c.add.map(planLine), change: c.change.map(planLine), restamp: c.restamp.map(planLine), delete: c.delete } } : {}),
+    compared: plan.compared,
     warnings: [...p.warnings],
     ...(result.error ? { error: result.error } : {}),
   };

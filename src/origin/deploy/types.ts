@@ -36,6 +36,17 @@ export interface DeployOptions {
   readonly verify?: boolean;
   /** Progress and warnings as they happen. */
   readonly onEvent?: (event: DeployEvent) => void;
+  /**
+   * The project's `.edgelock/` folder, where the local digest cache lives (digest-cache.ts): a
+   * re-deploy then reads only files whose size, times or inode changed. `edgelock deploy` passes
+   * `<config folder>/.edgelock` unless --no-digest-cache. @default none: every file is hashed
+   */
+  readonly digestCacheDir?: string;
+  /**
+   * Compare against a full listing of the bucket under deploy.prefix even when the last deploy
+   * record could be trusted: finds objects changed or deleted behind edgelock's back. @default false
+   */
+  readonly fullListing?: boolean;
   /** Ready-made clients (tests, the Lambda). */
   readonly clients?: GivenClients;
 }
