@@ -92,8 +92,9 @@ describe('edgelock deploy', () => {
   test.each([
     ['a missing site folder', () => path.join(dir, 'no-such-site'), /no site folder at .*no-such-site/],
     ['a file for a site folder', () => path.join(dir, 'edgelock.config.json'), /edgelock\.config\.json is not a folder/],
-  ])('%s is bad input: exit 2', async (_name, target, message) => {
-    const r = await runInProcess(['deploy', target(), '--config', path.join(dir, 'edgelock.config.json'), '--env', 'dev', '--endpoint', server.endpoint]);
+  ])('%s is bad input: exit 2, found before any AWS request', async (_name, target, message) => {
+    // Nothing listens on port 9: the folder is judged before the endpoint is tried.
+    const r = await runInProcess(['deploy', target(), '--config', path.join(dir, 'edgelock.config.json'), '--env', 'dev', '--endpoint', 'http://127.0.0.1:9']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
   });

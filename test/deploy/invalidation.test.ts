@@ -188,13 +188,13 @@ describe('a deploy with a distribution (CloudFront mocked, probe over loopback H
     const noProbe = testConfig({ env, auth: DEMO_AUTH, deploy: { invalidation: { wait: true, waitSeconds: 30 }, verify: { probe: false } } });
     const run = () => deploySite({ config: noProbe, env: 'dev', dir: site.dir, credentials: { accessKeyId: 'A', secretAccessKey: 'B' } });
     const written = (): { retained: { key: string }[]; invalidation?: { id: string } } => {
-      const put = s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.startsWith('.edgelock/'))!;
+      const put = s3Mock.commandCalls(PutObjectCommand).find((c) => c.args[0].input.Key!.startsWith('.edgelock/') && c.args[0].input.Key!.endsWith('.json'))!;
       return JSON.parse(Buffer.from(put.args[0].input.Body as Uint8Array).toString('utf8'));
     };
     try {
       cfMock.on(GetInvalidationCommand, { Id: 'IPREVIOUS0001' }).resolves(invalidation('IPREVIOUS0001', 'InProgress'));
       const held = await run();
-      expect(order).toEqual(['put index.html', 'invalidate /,/assets/old.1a2b3c4d.js,/index.html', expect.stringMatching(/^put \.edgelock\/deploys\//)]);
+      expect(order).toEqual([expect.stringMatching(/^put \.edgelock\/deploys\/.*\.pending$/), 'put index.html', 'invalidate /,/assets/old.1a2b3c4d.js,/index.html', expect.stringMatching(/^put \.edgelock\/deploys\/.*\.json$/)]);
       expect(held.counts).toMatchObject({ delete: 1, deleted: 0 });
       expect(held.warnings).toContainEqual(expect.stringMatching(/not pruning 1 key\(s\) .*the last deploy's invalidation IPREVIOUS0001 on E2QWRUHAPOMQZL is InProgress/));
       // The new record keeps the key as edgelock's, and names this deploy's own invalidation for the next one.

@@ -6,6 +6,7 @@
  */
 import { connect } from './clients';
 import { executePlan } from './execute';
+import { scanSite } from './local-files';
 import { resolveDeployOptions } from './options';
 import { planDeploy } from './plan';
 import { preflightSettings } from './preflight';
@@ -22,6 +23,8 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   const { env } = resolved;
   const emit = options.onEvent ?? (() => undefined);
 
+  // The site folder first: a bad folder is bad input, found before any AWS request.
+  const site = await scanSite(options.dir, { include: config.deploy.include, exclude: config.deploy.exclude }, config.deploy.prefix, options.digestCacheDir ? { cacheDir: options.digestCacheDir } : {});
   const clients = await connect({
     region: env.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -34,12 +37,10 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
 
   emit({ type: 'phase', phase: 'plan', total: 0 });
   const facts = await readDeployFacts(io, clients, {
-    dir: options.dir,
+    site,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
     ...(resolved.roleAccountId ? { roleAccountId: resolved.roleAccountId } : {}),
     prefix: config.deploy.prefix,
-    rules: { include: config.deploy.include, exclude: config.deploy.exclude },
-    ...(options.digestCacheDir ? { cacheDir: options.digestCacheDir } : {}),
     dryRun: resolved.plan.dryRun,
     adopt: resolved.plan.pruning.adopt,
     fullListing: options.fullListing ?? false,

@@ -1,6 +1,6 @@
 /**
- * Reads what a deploy decides from: the site folder (what is published, what is skipped; digests
- * from the local digest cache where a file is unchanged), the last deploy record, the bucket's
+ * Reads what a deploy decides from: the site folder (read before this, by local-files.ts: what is
+ * published, what is skipped; digests from the local digest cache where a file is unchanged), the last deploy record, the bucket's
  * Object Ownership, then either the bucket listing under the deploy prefix or, when the record can
  * be trusted to describe the bucket, one HEAD per recorded key the site no longer has
  * (listing-need.ts), and, as the ownership requires, the bucket owner's canonical ID and the
@@ -11,23 +11,20 @@ import { EdgelockError } from '../../errors';
 import { runPool } from '../pool';
 import type { RemoteObject } from './changes';
 import { callerAccount, type DeployClients } from './clients';
-import { scanSite } from './local-files';
+import type { ScannedSite } from './local-files';
 import { ownershipReadsNeeded, type DeployFacts, type RecordFact } from './plan';
 import { listingNeed, remoteFromRecord } from './listing-need';
 import { latestRecordKey, parseRecord, pendingMarkers, recordFolder } from './record';
 import { getText, headObject, listBucket, readBucketOwner, readOwnership, type S3Io } from './s3-io';
-import type { SelectionRules } from './site-filter';
 
 export interface ReadOptions {
-  readonly dir: string;
+  /** The site folder, already read (scanSite): a bad folder fails before any AWS request. */
+  readonly site: ScannedSite;
   readonly endpoint?: string;
   /** The deploy role's account: when a role was assumed, the caller's account without asking STS. */
   readonly roleAccountId?: string;
   /** deploy.prefix ("" for the root). */
   readonly prefix?: string;
-  readonly rules?: SelectionRules;
-  /** The project's `.edgelock/` folder, for the digest cache; without it every file is hashed. */
-  readonly cacheDir?: string;
   /** What decides between a full listing and the record (listing-need.ts). */
   readonly dryRun?: boolean;
   readonly adopt?: boolean;
@@ -57,8 +54,8 @@ export async function readLastRecord(io: S3Io, prefix: string): Promise<RecordFa
 
 export async function readDeployFacts(io: S3Io, clients: DeployClients, o: ReadOptions): Promise<DeployFacts> {
   const prefix = o.prefix ?? '';
-  const [site, folder, reading] = await Promise.all([
-    scanSite(o.dir, o.rules, prefix, o.cacheDir ? { cacheDir: o.cacheDir } : {}),
+  const { site } = o;
+  const [folder, reading] = await Promise.all([
     listBucket(io, recordFolder(prefix), '/').then((list) => list.map((r) => r.key)),
     readOwnership(io),
   ]);
