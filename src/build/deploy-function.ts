@@ -8,7 +8,8 @@
  * by `npm run compile`, into `lib/functions/deploy-code.js`, next to a record of edgelock's and
  * esbuild's versions and the sha256 of every file esbuild read. A build uses that bundle only
  * while every one of those files is unchanged (a changed source file, a different SDK install)
- * and bundles from source otherwise: both give the same bytes.
+ * and bundles from source otherwise: both give the same bytes. The package ships the bundle, so
+ * an installed edgelock uses it while its own files are unchanged.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -70,9 +71,20 @@ export async function bundleDeployCode(): Promise<DeployCode> {
   }
 }
 
-/** True when every input still has the digest recorded. */
-function inputsUnchanged(inputs: Readonly<Record<string, string>>): boolean {
+/** True where edgelock runs as an installed package (inside a node_modules folder), not from its repository. */
+export function isInstalledPackage(root = PACKAGE_ROOT): boolean {
+  return root.split(path.sep).includes('node_modules');
+}
+
+/**
+ * True when every input still has the digest recorded. In an installed package the dependencies
+ * sit where the user's npm put them, not where the repository had them, so only edgelock's own
+ * files are compared there: the dependencies are the exact versions package.json pins, which the
+ * code was bundled from when the package was packed.
+ */
+function inputsUnchanged(inputs: Readonly<Record<string, string>>, installed: boolean): boolean {
   for (const [file, digest] of Object.entries(inputs)) {
+    if (installed && file.split('/').includes('node_modules')) continue;
     const full = path.join(PACKAGE_ROOT, file);
     if (!existsSync(full) || sha256(readFileSync(full)) !== digest) return false;
   }
@@ -83,7 +95,7 @@ function inputsUnchanged(inputs: Readonly<Record<string, string>>): boolean {
  * The prebuilt code from `dir`, or undefined when there is none, it is unreadable, or anything it
  * was built with or from has changed since.
  */
-export function readPrebuiltDeployCode(dir = PREBUILT_DIR): string | undefined {
+export function readPrebuiltDeployCode(dir = PREBUILT_DIR, installed = isInstalledPackage()): string | undefined {
   let record: PrebuiltRecord;
   let js: string;
   try {
@@ -94,7 +106,7 @@ export function readPrebuiltDeployCode(dir = PREBUILT_DIR): string | undefined {
   }
   if (record.edgelock !== VERSION || record.esbuild !== ESBUILD_VERSION || record.codeSha256 !== sha256(js)) return undefined;
   if (typeof record.inputs !== 'object' || record.inputs === null || Object.keys(record.inputs).length === 0) return undefined;
-  return inputsUnchanged(record.inputs) ? js : undefined;
+  return inputsUnchanged(record.inputs, installed) ? js : undefined;
 }
 
 /** Bundles the code into `dir` unless the code there is still current. Returns whether it bundled. */

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { buildEdge } from '../../src/build';
 import { sha256 } from '../../src/build/bundle';
-import { PREBUILT_DIR, bundleDeployCode, deployFunctionJs, readPrebuiltDeployCode } from '../../src/build/deploy-function';
+import { PREBUILT_DIR, bundleDeployCode, deployFunctionJs, isInstalledPackage, readPrebuiltDeployCode } from '../../src/build/deploy-function';
 import { loadConfig, parseConfig, resolveConfig } from '../../src/config/load';
 import { ConfigError } from '../../src/errors';
 import { ROOT } from '../helpers/cli';
@@ -165,6 +165,19 @@ describe('the deploy function code bundled by `npm run compile` (lib/functions)'
     const damagedCode = copy();
     writeFileSync(path.join(damagedCode, 'deploy-code.js'), `${prebuilt}\n// edited by hand`);
     expect(readPrebuiltDeployCode(damagedCode)).toBeUndefined();
+
+    // Installed (inside node_modules), the dependencies are wherever the user's npm put them: only
+    // edgelock's own files are compared.
+    const movedDependency = copy();
+    const moved = recordOf(movedDependency);
+    const sdkFile = Object.keys(moved.inputs).find((f) => f.startsWith('node_modules/@aws-sdk/'))!;
+    moved.inputs[sdkFile] = sha256('laid out elsewhere');
+    writeFileSync(path.join(movedDependency, 'deploy-code.json'), JSON.stringify(moved));
+    expect(readPrebuiltDeployCode(movedDependency, false)).toBeUndefined();
+    expect(readPrebuiltDeployCode(movedDependency, true)).toBe(prebuilt);
+    expect(readPrebuiltDeployCode(changedInput, true)).toBeUndefined();
+    expect(isInstalledPackage(path.join('/app', 'node_modules', 'edgelock'))).toBe(true);
+    expect(isInstalledPackage(ROOT)).toBe(false);
 
     const damagedRecord = copy();
     writeFileSync(path.join(damagedRecord, 'deploy-code.json'), '{"edgelock":');
