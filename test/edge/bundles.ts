@@ -85,16 +85,20 @@ export function resolveTestConfig(input: Record<string, unknown>, dir: string): 
   return resolveConfig(parseConfig(input, '<test config>'), path.join(dir, 'edgelock.config.ts'), path.dirname(EXAMPLE_HTPASSWD));
 }
 
-/** Builds every environment's bundles once (call in beforeAll). */
+/**
+ * Builds every environment's bundles once (call in beforeAll), one environment at a time: what a
+ * full build adds, the pipeline's deploy function, is not an edge bundle (test/build covers it).
+ */
 export async function buildBundles(input: Record<string, unknown> = testConfigInput()): Promise<Bundles> {
   const outDir = tempDir('edgelock-edge-');
   const config = resolveTestConfig(input, outDir);
-  const build = await buildEdge(config, { outDir });
+  let build: BuildResult | undefined;
+  for (const env of Object.keys(config.environments)) build = await buildEdge(config, { outDir, env });
   const loaded = new Map<string, Handler>();
   return {
     kind: 'built bundle',
     outDir,
-    build,
+    build: build!,
     handler(env, name) {
       const file = path.join(outDir, env, name, 'index.js');
       let h = loaded.get(file);
