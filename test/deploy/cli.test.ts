@@ -99,6 +99,19 @@ describe('edgelock deploy', () => {
     expect(r.stderr).toMatch(message);
   });
 
+  test('AWS unreachable is exit 2, AWS_UNREACHABLE\'s message naming the endpoint to check, no stack trace', async () => {
+    const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', 'http://127.0.0.1:9'], { cwd: dir, env });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/got no answer from AWS \(.*ECONNREFUSED.*\): check the network, proxy and any AWS_ENDPOINT_URL or --endpoint/);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  test('no credentials at all is exit 2 too, naming how to give them', async () => {
+    const r = await runInProcess(['deploy', site.dir, '--config', path.join(dir, 'edgelock.config.json'), '--env', 'dev', '--endpoint', 'http://127.0.0.1:9']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/got no answer from AWS \(Could not load credentials from any providers\): give valid credentials/);
+  });
+
   test('the binary: an unknown environment is a usage error that names the ones that exist', async () => {
     const r = await runCliAsync(['deploy', site.dir, '--env', 'prod', '--endpoint', server.endpoint], { cwd: dir, env });
     expect(r.status).toBe(2);

@@ -22,7 +22,7 @@ import { MULTIPART_PART_BYTES, type LocalFile } from './local-files';
 import { assertNoPublicGrant, type AclParams, type OwnershipReading } from './ownership';
 import type { RemoteObject } from './changes';
 import { runPool } from '../pool';
-import { errorName as sdkErrorName, httpStatus, NOT_FOUND } from '../s3/errors';
+import { errorName as sdkErrorName, httpStatus, NOT_FOUND, unreachedReason } from '../s3/errors';
 import { MODE_WITHOUT_CONTROLS, ownershipModeOf } from '../s3/ownership';
 import { withRetry } from './retry';
 
@@ -41,6 +41,12 @@ export function s3Error(io: S3Io, what: string, err: unknown): EdgelockError {
   if (err instanceof EdgelockError) return err;
   const name = errorName(err);
   const msg = (err as Error).message ?? String(err);
+  // No answer from AWS (or credentials it cannot take) is not a failure of the deploy's work: exit 2, as the doctor does.
+  const unreached = unreachedReason(err);
+  if (unreached) {
+    const fix = unreached === 'credentials' ? 'give valid credentials (e.g. `aws sso login`, AWS_PROFILE, --role-arn)' : 'check the network, proxy and any AWS_ENDPOINT_URL or --endpoint';
+    return new EdgelockError(`${what} in bucket ${io.bucket} got no answer from AWS (${msg}): ${fix}, then run it again (a rerun converges)`, { code: 'AWS_UNREACHABLE', exitCode: 2, cause: err });
+  }
   let hint = '';
   if (name === NOT_FOUND.bucket) hint = ' (check environments.<env>.bucket, the region and --endpoint)';
   else if (name === 'AccessDenied' || status(err) === 403) hint = ' (check the deploy role\'s permissions on this bucket)';

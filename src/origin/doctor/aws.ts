@@ -5,6 +5,7 @@
  * kind of policy that refused it; AWS not reached at all (network, endpoint, missing or expired
  * credentials) is {@link AwsUnreachableError}, which stops the whole run.
  */
+import { NETWORK_MESSAGE, unreachedReason } from '../s3/errors';
 import { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { LambdaClient } from '@aws-sdk/client-lambda';
@@ -90,23 +91,6 @@ const CREDENTIALS = new Set([
   'AuthFailure',
 ]);
 
-/** Socket and DNS failures, timeouts and endpoint URLs that cannot be built: no answer came back. */
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
-const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
-const NETWORK_MESSAGE = /\b(?:connect|getaddrinfo|read|write) (?:ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/;
-
-/** Why an error that is not an AWS answer means AWS was not reached; undefined when it is something else. */
-function unreached(err: unknown): 'network' | 'credentials' | undefined {
-  const e = err as { name?: string; code?: string };
-  if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') return 'credentials';
-  if ((e?.code && NETWORK_CODES.has(e.code)) || (e?.name && NETWORK_NAMES.has(e.name))) return 'network';
-  // Node names the socket error in its message ("connect ECONNREFUSED 127.0.0.1:443"), which is all
-  // that is left when the SDK wraps an error thrown from another realm.
-  const message = (err as { message?: unknown })?.message;
-  if (typeof message === 'string' && NETWORK_MESSAGE.test(message)) return 'network';
-  return undefined;
-}
-
 /** The IAM action behind an API call, where its name differs (for refusals that name none). */
 const IAM_ACTION: Record<string, string> = {
   's3:HeadObject': 's3:GetObject',
@@ -141,7 +125,7 @@ export async function fetchAws<T>(call: string, fn: () => Promise<T>): Promise<F
     const code = errorName(err) ?? 'Error';
     const message = (err as { message?: string }).message ?? code;
     if (!isServiceError(err)) {
-      const why = unreached(err);
+      const why = unreachedReason(err);
       // Anything else (a policy that is not JSON, a bug) is not about reaching AWS: it propagates.
       if (!why) throw err;
       const sys = (err as { code?: string }).code ?? NETWORK_MESSAGE.exec(message)?.[0].split(' ')[1] ?? code;

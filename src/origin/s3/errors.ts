@@ -61,3 +61,20 @@ export async function orNull<T>(call: Promise<T>, code: NotFoundCode): Promise<T
     throw err;
   }
 }
+
+/** Socket and DNS failures, timeouts and endpoint URLs that cannot be built: no answer came back. */
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EPIPE', 'ECONNABORTED', 'ERR_INVALID_URL', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_NAMES = new Set(['TimeoutError', 'RequestTimeout', 'AbortError']);
+export const NETWORK_MESSAGE = /\b(?:connect|getaddrinfo|read|write) (?:ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH)\b/;
+
+/** Why an error that is not an AWS answer means AWS was not reached; undefined when it is something else. */
+export function unreachedReason(err: unknown): 'network' | 'credentials' | undefined {
+  const e = err as { name?: string; code?: string };
+  if (e?.name === 'CredentialsProviderError' || e?.name === 'TokenProviderError') return 'credentials';
+  if ((e?.code && NETWORK_CODES.has(e.code)) || (e?.name && NETWORK_NAMES.has(e.name))) return 'network';
+  // Node names the socket error in its message ("connect ECONNREFUSED 127.0.0.1:443"), which is all
+  // that is left when the SDK wraps an error thrown from another realm.
+  const message = (err as { message?: unknown })?.message;
+  if (typeof message === 'string' && NETWORK_MESSAGE.test(message)) return 'network';
+  return undefined;
+}
