@@ -2,9 +2,10 @@
  * The deploy planner, pure: facts and settings in, a plan (or a refusal) out. No AWS, no files.
  */
 import { isEdgelockError } from '../../src/errors';
+import { executePlan } from '../../src/origin/deploy/execute';
 import type { LocalFile } from '../../src/origin/deploy/local-files';
 import type { OwnershipReading } from '../../src/origin/deploy/ownership';
-import { ownershipReadsNeeded, planDeploy, withHeaders, type DeployFacts, type RecordFact, type DeployPlan, type DeployStep, type PlanSettings, type RefusedDeploy } from '../../src/origin/deploy/plan';
+import { ownershipReadsNeeded, planDeploy, planWrites, withHeaders, type DeployFacts, type RecordFact, type DeployPlan, type DeployStep, type PlanSettings, type RefusedDeploy } from '../../src/origin/deploy/plan';
 import { listingNeed, remoteFromRecord, type ListingInput } from '../../src/origin/deploy/listing-need';
 import type { DeployRecord } from '../../src/origin/deploy/record';
 import { BUCKET_OWNER_ID, OAI_ID } from './aws-mocks';
@@ -147,6 +148,37 @@ describe('what to read after the ownership', () => {
     [{ kind: 'unsupported' }, 'http://127.0.0.1:4568', { bucketOwner: false, callerAccount: false }],
   ])('%j at endpoint %s', (reading, endpoint, expected) => {
     expect(ownershipReadsNeeded(reading, endpoint ? { endpoint } : {})).toEqual(expected);
+  });
+});
+
+describe('the ownership is read only for a deploy that writes', () => {
+  const unread = (o: Partial<DeployFacts> = {}, s: Parameters<typeof settings>[0] = {}) => planned(planDeploy(facts({ reading: { kind: 'unread' }, ...o }), settings(s)));
+  const synced = SITE.map((f) => remote(f));
+  // The record the last deploy wrote for exactly this site (what a no-op redeploy finds).
+  const last = (): RecordFact => ({ kind: 'found', key: '.edgelock/deploys/20261130T100000000Z-000000.json', record: step(unread({ remote: synced }), 'record')!.record });
+
+  test.each<[string, () => DeployPlan, boolean]>([
+    ['nothing changed: no write', () => unread({ remote: synced, record: last() }), false],
+    ['nothing changed, dry run', () => unread({ remote: synced, record: last() }, { dryRun: true }), false],
+    ['a changed file', () => unread({ remote: [remote(INDEX, 'older'), remote(ABOUT), remote(CSS)] }), true],
+    ['a changed file, dry run (its ACL is shown)', () => unread({ remote: [remote(INDEX, 'older'), remote(ABOUT), remote(CSS)] }, { dryRun: true }), true],
+    ['a first deploy of a synced bucket: it writes the first record', () => unread({ remote: synced, record: { kind: 'none' } }), true],
+    ['a recorded key to prune', () => unread({ local: [INDEX, ABOUT], remote: synced, record: recordOf(synced) }), true],
+  ])('%s', (_name, plan, writes) => {
+    const p = plan();
+    expect(planWrites(p)).toBe(writes);
+    expect(p.acl).toMatchObject({ params: {}, description: 'not read: this deploy writes nothing' });
+  });
+
+  test('a plan that writes with the ownership unread is refused before any request', async () => {
+    const p = unread({ remote: [remote(INDEX, 'older'), remote(ABOUT), remote(CSS)] });
+    const send = jest.fn();
+    const io = { s3: { send } as never, bucket: 'acme-site-dev', attempts: 1 };
+    const clients = { s3: io.s3, cloudfront: jest.fn(), sts: jest.fn() } as never;
+    const err = await executePlan(p, { io, clients, concurrency: 4, emit: () => undefined, started: Date.now() }).catch((e: unknown) => e);
+    expect(isEdgelockError(err) && err.code).toBe('DEPLOY_FAILED');
+    expect((err as Error).message).toMatch(/Object Ownership was not read\. Nothing was written/);
+    expect(send).not.toHaveBeenCalled();
   });
 });
 

@@ -38,6 +38,9 @@ export function createClients(o: ClientOptions, given: GivenClients = {}): Deplo
   const common = { maxAttempts: o.maxAttempts, ...(o.credentials ? { credentials: o.credentials } : {}) };
   const s3 = given.s3 ?? new S3Client({
     ...common,
+    // A deploy sends thousands of the same few commands: resolve each one's middleware once, not per
+    // request (about a third of the SDK's CPU per PUT).
+    cacheMiddleware: true,
     region: o.region,
     ...(o.endpoint
       ? { endpoint: o.endpoint, forcePathStyle: true, requestChecksumCalculation: 'WHEN_REQUIRED', responseChecksumValidation: 'WHEN_REQUIRED' }

@@ -9,7 +9,7 @@ import { runPool } from '../pool';
 import { enforceOwnershipCommand } from '../s3/ownership';
 import type { DeployClients } from './clients';
 import { createInvalidation, invalidationStatus, waitForInvalidation } from './invalidation';
-import type { DeployPlan, DeployStep, RefusedDeploy } from './plan';
+import { planWrites, type DeployPlan, type DeployStep, type RefusedDeploy } from './plan';
 import { serializeRecord, type RecordedObject } from './record';
 import { RequestSlots } from './request-slots';
 import { copyHeadersInPlace, deleteKeys, MAX_PARTS_IN_FLIGHT, putFile, putRecordObject, type S3Io } from './s3-io';
@@ -33,6 +33,10 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
   const { emit } = ctx;
   for (const message of plan.warnings) emit({ type: 'warning', message });
   if (plan.kind === 'refused') throw plan.refusal;
+  if (plan.reading.kind === 'unread' && planWrites(plan)) {
+    // index.ts reads the ownership for any plan that writes; a write with an unknown ACL is never sent.
+    throw new EdgelockError(`refusing to write to ${plan.env.bucket}: the plan writes, but the bucket's Object Ownership was not read. Nothing was written.`, { code: 'DEPLOY_FAILED' });
+  }
 
   const { env, acl } = plan;
   let progress: DeployProgress = { ...startProgress(plan), warnings: [...plan.warnings] };

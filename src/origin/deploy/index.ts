@@ -6,12 +6,12 @@
  */
 import { connect } from './clients';
 import { executePlan } from './execute';
-import { scanSite } from './local-files';
+import { checkSiteFolder, scanSite } from './local-files';
 import { resolveDeployOptions } from './options';
-import { planDeploy } from './plan';
+import { planDeploy, planWrites, type DeployPlan, type RefusedDeploy } from './plan';
 import { preflightSettings } from './preflight';
 import { preflightSite } from './preflight-read';
-import { readDeployFacts } from './read';
+import { readDeployFacts, readLastDeploy, readOwnershipFacts } from './read';
 import type { S3Io } from './s3-io';
 import type { DeploySummary } from './summary';
 import type { DeployOptions } from './types';
@@ -21,10 +21,11 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   const { config } = options;
   const resolved = resolveDeployOptions(options, process.env);
   const { env } = resolved;
+  const prefix = config.deploy.prefix;
   const emit = options.onEvent ?? (() => undefined);
 
-  // The site folder first: a bad folder is bad input, found before any AWS request.
-  const site = await scanSite(options.dir, { include: config.deploy.include, exclude: config.deploy.exclude }, config.deploy.prefix, options.digestCacheDir ? { cacheDir: options.digestCacheDir } : {});
+  // No site folder is bad input, said before any AWS request.
+  await checkSiteFolder(options.dir);
   const clients = await connect({
     region: env.region,
     ...(options.endpoint ? { endpoint: options.endpoint } : {}),
@@ -36,19 +37,31 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   const io: S3Io = { s3: clients.s3, bucket: env.bucket, attempts: config.deploy.maxAttempts };
 
   emit({ type: 'phase', phase: 'plan', total: 0 });
-  const facts = await readDeployFacts(io, clients, {
+  // The last deploy is read while the site folder is: neither needs the other. A problem with the
+  // folder (a link out of it, a secret) is said first; the reads only read.
+  const last = readLastDeploy(io, prefix);
+  last.catch(() => undefined); // awaited below, once the folder is read
+  const site = await scanSite(options.dir, { include: config.deploy.include, exclude: config.deploy.exclude }, prefix, options.digestCacheDir ? { cacheDir: options.digestCacheDir } : {});
+  const facts = await readDeployFacts(io, await last, {
     site,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(resolved.roleAccountId ? { roleAccountId: resolved.roleAccountId } : {}),
-    prefix: config.deploy.prefix,
+    prefix,
     dryRun: resolved.plan.dryRun,
     adopt: resolved.plan.pruning.adopt,
     fullListing: options.fullListing ?? false,
     concurrency: resolved.concurrency,
   });
   // Pre-flight: the site's HTML must reference only files the site has (read locally, before any upload).
-  const preflight = await preflightSite(facts.local, facts.skipped ?? [], config.deploy.prefix, preflightSettings(config, env));
-  const plan = planDeploy({ ...facts, preflight }, resolved.plan);
+  const preflight = await preflightSite(facts.local, facts.skipped ?? [], prefix, preflightSettings(config, env));
+  // The bucket's ownership decides the ACL of every write: it is read only when the deploy writes.
+  const unread = planDeploy({ ...facts, preflight, reading: { kind: 'unread' } }, resolved.plan);
+  let plan: DeployPlan | RefusedDeploy = unread;
+  if (unread.kind === 'refused' || planWrites(unread)) {
+    const ownership = await readOwnershipFacts(io, clients, {
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(resolved.roleAccountId ? { roleAccountId: resolved.roleAccountId } : {}),
+    });
+    plan = planDeploy({ ...facts, preflight, ...ownership }, resolved.plan);
+  }
   return executePlan(plan, { io, clients, concurrency: resolved.concurrency, emit, started });
 }
 

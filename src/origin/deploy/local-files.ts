@@ -148,12 +148,8 @@ export async function hashFile(file: string, size: number, partBytes = MULTIPART
   return { md5, etag, multipart };
 }
 
-/**
- * Lists the site folder, decides what is published (site-filter.ts), and hashes and inspects only
- * that; files sorted by key. Keys are `prefix` + the path under the folder (skipped ones without it).
- */
-export async function scanSite(dir: string, rules: SelectionRules = { include: [], exclude: [] }, prefix = '', options: ScanOptions = {}): Promise<ScannedSite> {
-  const scanStartNs = BigInt(Date.now()) * 1_000_000n;
+/** The site folder's absolute path, or bad input (exit 2) when there is no folder there. */
+export async function checkSiteFolder(dir: string): Promise<string> {
   const root = path.resolve(dir);
   let rootStat;
   try {
@@ -162,6 +158,16 @@ export async function scanSite(dir: string, rules: SelectionRules = { include: [
     throw new EdgelockError(`no site folder at ${root}: pass the folder your static site generator wrote (e.g. "public" or "dist")`, { code: 'DEPLOY_REFUSED', exitCode: 2 });
   }
   if (!rootStat.isDirectory()) throw new EdgelockError(`${root} is not a folder: pass the folder that holds the site`, { code: 'DEPLOY_REFUSED', exitCode: 2 });
+  return root;
+}
+
+/**
+ * Lists the site folder, decides what is published (site-filter.ts), and hashes and inspects only
+ * that; files sorted by key. Keys are `prefix` + the path under the folder (skipped ones without it).
+ */
+export async function scanSite(dir: string, rules: SelectionRules = { include: [], exclude: [] }, prefix = '', options: ScanOptions = {}): Promise<ScannedSite> {
+  const scanStartNs = BigInt(Date.now()) * 1_000_000n;
+  const root = await checkSiteFolder(dir);
   const files: string[] = [];
   const realRoot = await realpath(root);
   await walk(root, realRoot, files, new Set([realRoot]));

@@ -15,7 +15,9 @@ export type OwnershipReading =
   /** GetBucketOwnershipControls was denied. */
   | { readonly kind: 'denied' }
   /** The endpoint does not implement ownership controls (not AWS S3, e.g. s3rver). */
-  | { readonly kind: 'unsupported' };
+  | { readonly kind: 'unsupported' }
+  /** Not read, because the deploy writes nothing (a plan with this reading never runs a write: execute.ts refuses it). */
+  | { readonly kind: 'unread' };
 
 /** ACL fields added to every PutObject / CreateMultipartUpload. */
 export interface AclParams {
@@ -45,6 +47,7 @@ export interface AclContext {
 /** Decides the ACL for every object of this deploy, or throws before anything is written. */
 export function decideAcl(ctx: AclContext): AclDecision {
   const { env, reading } = ctx;
+  if (reading.kind === 'unread') return { params: {}, verify: 'none-needed', description: 'not read: this deploy writes nothing', warnings: [] };
   if (reading.kind === 'unsupported') {
     return { params: {}, verify: 'unsupported', description: 'the endpoint does not implement Object Ownership (not AWS S3): no ACL sent, ownership not checked', warnings: [] };
   }

@@ -359,6 +359,15 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   };
 }
 
+/**
+ * Whether carrying out (or, for a dry run, showing) the plan writes anything to the bucket: only
+ * then does the ACL matter, so only then is the bucket's Object Ownership read (index.ts).
+ */
+export function planWrites(plan: DeployPlan): boolean {
+  const c = plan.changes;
+  return plan.uploads.length > 0 || c.restamp.length > 0 || c.delete.length > 0 || plan.steps.some((s) => s.kind === 'record' || s.kind === 'mark-pending');
+}
+
 /** Two records list the same objects and retained keys, with the same ETags and headers. */
 export function sameContents(a: DeployRecord, b: DeployRecord): boolean {
   return a.prefix === b.prefix && JSON.stringify([a.objects, a.retained]) === JSON.stringify([b.objects, b.retained]);

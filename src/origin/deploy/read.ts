@@ -1,10 +1,10 @@
 /**
- * Reads what a deploy decides from: the site folder (read before this, by local-files.ts: what is
- * published, what is skipped; digests from the local digest cache where a file is unchanged), the last deploy record, the bucket's
- * Object Ownership, then either the bucket listing under the deploy prefix or, when the record can
- * be trusted to describe the bucket, one HEAD per recorded key the site no longer has
- * (listing-need.ts), and, as the ownership requires, the bucket owner's canonical ID and the
- * caller's account.
+ * Reads what a deploy decides from, in three parts (index.ts runs them): the records folder and the
+ * last deploy record (readLastDeploy, while local-files.ts reads the site folder); then either the
+ * bucket listing under the deploy prefix or, when the record can be trusted to describe the bucket,
+ * one HEAD per recorded key the site no longer has (readDeployFacts, listing-need.ts); and, only for
+ * a deploy that writes, the bucket's Object Ownership and, as it requires, the bucket owner's
+ * canonical ID and the caller's account (readOwnershipFacts).
  */
 import { isReservedPath } from '../../edge/reserved-keys';
 import { EdgelockError } from '../../errors';
@@ -18,11 +18,8 @@ import { latestRecordKey, parseRecord, pendingMarkers, recordFolder } from './re
 import { getText, headObject, listBucket, readBucketOwner, readOwnership, type S3Io } from './s3-io';
 
 export interface ReadOptions {
-  /** The site folder, already read (scanSite): a bad folder fails before any AWS request. */
+  /** The site folder, already read (scanSite). */
   readonly site: ScannedSite;
-  readonly endpoint?: string;
-  /** The deploy role's account: when a role was assumed, the caller's account without asking STS. */
-  readonly roleAccountId?: string;
   /** deploy.prefix ("" for the root). */
   readonly prefix?: string;
   /** What decides between a full listing and the record (listing-need.ts). */
@@ -46,26 +43,34 @@ export async function readRecordAt(io: S3Io, key: string | undefined): Promise<R
   }
 }
 
-/** The newest deploy record under the prefix; a record that cannot be trusted is reported, not used. */
-export async function readLastRecord(io: S3Io, prefix: string): Promise<RecordFact> {
-  const keys = (await listBucket(io, recordFolder(prefix), '/')).map((o) => o.key);
-  return readRecordAt(io, latestRecordKey(keys, prefix));
+/** The records folder under a prefix, as listed, and the newest record in it. */
+export interface LastDeploy {
+  /** Every key directly under the records folder: records and pending markers. */
+  readonly folder: readonly string[];
+  readonly record: RecordFact;
 }
 
-export async function readDeployFacts(io: S3Io, clients: DeployClients, o: ReadOptions): Promise<DeployFacts> {
+/**
+ * Lists the records folder and reads the newest record: what a deploy reads first. It needs
+ * nothing from the site folder, so a deploy starts it while the folder is still being read.
+ */
+export async function readLastDeploy(io: S3Io, prefix: string): Promise<LastDeploy> {
+  const folder = (await listBucket(io, recordFolder(prefix), '/')).map((o) => o.key);
+  return { folder, record: await readRecordAt(io, latestRecordKey(folder, prefix)) };
+}
+
+/** The newest deploy record under the prefix; a record that cannot be trusted is reported, not used. */
+export async function readLastRecord(io: S3Io, prefix: string): Promise<RecordFact> {
+  return (await readLastDeploy(io, prefix)).record;
+}
+
+/** What the deploy compares the site against: everything the plan needs but the bucket's ownership. */
+export type ComparedFacts = Omit<DeployFacts, 'reading' | 'bucketOwnerId' | 'callerAccountId' | 'preflight'>;
+
+export async function readDeployFacts(io: S3Io, last: LastDeploy, o: ReadOptions): Promise<ComparedFacts> {
   const prefix = o.prefix ?? '';
   const { site } = o;
-  const [folder, reading] = await Promise.all([
-    listBucket(io, recordFolder(prefix), '/').then((list) => list.map((r) => r.key)),
-    readOwnership(io),
-  ]);
-  const needs = ownershipReadsNeeded(reading, o);
-  const owners = Promise.all([
-    needs.bucketOwner ? readBucketOwner(io) : Promise.resolve(undefined),
-    needs.callerAccount ? (o.roleAccountId ? Promise.resolve(o.roleAccountId) : clients.sts().then(callerAccount)) : Promise.resolve(undefined),
-  ]);
-  owners.catch(() => undefined); // awaited below; this keeps an early failure from going unhandled meanwhile
-  const record = await readRecordAt(io, latestRecordKey(folder, prefix));
+  const { folder, record } = last;
   const markers = pendingMarkers(folder, prefix);
   const lastId = record.kind === 'found' ? record.record.id : undefined;
   const localKeys = new Set(site.files.map((f) => f.key));
@@ -89,17 +94,29 @@ export async function readDeployFacts(io: S3Io, clients: DeployClients, o: ReadO
     await runPool(need.heads, o.concurrency ?? 16, async (key) => void headed.push(await headObject(io, key)));
     remote = remoteFromRecord(record, localKeys, headed);
   }
-  const [bucketOwnerId, callerAccountId] = await owners;
   return {
     local: site.files,
     skipped: site.skipped,
     remote,
     record,
-    reading,
     basis: need.list ? { kind: 'listing', reason: need.reason } : { kind: 'record', heads: need.heads.length },
     digests: site.digests,
     pendingMarkers: markers.map((m) => m.key),
-    ...(bucketOwnerId ? { bucketOwnerId } : {}),
-    ...(callerAccountId ? { callerAccountId } : {}),
   };
+}
+
+export type OwnershipFacts = Pick<DeployFacts, 'reading' | 'bucketOwnerId' | 'callerAccountId'>;
+
+/**
+ * The bucket's Object Ownership and, as it requires, the bucket owner's canonical ID and the
+ * caller's account: what decides the ACL of every write (ownership.ts).
+ */
+export async function readOwnershipFacts(io: S3Io, clients: DeployClients, o: { readonly endpoint?: string; readonly roleAccountId?: string }): Promise<OwnershipFacts> {
+  const reading = await readOwnership(io);
+  const needs = ownershipReadsNeeded(reading, o);
+  const [bucketOwnerId, callerAccountId] = await Promise.all([
+    needs.bucketOwner ? readBucketOwner(io) : Promise.resolve(undefined),
+    needs.callerAccount ? (o.roleAccountId ? Promise.resolve(o.roleAccountId) : clients.sts().then(callerAccount)) : Promise.resolve(undefined),
+  ]);
+  return { reading, ...(bucketOwnerId ? { bucketOwnerId } : {}), ...(callerAccountId ? { callerAccountId } : {}) };
 }

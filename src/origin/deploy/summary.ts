@@ -102,7 +102,16 @@ export function startProgress(plan: DeployPlan): DeployProgress {
 }
 
 export function describeReading(r: OwnershipReading): string {
-  return r.kind === 'read' ? r.mode : r.kind === 'denied' ? 'unreadable (AccessDenied)' : 'not implemented by the endpoint';
+  switch (r.kind) {
+    case 'read':
+      return r.mode;
+    case 'denied':
+      return 'unreadable (AccessDenied)';
+    case 'unsupported':
+      return 'not implemented by the endpoint';
+    case 'unread':
+      return 'not read (nothing to write)';
+  }
 }
 
 function planLine(f: PlannedFile): PlanLine {
