@@ -5,7 +5,6 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import Module from 'node:module';
 import path from 'node:path';
-import { buildSync } from 'esbuild';
 import type { z } from 'zod';
 import { ConfigError, type ConfigIssue } from '../errors';
 import { deepFreeze } from '../freeze';
@@ -68,6 +67,8 @@ export function readConfigFile(file: string): unknown {
 function evaluateModule(file: string): unknown {
   let code: string;
   try {
+    // Loaded here: a JSON config (and every command that reads one) need not load esbuild.
+    const { buildSync } = require('esbuild') as typeof import('esbuild');
     const out = buildSync({
       entryPoints: [file],
       bundle: true,

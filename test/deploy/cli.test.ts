@@ -2,7 +2,7 @@
  * `edgelock deploy` as users run it (the compiled CLI in a child process, which must not block
  * this one: s3rver answers from here) against s3rver; usage errors through the program in-process.
  */
-import { writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { runCliAsync, runInProcess } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
@@ -60,6 +60,17 @@ describe('edgelock deploy', () => {
     const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint], { cwd: dir, env });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/files: 0 added, 0 changed, 6 unchanged, 0 deleted, 0 kept, 0 skipped; 0 B uploaded/);
+  });
+
+  test('an unchanged site parses no page again (.edgelock/references.json) and, writing nothing, reads no ownership', async () => {
+    const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint, '--json'], { cwd: dir, env });
+    expect(r.status).toBe(0);
+    const s = JSON.parse(r.stdout);
+    expect(s.counts).toMatchObject({ unchanged: 6, uploaded: 0 });
+    expect(s.compared.documents).toEqual({ cached: expect.any(Number), parsed: 0 });
+    expect(s.compared.documents.cached).toBeGreaterThan(0);
+    expect(s.ownership).toEqual({ reading: 'not read (nothing to write)', acl: 'not read: this deploy writes nothing' });
+    expect(existsSync(path.join(dir, '.edgelock', 'references.json'))).toBe(true);
   });
 
   test('edgelock deploys lists the deploy records, newest first, in text and JSON', async () => {

@@ -3,12 +3,14 @@
  * lead to files the site does not have, resolved as the browser and the edge resolve them.
  * Pure checks on strings, and the folder walk over a real temporary folder.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { chmodSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { EdgelockError } from '../../src/errors';
-import { checkDocument, refuseMissingReferences, siteIndex, type MissingReference, type PreflightSettings } from '../../src/origin/deploy/preflight';
-import { cssReferences, htmlReferences, srcsetUrls } from '../../src/origin/deploy/preflight-extract';
-import { findMissingReferences } from '../../src/origin/deploy/preflight-read';
+import { refuseMissingReferences, siteIndex, type MissingReference, type PreflightSettings } from '../../src/origin/deploy/preflight';
+import { checkDocument, cssReferences, htmlReferences, srcsetUrls } from '../../src/origin/deploy/preflight-extract';
+import { findMissingReferences, preflightSite } from '../../src/origin/deploy/preflight-read';
+import { openReferenceCache, ReferenceCache, REFERENCE_CACHE_FORMAT } from '../../src/origin/deploy/reference-cache';
 import { tempDir } from '../helpers/temp';
 
 const SITE = ['index.html', 'about/index.html', 'docs/index.html', 'docs/guide.html', 'docs/diagram.png', 'img/logo.png', 'img/logo@2x.png', 'css/site.css', 'js/app.js', 'fonts/a.woff2', 'contact.html'];
@@ -226,18 +228,19 @@ describe('parsers', () => {
   });
 });
 
-describe('the folder walk: linked stylesheets and manifests are read and checked in turn', () => {
-  function folder(files: Record<string, string>): { dir: string; local: { key: string; path: string; size: number; md5: string; etag: string; multipart: boolean }[] } {
-    const dir = tempDir('edgelock-preflight-');
-    const local = Object.entries(files).map(([key, text]) => {
-      const file = path.join(dir, key);
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, text);
-      return { key: `site/${key}`, path: file, size: text.length, md5: '0'.repeat(32), etag: '0'.repeat(32), multipart: false };
-    });
-    return { dir, local };
-  }
+function folder(files: Record<string, string>): { dir: string; local: { key: string; path: string; size: number; md5: string; etag: string; multipart: boolean }[] } {
+  const dir = tempDir('edgelock-preflight-');
+  const local = Object.entries(files).map(([key, text]) => {
+    const file = path.join(dir, key);
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, text);
+    const md5 = createHash('md5').update(text).digest('hex');
+    return { key: `site/${key}`, path: file, size: text.length, md5, etag: md5, multipart: false };
+  });
+  return { dir, local };
+}
 
+describe('the folder walk: linked stylesheets and manifests are read and checked in turn', () => {
   test('a missing font in a linked stylesheet, one it imports, and a manifest\'s icons are found with their lines', async () => {
     const { local } = folder({
       'index.html': '<!doctype html>\n<link rel="stylesheet" href="css/site.css">\n<link rel="manifest" href="/app.webmanifest">',
@@ -271,5 +274,99 @@ describe('the folder walk: linked stylesheets and manifests are read and checked
     expect(await findMissingReferences(scanned.files, scanned.skipped, '', settings())).toEqual([]);
     // It does link a missing page on purpose (to show the 404 page): navigation checks find it.
     expect((await findMissingReferences(scanned.files, scanned.skipped, '', settings({ links: true }))).map((m) => m.target)).toEqual(['no-such-page']);
+  });
+});
+
+describe('the reference cache: a page is parsed once; its references are resolved on every deploy', () => {
+  const SITE = {
+    'index.html': '<link rel="stylesheet" href="/app.css">\n<img src="logo.png">',
+    'about/index.html': '<img src="../logo.png"><img src="/photo.jpg">',
+    'app.css': 'body { background: url(bg.png) }',
+    'logo.png': 'png',
+    'photo.jpg': 'jpg',
+    'bg.png': 'png',
+  };
+  const run = (local: ReturnType<typeof folder>['local'], cacheDir: string, o: Parameters<typeof settings>[0] = {}) => {
+    const refs = openReferenceCache(cacheDir);
+    return preflightSite(local, [], 'site/', settings(o), refs.cache).then((r) => ({ ...r, note: refs.close() }));
+  };
+
+  test('a second run reads and parses no document and finds the same; the cache file is its owner\'s alone', async () => {
+    const { local } = folder(SITE);
+    const cacheDir = tempDir('edgelock-refcache-');
+    const first = await run(local, cacheDir);
+    expect(first).toMatchObject({ missing: [], documents: { cached: 0, parsed: 3 } });
+    expect(first.note).toBeUndefined();
+    const file = path.join(cacheDir, 'references.json');
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ format: REFERENCE_CACHE_FORMAT, entries: expect.any(Object) });
+    // The documents are gone from the folder: only the cache can answer.
+    const second = await run(local.map((f) => ({ ...f, path: path.join(cacheDir, 'gone', f.key) })), cacheDir);
+    expect(second).toMatchObject({ missing: [], documents: { cached: 3, parsed: 0 } });
+  });
+
+  test('a changed page is parsed again; the others come from the cache', async () => {
+    const cacheDir = tempDir('edgelock-refcache-');
+    await run(folder(SITE).local, cacheDir);
+    const changed = folder({ ...SITE, 'about/index.html': '<img src="/nowhere.png">' });
+    const r = await run(changed.local, cacheDir);
+    expect(r.documents).toEqual({ cached: 2, parsed: 1 });
+    expect(r.missing.map((m) => [m.file, m.target])).toEqual([['about/index.html', 'nowhere.png']]);
+  });
+
+  test('an unchanged page whose asset left the site still refuses the deploy: only parsing is cached', async () => {
+    const cacheDir = tempDir('edgelock-refcache-');
+    await run(folder(SITE).local, cacheDir);
+    const { 'photo.jpg': _gone, ...rest } = SITE;
+    const r = await run(folder(rest).local, cacheDir);
+    expect(r.documents).toEqual({ cached: 3, parsed: 0 });
+    expect(r.missing.map((m) => [m.file, m.line, m.target])).toEqual([['about/index.html', 1, 'photo.jpg']]);
+  });
+
+  test('a config change reaches cached pages: deploy.preflight.ignore and the routing are applied on every run', async () => {
+    const cacheDir = tempDir('edgelock-refcache-');
+    const { 'photo.jpg': _gone, ...rest } = SITE;
+    const { local } = folder(rest);
+    expect((await run(local, cacheDir)).missing).toHaveLength(1);
+    const ignored = await run(local, cacheDir, { ignore: ['/photo.jpg'] });
+    expect(ignored).toMatchObject({ missing: [], documents: { cached: 3, parsed: 0 } });
+  });
+
+  test.each<[string, string | ((file: string) => void), RegExp]>([
+    ['not JSON', '{', /ignored \(it is not JSON\)/],
+    ['another format', JSON.stringify({ format: 'edgelock.digest-cache/1', entries: {} }), /it is not a edgelock\.reference-cache\/1 file/],
+    ['another edgelock version', JSON.stringify({ format: REFERENCE_CACHE_FORMAT, edgelock: '0.0.1', entries: {} }), /it was written by edgelock 0\.0\.1/],
+    ['a malformed entry', (file) => {
+      const good = JSON.parse(readFileSync(file, 'utf8')) as { entries: Record<string, unknown> };
+      good.entries[Object.keys(good.entries)[0]!] = { references: [{ url: 'x', via: 'v', role: 'script' }] };
+      writeFileSync(file, JSON.stringify(good), { mode: 0o600 });
+    }, /its entry "html:[0-9a-f]{32}" is malformed/],
+    ['writable by others', (file) => chmodSync(file, 0o666), /another user owns it or may write it/],
+  ])('a cache file %s is ignored with a note, every page is parsed and the cache rewritten', async (_name, spoil, note) => {
+    const cacheDir = tempDir('edgelock-refcache-');
+    const { local } = folder(SITE);
+    await run(local, cacheDir);
+    const file = path.join(cacheDir, 'references.json');
+    if (typeof spoil === 'string') writeFileSync(file, spoil, { mode: 0o600 });
+    else spoil(file);
+    const r = await run(local, cacheDir);
+    expect(r).toMatchObject({ missing: [], documents: { cached: 0, parsed: 3 }, note: expect.stringMatching(note) });
+    if (typeof spoil === 'string') expect((await run(local, cacheDir)).documents).toEqual({ cached: 3, parsed: 0 });
+  });
+
+  test('a cache it cannot write is a note, never a failed pre-flight', async () => {
+    const cacheDir = tempDir('edgelock-refcache-');
+    mkdirSync(path.join(cacheDir, 'references.json'));
+    const r = await run(folder(SITE).local, cacheDir);
+    expect(r.missing).toEqual([]);
+    expect(r.note).toMatch(/could not be written \((EISDIR|EEXIST|ENOTEMPTY|EPERM)\); the next deploy parses every page again/);
+  });
+
+  test('entries for documents that left the site are dropped', () => {
+    const cache = ReferenceCache.parse(JSON.stringify({ format: REFERENCE_CACHE_FORMAT, edgelock: 'v', entries: { [`html:${'a'.repeat(32)}`]: { references: [] }, [`html:${'b'.repeat(32)}`]: { references: [] } } }), 'v');
+    expect(cache.get('html', 'a'.repeat(32))).toEqual({ references: [] });
+    expect(cache.get('stylesheet', 'a'.repeat(32))).toBeUndefined();
+    expect(cache.dirty).toBe(true);
+    expect(Object.keys((JSON.parse(cache.serialize('v')) as { entries: object }).entries)).toEqual([`html:${'a'.repeat(32)}`]);
   });
 });

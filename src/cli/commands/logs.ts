@@ -1,8 +1,6 @@
-import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { DEFAULT_CONFIG_FILES, loadConfig } from '../../config/load';
 import { EdgelockError, UsageError } from '../../errors';
-import { analyzeLogs, parseSince, renderSummary } from '../../origin/logs';
 import { PROCESS_IO, type CliRun } from '../run';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -27,7 +25,10 @@ function topRows(opts: LogsCliOptions): number {
 
 export async function logsCommand(targets: string[], opts: LogsCliOptions, out: (s: string) => void = PROCESS_IO.stdout, err: (s: string) => void = PROCESS_IO.stderr): Promise<void> {
   const top = topRows(opts);
+  // Loaded here, not at the top: other commands need not load the log analysis.
+  const { analyzeLogs, parseSince, renderSummary } = await import('../../origin/logs');
   const since = opts.since !== undefined ? parseSince(opts.since) : undefined;
+  const { SingleBar } = require('cli-progress') as typeof import('cli-progress');
   const bar = !opts.json && process.stderr.isTTY ? new SingleBar({ format: 'reading logs {bar} {percentage}% | {value}/{total} MB | {file}', stream: process.stderr, hideCursor: true }) : undefined;
   let started = false;
   const { summary, skipped } = await analyzeLogs(targets, {

@@ -13,9 +13,9 @@
  * timestamp resolution of being hashed could otherwise keep a stale digest ("racily clean").
  */
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync, type BigIntStats } from 'node:fs';
+import type { BigIntStats } from 'node:fs';
 import path from 'node:path';
-import { writeFileAtomic } from '../../fs-atomic';
+import { readOwnFile, writeFileAtomic } from '../../fs-atomic';
 import { SECRET_RULES_ID } from './secrets';
 
 export const DIGEST_CACHE_FORMAT = 'edgelock.digest-cache/1';
@@ -110,21 +110,10 @@ export function parseDigestCache(text: string, scope: CacheScope): LoadedCache {
  * content check) is ignored with a note.
  */
 export function loadDigestCache(file: string, scope: CacheScope): LoadedCache {
-  let s;
-  try {
-    s = statSync(file);
-  } catch {
-    return { entries: new Map() };
-  }
-  const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
-  if ((uid !== undefined && s.uid !== uid) || (s.mode & 0o022) !== 0) {
-    return { entries: new Map(), note: `the digest cache ${file} was ignored (another user owns it or may write it); every file is hashed` };
-  }
-  try {
-    return parseDigestCache(readFileSync(file, 'utf8'), scope);
-  } catch (err) {
-    return { entries: new Map(), note: `the digest cache ${file} was ignored (${(err as Error).message}); every file is hashed` };
-  }
+  const read = readOwnFile(file);
+  if (!read) return { entries: new Map() };
+  if ('refused' in read) return { entries: new Map(), note: `the digest cache ${file} was ignored (${read.refused}); every file is hashed` };
+  return parseDigestCache(read.text, scope);
 }
 
 /** A scan's view of the cache: look-ups by stat, and the entries to keep for the next scan. */

@@ -51,7 +51,13 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     concurrency: resolved.concurrency,
   });
   // Pre-flight: the site's HTML must reference only files the site has (read locally, before any upload).
-  const preflight = await preflightSite(facts.local, facts.skipped ?? [], prefix, preflightSettings(config, env));
+  // Pages parsed by an earlier deploy are not parsed again (reference-cache.ts, beside the digest
+  // cache; loaded only with a cache folder, which the pipeline's function never has).
+  const dir = options.digestCacheDir;
+  const references = dir ? (await import('./reference-cache')).openReferenceCache(dir) : undefined;
+  const checked = await preflightSite(facts.local, facts.skipped ?? [], prefix, preflightSettings(config, env), references?.cache);
+  const note = references?.close();
+  const preflight = { ...checked, ...(note ? { note } : {}) };
   // The bucket's ownership decides the ACL of every write: it is read only when the deploy writes.
   const unread = planDeploy({ ...facts, preflight, reading: { kind: 'unread' } }, resolved.plan);
   let plan: DeployPlan | RefusedDeploy = unread;

@@ -82,7 +82,14 @@ export interface DeployFacts {
    * The pre-flight (preflight-read.ts): references that lead to files the site does not have refuse
    * the deploy; keys the site still references without publishing them are never pruned.
    */
-  readonly preflight?: { readonly missing: readonly MissingReference[]; readonly held: ReadonlyMap<string, string> };
+  readonly preflight?: {
+    readonly missing: readonly MissingReference[];
+    readonly held: ReadonlyMap<string, string>;
+    /** How many documents' references came from the reference cache, and how many were parsed. */
+    readonly documents?: { readonly cached: number; readonly parsed: number };
+    /** Why the reference cache was not used or not written, when it was not. */
+    readonly note?: string;
+  };
   /** What `remote` came from: a full listing (and why one was needed), or the last record and a HEAD per recorded key the site dropped. @default a listing */
   readonly basis?: ComparisonBasis;
   /** How the local digests were found (digest-cache.ts). */
@@ -170,7 +177,12 @@ export interface DeployPlan {
   /** Why each check has not run, until it does ("dry run", "turned off", "not reached"). */
   readonly notRun: { readonly ownership: string; readonly probe: string };
   /** What the comparison was made against, and how many local digests came from the digest cache. */
-  readonly compared: { readonly basis: ComparisonBasis; readonly digests?: { readonly cached: number; readonly hashed: number } };
+  readonly compared: {
+    readonly basis: ComparisonBasis;
+    readonly digests?: { readonly cached: number; readonly hashed: number };
+    /** The pre-flight's documents: references from the reference cache, or parsed. */
+    readonly documents?: { readonly cached: number; readonly parsed: number };
+  };
   /** Said once planning is done, before anything is written. */
   readonly warnings: readonly string[];
   /** Empty for a dry run. */
@@ -270,6 +282,7 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
   const changes: SiteChanges = { add: compared.add, change: compared.change, unchanged: compared.unchanged, restamp: compared.restamp, delete: pruned.delete, kept: pruned.kept };
   const warnings = [...acl.warnings];
   if (facts.digests?.note) warnings.push(facts.digests.note);
+  if (facts.preflight?.note) warnings.push(facts.preflight.note);
   if (recordFact.kind === 'invalid') {
     warnings.push(`the last deploy record is not trusted, so nothing is pruned and it is not used to detect changes: ${recordFact.problem}. This deploy writes a new record.`);
   }
@@ -349,7 +362,11 @@ export function planDeploy(facts: DeployFacts, s: PlanSettings): DeployPlan | Re
       ...(recordFact.kind === 'invalid' ? { untrusted: recordFact.problem } : {}),
     },
     invalidation: { paths, ...(invalidationSkipped ? { skipped: invalidationSkipped } : {}) },
-    compared: { basis, ...(facts.digests ? { digests: { cached: facts.digests.cached, hashed: facts.digests.hashed } } : {}) },
+    compared: {
+      basis,
+      ...(facts.digests ? { digests: { cached: facts.digests.cached, hashed: facts.digests.hashed } } : {}),
+      ...(facts.preflight?.documents ? { documents: facts.preflight.documents } : {}),
+    },
     notRun: {
       ownership: s.dryRun ? 'dry run' : !s.verifyOwnership ? 'turned off' : 'not reached',
       probe: s.dryRun ? 'dry run' : 'not reached',
@@ -370,7 +387,17 @@ export function planWrites(plan: DeployPlan): boolean {
 
 /** Two records list the same objects and retained keys, with the same ETags and headers. */
 export function sameContents(a: DeployRecord, b: DeployRecord): boolean {
-  return a.prefix === b.prefix && JSON.stringify([a.objects, a.retained]) === JSON.stringify([b.objects, b.retained]);
+  return a.prefix === b.prefix && sameObjects(a.objects, b.objects) && sameObjects(a.retained, b.retained);
+}
+
+const RECORDED_FIELDS = ['key', 'md5', 'etag', 'size', 'contentType', 'cacheControl', 'contentEncoding'] as const satisfies readonly (keyof RecordedObject)[];
+// A field added to RecordedObject and not to the list above fails to compile here.
+const everyField: [Exclude<keyof RecordedObject, (typeof RECORDED_FIELDS)[number]>] extends [never] ? true : never = true;
+void everyField;
+
+/** Field by field, in order (a record's objects are strict: these are all the fields they have). */
+function sameObjects(a: readonly RecordedObject[], b: readonly RecordedObject[]): boolean {
+  return a.length === b.length && a.every((o, i) => RECORDED_FIELDS.every((f) => o[f] === b[i]![f]));
 }
 
 /** The record this deploy will write, with the listing's ETags until the executor knows the stored ones. */

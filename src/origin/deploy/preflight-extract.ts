@@ -10,6 +10,7 @@
  */
 import { isTokenAtKeyword, isTokenFunction, isTokenString, isTokenURL, tokenize, type CSSToken } from '@csstools/css-tokenizer';
 import { parse, type DefaultTreeAdapterMap } from 'parse5';
+import { checkReferences, type DocumentCheck, type DocumentKind, type PreflightSettings, type SiteIndex } from './preflight';
 
 export type ReferenceRole = 'asset' | 'stylesheet' | 'manifest' | 'link';
 
@@ -307,4 +308,16 @@ export function manifestReferences(text: string): DocumentReferences {
     return { ...f, ...(at !== -1 ? { line: lineAt(at) } : {}) };
   });
   return { references };
+}
+
+/** The references of a document of this kind. */
+export function referencesOf(kind: DocumentKind, text: string): DocumentReferences {
+  if (kind === 'html') return htmlReferences(text);
+  if (kind === 'stylesheet') return stylesheetReferences(text);
+  return manifestReferences(text);
+}
+
+/** Parses one document and checks its references (preflight.ts checkReferences). */
+export function checkDocument(doc: { readonly key: string; readonly kind: DocumentKind; readonly text: string }, site: SiteIndex, settings: PreflightSettings): DocumentCheck {
+  return checkReferences(doc, referencesOf(doc.kind, doc.text), site, settings);
 }

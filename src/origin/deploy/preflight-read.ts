@@ -1,13 +1,17 @@
 /**
  * Runs the pre-flight over the site folder: reads every published HTML page, then the stylesheets
  * and web app manifests they link (and the stylesheets those import), each once, and checks each
- * document's references (preflight.ts). Reads local files only; nothing goes to S3.
+ * document's references (preflight.ts). Reads local files only; nothing goes to S3. With a
+ * reference cache (reference-cache.ts), a document whose bytes were parsed before is not read or
+ * parsed again, and the parsers (parse5, the CSS tokenizer) load only when one must be.
  */
 import { readFile } from 'node:fs/promises';
 import { runPool } from '../pool';
 import { isHtml } from './changes';
 import type { LocalFile } from './local-files';
-import { checkDocument, siteIndex, type DocumentCheck, type DocumentKind, type MissingReference, type PreflightSettings } from './preflight';
+import { checkReferences, siteIndex, type DocumentCheck, type DocumentKind, type MissingReference, type PreflightSettings } from './preflight';
+import type { DocumentReferences } from './preflight-extract';
+import type { ReferenceCache } from './reference-cache';
 import type { SkippedFile } from './site-filter';
 
 /** Documents read at once. */
@@ -21,14 +25,26 @@ export interface PreflightResult {
    * does (ignored references, unchecked links): the prune keeps them.
    */
   readonly held: ReadonlyMap<string, string>;
+  /** Documents checked, by whether their references came from the cache or from parsing them. */
+  readonly documents: { readonly cached: number; readonly parsed: number };
 }
 
 /**
  * Checks the site's references. `files` are the published files (keys with `prefix`), `skipped`
  * the folder's files that are not published (keys without it).
  */
-export async function preflightSite(files: readonly LocalFile[], skipped: readonly SkippedFile[], prefix: string, settings: PreflightSettings): Promise<PreflightResult> {
-  const byKey = new Map(files.map((f) => [f.key.slice(prefix.length), f.path]));
+export async function preflightSite(files: readonly LocalFile[], skipped: readonly SkippedFile[], prefix: string, settings: PreflightSettings, cache?: ReferenceCache): Promise<PreflightResult> {
+  const byKey = new Map(files.map((f) => [f.key.slice(prefix.length), f]));
+  let parsed = 0;
+  const referencesOf = async (kind: DocumentKind, file: LocalFile): Promise<DocumentReferences> => {
+    const known = cache?.get(kind, file.md5);
+    if (known) return known;
+    const extract = await import('./preflight-extract');
+    const found = extract.referencesOf(kind, await readFile(file.path, 'utf8'));
+    parsed++;
+    cache?.set(kind, file.md5, found);
+    return found;
+  };
   const site = siteIndex(byKey.keys(), skipped);
   const missing: MissingReference[] = [];
   const held = new Map<string, string>();
@@ -46,7 +62,7 @@ export async function preflightSite(files: readonly LocalFile[], skipped: readon
     wave = [];
     const checked: { key: string; check: DocumentCheck }[] = [];
     await runPool(current, READ_CONCURRENCY, async (doc) => {
-      checked.push({ key: doc.key, check: checkDocument({ ...doc, text: await readFile(byKey.get(doc.key)!, 'utf8') }, site, settings) });
+      checked.push({ key: doc.key, check: checkReferences(doc, await referencesOf(doc.kind, byKey.get(doc.key)!), site, settings) });
     });
     // In key order, whatever order the reads finished in: the first place that holds a key is stable.
     for (const { check } of checked.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))) {
@@ -55,7 +71,7 @@ export async function preflightSite(files: readonly LocalFile[], skipped: readon
       for (const f of check.follow) enqueue(f.key, f.kind);
     }
   }
-  return { missing, held };
+  return { missing, held, documents: { cached: queued.size - parsed, parsed } };
 }
 
 /** The references of the site that lead nowhere (see {@link preflightSite}). */

@@ -5,12 +5,13 @@
  * publishes, resolved as the browser and the edge resolve it (preflight-resolve.ts). A missing one
  * refuses the deploy, naming each file, line and reference (DEPLOY_REFUSED_MISSING_REFERENCES).
  *
- * Pure: the documents' text in, the missing references out. preflight-read.ts reads the files.
+ * Pure: the documents' references in (preflight-extract.ts), the missing ones out. preflight-read.ts
+ * reads the files.
  */
 import type { ResolvedConfig, ResolvedEnvironment } from '../../config/schema';
 import { EdgelockError } from '../../errors';
 import { patternMatcher } from './patterns';
-import { htmlReferences, manifestReferences, stylesheetReferences, type DocumentReferences, type Reference } from './preflight-extract';
+import type { DocumentReferences, Reference } from './preflight-extract';
 import { keyUrl, resolveReference, viewerUrls, type Resolution, type SiteRouting } from './preflight-resolve';
 
 export type DocumentKind = 'html' | 'stylesheet' | 'manifest';
@@ -83,12 +84,6 @@ export function preflightSettings(config: ResolvedConfig, env: ResolvedEnvironme
   };
 }
 
-function referencesOf(kind: DocumentKind, text: string): DocumentReferences {
-  if (kind === 'html') return htmlReferences(text);
-  if (kind === 'stylesheet') return stylesheetReferences(text);
-  return manifestReferences(text);
-}
-
 /** Why a key the site does not publish is missing, with what would fix it. */
 function missingKey(r: Extract<Resolution, { kind: 'key' }>, site: SiteIndex, routing: SiteRouting): string {
   const { key, path } = r;
@@ -112,13 +107,13 @@ function missingKey(r: Extract<Resolution, { kind: 'key' }>, site: SiteIndex, ro
 }
 
 /**
- * Checks one document's references against what the site publishes. An HTML page is checked at
- * every URL it is served at whose folder differs (with pretty URLs, `docs/index.html` is also
- * `/docs`, where `img.png` means `/img.png`); a `<base href>` replaces the page's URL.
+ * Checks one document's references (what preflight-extract.ts found in it) against what the site
+ * publishes. An HTML page is checked at every URL it is served at whose folder differs (with pretty
+ * URLs, `docs/index.html` is also `/docs`, where `img.png` means `/img.png`); a `<base href>`
+ * replaces the page's URL.
  */
-export function checkDocument(doc: { readonly key: string; readonly kind: DocumentKind; readonly text: string }, site: SiteIndex, settings: PreflightSettings): DocumentCheck {
+export function checkReferences(doc: { readonly key: string; readonly kind: DocumentKind }, found: DocumentReferences, site: SiteIndex, settings: PreflightSettings): DocumentCheck {
   const { routing } = settings;
-  const found = referencesOf(doc.kind, doc.text);
   const missing: MissingReference[] = [];
   const follow: { key: string; kind: DocumentKind }[] = [];
   const held: HeldReference[] = [];
