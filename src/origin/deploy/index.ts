@@ -8,10 +8,11 @@ import { connect } from './clients';
 import { executePlan } from './execute';
 import { checkSiteFolder, scanSite } from './local-files';
 import { resolveDeployOptions } from './options';
-import { planDeploy, planWrites, type DeployPlan, type RefusedDeploy } from './plan';
+import type { ResolvedConfig, ResolvedEnvironment } from '../../config/schema';
+import { planDeploy, planWrites, type DeployFacts, type DeployPlan, type PlanSettings, type RefusedDeploy } from './plan';
 import { preflightSettings } from './preflight';
 import { preflightSite } from './preflight-read';
-import { readDeployFacts, readLastDeploy, readOwnershipFacts } from './read';
+import { readDeployFacts, readLastDeploy, readOwnershipFacts, type ComparedFacts, type OwnershipFacts } from './read';
 import type { S3Io } from './s3-io';
 import type { DeploySummary } from './summary';
 import type { DeployOptions } from './types';
@@ -50,25 +51,49 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
     fullListing: options.fullListing ?? false,
     concurrency: resolved.concurrency,
   });
-  // Pre-flight: the site's HTML must reference only files the site has (read locally, before any upload).
-  // Pages parsed by an earlier deploy are not parsed again (reference-cache.ts, beside the digest
-  // cache; loaded only with a cache folder, which the pipeline's function never has).
-  const dir = options.digestCacheDir;
-  const references = dir ? (await import('./reference-cache')).openReferenceCache(dir) : undefined;
-  const checked = await preflightSite(facts.local, facts.skipped ?? [], prefix, preflightSettings(config, env), references?.cache);
-  const note = references?.close();
-  const preflight = { ...checked, ...(note ? { note } : {}) };
-  // The bucket's ownership decides the ACL of every write: it is read only when the deploy writes.
-  const unread = planDeploy({ ...facts, preflight, reading: { kind: 'unread' } }, resolved.plan);
-  let plan: DeployPlan | RefusedDeploy = unread;
-  if (unread.kind === 'refused' || planWrites(unread)) {
-    const ownership = await readOwnershipFacts(io, clients, {
-      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-      ...(resolved.roleAccountId ? { roleAccountId: resolved.roleAccountId } : {}),
-    });
-    plan = planDeploy({ ...facts, preflight, ...ownership }, resolved.plan);
-  }
+  const plan = await planWithOwnership(
+    facts,
+    resolved.plan,
+    () => preflight(facts, config, env, options.digestCacheDir),
+    () =>
+      readOwnershipFacts(io, clients, {
+        ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+        ...(resolved.roleAccountId ? { roleAccountId: resolved.roleAccountId } : {}),
+      }),
+  );
   return executePlan(plan, { io, clients, concurrency: resolved.concurrency, emit, started });
+}
+
+type Preflight = NonNullable<DeployFacts['preflight']>;
+
+/**
+ * Pre-flight: the site's HTML must reference only files the site has (read locally, before any
+ * upload). Pages parsed by an earlier deploy are not parsed again (reference-cache.ts, beside the
+ * digest cache; loaded only with a cache folder, which the pipeline's function never has).
+ */
+async function preflight(facts: ComparedFacts, config: ResolvedConfig, env: ResolvedEnvironment, cacheDir: string | undefined): Promise<Preflight> {
+  const references = cacheDir ? (await import('./reference-cache')).openReferenceCache(cacheDir) : undefined;
+  const checked = await preflightSite(facts.local, facts.skipped ?? [], config.deploy.prefix, preflightSettings(config, env), references?.cache);
+  const note = references?.close();
+  return { ...checked, ...(note ? { note } : {}) };
+}
+
+const UNREAD = { reading: { kind: 'unread' } } as const;
+
+/**
+ * Plans the deploy. The bucket's ownership decides the ACL of every write, so it is read only for a
+ * deploy that writes: a first plan, without the pre-flight, says whether this one does, and then
+ * the reading runs beside the pre-flight. The pre-flight can only keep keys from the prune or
+ * refuse, never add a write; a plan that writes or refuses without the reading is planned again with it.
+ */
+async function planWithOwnership(facts: ComparedFacts, settings: PlanSettings, check: () => Promise<Preflight>, readOwnership: () => Promise<OwnershipFacts>): Promise<DeployPlan | RefusedDeploy> {
+  const draft = planDeploy({ ...facts, ...UNREAD }, settings);
+  const early = draft.kind === 'deploy' && planWrites(draft) ? readOwnership() : undefined;
+  early?.catch(() => undefined); // awaited below, after the pre-flight
+  const checked = await check();
+  const plan = planDeploy({ ...facts, preflight: checked, ...(early ? await early : UNREAD) }, settings);
+  if (early || (plan.kind === 'deploy' && !planWrites(plan))) return plan;
+  return planDeploy({ ...facts, preflight: checked, ...(await readOwnership()) }, settings);
 }
 
 export { DeployError, type DeploySummary } from './summary';
