@@ -2,7 +2,8 @@
  * `edgelock deploy` as users run it (the compiled CLI in a child process, which must not block
  * this one: s3rver answers from here) against s3rver; usage errors through the program in-process.
  */
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, symlinkSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import path from 'node:path';
 import { runCliAsync, runInProcess } from '../helpers/cli';
 import { tempDir } from '../helpers/temp';
@@ -108,6 +109,26 @@ describe('edgelock deploy', () => {
     const r = await runInProcess(['deploy', target(), '--config', path.join(dir, 'edgelock.config.json'), '--env', 'dev', '--endpoint', 'http://127.0.0.1:9']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(message);
+  });
+
+  test('a folder refused while the bucket is being read ends the command: the reads stop, even against a bucket that never answers', async () => {
+    // The records are read while the folder is; a link out of the folder refuses the deploy, and
+    // the read in flight (to an endpoint that accepts and never answers) must not keep the CLI alive.
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const bad = makeSite({ 'index.html': '<p>hi</p>' });
+    symlinkSync('/etc/hostname', path.join(bad.dir, 'host'));
+    try {
+      const r = await runCliAsync(['deploy', bad.dir, '--env', 'dev', '--endpoint', `http://127.0.0.1:${(silent.address() as AddressInfo).port}`], { cwd: dir, env });
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/refusing to deploy: the symbolic link .*host points to \/etc\/hostname, outside the site folder/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+      bad.cleanup();
+    }
   });
 
   test('AWS unreachable is exit 2, AWS_UNREACHABLE\'s message naming the endpoint to check, no stack trace', async () => {

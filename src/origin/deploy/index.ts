@@ -40,9 +40,14 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   emit({ type: 'phase', phase: 'plan', total: 0 });
   // The last deploy is read while the site folder is: neither needs the other. A problem with the
   // folder (a link out of it, a secret) is said first; the reads only read.
-  const last = readLastDeploy(io, prefix);
+  // A folder refused this way stops the reads, so no retry outlives the deploy.
+  const early = new AbortController();
+  const last = readLastDeploy({ ...io, signal: early.signal }, prefix);
   last.catch(() => undefined); // awaited below, once the folder is read
-  const site = await scanSite(options.dir, { include: config.deploy.include, exclude: config.deploy.exclude }, prefix, options.digestCacheDir ? { cacheDir: options.digestCacheDir } : {});
+  const site = await scanSite(options.dir, { include: config.deploy.include, exclude: config.deploy.exclude }, prefix, options.digestCacheDir ? { cacheDir: options.digestCacheDir } : {}).catch((err: unknown) => {
+    early.abort();
+    throw err;
+  });
   const facts = await readDeployFacts(io, await last, {
     site,
     prefix,

@@ -25,6 +25,8 @@ export interface RetryOptions {
   /** @default 5000 */
   readonly maxMs?: number;
   readonly onRetry?: (err: unknown, attempt: number) => void;
+  /** Once aborted, a failure is not retried. */
+  readonly signal?: AbortSignal;
 }
 
 export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions): Promise<T> {
@@ -34,7 +36,7 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions):
     try {
       return await fn();
     } catch (err) {
-      if (attempt >= options.attempts || !isRetryable(err)) throw err;
+      if (attempt >= options.attempts || options.signal?.aborted || !isRetryable(err)) throw err;
       options.onRetry?.(err, attempt);
       const ceiling = Math.min(max, base * 2 ** (attempt - 1));
       await new Promise((r) => setTimeout(r, Math.random() * ceiling));

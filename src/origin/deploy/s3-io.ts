@@ -30,7 +30,12 @@ export interface S3Io {
   readonly s3: S3Client;
   readonly bucket: string;
   readonly attempts: number;
+  /** Aborts the reads that take it (listBucket, getText): reads started before they are known to be needed. */
+  readonly signal?: AbortSignal;
 }
+
+/** The SDK's per-request options: none unless the reads may be aborted (none keeps each command's middleware cached). */
+const abortable = (io: S3Io): { abortSignal: AbortSignal } | undefined => (io.signal ? { abortSignal: io.signal } : undefined);
 
 const unquote = (etag: string | undefined): string | undefined => (etag ? etag.replace(/"/g, '') : undefined);
 const errorName = (err: unknown): string => sdkErrorName(err) ?? '';
@@ -59,8 +64,8 @@ export async function listBucket(io: S3Io, prefix = '', delimiter?: string): Pro
   let token: string | undefined;
   do {
     const page = await withRetry(
-      () => io.s3.send(new ListObjectsV2Command({ Bucket: io.bucket, ContinuationToken: token, ...(prefix ? { Prefix: prefix } : {}), ...(delimiter ? { Delimiter: delimiter } : {}) })),
-      { attempts: io.attempts },
+      () => io.s3.send(new ListObjectsV2Command({ Bucket: io.bucket, ContinuationToken: token, ...(prefix ? { Prefix: prefix } : {}), ...(delimiter ? { Delimiter: delimiter } : {}) }), abortable(io)),
+      { attempts: io.attempts, ...(io.signal ? { signal: io.signal } : {}) },
     ).catch((err) => {
       throw s3Error(io, 'listing the objects', err);
     });
@@ -121,7 +126,7 @@ export interface PutHeaders {
 
 /** Reads an object's body as UTF-8 text (a deploy record). */
 export async function getText(io: S3Io, key: string): Promise<string> {
-  const out = await withRetry(() => io.s3.send(new GetObjectCommand({ Bucket: io.bucket, Key: key })), { attempts: io.attempts }).catch((err) => {
+  const out = await withRetry(() => io.s3.send(new GetObjectCommand({ Bucket: io.bucket, Key: key }), abortable(io)), { attempts: io.attempts, ...(io.signal ? { signal: io.signal } : {}) }).catch((err) => {
     throw s3Error(io, `reading ${key}`, err);
   });
   return (await out.Body?.transformToString('utf-8')) ?? '';
