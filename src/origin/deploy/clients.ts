@@ -7,7 +7,7 @@ import type { CloudFrontClient } from '@aws-sdk/client-cloudfront';
 import { S3Client } from '@aws-sdk/client-s3';
 import type { STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@smithy/types';
-import { EdgelockError } from '../../errors';
+import { EdgelockError, type ErrorCode } from '../../errors';
 
 export interface DeployClients {
   readonly s3: S3Client;
@@ -61,6 +61,39 @@ export interface ConnectOptions {
   readonly roleArn?: string;
   readonly sessionName: string;
   readonly given?: GivenClients;
+}
+
+/** What a deploy or a rollback is given to reach an environment's bucket (DeployOptions, RollbackOptions). */
+export interface ReachOptions {
+  /** Any S3 endpoint (e.g. s3rver on loopback): path-style, no CloudFront. */
+  readonly endpoint?: string;
+  /** Explicit credentials (otherwise the SDK's default chain, or the assumed role's). */
+  readonly credentials?: AwsCredentialIdentity;
+  /** Role to assume first (its account must be the environment's). */
+  readonly roleArn?: string;
+  /** Ready-made clients (tests, the Lambda). */
+  readonly clients?: GivenClients;
+}
+
+/** The clients for one environment's bucket, the session named for the project, the environment and what runs. */
+export function connectEnvironment(o: ReachOptions, env: { readonly name: string; readonly region: string }, project: string, what: 'deploy' | 'rollback'): Promise<DeployClients> {
+  return connect({
+    region: env.region,
+    ...(o.endpoint ? { endpoint: o.endpoint } : {}),
+    ...(o.credentials ? { credentials: o.credentials } : {}),
+    ...(o.roleArn ? { roleArn: o.roleArn } : {}),
+    sessionName: `edgelock-${what}-${project}-${env.name}`,
+    ...(o.clients ? { given: o.clients } : {}),
+  });
+}
+
+/** The domain name of a distribution (for the probe), or `code` when CloudFront gives none. */
+export async function distributionDomain(clients: DeployClients, id: string, code: ErrorCode): Promise<string> {
+  const { GetDistributionCommand } = await import('@aws-sdk/client-cloudfront');
+  const out = await (await clients.cloudfront()).send(new GetDistributionCommand({ Id: id }));
+  const domain = out.Distribution?.DomainName;
+  if (!domain) throw new EdgelockError(`distribution ${id} has no domain name`, { code });
+  return domain;
 }
 
 /** The deploy's clients, through the deploy role when one is given. */

@@ -15,7 +15,8 @@
 import { createHash } from 'node:crypto';
 import type { BigIntStats } from 'node:fs';
 import path from 'node:path';
-import { readOwnFile, writeFileAtomic } from '../../fs-atomic';
+import { writeFileAtomic } from '../../fs-atomic';
+import { parseCacheFile, readOwnFile } from './cache-file';
 import { SECRET_RULES_ID } from './secrets';
 
 export const DIGEST_CACHE_FORMAT = 'edgelock.digest-cache/1';
@@ -84,20 +85,14 @@ function validEntry(e: unknown): e is Entry {
  */
 export function parseDigestCache(text: string, scope: CacheScope): LoadedCache {
   const ignore = (why: string): LoadedCache => ({ entries: new Map(), note: `the digest cache was ignored (${why}); every file is hashed and the cache rewritten` });
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    return ignore('it is not JSON');
-  }
-  const c = json as Record<string, unknown> | null;
-  if (!c || typeof c !== 'object' || c.format !== DIGEST_CACHE_FORMAT) return ignore(`it is not a ${DIGEST_CACHE_FORMAT} file`);
+  const parsed = parseCacheFile(text, DIGEST_CACHE_FORMAT);
+  if ('why' in parsed) return ignore(parsed.why);
+  const c = parsed.cache;
   if (c.root !== scope.root) return ignore(`it was written for the folder ${JSON.stringify(c.root)}`);
   if (c.secretRules !== SECRET_RULES_ID) return ignore('it was written under other secret-detection rules');
   if (c.partBytes !== scope.partBytes) return ignore(`its multipart ETags are for ${String(c.partBytes)}-byte parts`);
-  if (!c.entries || typeof c.entries !== 'object' || Array.isArray(c.entries)) return ignore('it has no entries table');
   const entries = new Map<string, Entry>();
-  for (const [key, e] of Object.entries(c.entries as Record<string, unknown>)) {
+  for (const [key, e] of Object.entries(parsed.entries)) {
     if (!validEntry(e)) return ignore(`its entry for ${JSON.stringify(key)} is malformed`);
     entries.set(key, e);
   }

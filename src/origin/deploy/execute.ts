@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { EdgelockError, type ErrorCode } from '../../errors';
 import { runPool } from '../pool';
 import { enforceOwnershipCommand } from '../s3/ownership';
-import type { DeployClients } from './clients';
+import { distributionDomain, type DeployClients } from './clients';
 import { createInvalidation, invalidationStatus, waitForInvalidation } from './invalidation';
 import { planWrites, type DeployPlan, type DeployStep, type RefusedDeploy } from './plan';
 import { serializeRecord, type RecordedObject } from './record';
@@ -155,7 +155,7 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
   };
 
   const probe = async (step: Step<'probe'>): Promise<void> => {
-    const baseUrl = 'url' in step.base ? step.base.url : `https://${await distributionDomain(ctx.clients, step.base.distributionId)}`;
+    const baseUrl = 'url' in step.base ? step.base.url : `https://${await distributionDomain(ctx.clients, step.base.distributionId, 'DEPLOY_REFUSED')}`;
     emit({ type: 'phase', phase: 'probe', total: 0 });
     const results = await probePaths(step.targets, { baseUrl, attempts: step.attempts, ...(step.credentials ? { credentials: step.credentials } : {}) });
     update({ probe: { results } });
@@ -244,12 +244,4 @@ export async function executePlan(plan: DeployPlan | RefusedDeploy, ctx: Execute
     }
   }
   return summary(true);
-}
-
-async function distributionDomain(clients: DeployClients, id: string): Promise<string> {
-  const { GetDistributionCommand } = await import('@aws-sdk/client-cloudfront');
-  const out = await (await clients.cloudfront()).send(new GetDistributionCommand({ Id: id }));
-  const domain = out.Distribution?.DomainName;
-  if (!domain) throw new EdgelockError(`distribution ${id} has no domain name`, { code: 'DEPLOY_REFUSED' });
-  return domain;
 }

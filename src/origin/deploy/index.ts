@@ -4,7 +4,7 @@
  * ownership, every step and why any is skipped), do (execute.ts: upload assets, check them, upload
  * HTML, check it, invalidate, probe, and only then prune), show (report.ts).
  */
-import { connect } from './clients';
+import { connectEnvironment } from './clients';
 import { executePlan } from './execute';
 import { checkSiteFolder, scanSite } from './local-files';
 import { resolveDeployOptions } from './options';
@@ -27,14 +27,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
 
   // No site folder is bad input, said before any AWS request.
   await checkSiteFolder(options.dir);
-  const clients = await connect({
-    region: env.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.roleArn ? { roleArn: options.roleArn } : {}),
-    sessionName: `edgelock-deploy-${config.project}-${env.name}`,
-    ...(options.clients ? { given: options.clients } : {}),
-  });
+  const clients = await connectEnvironment(options, env, config.project, 'deploy');
   const io: S3Io = { s3: clients.s3, bucket: env.bucket, attempts: config.deploy.maxAttempts };
 
   emit({ type: 'phase', phase: 'plan', total: 0 });

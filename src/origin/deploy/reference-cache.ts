@@ -11,8 +11,9 @@
  * is parsed.
  */
 import path from 'node:path';
-import { readOwnFile, writeFileAtomic } from '../../fs-atomic';
+import { writeFileAtomic } from '../../fs-atomic';
 import { VERSION } from '../../version';
+import { parseCacheFile, readOwnFile } from './cache-file';
 import type { DocumentKind } from './preflight';
 import type { DocumentReferences, Reference, ReferenceRole } from './preflight-extract';
 
@@ -52,18 +53,11 @@ export class ReferenceCache {
   /** Parses a cache file's text (pure); a cache it cannot trust is empty, with the reason. */
   static parse(text: string, version: string = VERSION): ReferenceCache {
     const ignore = (why: string): ReferenceCache => new ReferenceCache(new Map(), `the reference cache was ignored (${why}); every page is parsed and the cache rewritten`);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return ignore('it is not JSON');
-    }
-    const c = json as Record<string, unknown> | null;
-    if (!c || typeof c !== 'object' || c.format !== REFERENCE_CACHE_FORMAT) return ignore(`it is not a ${REFERENCE_CACHE_FORMAT} file`);
-    if (c.edgelock !== version) return ignore(`it was written by edgelock ${String(c.edgelock)}`);
-    if (!c.entries || typeof c.entries !== 'object' || Array.isArray(c.entries)) return ignore('it has no entries table');
+    const parsed = parseCacheFile(text, REFERENCE_CACHE_FORMAT);
+    if ('why' in parsed) return ignore(parsed.why);
+    if (parsed.cache.edgelock !== version) return ignore(`it was written by edgelock ${String(parsed.cache.edgelock)}`);
     const entries = new Map<string, DocumentReferences>();
-    for (const [key, e] of Object.entries(c.entries as Record<string, unknown>)) {
+    for (const [key, e] of Object.entries(parsed.entries)) {
       if (!validEntry(key, e)) return ignore(`its entry ${JSON.stringify(key)} is malformed`);
       entries.set(key, e);
     }

@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { ResolvedEnvironment } from '../../config/schema';
 import { EdgelockError, type ErrorCode } from '../../errors';
 import { runPool } from '../pool';
-import type { DeployClients } from './clients';
+import { distributionDomain, type DeployClients } from './clients';
 import { createInvalidation, keyToPath, waitForInvalidation } from './invalidation';
 import type { AclDecision, OwnershipReading } from './ownership';
 import type { KeptKey } from './prune';
@@ -212,7 +212,7 @@ export async function executeRollback(plan: RollbackPlan, ctx: RollbackContext):
     const targets = restores.map((r) => r.object).filter(probeable).sort((a, b) => Number(b.key.endsWith('.html')) - Number(a.key.endsWith('.html'))).slice(0, plan.probe.paths);
     if (targets.length === 0) probe = { results: [], skipped: 'no restored object small enough to probe' };
     else {
-      const base = 'url' in plan.probe.base ? plan.probe.base.url : `https://${await distributionDomain(ctx.clients, plan.probe.base.distributionId)}`;
+      const base = 'url' in plan.probe.base ? plan.probe.base.url : `https://${await distributionDomain(ctx.clients, plan.probe.base.distributionId, 'ROLLBACK_FAILED')}`;
       emit({ type: 'phase', phase: 'probe', total: 0 });
       const results = await probePaths(targets.map((o) => ({ path: keyToPath(o.key.slice(prefix.length)), md5: o.md5 })), { baseUrl: base, attempts: plan.probe.attempts, ...(plan.probe.credentials ? { credentials: plan.probe.credentials } : {}) });
       probe = { results };
@@ -269,12 +269,4 @@ export async function executeRollback(plan: RollbackPlan, ctx: RollbackContext):
     fail(`${(err as Error).message}. The rollback is live, but without its record the next deploy or rollback does not know it; rerun the same rollback (--to ${choice.target.id}) to write it.`, err);
   }
   return summary(true);
-}
-
-async function distributionDomain(clients: DeployClients, id: string): Promise<string> {
-  const { GetDistributionCommand } = await import('@aws-sdk/client-cloudfront');
-  const out = await (await clients.cloudfront()).send(new GetDistributionCommand({ Id: id }));
-  const domain = out.Distribution?.DomainName;
-  if (!domain) throw new EdgelockError(`distribution ${id} has no domain name`, { code: 'ROLLBACK_FAILED' });
-  return domain;
 }

@@ -4,10 +4,9 @@
  * of that deploy), invalidates and verifies like a deploy. Read (rollback-read.ts), decide
  * (rollback-plan.ts, pure), do (rollback-execute.ts), show (rollback-report.ts).
  */
-import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ResolvedConfig } from '../../config/schema';
 import { EdgelockError } from '../../errors';
-import { connect, type GivenClients } from './clients';
+import { connectEnvironment, type ReachOptions } from './clients';
 import { invalidationPaths } from './invalidation';
 import { decideAcl, type AclDecision } from './ownership';
 import { resolveDeployOptions } from './options';
@@ -16,7 +15,7 @@ import { planRollback } from './rollback-plan';
 import { readRollbackFacts } from './rollback-read';
 import type { S3Io } from './s3-io';
 
-export interface RollbackOptions {
+export interface RollbackOptions extends ReachOptions {
   readonly config: ResolvedConfig;
   /** Environment name. */
   readonly env: string;
@@ -28,17 +27,12 @@ export interface RollbackOptions {
   readonly concurrency?: number;
   /** Delete more than deploy.maxDeletes allows. @default false */
   readonly allowDeletes?: boolean;
-  /** Any S3 endpoint: path-style, no CloudFront. */
-  readonly endpoint?: string;
-  readonly roleArn?: string;
-  readonly credentials?: AwsCredentialIdentity;
   /** "user:password" for probing an environment with auth. @default process.env[config.deploy.verify.probeCredentialsEnv] */
   readonly probeCredentials?: string;
   readonly probeBaseUrl?: string;
   /** Run the ownership check and the probe. @default true */
   readonly verify?: boolean;
   readonly onEvent?: (event: RollbackEvent) => void;
-  readonly clients?: GivenClients;
 }
 
 export async function rollbackSite(options: RollbackOptions): Promise<RollbackSummary> {
@@ -63,14 +57,7 @@ export async function rollbackSite(options: RollbackOptions): Promise<RollbackSu
   const { env } = resolved;
   const s = resolved.plan;
   const emit = options.onEvent ?? (() => undefined);
-  const clients = await connect({
-    region: env.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.roleArn ? { roleArn: options.roleArn } : {}),
-    sessionName: `edgelock-rollback-${config.project}-${env.name}`,
-    ...(options.clients ? { given: options.clients } : {}),
-  });
+  const clients = await connectEnvironment(options, env, config.project, 'rollback');
   const io: S3Io = { s3: clients.s3, bucket: env.bucket, attempts: config.deploy.maxAttempts };
   const prefix = config.deploy.prefix;
 

@@ -1,9 +1,8 @@
 /** What a caller gives `deploySite()` and the events it reports while it runs. */
-import type { AwsCredentialIdentity } from '@smithy/types';
 import type { ResolvedConfig } from '../../config/schema';
-import type { GivenClients } from './clients';
+import type { ReachOptions } from './clients';
 
-export interface DeployOptions {
+export interface DeployOptions extends ReachOptions {
   readonly config: ResolvedConfig;
   /** Environment name. */
   readonly env: string;
@@ -22,12 +21,6 @@ export interface DeployOptions {
   readonly adopt?: boolean;
   /** Delete more than deploy.maxDeletes allows. @default false */
   readonly allowDeletes?: boolean;
-  /** Any S3 endpoint (e.g. s3rver on loopback): path-style, no CloudFront. */
-  readonly endpoint?: string;
-  /** Role to assume before deploying (its account must be the environment's). */
-  readonly roleArn?: string;
-  /** Explicit credentials (otherwise the SDK's default chain, or the assumed role's). */
-  readonly credentials?: AwsCredentialIdentity;
   /** "user:password" for probing an environment with auth. @default process.env[config.deploy.verify.probeCredentialsEnv] */
   readonly probeCredentials?: string;
   /** Probe this base URL instead of the distribution (e.g. the local edge). */
@@ -47,8 +40,6 @@ export interface DeployOptions {
    * record could be trusted: finds objects changed or deleted behind edgelock's back. @default false
    */
   readonly fullListing?: boolean;
-  /** Ready-made clients (tests, the Lambda). */
-  readonly clients?: GivenClients;
 }
 
 export type DeployPhase = 'plan' | 'upload-assets' | 'verify-assets' | 'upload-html' | 'verify-html' | 'restamp' | 'invalidate' | 'probe' | 'prune' | 'record';
