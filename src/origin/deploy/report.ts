@@ -10,18 +10,24 @@ function bytes(n: number): string {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
 }
 
-function list(title: string, keys: readonly string[], max = 50): string[] {
+/** A titled, counted list of lines, the first `max` of them shown (the rollback's report uses it too). */
+export function list(title: string, keys: readonly string[], max = 50): string[] {
   if (keys.length === 0) return [];
   const shown = keys.slice(0, max).map((k) => `    ${k}`);
   if (keys.length > max) shown.push(`    ... and ${keys.length - max} more`);
   return [`  ${title} (${keys.length}):`, ...shown];
 }
 
-function fileLine(f: PlanLine): string {
-  return `${f.key}  (${f.contentType}; ${f.contentEncoding ? `Content-Encoding ${f.contentEncoding}` : 'no Content-Encoding'}; ${f.cacheControl})`;
+/** An object's headers as a plan shows them: `(type; encoding; cache control)`. */
+export function headersText(h: { readonly contentType: string; readonly contentEncoding?: string; readonly cacheControl: string }): string {
+  return `(${h.contentType}; ${h.contentEncoding ? `Content-Encoding ${h.contentEncoding}` : 'no Content-Encoding'}; ${h.cacheControl})`;
 }
 
-function reasoned(title: string, items: readonly { key: string; reason: string }[], max = 50): string[] {
+function fileLine(f: PlanLine): string {
+  return `${f.key}  ${headersText(f)}`;
+}
+
+export function reasoned(title: string, items: readonly { key: string; reason: string }[], max = 50): string[] {
   return list(title, items.map((i) => `${i.key}: ${i.reason}`), max);
 }
 
@@ -53,11 +59,18 @@ export function formatSummary(s: DeploySummary): string {
   lines.push(...reasoned('kept', s.kept, 20), ...reasoned('skipped', s.skipped, 20));
   lines.push(`  ownership: ${s.ownership.reading}; ${s.ownership.acl}`);
   lines.push(`  record: ${s.record.key ?? 'not written'}`);
-  const inv = s.invalidation;
-  lines.push(`  invalidation: ${inv.id ? `${inv.id} (${inv.status}), ${inv.paths.length} path(s)` : `skipped: ${inv.skipped}`}`);
-  const own = s.verification.ownership;
-  lines.push(`  verified ownership: ${own.skipped ? `skipped: ${own.skipped}` : `${own.checked} object(s), ${own.problems.length} problem(s)`}`);
-  const probe = s.verification.probe;
-  lines.push(`  probe: ${probe.skipped ? `skipped: ${probe.skipped}` : probe.results.map((r) => `${r.path} ${r.ok ? 'ok' : r.problem}`).join('; ')}`);
+  lines.push(...afterLines(s));
   return `${lines.join('\n')}\n`;
+}
+
+/** The invalidation and the checks after the writes, as a deploy's and a rollback's summaries end. */
+export function afterLines(s: Pick<DeploySummary, 'invalidation' | 'verification'>): string[] {
+  const inv = s.invalidation;
+  const own = s.verification.ownership;
+  const probe = s.verification.probe;
+  return [
+    `  invalidation: ${inv.id ? `${inv.id} (${inv.status}), ${inv.paths.length} path(s)` : `skipped: ${inv.skipped}`}`,
+    `  verified ownership: ${own.skipped ? `skipped: ${own.skipped}` : `${own.checked} object(s), ${own.problems.length} problem(s)`}`,
+    `  probe: ${probe.skipped ? `skipped: ${probe.skipped}` : probe.results.map((r) => `${r.path} ${r.ok ? 'ok' : r.problem}`).join('; ')}`,
+  ];
 }

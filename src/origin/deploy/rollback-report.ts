@@ -1,15 +1,9 @@
 /** Human-readable output of a rollback; `--json` prints the {@link RollbackSummary} itself. */
+import { afterLines, headersText, list, reasoned } from './report';
 import type { RestoreLine, RollbackSummary } from './rollback-execute';
 
-function list(title: string, items: readonly string[], max = 50): string[] {
-  if (items.length === 0) return [];
-  const shown = items.slice(0, max).map((k) => `    ${k}`);
-  if (items.length > max) shown.push(`    ... and ${items.length - max} more`);
-  return [`  ${title} (${items.length}):`, ...shown];
-}
-
 function restoreLine(r: RestoreLine): string {
-  return `${r.key}  from version ${r.versionId}  (${r.contentType}; ${r.contentEncoding ? `Content-Encoding ${r.contentEncoding}` : 'no Content-Encoding'}; ${r.cacheControl})`;
+  return `${r.key}  from version ${r.versionId}  ${headersText(r)}`;
 }
 
 export function formatRollback(s: RollbackSummary): string {
@@ -22,7 +16,7 @@ export function formatRollback(s: RollbackSummary): string {
     lines.push(
       ...list('restore', s.restore.map(restoreLine)),
       ...list('delete (written by edgelock after the target, unchanged since)', s.delete),
-      ...list('keep', s.kept.map((k) => `${k.key}: ${k.reason}`)),
+      ...reasoned('keep', s.kept),
     );
     lines.push(`  leave ${c.unchanged} unchanged`);
     lines.push(`  record: would write ${s.record.id}, a rollback of ${s.record.rollbackOf}`);
@@ -36,14 +30,9 @@ export function formatRollback(s: RollbackSummary): string {
   }
   lines.push(`rolled back ${s.environment} (${where}) to ${head} in ${(s.durationMs / 1000).toFixed(1)} s`);
   lines.push(`  objects: ${c.restored} restored from their versions, ${c.unchanged} unchanged, ${c.deleted} deleted, ${c.kept} kept`);
-  lines.push(...list('kept', s.kept.map((k) => `${k.key}: ${k.reason}`), 20));
+  lines.push(...reasoned('kept', s.kept, 20));
   lines.push(`  ownership: ${s.ownership.reading}; ${s.ownership.acl}`);
   lines.push(`  record: ${s.record.key ?? 'not written'} (a rollback of ${s.record.rollbackOf})`);
-  const inv = s.invalidation;
-  lines.push(`  invalidation: ${inv.id ? `${inv.id} (${inv.status}), ${inv.paths.length} path(s)` : `skipped: ${inv.skipped}`}`);
-  const own = s.verification.ownership;
-  lines.push(`  verified ownership: ${own.skipped ? `skipped: ${own.skipped}` : `${own.checked} object(s), ${own.problems.length} problem(s)`}`);
-  const probe = s.verification.probe;
-  lines.push(`  probe: ${probe.skipped ? `skipped: ${probe.skipped}` : probe.results.map((r) => `${r.path} ${r.ok ? 'ok' : r.problem}`).join('; ')}`);
+  lines.push(...afterLines(s));
   return `${lines.join('\n')}\n`;
 }
