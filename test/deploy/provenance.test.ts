@@ -6,7 +6,8 @@
  */
 import { CopyObjectCommand, GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { deploySite, listDeploys, type DeployEvent, type DeployOptions } from '../../src/origin/deploy';
-import { parseRecord } from '../../src/origin/deploy/record';
+import type { EdgelockError } from '../../src/errors';
+import { parseRecord, serializeRecord, type DeployRecord } from '../../src/origin/deploy/record';
 import { formatSummary } from '../../src/origin/deploy/report';
 import { startFaultProxy, type FaultProxy } from '../helpers/fault-proxy';
 import { startS3rver, type S3rverHandle } from '../helpers/s3rver';
@@ -185,6 +186,43 @@ describe('the deploy history', () => {
     expect(newest).toMatchObject({ objects: expect.any(Number), retained: expect.any(Number), adopted: expect.any(Boolean) });
     expect(newest.previous).toBe(h.deploys[1]!.id);
     expect(h.deploys[h.deploys.length - 1]).toMatchObject({ id: '20200101T000000000Z-abcdef', problem: expect.stringMatching(/not one edgelock wrote: format/) });
+  });
+});
+
+describe('a record is trusted only as edgelock writes one', () => {
+  const object = { key: 'index.html', md5: 'a'.repeat(32), etag: 'a'.repeat(32), size: 12, contentType: 'text/html; charset=utf-8', cacheControl: 'no-cache' };
+  const record = (objects: unknown[], retained: unknown[] = []): string =>
+    JSON.stringify({ format: 'edgelock.deploy-record/1', id: '20261201T220628000Z-a1b2c3', time: '2026-12-01T22:06:28.000Z', environment: 'dev', bucket: BUCKET, prefix: '', adopted: false, objects, retained });
+
+  test('what serializeRecord writes, it reads back the same', () => {
+    const r = parseRecord('k', record([object, { ...object, key: 'app.js', contentEncoding: 'br' }], [{ ...object, key: 'old.html' }]));
+    expect(parseRecord('k', serializeRecord(r as DeployRecord))).toEqual(r);
+    expect(r.objects[1]).toEqual({ ...object, key: 'app.js', contentEncoding: 'br' });
+  });
+
+  test.each<[string, unknown, string]>([
+    ['not an object', 'index.html', 'objects.1: expected an object'],
+    ['an unknown field', { ...object, owner: 'me' }, 'objects.1.owner: not a field of a recorded object'],
+    ['an empty key', { ...object, key: '' }, 'objects.1.key: expected a non-empty string'],
+    ['an MD5 that is not 32 hex digits', { ...object, md5: 'A'.repeat(32) }, 'objects.1.md5: expected 32 lower-case hex digits'],
+    ['no ETag', { ...object, etag: undefined }, 'objects.1.etag: expected a non-empty string'],
+    ['a fractional size', { ...object, size: 1.5 }, 'objects.1.size: expected a whole number of bytes'],
+    ['a negative size', { ...object, size: -1 }, 'objects.1.size: expected a whole number of bytes'],
+    ['a numeric content type', { ...object, contentType: 1 }, 'objects.1.contentType: expected a string'],
+    ['no Cache-Control', { ...object, cacheControl: undefined }, 'objects.1.cacheControl: expected a string'],
+    ['a boolean Content-Encoding', { ...object, contentEncoding: true }, 'objects.1.contentEncoding: expected a string'],
+  ])('an object with %s is refused, naming where', (_name, bad, where) => {
+    const err = (() => {
+      try {
+        parseRecord('.edgelock/deploys/x.json', record([object, bad]));
+      } catch (e) {
+        return e as EdgelockError;
+      }
+      throw new Error('accepted');
+    })();
+    expect(err.code).toBe('DEPLOY_RECORD_INVALID');
+    expect(err.message).toBe(`the deploy record .edgelock/deploys/x.json is not one edgelock wrote: ${where}`);
+    expect(() => parseRecord('k', record([object], [object, bad]))).toThrow(where.replace('objects', 'retained'));
   });
 });
 

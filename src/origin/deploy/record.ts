@@ -17,17 +17,50 @@ import { EdgelockError } from '../../errors';
 export const DEPLOY_RECORD_PREFIX = `${RESERVED_KEY_PREFIX}deploys/`;
 export const RECORD_FORMAT = 'edgelock.deploy-record/1';
 
-const recordedObject = z.strictObject({
-  key: z.string().min(1),
+/** One object of a record, as edgelock wrote it. */
+export interface RecordedObject {
+  readonly key: string;
   /** Hex MD5 of the file edgelock uploaded. */
-  md5: z.string().regex(/^[0-9a-f]{32}$/),
+  readonly md5: string;
   /** ETag S3 reported for it (without quotes): an MD5, a multipart ETag, or an SSE-KMS ETag. */
-  etag: z.string().min(1),
-  size: z.number().int().min(0),
-  contentType: z.string(),
-  cacheControl: z.string(),
-  contentEncoding: z.string().optional(),
-});
+  readonly etag: string;
+  readonly size: number;
+  readonly contentType: string;
+  readonly cacheControl: string;
+  readonly contentEncoding?: string;
+}
+
+const MD5 = /^[0-9a-f]{32}$/;
+const OBJECT_FIELDS: ReadonlySet<string> = new Set(['key', 'md5', 'etag', 'size', 'contentType', 'cacheControl', 'contentEncoding']);
+
+/**
+ * What is wrong with one listed object (`[field, problem]`), if anything. Checked by hand, not by a
+ * schema: a record lists every object of the site and every deploy reads one, and for thousands of
+ * objects a zod schema costs tens of milliseconds where this costs one or two.
+ */
+export function recordedObjectProblem(o: unknown): readonly [string, string] | undefined {
+  if (typeof o !== 'object' || o === null || Array.isArray(o)) return ['', 'expected an object'];
+  const v = o as Record<string, unknown>;
+  for (const field of Object.keys(v)) if (!OBJECT_FIELDS.has(field)) return [field, 'not a field of a recorded object'];
+  if (typeof v.key !== 'string' || v.key === '') return ['key', 'expected a non-empty string'];
+  if (typeof v.md5 !== 'string' || !MD5.test(v.md5)) return ['md5', 'expected 32 lower-case hex digits'];
+  if (typeof v.etag !== 'string' || v.etag === '') return ['etag', 'expected a non-empty string'];
+  if (typeof v.size !== 'number' || !Number.isInteger(v.size) || v.size < 0) return ['size', 'expected a whole number of bytes'];
+  if (typeof v.contentType !== 'string') return ['contentType', 'expected a string'];
+  if (typeof v.cacheControl !== 'string') return ['cacheControl', 'expected a string'];
+  if (v.contentEncoding !== undefined && typeof v.contentEncoding !== 'string') return ['contentEncoding', 'expected a string'];
+  return undefined;
+}
+
+const recordedObjects = z.array(z.unknown()).superRefine((xs, ctx) => {
+  for (const [i, x] of xs.entries()) {
+    const problem = recordedObjectProblem(x);
+    if (problem) {
+      ctx.addIssue({ code: 'custom', path: problem[0] ? [i, problem[0]] : [i], message: problem[1] });
+      return;
+    }
+  }
+}) as unknown as z.ZodType<RecordedObject[]>;
 
 const deployRecord = z.strictObject({
   format: z.literal(RECORD_FORMAT),
@@ -45,8 +78,8 @@ const deployRecord = z.strictObject({
   previous: z.string().optional(),
   /** This record was written by `edgelock rollback`: it restored the objects of this deploy ID. */
   rollbackOf: z.string().optional(),
-  objects: z.array(recordedObject),
-  retained: z.array(recordedObject),
+  objects: recordedObjects,
+  retained: recordedObjects,
   /**
    * The CloudFront invalidation this deploy created: until it has completed, edges may serve this
    * deploy's predecessor's cached pages, so the next deploy prunes only once it shows Completed.
@@ -54,7 +87,6 @@ const deployRecord = z.strictObject({
   invalidation: z.strictObject({ distributionId: z.string().min(1), id: z.string().min(1) }).optional(),
 });
 
-export type RecordedObject = z.infer<typeof recordedObject>;
 export type DeployRecord = z.infer<typeof deployRecord>;
 
 /** A new deploy ID for `now`: sorts by time, unique enough for one bucket. */
