@@ -9,7 +9,7 @@ import { DeployError, deploySite } from '../../src/origin/deploy';
 import { scanSite } from '../../src/origin/deploy/local-files';
 import { assertNoPublicGrant } from '../../src/origin/deploy/ownership';
 import { s3Error } from '../helpers/aws-errors';
-import { asRemote, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, listing, OAI_ID, objectAcl, ownershipControls } from './aws-mocks';
+import { asRemote, BUCKET_OWNER_ID, bucketAcl, callerIdentity, DEPLOYER_ID, listing, mockRecord, OAI_ID, objectAcl, ownershipControls, RECORD_KEY } from './aws-mocks';
 import { makeSite, rejection, sampleSite, testConfig, type Site } from './fixtures';
 
 const s3Mock = mockClient(S3Client);
@@ -211,6 +211,35 @@ describe('the seed: ObjectWriter bucket in account B, deploy from account A, Blo
     s3Mock.on(GetObjectAclCommand, { Key: 'assets/app.3f9a1c2b.css' }).resolves(objectAcl(DEPLOYER_ID));
     await expect(run()).rejects.toThrow(new RegExp(`assets/app\\.3f9a1c2b\\.css is owned by ${DEPLOYER_ID}, not the bucket owner ${BUCKET_OWNER_ID}`));
     expect((await rejection(run())).code).toBe('DEPLOY_VERIFY_FAILED');
+  });
+});
+
+describe('a deploy that writes nothing', () => {
+  test('reads no ownership, sends no ACL and checks no object, and says so instead of claiming a check', async () => {
+    // The last record lists the site exactly as it is: a no-op, whatever the bucket's ownership.
+    const local = (await scanSite(site.dir)).files;
+    mockRecord(s3Mock, local.map((f) => ({ ...asRemote(f), md5: f.md5 })));
+    s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerPreferred'));
+    const summary = await run();
+    expect(summary.counts).toMatchObject({ unchanged: local.length, uploaded: 0, deleted: 0 });
+    expect(summary.ownership).toEqual({ reading: 'not read (nothing to write)', acl: 'not read: this deploy writes nothing' });
+    expect(summary.verification.ownership).toEqual({ checked: 0, problems: [], skipped: 'nothing was written (edgelock doctor --sweep checks a whole bucket)' });
+    expect(summary.record).toMatchObject({ previous: RECORD_KEY });
+    expect(s3Mock.commandCalls(GetBucketOwnershipControlsCommand)).toHaveLength(0);
+    expect(s3Mock.commandCalls(GetBucketAclCommand)).toHaveLength(0);
+    expect(s3Mock.commandCalls(GetObjectAclCommand)).toHaveLength(0);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  test('one changed file and the same bucket: the ownership is read and every site object checked', async () => {
+    const local = (await scanSite(site.dir)).files;
+    mockRecord(s3Mock, local.map((f, i) => ({ ...asRemote(f), md5: f.md5, ...(i === 0 ? { etag: 'older', md5: '1'.repeat(32) } : {}) })));
+    s3Mock.on(GetBucketOwnershipControlsCommand).resolves(ownershipControls('BucketOwnerPreferred'));
+    const summary = await run();
+    expect(summary.counts).toMatchObject({ uploaded: 1 });
+    expect(summary.ownership.reading).toBe('BucketOwnerPreferred');
+    expect(putInputs().map(aclFields)).toEqual([{ ACL: 'bucket-owner-full-control' }]);
+    expect(s3Mock.commandCalls(GetObjectAclCommand)).toHaveLength(local.length);
   });
 });
 

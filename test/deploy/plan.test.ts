@@ -167,7 +167,7 @@ describe('the ownership is read only for a deploy that writes', () => {
   ])('%s', (_name, plan, writes) => {
     const p = plan();
     expect(planWrites(p)).toBe(writes);
-    expect(p.acl).toMatchObject({ params: {}, description: 'not read: this deploy writes nothing' });
+    expect(p.acl).toMatchObject({ params: {}, verify: 'nothing-written', description: 'not read: this deploy writes nothing' });
   });
 
   test('a plan that writes with the ownership unread is refused before any request', async () => {

@@ -28,8 +28,8 @@ export interface AclParams {
 
 export interface AclDecision {
   readonly params: AclParams;
-  /** How objects will be checked after upload. */
-  readonly verify: 'none-needed' | 'owner-or-oai-grant' | 'owner' | 'unsupported';
+  /** How objects will be checked after upload ('nothing-written': a deploy that writes nothing checks nothing). */
+  readonly verify: 'none-needed' | 'owner-or-oai-grant' | 'owner' | 'unsupported' | 'nothing-written';
   /** One line for the summary, e.g. "BucketOwnerEnforced: no ACL sent". */
   readonly description: string;
   readonly warnings: readonly string[];
@@ -47,7 +47,7 @@ export interface AclContext {
 /** Decides the ACL for every object of this deploy, or throws before anything is written. */
 export function decideAcl(ctx: AclContext): AclDecision {
   const { env, reading } = ctx;
-  if (reading.kind === 'unread') return { params: {}, verify: 'none-needed', description: 'not read: this deploy writes nothing', warnings: [] };
+  if (reading.kind === 'unread') return { params: {}, verify: 'nothing-written', description: 'not read: this deploy writes nothing', warnings: [] };
   if (reading.kind === 'unsupported') {
     return { params: {}, verify: 'unsupported', description: 'the endpoint does not implement Object Ownership (not AWS S3): no ACL sent, ownership not checked', warnings: [] };
   }

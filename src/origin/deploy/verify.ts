@@ -45,6 +45,7 @@ export async function verifyOwnership(
 ): Promise<OwnershipCheck> {
   if (decision.verify === 'unsupported') return { checked: 0, problems: [], skipped: 'the endpoint does not implement object ACLs' };
   if (decision.verify === 'none-needed') return { checked: 0, problems: [], skipped: 'BucketOwnerEnforced: S3 guarantees the bucket owner owns every object' };
+  if (decision.verify === 'nothing-written') return { checked: 0, problems: [], skipped: 'nothing was written (edgelock doctor --sweep checks a whole bucket)' };
   const problems: OwnershipProblem[] = [];
   await runPool(keys, context.concurrency, async (key) => {
     let problem: string | undefined;
