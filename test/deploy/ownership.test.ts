@@ -238,7 +238,7 @@ describe('a deploy that writes nothing', () => {
     const summary = await run();
     expect(summary.counts).toMatchObject({ uploaded: 1 });
     expect(summary.ownership.reading).toBe('BucketOwnerPreferred');
-    expect(putInputs().map(aclFields)).toEqual([{ ACL: 'bucket-owner-full-control' }]);
+    expect(putInputs().map((i) => aclFields(i as unknown as Record<string, unknown>))).toEqual([{ ACL: 'bucket-owner-full-control' }]);
     expect(s3Mock.commandCalls(GetObjectAclCommand)).toHaveLength(local.length);
   });
 });
