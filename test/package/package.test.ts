@@ -1,7 +1,7 @@
 /**
  * edgelock as users get it: the packed tarball installed into a fresh project (offline, from
  * npm's cache). Without the cdktf peers the CLI builds and `edgelock/cdktf` says what to install;
- * with them, CommonJS, ESM and TypeScript (node16 and bundler resolution, skipLibCheck false)
+ * with them, CommonJS, ESM and TypeScript (node16 resolution with skipLibCheck false, and bundler)
  * import every entry, and a plain `node main.js` app synthesizes the stacks. One project, shared.
  */
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -124,7 +124,9 @@ describe('with the peers', () => {
     writeFileSync(path.join(dir, 'entries.ts'), ENTRIES.map((e, i) => `import * as m${i} from '${e}';\nexport const e${i} = m${i};`).join('\n') + '\n');
     writeFileSync(path.join(dir, 'tsconfig.json'), JSON.stringify({
       compilerOptions: {
-        strict: true, noEmit: true, skipLibCheck: false, target: 'ES2022', types: ['node'],
+        // The declarations themselves (edgelock's and those they pull in) are checked once, under
+        // node16; the bundler pass checks how every entry resolves and types the app.
+        strict: true, noEmit: true, skipLibCheck: resolution === 'bundler', target: 'ES2022', types: ['node'],
         ...(resolution === 'node16' ? { module: 'node16', moduleResolution: 'node16' } : { module: 'preserve', moduleResolution: 'bundler' }),
       },
       files: ['app.ts', 'entries.ts'],
@@ -139,7 +141,7 @@ describe('with the peers', () => {
   // No tsc outlives the test file (and its temporary folder).
   afterAll(() => Promise.all(Object.values(checks)), 120_000);
 
-  it.each(['node16', 'bundler'] as const)('TypeScript (moduleResolution %s, skipLibCheck false) type-checks a user app', async (resolution) => {
+  it.each([['node16', 'false'], ['bundler', 'true']] as const)('TypeScript (moduleResolution %s, skipLibCheck %s) type-checks a user app', async (resolution, _skipLibCheck) => {
     const r = await checks[resolution];
     expect(r.stdout + r.stderr).toBe('');
     expect(r.status).toBe(0);
