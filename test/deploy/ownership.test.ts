@@ -231,6 +231,19 @@ describe('a deploy that writes nothing', () => {
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
   });
 
+  test('a refusal the ownership cannot change is said without reading it, even when that read would fail', async () => {
+    const secret = makeSite({ 'index.html': '<p>hi</p>', 'certs/server.pem': 'not really a key' });
+    try {
+      s3Mock.on(GetBucketOwnershipControlsCommand).rejects(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:443'), { code: 'ECONNREFUSED' }));
+      const err = await rejection(deploySite({ config: testConfig(), env: 'dev', dir: secret.dir, credentials: { accessKeyId: 'AKIAEXAMPLE', secretAccessKey: 'x' } }));
+      expect(err.code).toBe('DEPLOY_REFUSED_SECRETS');
+      expect(s3Mock.commandCalls(GetBucketOwnershipControlsCommand)).toHaveLength(0);
+      expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(0);
+    } finally {
+      secret.cleanup();
+    }
+  });
+
   test('one changed file and the same bucket: the ownership is read and every site object checked', async () => {
     const local = (await scanSite(site.dir)).files;
     mockRecord(s3Mock, local.map((f, i) => ({ ...asRemote(f), md5: f.md5, ...(i === 0 ? { etag: 'older', md5: '1'.repeat(32) } : {}) })));

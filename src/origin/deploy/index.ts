@@ -4,11 +4,11 @@
  * ownership, every step and why any is skipped), do (execute.ts: upload assets, check them, upload
  * HTML, check it, invalidate, probe, and only then prune), show (report.ts).
  */
+import type { ResolvedConfig, ResolvedEnvironment } from '../../config/schema';
 import { connectEnvironment } from './clients';
 import { executePlan } from './execute';
 import { checkSiteFolder, scanSite } from './local-files';
 import { resolveDeployOptions } from './options';
-import type { ResolvedConfig, ResolvedEnvironment } from '../../config/schema';
 import { planDeploy, planWrites, type DeployFacts, type DeployPlan, type PlanSettings, type RefusedDeploy } from './plan';
 import { preflightSettings } from './preflight';
 import { preflightSite } from './preflight-read';
@@ -31,9 +31,9 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
   const io: S3Io = { s3: clients.s3, bucket: env.bucket, attempts: config.deploy.maxAttempts };
 
   emit({ type: 'phase', phase: 'plan', total: 0 });
-  // The last deploy is read while the site folder is: neither needs the other. A problem with the
-  // folder (a link out of it, a secret) is said first; the reads only read.
-  // A folder refused this way stops the reads, so no retry outlives the deploy.
+  // The last deploy is read while the site folder is: neither needs the other, and the reads only
+  // read. A folder refused meanwhile (a link out of it, nothing to publish) is what the deploy
+  // says, and it stops the reads, so no retry outlives the command.
   const early = new AbortController();
   const last = readLastDeploy({ ...io, signal: early.signal }, prefix);
   last.catch(() => undefined); // awaited below, once the folder is read
@@ -82,7 +82,9 @@ const UNREAD = { reading: { kind: 'unread' } } as const;
  * Plans the deploy. The bucket's ownership decides the ACL of every write, so it is read only for a
  * deploy that writes: a first plan, without the pre-flight, says whether this one does, and then
  * the reading runs beside the pre-flight. The pre-flight can only keep keys from the prune or
- * refuse, never add a write; a plan that writes or refuses without the reading is planned again with it.
+ * refuse, never add a write. Without the reading, a plan that writes is planned again with it, and
+ * so is one refused for too many deletes (planDeploy decides the ACL first, and it may refuse
+ * first); a refusal for secrets or missing references comes before the ACL and stands.
  */
 async function planWithOwnership(facts: ComparedFacts, settings: PlanSettings, check: () => Promise<Preflight>, readOwnership: () => Promise<OwnershipFacts>): Promise<DeployPlan | RefusedDeploy> {
   const draft = planDeploy({ ...facts, ...UNREAD }, settings);
@@ -90,8 +92,8 @@ async function planWithOwnership(facts: ComparedFacts, settings: PlanSettings, c
   early?.catch(() => undefined); // awaited below, after the pre-flight
   const checked = await check();
   const plan = planDeploy({ ...facts, preflight: checked, ...(early ? await early : UNREAD) }, settings);
-  if (early || (plan.kind === 'deploy' && !planWrites(plan))) return plan;
-  return planDeploy({ ...facts, preflight: checked, ...(await readOwnership()) }, settings);
+  const needsReading = !early && (plan.kind === 'deploy' ? planWrites(plan) : plan.refusal.code === 'DEPLOY_REFUSED_TOO_MANY_DELETES');
+  return needsReading ? planDeploy({ ...facts, preflight: checked, ...(await readOwnership()) }, settings) : plan;
 }
 
 export { DeployError, type DeploySummary } from './summary';
