@@ -262,6 +262,13 @@ export const deploySchema = z.strictObject({
    * @default 6
    */
   maxAttempts: z.number().int().min(1).max(20).default(6),
+  /**
+   * Seconds a connection to AWS may take to open, and a request may go without receiving a byte,
+   * before it fails as a network error (and is retried like one). S3 keeps slow copies and
+   * multipart completions alive with whitespace, so only an endpoint that stopped answering trips it.
+   * @default 60
+   */
+  requestTimeoutSeconds: z.number().int().min(1).max(3600).default(60),
   /** CloudFront invalidation after the new HTML is uploaded. */
   invalidation: z
     .strictObject({

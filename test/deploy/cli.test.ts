@@ -131,6 +131,27 @@ describe('edgelock deploy', () => {
     }
   });
 
+  test('an endpoint that accepts and never answers fails the deploy after deploy.requestTimeoutSeconds: exit 2, AWS_UNREACHABLE', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => void sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const project = tempDir('edgelock-cli-timeout-');
+    writeFileSync(
+      path.join(project, 'edgelock.config.json'),
+      JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, deploy: { requestTimeoutSeconds: 1, maxAttempts: 1 }, environments: { dev: { accountId: '222222222222', region: 'eu-west-1', auth: false, bucket: BUCKET } } }),
+    );
+    try {
+      const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', `http://127.0.0.1:${(silent.address() as AddressInfo).port}`], { cwd: project, env });
+      expect(r.status).toBe(2);
+      expect(r.stderr).toMatch(/in bucket acme-site-dev got no answer from AWS \(.*\): check the network, proxy and any AWS_ENDPOINT_URL or --endpoint/);
+      expect(r.stderr).not.toMatch(/\n\s+at /);
+      expect(sockets.size).toBeGreaterThan(0);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      silent.close();
+    }
+  });
+
   test('AWS unreachable is exit 2, AWS_UNREACHABLE\'s message naming the endpoint to check, no stack trace', async () => {
     const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', 'http://127.0.0.1:9'], { cwd: dir, env });
     expect(r.status).toBe(2);

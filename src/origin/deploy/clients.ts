@@ -32,10 +32,17 @@ export interface ClientOptions {
   readonly endpoint?: string;
   readonly credentials?: AwsCredentialIdentity;
   readonly maxAttempts: number;
+  /** A connection not made, or a request that receives nothing, for this long fails (as a network error). */
+  readonly timeoutMs?: number;
 }
 
 export function createClients(o: ClientOptions, given: GivenClients = {}): DeployClients {
-  const common = { maxAttempts: o.maxAttempts, ...(o.credentials ? { credentials: o.credentials } : {}) };
+  const common = {
+    maxAttempts: o.maxAttempts,
+    ...(o.credentials ? { credentials: o.credentials } : {}),
+    // The SDK sets no idle timeout: without one, an endpoint that accepts and never answers holds a deploy forever.
+    ...(o.timeoutMs ? { requestHandler: { connectionTimeout: o.timeoutMs, socketTimeout: o.timeoutMs } } : {}),
+  };
   const s3 = given.s3 ?? new S3Client({
     ...common,
     // A deploy sends thousands of the same few commands: resolve each one's middleware once, not per
@@ -57,6 +64,8 @@ export interface ConnectOptions {
   readonly region: string;
   readonly endpoint?: string;
   readonly credentials?: AwsCredentialIdentity;
+  /** deploy.requestTimeoutSeconds, in ms. */
+  readonly timeoutMs?: number;
   /** Assume this role first (its account was checked against the environment's). */
   readonly roleArn?: string;
   readonly sessionName: string;
@@ -76,13 +85,19 @@ export interface ReachOptions {
 }
 
 /** The clients for one environment's bucket, the session named for the project, the environment and what runs. */
-export function connectEnvironment(o: ReachOptions, env: { readonly name: string; readonly region: string }, project: string, what: 'deploy' | 'rollback'): Promise<DeployClients> {
+export function connectEnvironment(
+  o: ReachOptions,
+  env: { readonly name: string; readonly region: string },
+  config: { readonly project: string; readonly deploy: { readonly requestTimeoutSeconds: number } },
+  what: 'deploy' | 'deploys' | 'rollback',
+): Promise<DeployClients> {
   return connect({
     region: env.region,
+    timeoutMs: config.deploy.requestTimeoutSeconds * 1000,
     ...(o.endpoint ? { endpoint: o.endpoint } : {}),
     ...(o.credentials ? { credentials: o.credentials } : {}),
     ...(o.roleArn ? { roleArn: o.roleArn } : {}),
-    sessionName: `edgelock-${what}-${project}-${env.name}`,
+    sessionName: `edgelock-${what}-${config.project}-${env.name}`,
     ...(o.clients ? { given: o.clients } : {}),
   });
 }
@@ -99,11 +114,12 @@ export async function distributionDomain(clients: DeployClients, id: string, cod
 /** The deploy's clients, through the deploy role when one is given. */
 export async function connect(o: ConnectOptions): Promise<DeployClients> {
   let credentials = o.credentials;
+  const timeout = o.timeoutMs ? { timeoutMs: o.timeoutMs } : {};
   if (o.roleArn) {
-    const base = await createClients({ region: o.region, maxAttempts: 3, ...(credentials ? { credentials } : {}) }, o.given).sts();
+    const base = await createClients({ region: o.region, maxAttempts: 3, ...timeout, ...(credentials ? { credentials } : {}) }, o.given).sts();
     credentials = await assumeRole(base, o.roleArn, o.sessionName);
   }
-  return createClients({ region: o.region, maxAttempts: 3, ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(credentials ? { credentials } : {}) }, o.given);
+  return createClients({ region: o.region, maxAttempts: 3, ...timeout, ...(o.endpoint ? { endpoint: o.endpoint } : {}), ...(credentials ? { credentials } : {}) }, o.given);
 }
 
 const ROLE_ARN = /^arn:aws[a-z-]*:iam::(\d{12}):role\/[\w+=,.@/-]+$/;

@@ -4,7 +4,7 @@
  */
 import { EdgelockError } from '../../errors';
 import { runPool } from '../pool';
-import { connect } from './clients';
+import { connectEnvironment } from './clients';
 import { resolveDeployOptions } from './options';
 import { parseRecord, recordFolder, type DeployRecord } from './record';
 import type { StoredRecord } from './rollback-plan';
@@ -73,14 +73,7 @@ export type HistoryOptions = Pick<DeployOptions, 'config' | 'env' | 'endpoint' |
 /** Lists an environment's deploys (the library's `edgelock deploys`). */
 export async function listDeploys(options: HistoryOptions): Promise<{ readonly environment: string; readonly bucket: string; readonly prefix: string; readonly deploys: readonly DeployHistoryEntry[] }> {
   const { env } = resolveDeployOptions({ ...options, dir: '.' }, {});
-  const clients = await connect({
-    region: env.region,
-    ...(options.endpoint ? { endpoint: options.endpoint } : {}),
-    ...(options.credentials ? { credentials: options.credentials } : {}),
-    ...(options.roleArn ? { roleArn: options.roleArn } : {}),
-    sessionName: `edgelock-deploys-${options.config.project}-${env.name}`,
-    ...(options.clients ? { given: options.clients } : {}),
-  });
+  const clients = await connectEnvironment(options, env, options.config, 'deploys');
   const prefix = options.config.deploy.prefix;
   const io: S3Io = { s3: clients.s3, bucket: env.bucket, attempts: options.config.deploy.maxAttempts };
   return { environment: env.name, bucket: env.bucket, prefix, deploys: await readHistory(io, prefix) };

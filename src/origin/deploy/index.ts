@@ -27,7 +27,7 @@ export async function deploySite(options: DeployOptions): Promise<DeploySummary>
 
   // No site folder is bad input, said before any AWS request.
   await checkSiteFolder(options.dir);
-  const clients = await connectEnvironment(options, env, config.project, 'deploy');
+  const clients = await connectEnvironment(options, env, config, 'deploy');
   const io: S3Io = { s3: clients.s3, bucket: env.bucket, attempts: config.deploy.maxAttempts };
 
   emit({ type: 'phase', phase: 'plan', total: 0 });

@@ -57,7 +57,7 @@ export async function rollbackSite(options: RollbackOptions): Promise<RollbackSu
   const { env } = resolved;
   const s = resolved.plan;
   const emit = options.onEvent ?? (() => undefined);
-  const clients = await connectEnvironment(options, env, config.project, 'rollback');
+  const clients = await connectEnvironment(options, env, config, 'rollback');
   const io: S3Io = { s3: clients.s3, bucket: env.bucket, attempts: config.deploy.maxAttempts };
   const prefix = config.deploy.prefix;
 
