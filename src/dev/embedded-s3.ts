@@ -12,6 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { EdgelockError } from '../errors';
 import { objectStamp, plainReadKey, ReadMemo, type ReadMemoOptions } from './s3-reads';
+import { awaitObjectWrites, type S3rverStore } from './s3rver-writes';
 import { parseQuery, verifySigV4, type Credentials } from './sigv4';
 
 export interface S3LogEntry {
@@ -65,7 +66,7 @@ export interface EmbeddedS3 {
 
 interface S3rverInstance {
   configureBuckets(): Promise<unknown>;
-  store: { existsObject(bucket: string, key: string): Promise<boolean>; getResourcePath(bucket: string, key: string, resource: string): string };
+  store: S3rverStore & { existsObject(bucket: string, key: string): Promise<boolean> };
   callback(): (req: http.IncomingMessage, res: http.ServerResponse) => void;
   logger: { close(): void };
 }
@@ -175,6 +176,8 @@ export async function startEmbeddedS3(options: EmbeddedS3Options): Promise<Embed
     vhostBuckets: true,
     configureBuckets: options.buckets.map((name) => ({ name })),
   });
+  // A PUT is answered only once a GET would see its bytes (s3rver-writes.ts).
+  awaitObjectWrites(s3.store);
   await s3.configureBuckets();
   const app = s3.callback();
   const log: S3LogEntry[] = [];

@@ -2,12 +2,14 @@
  * The embedded S3 is private: only requests signed with its key pass. s3rver alone serves
  * anonymous requests and never checks SigV4 signatures; these tests prove the gate does both.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
 import http from 'node:http';
 import path from 'node:path';
 import { DeleteObjectCommand, GetBucketOwnershipControlsCommand, GetObjectCommand, PutObjectAclCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { getObjectTarget, startEmbeddedS3, type EmbeddedS3 } from '../../src/dev/embedded-s3';
 import { plainReadKey } from '../../src/dev/s3-reads';
+import { awaitObjectWrites, type S3rverStore } from '../../src/dev/s3rver-writes';
 import { tempDir } from '../helpers/temp';
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
@@ -371,5 +373,38 @@ describe('SigV4 without a query string agrees with the AWS SDK\'s signer', () =>
       const rawHeaders = Object.entries({ via: 'v', ...ours, authorization, host }).flat();
       expect(await verifySigV4({ method: 'GET', path: '/a', query: {}, rawHeaders }, keys, date.getTime())).toMatchObject({ ok: false, code: 'SignatureDoesNotMatch' });
     }
+  });
+});
+
+describe('s3rver\'s putObject, answered only once the object file is written', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const FilesystemStore = require('s3rver/lib/stores/filesystem') as new (dir: string) => S3rverStore;
+  const content = Buffer.from(Array.from({ length: 300_000 }, (_, i) => i % 251));
+  const chunked = () => Readable.from(Array.from({ length: 30 }, (_, i) => content.subarray(i * 10_000, (i + 1) * 10_000)));
+  const metadata = { 'content-type': 'text/css', 'cache-control': 'no-cache', 'x-amz-meta-release': '42', 'x-amz-unrelated': 'dropped' };
+
+  test.each([['a Buffer', () => content], ['a stream of 30 chunks', chunked]] as const)('%s: every byte is in the file when it resolves, with the files s3rver itself writes', async (_name, body) => {
+    const theirs = new FilesystemStore(tempDir('edgelock-s3rver-theirs-'));
+    const ours = new FilesystemStore(tempDir('edgelock-s3rver-ours-'));
+    awaitObjectWrites(ours);
+    const fromOurs = await ours.putObject({ bucket: 'b', key: 'css/site.css', metadata, content: body() });
+    // Read at once, in the same turn of the event loop as the answer.
+    expect(readFileSync(ours.getResourcePath('b', 'css/site.css', 'object')).equals(content)).toBe(true);
+    const fromTheirs = await theirs.putObject({ bucket: 'b', key: 'css/site.css', metadata, content: body() });
+    expect(fromOurs).toEqual(fromTheirs);
+    expect(fromOurs).toEqual({ size: content.length, md5: createHash('md5').update(content).digest('hex') });
+    await new Promise((resolve) => setTimeout(resolve, 50)); // theirs may still be writing
+    const files = (store: S3rverStore) => {
+      const folder = path.dirname(store.getResourcePath('b', 'css/site.css', 'object'));
+      return Object.fromEntries(readdirSync(folder).map((f) => [f, readFileSync(path.join(folder, f)).toString('base64')]));
+    };
+    expect(files(ours)).toEqual(files(theirs));
+  });
+
+  test('a body that fails fails the PUT', async () => {
+    const ours = new FilesystemStore(tempDir('edgelock-s3rver-ours-'));
+    awaitObjectWrites(ours);
+    const broken = new Readable({ read() { this.destroy(new Error('client went away')); } });
+    await expect(ours.putObject({ bucket: 'b', key: 'x', metadata: {}, content: broken })).rejects.toThrow('client went away');
   });
 });

@@ -12,10 +12,11 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { awaitObjectWrites, type S3rverStore } from '../../src/dev/s3rver-writes';
 
 // s3rver ships no types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-const S3rver = require('s3rver') as new (options: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void> };
+const S3rver = require('s3rver') as new (options: Record<string, unknown>) => { run(): Promise<AddressInfo>; close(): Promise<void>; store: S3rverStore };
 
 /** The key pair s3rver accepts (its built-in account). */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -41,6 +42,8 @@ export async function startS3rver(buckets: readonly string[]): Promise<S3rverHan
     configureBuckets: buckets.map((name) => ({ name })),
     vhostBuckets: false,
   });
+  // As the embedded S3 does: a PUT is answered once its bytes are in the file.
+  awaitObjectWrites(server.store);
   const addr = await server.run();
   const endpoint = `http://127.0.0.1:${addr.port}`;
   const clients: S3Client[] = [];
