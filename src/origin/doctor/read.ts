@@ -34,8 +34,8 @@ import {
   GetAccessPointPolicyCommand,
   GetAccessPointPolicyForObjectLambdaCommand,
   GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
-  ListAccessPointsCommand,
-  ListAccessPointsForObjectLambdaCommand,
+  paginateListAccessPoints,
+  paginateListAccessPointsForObjectLambda,
   type AccessPoint,
   type ObjectLambdaAccessPoint,
 } from '@aws-sdk/client-s3-control';
@@ -51,6 +51,15 @@ export interface AwsReadsOptions {
   readonly accountId: string;
   readonly bucket: string;
   readonly distributionId: string;
+}
+
+/** The first `max` pages of an SDK paginator (a listing that would go on is cut there). */
+async function* firstPages<T>(pages: AsyncIterable<T>, max: number): AsyncGenerator<T> {
+  let n = 0;
+  for await (const page of pages) {
+    yield page;
+    if (++n >= max) return;
+  }
 }
 
 export class AwsReads {
@@ -173,13 +182,7 @@ export class AwsReads {
   accessPoints(maxPages = 20) {
     return this.once(`s3control:ListAccessPoints(AccountId=${this.accountId})`, async () => {
       const out: AccessPoint[] = [];
-      let token: string | undefined;
-      for (let page = 0; page < maxPages; page++) {
-        const r = await this.clients.s3control.send(new ListAccessPointsCommand({ AccountId: this.accountId, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
-        out.push(...(r.AccessPointList ?? []));
-        token = r.NextToken;
-        if (!token) break;
-      }
+      for await (const r of firstPages(paginateListAccessPoints({ client: this.clients.s3control, pageSize: 1000 }, { AccountId: this.accountId }), maxPages)) out.push(...(r.AccessPointList ?? []));
       return out;
     });
   }
@@ -196,13 +199,7 @@ export class AwsReads {
   objectLambdaAccessPoints(maxPages = 20) {
     return this.once(`s3control:ListAccessPointsForObjectLambda(AccountId=${this.accountId})`, async () => {
       const out: ObjectLambdaAccessPoint[] = [];
-      let token: string | undefined;
-      for (let page = 0; page < maxPages; page++) {
-        const r = await this.clients.s3control.send(new ListAccessPointsForObjectLambdaCommand({ AccountId: this.accountId, MaxResults: 1000, ...(token ? { NextToken: token } : {}) }));
-        out.push(...(r.ObjectLambdaAccessPointList ?? []));
-        token = r.NextToken;
-        if (!token) break;
-      }
+      for await (const r of firstPages(paginateListAccessPointsForObjectLambda({ client: this.clients.s3control, pageSize: 1000 }, { AccountId: this.accountId }), maxPages)) out.push(...(r.ObjectLambdaAccessPointList ?? []));
       return out;
     });
   }
