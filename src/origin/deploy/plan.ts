@@ -18,7 +18,7 @@ import { decideAcl, type AclDecision, type OwnershipReading } from './ownership'
 import { patternMatcher } from './patterns';
 import { refuseMissingReferences, type MissingReference } from './preflight';
 import { decidePrune, type PruneRules } from './prune';
-import { PENDING_FORMAT, pendingKey, recordKey, writtenByEdgelock, type DeployRecord, type RecordedObject } from './record';
+import { PENDING_FORMAT, pendingKey, RECORDED_OBJECT_FIELDS, recordKey, writtenByEdgelock, type DeployRecord, type RecordedObject } from './record';
 import type { SkippedFile } from './site-filter';
 import type { ProbeTarget } from './verify';
 
@@ -390,14 +390,10 @@ export function sameContents(a: DeployRecord, b: DeployRecord): boolean {
   return a.prefix === b.prefix && sameObjects(a.objects, b.objects) && sameObjects(a.retained, b.retained);
 }
 
-const RECORDED_FIELDS = ['key', 'md5', 'etag', 'size', 'contentType', 'cacheControl', 'contentEncoding'] as const satisfies readonly (keyof RecordedObject)[];
-// A field added to RecordedObject and not to the list above fails to compile here.
-const everyField: [Exclude<keyof RecordedObject, (typeof RECORDED_FIELDS)[number]>] extends [never] ? true : never = true;
-void everyField;
 
 /** Field by field, in order (a record's objects are strict: these are all the fields they have). */
 function sameObjects(a: readonly RecordedObject[], b: readonly RecordedObject[]): boolean {
-  return a.length === b.length && a.every((o, i) => RECORDED_FIELDS.every((f) => o[f] === b[i]![f]));
+  return a.length === b.length && a.every((o, i) => RECORDED_OBJECT_FIELDS.every((f) => o[f] === b[i]![f]));
 }
 
 /** The record this deploy will write, with the listing's ETags until the executor knows the stored ones. */

@@ -31,7 +31,12 @@ export interface RecordedObject {
 }
 
 const MD5 = /^[0-9a-f]{32}$/;
-const OBJECT_FIELDS: ReadonlySet<string> = new Set(['key', 'md5', 'etag', 'size', 'contentType', 'cacheControl', 'contentEncoding']);
+/** Every field a recorded object may have. */
+export const RECORDED_OBJECT_FIELDS = ['key', 'md5', 'etag', 'size', 'contentType', 'cacheControl', 'contentEncoding'] as const satisfies readonly (keyof RecordedObject)[];
+// A field added to RecordedObject and not to the list above fails to compile here.
+const everyField: [Exclude<keyof RecordedObject, (typeof RECORDED_OBJECT_FIELDS)[number]>] extends [never] ? true : never = true;
+void everyField;
+const OBJECT_FIELDS: ReadonlySet<string> = new Set(RECORDED_OBJECT_FIELDS);
 
 /**
  * What is wrong with one listed object (`[field, problem]`), if anything. Checked by hand, not by a
