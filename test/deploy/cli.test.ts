@@ -30,6 +30,21 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** An endpoint that accepts connections and never answers (a stuck proxy, a blackholed service). */
+async function silentEndpoint(): Promise<{ endpoint: string; connections(): number; close(): void }> {
+  const sockets = new Set<Socket>();
+  const server = createServer((socket) => void sockets.add(socket));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    connections: () => sockets.size,
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      server.close();
+    },
+  };
+}
+
 describe('edgelock deploy', () => {
   test('--dry-run prints the plan and changes nothing', async () => {
     const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', server.endpoint, '--dry-run'], { cwd: dir, env });
@@ -114,40 +129,34 @@ describe('edgelock deploy', () => {
   test('a folder refused while the bucket is being read ends the command: the reads stop, even against a bucket that never answers', async () => {
     // The records are read while the folder is; a link out of the folder refuses the deploy, and
     // the read in flight (to an endpoint that accepts and never answers) must not keep the CLI alive.
-    const sockets = new Set<Socket>();
-    const silent = createServer((socket) => void sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silent = await silentEndpoint();
     const bad = makeSite({ 'index.html': '<p>hi</p>' });
     symlinkSync('/etc/hostname', path.join(bad.dir, 'host'));
     try {
-      const r = await runCliAsync(['deploy', bad.dir, '--env', 'dev', '--endpoint', `http://127.0.0.1:${(silent.address() as AddressInfo).port}`], { cwd: dir, env });
+      const r = await runCliAsync(['deploy', bad.dir, '--env', 'dev', '--endpoint', silent.endpoint], { cwd: dir, env });
       expect(r.status).toBe(1);
       expect(r.stderr).toMatch(/refusing to deploy: the symbolic link .*host points to \/etc\/hostname, outside the site folder/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
     } finally {
-      for (const socket of sockets) socket.destroy();
       silent.close();
       bad.cleanup();
     }
   });
 
   test('an endpoint that accepts and never answers fails the deploy after deploy.requestTimeoutSeconds: exit 2, AWS_UNREACHABLE', async () => {
-    const sockets = new Set<Socket>();
-    const silent = createServer((socket) => void sockets.add(socket));
-    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const silent = await silentEndpoint();
     const project = tempDir('edgelock-cli-timeout-');
     writeFileSync(
       path.join(project, 'edgelock.config.json'),
       JSON.stringify({ project: 'acme-web', tools: { accountId: '111111111111' }, deploy: { requestTimeoutSeconds: 1, maxAttempts: 1 }, environments: { dev: { accountId: '222222222222', region: 'eu-west-1', auth: false, bucket: BUCKET } } }),
     );
     try {
-      const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', `http://127.0.0.1:${(silent.address() as AddressInfo).port}`], { cwd: project, env });
+      const r = await runCliAsync(['deploy', site.dir, '--env', 'dev', '--endpoint', silent.endpoint], { cwd: project, env });
       expect(r.status).toBe(2);
       expect(r.stderr).toMatch(/in bucket acme-site-dev got no answer from AWS \(.*\): check the network, proxy and any AWS_ENDPOINT_URL or --endpoint/);
       expect(r.stderr).not.toMatch(/\n\s+at /);
-      expect(sockets.size).toBeGreaterThan(0);
+      expect(silent.connections()).toBeGreaterThan(0);
     } finally {
-      for (const socket of sockets) socket.destroy();
       silent.close();
     }
   });
