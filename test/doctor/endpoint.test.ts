@@ -248,19 +248,24 @@ describe('the replay and access point answers, from the wire: the test worlds gi
 describe('listings that page: every page the SDK paginator gives, up to a cap', () => {
   const pageOf = (names: string[], next?: string) => ({ AccessPointList: names.map((n) => ({ Name: n, NetworkOrigin: 'Internet' as const, Bucket: BUCKET })), ...(next ? { NextToken: next } : {}) });
 
-  test('ListAccessPoints: the pages are followed by NextToken, 1,000 at a time', async () => {
-    const { S3ControlClient, ListAccessPointsCommand } = await import('@aws-sdk/client-s3-control');
+  /** The doctor's reads over an S3 Control client of their own, mocked at the instance. */
+  const pagedReads = async () => {
+    const { S3ControlClient } = await import('@aws-sdk/client-s3-control');
     const { mockClient } = await import('aws-sdk-client-mock');
     const { AwsReads } = await import('../../src/origin/doctor/read');
     const s3control = new S3ControlClient({ region: 'eu-west-1' });
-    const mock = mockClient(s3control);
+    return { mock: mockClient(s3control), reads: new AwsReads({ clients: { s3control } as never, accountId: '333333333333', bucket: BUCKET, distributionId: DIST }) };
+  };
+
+  test('ListAccessPoints: the pages are followed by NextToken, 1,000 at a time', async () => {
+    const { ListAccessPointsCommand } = await import('@aws-sdk/client-s3-control');
+    const { mock, reads } = await pagedReads();
     // Each request as it was sent (the paginator reuses one input object from page to page).
     const sent: object[] = [];
     mock.on(ListAccessPointsCommand).callsFake((input: { NextToken?: string }) => {
       sent.push({ ...input });
       return input.NextToken === 't1' ? pageOf(['b']) : pageOf(['a'], 't1');
     });
-    const reads = new AwsReads({ clients: { s3control } as never, accountId: '333333333333', bucket: BUCKET, distributionId: DIST });
     const r = await reads.accessPoints();
     expect(r.ok && r.value.map((a) => a.Name)).toEqual(['a', 'b']);
     expect(sent).toEqual([
@@ -270,14 +275,10 @@ describe('listings that page: every page the SDK paginator gives, up to a cap', 
   });
 
   test('a listing that never ends stops at the cap', async () => {
-    const { S3ControlClient, ListAccessPointsForObjectLambdaCommand } = await import('@aws-sdk/client-s3-control');
-    const { mockClient } = await import('aws-sdk-client-mock');
-    const { AwsReads } = await import('../../src/origin/doctor/read');
-    const s3control = new S3ControlClient({ region: 'eu-west-1' });
-    const mock = mockClient(s3control);
+    const { ListAccessPointsForObjectLambdaCommand } = await import('@aws-sdk/client-s3-control');
+    const { mock, reads } = await pagedReads();
     let n = 0;
     mock.on(ListAccessPointsForObjectLambdaCommand).callsFake(() => ({ ObjectLambdaAccessPointList: [{ Name: `olap-${++n}` }], NextToken: `t${n}` }));
-    const reads = new AwsReads({ clients: { s3control } as never, accountId: '333333333333', bucket: BUCKET, distributionId: DIST });
     const r = await reads.objectLambdaAccessPoints(3);
     expect(r.ok && r.value.map((a) => a.Name)).toEqual(['olap-1', 'olap-2', 'olap-3']);
     expect(mock.commandCalls(ListAccessPointsForObjectLambdaCommand)).toHaveLength(3);
